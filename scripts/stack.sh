@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Runs the whole PBX on this machine.
+#   scripts/stack.sh run    foreground; Ctrl-C stops everything (npm start)
+#   scripts/stack.sh up     background, for tests (npm run stack:up)
+#   scripts/stack.sh down   stops what `up` started (npm run stack:down)
+# Ports and files come from the environment: SIP_PORT (5060), DRACHTIO_PORT (9022),
+# DRACHTIO_SECRET (cymru), CONFIG_FILE (config/config.json), REDIS_URL, NATS_URL, ...
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+export SIP_PORT="${SIP_PORT:-5060}"
+export DRACHTIO_HOST="${DRACHTIO_HOST:-127.0.0.1}"
+export DRACHTIO_PORT="${DRACHTIO_PORT:-9022}"
+export DRACHTIO_SECRET="${DRACHTIO_SECRET:-cymru}"
+export DATA_SOURCE="${DATA_SOURCE:-json}"
+export CONFIG_FILE="${CONFIG_FILE:-$ROOT/config/config.json}"
+export MEDIA_PATH="${MEDIA_PATH:-$ROOT/media}"
+export FILE_PATH="${FILE_PATH:-$ROOT/config}"
+export RTPENGINE_HOST="${RTPENGINE_HOST:-127.0.0.1}"
+export RTPENGINE_PORT="${RTPENGINE_PORT:-22222}"
+export LOGLEVEL="${LOGLEVEL:-info}"
+
+# name  directory  entry point
+COMPONENTS=(
+  "sip-server services/sip-server src/main.ts"
+  "media-controller services/media-controller src/main.ts"
+  "hook-dispatcher services/hook-dispatcher src/main.ts"
+  "registrar services/registrar src/main.ts"
+  "call-router services/call-router src/main.ts"
+  "hooks-app examples/hooks-app src/main.ts"
+)
+
+start_components() { # mode: fg|bg
+  local pids=()
+  for c in "${COMPONENTS[@]}"; do
+    read -r name dir entry <<<"$c"
+    if [ ! -f "$dir/$entry" ]; then
+      log "$name: not built yet ($dir/$entry missing), skipped"
+      continue
+    fi
+    log "starting $name"
+    if [ "$1" = fg ]; then
+      node --import tsx "$dir/$entry" &
+    else
+      nohup node --import tsx "$dir/$entry" >"$STATE_DIR/$name.log" 2>&1 &
+    fi
+    echo $! >"$STATE_DIR/$name.pid"
+    pids+=($!)
+    if [ "$name" = sip-server ]; then wait_port 127.0.0.1 "$DRACHTIO_PORT" 20 sip-server || true; fi
+  done
+  echo "${pids[@]:-}"
+}
+
+stop_components() {
+  for c in "${COMPONENTS[@]}"; do
+    read -r name _ _ <<<"$c"
+    local f="$STATE_DIR/$name.pid"
+    [ -f "$f" ] || continue
+    kill "$(cat "$f")" 2>/dev/null || true
+    rm -f "$f"
+  done
+}
+
+case "${1:-run}" in
+  run)
+    scripts/install-deps.sh
+    scripts/infra.sh up
+    trap 'log "stopping"; stop_components; scripts/infra.sh down; exit 0' INT TERM
+    start_components fg >/dev/null
+    log "Dragon PBX running: SIP on port $SIP_PORT; Ctrl-C stops everything"
+    wait
+    ;;
+  up)
+    scripts/install-deps.sh
+    scripts/infra.sh up
+    start_components bg >/dev/null
+    ;;
+  down)
+    stop_components
+    scripts/infra.sh down
+    ;;
+  *) echo "usage: $0 run|up|down" >&2; exit 2 ;;
+esac

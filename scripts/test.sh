@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# `npm test`: installs what is missing, makes sure the infrastructure runs,
+# then typechecks, lints and runs every package's tests with one runner.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+scripts/install-deps.sh --with-postgres
+scripts/infra.sh up --with-postgres
+
+npx turbo run typecheck --output-logs=errors-only
+npx biome lint --diagnostic-level=error .
+npx vitest run "$@"
