@@ -1,1 +1,4 @@
-export {};
+// Public surface of @dragonpbx/shared. One export line per module; keep it sorted by area.
+export { PbxError } from './errors/pbx-error.js';
+export { createError, listErrorCodes, type PbxErrorClass } from './errors/create-error.js';
+export { SipError } from './errors/sip-error.js';
