@@ -1,1 +1,2 @@
-export {};
+export { SipServer, type SipServerStats } from './server.js';
+export * from './server-options.js';
