@@ -9,6 +9,7 @@ const packages = [
   ['call-router', 'services/call-router'],
   ['media-controller', 'services/media-controller'],
   ['hook-dispatcher', 'services/hook-dispatcher'],
+  ['hooks-app', 'examples/hooks-app'],
 ] as const;
 
 export default defineConfig({
