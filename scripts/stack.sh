@@ -66,6 +66,7 @@ case "${1:-run}" in
   run)
     scripts/install-deps.sh
     scripts/infra.sh up
+    npx tsx scripts/gen-media.ts
     trap 'log "stopping"; stop_components; scripts/infra.sh down; exit 0' INT TERM
     start_components fg >/dev/null
     log "Dragon PBX running: SIP on port $SIP_PORT; Ctrl-C stops everything"
@@ -74,6 +75,7 @@ case "${1:-run}" in
   up)
     scripts/install-deps.sh
     scripts/infra.sh up
+    npx tsx scripts/gen-media.ts
     start_components bg >/dev/null
     ;;
   down)
