@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
+import { FrameDecoder } from './frame-decoder.js';
+import { encodeFrame } from './frame-encoder.js';
+
+let nextConnectionId = 1;
+
+/** Lifecycle of an admin connection. */
+export enum AdminConnectionState {
+  /** Connected, `authenticate` not yet accepted. */
+  Connected = 'connected',
+  Authenticated = 'authenticated',
+  Closed = 'closed',
+}
+
+/**
+ * One application's TCP connection to the admin port. Owns the frame decoder
+ * and writes frames; never writes after close (checklist item 11).
+ */
+export class AdminConnection {
+  /** Process-unique id (for logs and maps). */
+  readonly id = nextConnectionId++;
+  readonly decoder = new FrameDecoder();
+  state: AdminConnectionState = AdminConnectionState.Connected;
+  /** Tags announced in `authenticate` (reference §2.1). */
+  tags: string[] = [];
+  /** Verbs this connection routed (lower-case). */
+  readonly verbs = new Set<string>();
+
+  constructor(readonly socket: Socket) {}
+
+  get remote(): string {
+    return `${this.socket.remoteAddress}:${this.socket.remotePort}`;
+  }
+
+  get isOpen(): boolean {
+    return this.state !== AdminConnectionState.Closed && !this.socket.destroyed;
+  }
+
+  /** Writes one frame; returns false (and drops it) when the connection is gone. */
+  send(leader: string, sip?: Buffer): boolean {
+    if (!this.isOpen) return false;
+    this.socket.write(encodeFrame(leader, sip));
+    return true;
+  }
+
+  /** `<uuid>|response|<appMsgId>|<rest>` (reference §3.8). */
+  respond(appMsgId: string, rest: string, sip?: Buffer): boolean {
+    return this.send(`${randomUUID()}|response|${appMsgId}|${rest}`, sip);
+  }
+
+  /** Flushes what was written, then closes. */
+  close(): void {
+    if (this.state === AdminConnectionState.Closed) return;
+    this.state = AdminConnectionState.Closed;
+    this.socket.end();
+    // A peer that never reads must not keep the socket alive forever.
+    setTimeout(() => this.socket.destroy(), 1000).unref();
+  }
+}
