@@ -11,3 +11,8 @@ export type { GlobSpecificity } from './dialplan/glob-alternative.js';
 export { globMatch } from './dialplan/glob-match.js';
 export { GlobPattern, compareSpecificity, MAX_PATTERN_EXPANSIONS, MAX_PATTERN_LENGTH } from './dialplan/glob-pattern.js';
 export { PBX_ERR_DIALPLAN_INVALID, PBX_ERR_DIALPLAN_VALUE_INVALID, PBX_ERR_PATTERN_INVALID } from './dialplan/pattern-errors.js';
+export { type Env, type LogLevel, type DataSource, type OtelTracesExporter, LOG_LEVELS, DATA_SOURCES, OTEL_TRACES_EXPORTERS } from './env/env.js';
+export type { HostPort } from './env/host-port.js';
+export { PBX_ERR_ENV_INVALID } from './env/env-invalid-error.js';
+export { type EnvContext, SECRET_VARIABLES } from './env/env-spec.js';
+export { loadEnv, loadEnvOrExit } from './env/load-env.js';
