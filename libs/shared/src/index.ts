@@ -16,3 +16,7 @@ export type { HostPort } from './env/host-port.js';
 export { PBX_ERR_ENV_INVALID } from './env/env-invalid-error.js';
 export { type EnvContext, SECRET_VARIABLES } from './env/env-spec.js';
 export { loadEnv, loadEnvOrExit } from './env/load-env.js';
+export { parseCidr, type CidrBlock } from './cidr/cidr-block.js';
+export { PBX_ERR_CIDR_INVALID, PBX_ERR_IP_INVALID } from './cidr/cidr-errors.js';
+export { compileCidrs, type CidrSet } from './cidr/compile-cidrs.js';
+export { parseIp, IPV4_MAPPED_BASE, type ParsedIp } from './cidr/parse-ip.js';
