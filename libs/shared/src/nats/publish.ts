@@ -1,0 +1,42 @@
+import type { JetStreamClient, MsgHdrs, NatsConnection, PubAck } from 'nats';
+import { encodeJson } from './json-codec.js';
+import { injectTraceHeaders } from './trace-headers.js';
+
+/** Options of {@link publish}. */
+export interface PublishOptions {
+  /** Extra headers; the trace context is added to them. */
+  headers?: MsgHdrs;
+}
+
+/** Publishes `payload` as JSON with the active trace context in its headers. */
+export function publish(nc: NatsConnection, subject: string, payload: unknown, options: PublishOptions = {}): void {
+  nc.publish(subject, encodeJson(payload), { headers: injectTraceHeaders(options.headers) });
+}
+
+/** Options of {@link publishDurable}. */
+export interface PublishDurableOptions extends PublishOptions {
+  /**
+   * JetStream de-duplication id (`Nats-Msg-Id`); a repeat inside the stream's
+   * duplicate window is acknowledged but not stored twice.
+   */
+  msgId?: string;
+  /**
+   * How long to wait for the stream's acknowledgement.
+   * @defaultValue 5000
+   */
+  timeoutMs?: number;
+}
+
+/** Publishes to a JetStream stream (JSON + trace headers) and waits for the PubAck. */
+export function publishDurable(
+  js: JetStreamClient,
+  subject: string,
+  payload: unknown,
+  options: PublishDurableOptions = {},
+): Promise<PubAck> {
+  return js.publish(subject, encodeJson(payload), {
+    headers: injectTraceHeaders(options.headers),
+    timeout: options.timeoutMs ?? 5000,
+    ...(options.msgId ? { msgID: options.msgId } : {}),
+  });
+}

@@ -1,0 +1,79 @@
+import { ErrorCode, type MsgHdrs, type NatsConnection, NatsError } from 'nats';
+import type { JsonCodec } from './json-codec.js';
+import { decodeJson, encodeJson } from './json-codec.js';
+import { NatsRemoteError } from './nats-remote-error.js';
+import {
+  PBX_ERR_NATS_BAD_MESSAGE,
+  PBX_ERR_NATS_NO_RESPONDERS,
+  PBX_ERR_NATS_REQUEST_FAILED,
+  PBX_ERR_NATS_TIMEOUT,
+} from './nats-errors.js';
+import { injectTraceHeaders } from './trace-headers.js';
+
+/** Options of {@link request}. */
+export interface RequestOptions<R> {
+  /**
+   * How long to wait for the reply.
+   * @defaultValue 2000
+   */
+  timeoutMs?: number;
+  /** Validates the `result` of the reply; without it the result is returned unchecked. */
+  resultCodec?: JsonCodec<R>;
+  /** Extra headers; the trace context is added to them. */
+  headers?: MsgHdrs;
+}
+
+/**
+ * Sends a JSON request to a {@link serve} service and returns its `result`.
+ *
+ * @throws PBX_ERR_NATS_TIMEOUT when no reply arrives within `timeoutMs`
+ * @throws PBX_ERR_NATS_NO_RESPONDERS when no service listens on `subject`
+ * @throws NatsRemoteError (PBX_ERR_NATS_REMOTE) when the service answers `{ok:false}`
+ * @throws PBX_ERR_NATS_BAD_MESSAGE when the reply is not a valid envelope / result
+ */
+export async function request<R = unknown>(
+  nc: NatsConnection,
+  subject: string,
+  payload: unknown,
+  options: RequestOptions<R> = {},
+): Promise<R> {
+  const timeoutMs = options.timeoutMs ?? 2000;
+  let reply: Uint8Array;
+  try {
+    const msg = await nc.request(subject, encodeJson(payload), {
+      timeout: timeoutMs,
+      headers: injectTraceHeaders(options.headers),
+    });
+    reply = msg.data;
+  } catch (err) {
+    throw mapRequestError(err, subject, timeoutMs);
+  }
+  const envelope = decodeJson(reply, subject);
+  if (!isEnvelope(envelope)) {
+    throw new PBX_ERR_NATS_BAD_MESSAGE(subject, 'reply is not an {ok, result|error} envelope');
+  }
+  if (!envelope.ok) throw new NatsRemoteError(subject, envelope.error);
+  if (!options.resultCodec) return envelope.result as R;
+  // Re-encode only the result so the codec validates exactly what we return.
+  return options.resultCodec.decode(encodeJson(envelope.result), subject);
+}
+
+function mapRequestError(err: unknown, subject: string, timeoutMs: number): Error {
+  if (err instanceof NatsError) {
+    if (err.code === ErrorCode.Timeout) return new PBX_ERR_NATS_TIMEOUT(subject, timeoutMs);
+    if (err.code === ErrorCode.NoResponders) return new PBX_ERR_NATS_NO_RESPONDERS(subject);
+  }
+  const e = err instanceof Error ? err : new Error(String(err));
+  return new PBX_ERR_NATS_REQUEST_FAILED(subject, e.message, e);
+}
+
+type Envelope = { ok: true; result?: unknown } | { ok: false; error: { code: string; message: string } };
+
+function isEnvelope(v: unknown): v is Envelope {
+  if (typeof v !== 'object' || v === null) return false;
+  const o = v as Record<string, unknown>;
+  if (o.ok === true) return true;
+  if (o.ok !== false || typeof o.error !== 'object' || o.error === null) return false;
+  const e = o.error as Record<string, unknown>;
+  return typeof e.code === 'string' && typeof e.message === 'string';
+}

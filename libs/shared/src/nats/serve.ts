@@ -1,0 +1,92 @@
+import { type Context, context } from '@opentelemetry/api';
+import type { Msg, MsgHdrs, NatsConnection, Subscription } from 'nats';
+import type { Logger } from 'pino';
+import { PbxError } from '../errors/pbx-error.js';
+import type { JsonCodec } from './json-codec.js';
+import { decodeJson, encodeJson } from './json-codec.js';
+import { PBX_ERR_NATS_HANDLER_FAILED } from './nats-errors.js';
+import type { RpcReply } from './rpc-reply.js';
+import { extractTraceContext } from './trace-headers.js';
+
+/** What a {@link serve} handler gets besides the decoded payload. */
+export interface ServeContext {
+  subject: string;
+  headers: MsgHdrs | undefined;
+  /** The sender's trace context; the handler already runs inside it. */
+  traceContext: Context;
+}
+
+/** A request handler. Throw a {@link PbxError} to answer with its code. */
+export type ServeHandler<Q, R> = (payload: Q, ctx: ServeContext) => R | Promise<R>;
+
+/** Options of {@link serve}. */
+export interface ServeOptions<Q> {
+  /**
+   * Queue group: each request goes to one member, so replicas share load.
+   * @defaultValue none (every subscriber gets every request)
+   */
+  queue?: string;
+  /** Validates requests; without it the handler gets the parsed JSON unchecked. */
+  codec?: JsonCodec<Q>;
+  /** Where handler failures are logged. */
+  logger?: Pick<Logger, 'warn' | 'error'>;
+}
+
+/**
+ * Serves JSON request/reply on `subject`. Every message gets exactly one
+ * {@link RpcReply}: `{ok:true,result}` or `{ok:false,error:{code,message}}`.
+ * Malformed requests and handler errors are answered, never thrown, so one bad
+ * message cannot take the service down. Stop with `sub.drain()` / `unsubscribe()`.
+ */
+export function serve<Q = unknown, R = unknown>(
+  nc: NatsConnection,
+  subject: string,
+  handler: ServeHandler<Q, R>,
+  options: ServeOptions<Q> = {},
+): Subscription {
+  return nc.subscribe(subject, {
+    ...(options.queue ? { queue: options.queue } : {}),
+    callback: (err, msg) => {
+      if (err) {
+        options.logger?.error({ err, subject }, 'NATS subscription error');
+        return;
+      }
+      void handle(msg, handler, options);
+    },
+  });
+}
+
+async function handle<Q, R>(msg: Msg, handler: ServeHandler<Q, R>, options: ServeOptions<Q>): Promise<void> {
+  const traceContext = extractTraceContext(msg.headers);
+  let reply: RpcReply<R>;
+  try {
+    const payload = options.codec
+      ? options.codec.decode(msg.data, msg.subject)
+      : (decodeJson(msg.data, msg.subject) as Q);
+    const ctx: ServeContext = { subject: msg.subject, headers: msg.headers, traceContext };
+    const result = await context.with(traceContext, () => handler(payload, ctx));
+    reply = { ok: true, result };
+  } catch (err) {
+    reply = { ok: false, error: toErrorBody(err, msg.subject) };
+    options.logger?.warn({ err, subject: msg.subject, code: reply.error.code }, 'NATS request failed');
+  }
+  if (!msg.reply) return; // a plain publish: nobody to answer
+  try {
+    msg.respond(encodeJson(reply));
+  } catch (err) {
+    // e.g. the result is not JSON-serialisable (BigInt, cycle)
+    const fallback: RpcReply<R> = { ok: false, error: toErrorBody(err, msg.subject) };
+    try {
+      msg.respond(encodeJson(fallback));
+    } catch (err2) {
+      options.logger?.error({ err: err2, subject: msg.subject }, 'NATS reply failed');
+    }
+  }
+}
+
+function toErrorBody(err: unknown, subject: string): { code: string; message: string } {
+  if (err instanceof PbxError) return { code: err.code, message: err.message };
+  const detail = err instanceof Error ? err.message : String(err);
+  const wrapped = new PBX_ERR_NATS_HANDLER_FAILED(subject, detail);
+  return { code: wrapped.code, message: wrapped.message };
+}

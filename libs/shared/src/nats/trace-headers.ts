@@ -1,0 +1,36 @@
+import { type Context, type TextMapGetter, type TextMapSetter, context, propagation } from '@opentelemetry/api';
+import { type MsgHdrs, headers as createHeaders } from 'nats';
+
+// W3C Trace Context (traceparent / tracestate) travels in NATS message
+// headers, so one call keeps one trace across services. The propagator is the
+// globally registered one (startTracing registers W3C); without it these are no-ops.
+const setter: TextMapSetter<MsgHdrs> = {
+  set: (carrier, key, value) => carrier.set(key, value),
+};
+
+const getter: TextMapGetter<MsgHdrs | undefined> = {
+  keys: (carrier) => (carrier ? carrier.keys() : []),
+  get: (carrier, key) => {
+    if (!carrier?.has(key)) return undefined;
+    return carrier.get(key);
+  },
+};
+
+/**
+ * Writes the trace context of `ctx` (default: the active one) into `hdrs`,
+ * creating the header set when none is given. Returns the headers.
+ */
+export function injectTraceHeaders(hdrs: MsgHdrs = createHeaders(), ctx: Context = context.active()): MsgHdrs {
+  propagation.inject(ctx, hdrs, setter);
+  return hdrs;
+}
+
+/**
+ * Reads `traceparent`/`tracestate` from received headers into a context
+ * derived from `base` (default: the active one). Run the handler inside it
+ * with `context.with(ctx, …)` so its spans join the sender's trace.
+ */
+export function extractTraceContext(hdrs: MsgHdrs | undefined, base: Context = context.active()): Context {
+  if (!hdrs) return base;
+  return propagation.extract(base, hdrs, getter);
+}
