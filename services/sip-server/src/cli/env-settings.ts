@@ -1,0 +1,63 @@
+import { PBX_ERR_SIP_CLI_INVALID } from './cli-errors.js';
+import { type DrachtioSettings, mapLogLevel } from './drachtio-settings.js';
+import { parseHostPort, parsePort } from './parse-number.js';
+
+/** Settings from drachtio-server's environment variables. */
+export interface EnvSettings {
+  readonly settings: DrachtioSettings;
+  /** `DRACHTIO_CONFIG_FILE_PATH`. */
+  readonly configFile?: string;
+  readonly warnings: readonly string[];
+}
+
+/** drachtio-server variables for features this server does not have: one warning each when set. */
+const IGNORED = [
+  'DRACHTIO_ADMIN_TLS_PORT',
+  'DRACHTIO_TLS_CERT_FILE',
+  'DRACHTIO_TLS_CHAIN_FILE',
+  'DRACHTIO_TLS_KEY_FILE',
+  'DRACHTIO_TLS_DH_PARAM_FILE',
+  'DRACHTIO_HOMER_ADDRESS',
+  'DRACHTIO_HOMER_PORT',
+  'DRACHTIO_HOMER_ID',
+  'DRACHTIO_HTTP_HANDLER_URI',
+  'DRACHTIO_UDP_MTU',
+  'DRACHTIO_BLACKLIST_REDIS_ADDRESS',
+  'DRACHTIO_BLACKLIST_REDIS_KEY',
+];
+
+/**
+ * Reads drachtio-server's environment variables: `DRACHTIO_SECRET`,
+ * `DRACHTIO_ADMIN_ADDRESS`, `DRACHTIO_ADMIN_TCP_PORT`, `DRACHTIO_LOGLEVEL`,
+ * `DRACHTIO_PROMETHEUS_SCRAPE_PORT`, `DRACHTIO_USER_AGENT_OPTIONS_AUTO_RESPOND`,
+ * `DRACHTIO_CONFIG_FILE_PATH`. Empty variables count as unset.
+ */
+export function envSettings(env: Readonly<Record<string, string | undefined>>): EnvSettings {
+  const s: DrachtioSettings = {};
+  const warnings: string[] = [];
+  const get = (k: string): string | undefined => {
+    const v = env[k];
+    return v === undefined || v === '' ? undefined : v;
+  };
+  const secret = get('DRACHTIO_SECRET');
+  if (secret !== undefined) s.secret = secret;
+  const address = get('DRACHTIO_ADMIN_ADDRESS');
+  if (address !== undefined) s.adminAddress = address.trim();
+  const port = get('DRACHTIO_ADMIN_TCP_PORT');
+  if (port !== undefined) s.adminPort = parsePort('DRACHTIO_ADMIN_TCP_PORT', port);
+  const level = get('DRACHTIO_LOGLEVEL');
+  if (level !== undefined) {
+    const mapped = mapLogLevel(level);
+    if (!mapped) {
+      throw new PBX_ERR_SIP_CLI_INVALID('DRACHTIO_LOGLEVEL', `"${level}": valid choices are notice, error, warning, info, debug`);
+    }
+    s.logLevel = mapped;
+  }
+  const prom = get('DRACHTIO_PROMETHEUS_SCRAPE_PORT');
+  if (prom !== undefined) s.metrics = parseHostPort('DRACHTIO_PROMETHEUS_SCRAPE_PORT', prom);
+  const ua = get('DRACHTIO_USER_AGENT_OPTIONS_AUTO_RESPOND');
+  if (ua !== undefined) s.optionsAutoRespond = [ua];
+  for (const k of IGNORED) if (get(k) !== undefined) warnings.push(`${k} is not supported by this server; ignored`);
+  const configFile = get('DRACHTIO_CONFIG_FILE_PATH');
+  return configFile === undefined ? { settings: s, warnings } : { settings: s, configFile, warnings };
+}
