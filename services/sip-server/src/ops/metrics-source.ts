@@ -1,0 +1,28 @@
+/**
+ * Snapshot counters the metrics read at scrape time. Structural on purpose:
+ * `SipServer.stats()` and `SipStack.stats()` satisfy it without the metrics
+ * code importing either, and a field a source does not provide is simply
+ * not reported.
+ */
+export interface MetricsSnapshot {
+  /** Authenticated application connections. */
+  applications?: number;
+  /** Admin connections, authenticated or not. */
+  adminConnections?: number;
+  dialogs?: number;
+  /** App-visible transactions (drachtio txnIds alive). */
+  transactions?: number;
+  serverTransactions?: number;
+  clientTransactions?: number;
+  /** Open SIP TCP connections. */
+  connections?: number;
+  requestsIn?: number;
+  responsesIn?: number;
+  requestsOut?: number;
+  responsesOut?: number;
+  parseErrors?: number;
+  retransmissionsIn?: number;
+}
+
+/** Returns the current snapshot; called on every scrape. */
+export type MetricsSourceFn = () => MetricsSnapshot;
