@@ -75,7 +75,16 @@ describe('compileValidator', () => {
     const label = compileValidator(Type.Object({ label: Type.Union([Type.String(), Type.Literal(false)]) }));
     expect(label.check({ label: false })).toBe(true);
     expect(label.errors({ label: 3 })).toEqual([{ path: '/label', message: 'expected string or false' }]);
-    expect(label.errors({ label: true })).toEqual([{ path: '/label', message: 'expected false' }]);
+    expect(label.errors({ label: true })).toEqual([{ path: '/label', message: 'expected string or false' }]);
+  });
+
+  it('descends into the one non-literal member of the value type', () => {
+    const h = compileValidator(
+      Type.Union([Type.String({ pattern: '^a+$', description: 'only a letters' }), Type.Number()]),
+    );
+    expect(h.errors('abc')).toEqual([{ path: '', message: 'expected only a letters' }]);
+    expect(h.errors(true)).toEqual([{ path: '', message: 'expected string or number' }]);
+    expect(thrown(() => h.parse(null)).message).toBe('/: expected string or number');
   });
 
   it('checks the date-time and uri formats', () => {

@@ -38,6 +38,13 @@ function messageOf(e: ValueError): string {
       return 'unknown property';
     case ValueErrorType.Literal:
       return `expected ${String((e.schema as Schema).const)}`;
+    case ValueErrorType.StringPattern:
+    case ValueErrorType.StringFormat: {
+      // A pattern is unreadable to a hook author; the schema's description says it in words.
+      const { description } = e.schema as Schema;
+      if (typeof description === 'string') return `expected ${description}`;
+      return e.message.charAt(0).toLowerCase() + e.message.slice(1);
+    }
     default:
       return e.message.charAt(0).toLowerCase() + e.message.slice(1);
   }
@@ -53,8 +60,10 @@ function describeUnion(schema: Schema, value: unknown, path: string): Validation
     const all = members.flatMap((m) => constsOf(propertyOf(m, key)));
     return [{ path: `${path}/${key}`, message: `expected one of ${all.map(String).join(', ')}` }];
   }
+  // Descend into the one member of the value's JSON type, unless it is a literal:
+  // for `true` against `string | false` the alternatives are the clearer message.
   const fitting = members.filter((m) => fitsJsonType(m, value));
-  if (fitting.length === 1 && fitting[0]) {
+  if (fitting.length === 1 && fitting[0] && !('const' in fitting[0])) {
     const inner = describeErrors(fitting[0], value, path);
     if (inner.length > 0) return inner;
   }
@@ -86,17 +95,20 @@ function constsOf(s: Schema | undefined): unknown[] {
 }
 
 function describeAlternatives(members: Schema[]): string {
-  const names = members.map(describeSchema);
-  if (members.every((m) => 'const' in m)) return `one of ${names.join(', ')}`;
+  const names = [...new Set(members.flatMap(namesOf))];
+  if (members.every((m) => 'const' in m) && names.length > 1) return `one of ${names.join(', ')}`;
+  if (names.length === 1) return String(names[0]);
   if (names.length === 2) return `${names[0]} or ${names[1]}`;
   return `one of ${names.join(', ')}`;
 }
 
-function describeSchema(s: Schema): string {
-  if ('const' in s) return String(s.const);
-  if (Array.isArray(s.anyOf)) return (s.anyOf as Schema[]).map(describeSchema).join(' or ');
-  if (typeof s.type === 'string') return s.type;
-  return 'a valid value';
+// `type` is checked before `anyOf`: an object schema may carry an extra anyOf
+// (e.g. "one of these properties is required") and is still an object.
+function namesOf(s: Schema): string[] {
+  if ('const' in s) return [String(s.const)];
+  if (typeof s.type === 'string') return [s.type];
+  if (Array.isArray(s.anyOf)) return (s.anyOf as Schema[]).flatMap(namesOf);
+  return ['a valid value'];
 }
 
 function jsonTypeOf(value: unknown): string {
@@ -108,9 +120,10 @@ function jsonTypeOf(value: unknown): string {
 function fitsJsonType(s: Schema, value: unknown): boolean {
   const actual = jsonTypeOf(value);
   if ('const' in s) return jsonTypeOf(s.const) === actual;
-  if (Array.isArray(s.anyOf)) return (s.anyOf as Schema[]).some((m) => fitsJsonType(m, value));
   if (s.type === 'integer') return actual === 'number';
-  return s.type === actual;
+  if (typeof s.type === 'string') return s.type === actual;
+  if (Array.isArray(s.anyOf)) return (s.anyOf as Schema[]).some((m) => fitsJsonType(m, value));
+  return false;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
