@@ -40,3 +40,10 @@ export { RECORD_LEGS, type RecordVerb, RecordVerbSchema } from './model/verbs/re
 export { PICKUP_STATES, type PickupVerb, PickupVerbSchema } from './model/verbs/pickup.js';
 export { type CallScript, CallScriptSchema, callScriptIssues, validateCallScript, VERB_NAMES, type Verb, type VerbName, VerbSchema } from './model/verbs/call-script.js';
 export { PBX_ERR_SCRIPT_INVALID } from './model/verbs/script-invalid-error.js';
+export { createWebhookClient, type PostOptions, type WebhookClient } from './webhook/webhook-client.js';
+export type { WebhookClientOptions } from './webhook/webhook-client-options.js';
+export type { WebhookBadJson, WebhookFailureKind, WebhookHttpError, WebhookNetworkError, WebhookResult, WebhookSuccess, WebhookTimeout } from './webhook/webhook-result.js';
+export { newWebhookId, signWebhook, signWebhookHeaders, type WebhookSignatureHeaders } from './webhook/sign-webhook.js';
+export { decodeSigningSecret } from './webhook/signing-secret.js';
+export { verifyWebhook, type HeaderSource, type VerifyWebhookOptions } from './webhook/verify-webhook.js';
+export { PBX_ERR_WEBHOOK_BAD_JSON, PBX_ERR_WEBHOOK_BAD_URL, PBX_ERR_WEBHOOK_HEADER_MISSING, PBX_ERR_WEBHOOK_HTTP, PBX_ERR_WEBHOOK_NETWORK, PBX_ERR_WEBHOOK_SECRET_INVALID, PBX_ERR_WEBHOOK_SIGNATURE, PBX_ERR_WEBHOOK_TIMEOUT, PBX_ERR_WEBHOOK_TIMESTAMP } from './webhook/webhook-errors.js';

@@ -1,0 +1,28 @@
+import type { Logger } from 'pino';
+
+/** Options of {@link createWebhookClient}; validated once and frozen. */
+export interface WebhookClientOptions {
+  /**
+   * Per-request timeout (whole request, connect to last byte). Services pass `HOOK_TIMEOUT_MS`.
+   * @defaultValue 3000
+   */
+  timeoutMs?: number;
+  /**
+   * Standard Webhooks signing secret (`HOOK_SIGNING_SECRET`); when unset no
+   * `webhook-signature` header is sent. See {@link decodeSigningSecret}.
+   * @defaultValue undefined (unsigned)
+   */
+  signingSecret?: string;
+  /**
+   * `User-Agent` header.
+   * @defaultValue `'DragonPBX'`
+   */
+  userAgent?: string;
+  /**
+   * Idle keep-alive sockets kept per host.
+   * @defaultValue 16
+   */
+  maxFreeSockets?: number;
+  /** Receives one debug line per call (never the body or the signature). */
+  logger?: Pick<Logger, 'debug'>;
+}

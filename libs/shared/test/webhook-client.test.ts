@@ -1,0 +1,164 @@
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ROOT_CONTEXT, TraceFlags, context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createWebhookClient } from '../src/webhook/webhook-client.js';
+import { verifyWebhook } from '../src/webhook/verify-webhook.js';
+
+interface Seen {
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
+
+const servers: Server[] = [];
+async function hookServer(handler: Handler): Promise<{ url: string; seen: Seen[] }> {
+  const seen: Seen[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => {
+      body += c;
+    });
+    req.on('end', () => {
+      seen.push({ headers: req.headers, body });
+      handler(req, res, body);
+    });
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, seen };
+}
+
+const json = (status: number, text: string): Handler => (_q, res) => {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(text);
+};
+
+beforeAll(() => {
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+});
+afterEach(async () => {
+  for (const s of servers.splice(0)) {
+    s.closeAllConnections();
+    await new Promise((r) => s.close(r));
+  }
+});
+afterAll(() => {
+  propagation.disable();
+  context.disable();
+});
+
+describe('webhook client', () => {
+  it('posts JSON, parses the answer, signs and sends traceparent', async () => {
+    const { url, seen } = await hookServer(json(200, '{"status":"ok","expires":60}'));
+    const client = createWebhookClient({ signingSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' });
+    try {
+      const traceId = 'a'.repeat(32);
+      const parent = trace.setSpanContext(ROOT_CONTEXT, { traceId, spanId: 'b'.repeat(16), traceFlags: TraceFlags.SAMPLED });
+      const res = await context.with(parent, () => client.post(url, { username: 'alice', realm: 'example.com' }));
+      expect(res).toMatchObject({ ok: true, statusCode: 200, body: { status: 'ok', expires: 60 } });
+      const req = seen[0];
+      expect(req?.headers['content-type']).toBe('application/json');
+      expect(JSON.parse(req?.body ?? '')).toEqual({ username: 'alice', realm: 'example.com' });
+      expect(req?.headers.traceparent).toBe(`00-${traceId}-${'b'.repeat(16)}-01`);
+      expect(req?.headers['webhook-id']).toBe(res.webhookId);
+      // the receiving side verifies with the public helper
+      expect(verifyWebhook('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', req?.headers ?? {}, req?.body ?? '').id).toBe(res.webhookId);
+      expect(() => verifyWebhook('whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAA', req?.headers ?? {}, req?.body ?? '')).toThrow(/no matching/);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('sends no signature without a secret, keeps a caller-given id, and accepts an empty 204', async () => {
+    const { url, seen } = await hookServer((_q, res) => {
+      res.writeHead(204);
+      res.end();
+    });
+    const client = createWebhookClient();
+    try {
+      const res = await client.post(url, { event: 'call:end' }, { id: 'evt-42' });
+      expect(res).toMatchObject({ ok: true, statusCode: 204, body: undefined, webhookId: 'evt-42' });
+      expect(seen[0]?.headers['webhook-id']).toBe('evt-42');
+      expect(seen[0]?.headers['webhook-signature']).toBeUndefined();
+      expect(seen[0]?.headers.traceparent).toBeUndefined(); // no active span
+    } finally {
+      client.close();
+    }
+  });
+
+  it('reports a 500 as http-error with status and body, without retrying', async () => {
+    const { url, seen } = await hookServer(json(500, '{"error":"db down"}'));
+    const client = createWebhookClient();
+    try {
+      const res = await client.post(url, {});
+      expect(res).toMatchObject({ ok: false, kind: 'http-error', code: 'PBX_ERR_WEBHOOK_HTTP', statusCode: 500, body: '{"error":"db down"}' });
+      expect(seen).toHaveLength(1);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('reports garbage JSON in a 200 as bad-json', async () => {
+    const { url } = await hookServer(json(200, '<html>oops</html>'));
+    const client = createWebhookClient();
+    try {
+      const res = await client.post(url, {});
+      expect(res).toMatchObject({ ok: false, kind: 'bad-json', code: 'PBX_ERR_WEBHOOK_BAD_JSON', statusCode: 200, body: '<html>oops</html>' });
+    } finally {
+      client.close();
+    }
+  });
+
+  it('times out at the per-hook timeout, overriding the client default', async () => {
+    const { url, seen } = await hookServer((_q, res) => {
+      setTimeout(() => res.end('{}'), 1500).unref();
+    });
+    const client = createWebhookClient({ timeoutMs: 5000 });
+    try {
+      const t0 = Date.now();
+      const res = await client.post(url, {}, { timeoutMs: 150 });
+      expect(res).toMatchObject({ ok: false, kind: 'timeout', code: 'PBX_ERR_WEBHOOK_TIMEOUT' });
+      expect(res.ok ? '' : res.message).toContain('150 ms');
+      expect(Date.now() - t0).toBeLessThan(1200);
+      expect(seen).toHaveLength(1);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('reports connection refused as network, and rejects a bad URL or options', async () => {
+    const { url } = await hookServer(json(200, '{}'));
+    await new Promise((r) => servers.pop()?.close(r)); // the port is now closed
+    const client = createWebhookClient();
+    try {
+      const res = await client.post(url, {});
+      expect(res).toMatchObject({ ok: false, kind: 'network', code: 'PBX_ERR_WEBHOOK_NETWORK', cause: 'ECONNREFUSED' });
+      await expect(client.post('file:///etc/passwd', {})).rejects.toMatchObject({ code: 'PBX_ERR_WEBHOOK_BAD_URL' });
+      await expect(client.post('not a url', {})).rejects.toMatchObject({ code: 'PBX_ERR_WEBHOOK_BAD_URL' });
+    } finally {
+      client.close();
+    }
+    expect(() => createWebhookClient({ timeoutMs: 0 })).toThrow(RangeError);
+    expect(() => createWebhookClient({ signingSecret: 'whsec_!!' })).toThrow(/secret is invalid/);
+  });
+
+  it('reuses one keep-alive connection across calls', async () => {
+    const ports = new Set<number>();
+    const { url } = await hookServer((req, res) => {
+      ports.add(req.socket.remotePort ?? 0);
+      res.end('{}');
+    });
+    const client = createWebhookClient();
+    try {
+      for (let i = 0; i < 3; i++) expect((await client.post(url, { i })).ok).toBe(true);
+      expect(ports.size).toBe(1);
+    } finally {
+      client.close();
+    }
+  });
+});
