@@ -47,3 +47,13 @@ export { newWebhookId, signWebhook, signWebhookHeaders, type WebhookSignatureHea
 export { decodeSigningSecret } from './webhook/signing-secret.js';
 export { verifyWebhook, type HeaderSource, type VerifyWebhookOptions } from './webhook/verify-webhook.js';
 export { PBX_ERR_WEBHOOK_BAD_JSON, PBX_ERR_WEBHOOK_BAD_URL, PBX_ERR_WEBHOOK_HEADER_MISSING, PBX_ERR_WEBHOOK_HTTP, PBX_ERR_WEBHOOK_NETWORK, PBX_ERR_WEBHOOK_SECRET_INVALID, PBX_ERR_WEBHOOK_SIGNATURE, PBX_ERR_WEBHOOK_TIMEOUT, PBX_ERR_WEBHOOK_TIMESTAMP } from './webhook/webhook-errors.js';
+export { answerChallenge, authorizationHeaderName, type AnswerChallengeInput, type ChallengeAnswer } from './digest/answer-challenge.js';
+export { parseAuthHeader, type AuthHeaderBlock } from './digest/auth-header-syntax.js';
+export { buildDigestChallenges, type DigestChallengeInput } from './digest/build-challenge.js';
+export { computeDigestResponse, computeHa1, type DigestResponseInput } from './digest/compute-digest-response.js';
+export { DIGEST_ALGORITHMS, type DigestAlgorithm } from './digest/digest-algorithm.js';
+export { parseDigestCredentials, type DigestCredentials } from './digest/digest-credentials.js';
+export { PBX_ERR_DIGEST_HEADER_INVALID, PBX_ERR_DIGEST_OPTIONS_INVALID, PBX_ERR_DIGEST_UNSUPPORTED } from './digest/digest-errors.js';
+export type { DigestOutcome } from './digest/digest-outcome.js';
+export { DigestVerifier, type DigestVerifierDeps, type DigestVerifierOptions, type DigestVerifyInput, type NonceReplayGuard } from './digest/digest-verifier.js';
+export { NonceCodec, type NonceCheck, type NonceCodecOptions } from './digest/nonce-codec.js';
