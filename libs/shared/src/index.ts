@@ -57,3 +57,12 @@ export { PBX_ERR_DIGEST_HEADER_INVALID, PBX_ERR_DIGEST_OPTIONS_INVALID, PBX_ERR_
 export type { DigestOutcome } from './digest/digest-outcome.js';
 export { DigestVerifier, type DigestVerifierDeps, type DigestVerifierOptions, type DigestVerifyInput, type NonceReplayGuard } from './digest/digest-verifier.js';
 export { NonceCodec, type NonceCheck, type NonceCodecOptions } from './digest/nonce-codec.js';
+export { PBX_ERR_HOOK_RESPONSE_INVALID } from './model/webhooks/hook-response-invalid-error.js';
+export { type HookDialplan, HookDialplanSchema } from './model/webhooks/hook-dialplan.js';
+export { type RegHookRequest, RegHookRequestSchema } from './model/webhooks/reg-hook-request.js';
+export { isRegHookAccepted, parseRegHookResponse, type RegHookResponse, RegHookResponseSchema } from './model/webhooks/reg-hook-response.js';
+export { type TrunkSource, TrunkSourceSchema } from './model/webhooks/trunk-source.js';
+export { type CallHookRequest, CallHookRequestSchema } from './model/webhooks/call-hook-request.js';
+export { STATUS_EVENT_NAMES, type StatusEventName, StatusEventNameSchema } from './model/webhooks/status-event-names.js';
+export { type HookError, HookErrorSchema, type StatusHookEvent, StatusHookEventSchema } from './model/webhooks/status-hook-event.js';
+export { callHookRequestValidator, regHookRequestValidator, statusHookEventValidator } from './model/webhooks/webhook-validators.js';

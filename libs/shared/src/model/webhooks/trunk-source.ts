@@ -1,0 +1,31 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { CodecNamesSchema } from '../verbs/common.js';
+import { HookDialplanSchema } from './hook-dialplan.js';
+
+/**
+ * The trunk a call came from, as sent in a CallHook body. The original sent
+ * the whole trunk entry, passwords included (reference §6 item 25); here every
+ * credential field is left out, and `additionalProperties: false` makes the
+ * schema itself reject one that slips in (SPEC §2 "Trunk source").
+ */
+export const TrunkSourceSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    name: Type.Optional(Type.String()),
+    label: Type.Optional(Type.String()),
+    inbound: Type.Optional(Type.Array(Type.String(), { description: 'Source CIDRs the trunk is matched by' })),
+    outbound: Type.Optional(Type.Object({ host: Type.Optional(Type.String()) }, { additionalProperties: false })),
+    dialplan: Type.Optional(HookDialplanSchema),
+    codecs: Type.Optional(CodecNamesSchema),
+    authType: Type.Optional(Type.String()),
+    register: Type.Optional(
+      Type.Object(
+        { host: Type.String(), expires: Type.Optional(Type.Integer({ minimum: 1 })) },
+        { additionalProperties: false },
+      ),
+    ),
+    options_ping: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, title: 'trunk source', description: 'A trunk without its credentials' },
+);
+export type TrunkSource = Static<typeof TrunkSourceSchema>;
