@@ -1,0 +1,437 @@
+/**
+ * `SipStack`: the SIP core facade — transports (UDP/TCP, IPv4/IPv6), parser
+ * and the RFC 3261 §17 transaction layer. The dialog layer (`src/dialog/`,
+ * `src/server.ts`) sits on top and only talks to this class.
+ *
+ * Incoming: `request(req, serverTxn)` for each new request (retransmissions
+ * are absorbed), `ack(ack, source)` for ACKs matching no server transaction
+ * (2xx ACKs), `cancel(cancel, cancelTxn, inviteTxn?)`, `stray-response(res,
+ * source)` for responses matching no client transaction.
+ * Outgoing: `sendRequest(req, {destination?})` → {@link ClientTransaction}
+ * (Via/branch/rport filled in when missing; target resolved from the first
+ * Route or the Request-URI), `sendStateless(msg, destination?)` for ACK-for-2xx,
+ * 2xx retransmissions, proxied responses. `resolve(uri)` picks transport,
+ * address, port and the local listening point ahead of building a request.
+ * TCP connections are pooled per remote endpoint; `aliasConnection(key, conn)`
+ * pins e.g. a registered Contact's user@host to the connection it came from.
+ *
+ * Notes between the SIP core and the dialog layer (keep about the code):
+ * - `ServerTransaction.respond()` throws PBX_ERR_SIP_TXN_STATE when the
+ *   transaction cannot take that response (map to NOK).
+ * - INVITE 2xx: the server transaction goes to `accepted` (RFC 6026); the
+ *   dialog layer retransmits the 2xx (Timer G) with `txn.resend()` or
+ *   `sendStateless(res, txn.source)`-style calls until the ACK (`ack` event).
+ * - `ClientTransaction` emits `sent` (exact bytes + local contact) before any
+ *   `response`; 100 is never emitted; `retransmission` carries 2xx repeats.
+ * - A server transaction the TU never answers stays until `terminate()`.
+ */
+import { EventEmitter } from 'node:events';
+import { safeEmit } from './safe-emit.js';
+import { PBX_ERR_SIP_NO_TRANSPORT, PBX_ERR_SIP_STACK_STATE } from './sip/errors.js';
+import { makeResponse } from './sip/make-response.js';
+import { parseNameAddr } from './sip/name-addr.js';
+import { parseMessage } from './sip/parse-message.js';
+import { newBranch } from './sip/random-token.js';
+import { SipParseError } from './sip/sip-parse-error.js';
+import type { SipMessage } from './sip/sip-message.js';
+import type { SipRequest } from './sip/sip-request.js';
+import type { SipResponse } from './sip/sip-response.js';
+import { type SipUri, formatHostPort } from './sip/sip-uri.js';
+import { type Via, parseVia } from './sip/via.js';
+import type { SipStackEvents } from './sip-stack-events.js';
+import type { SipStackOptions } from './sip-stack-options.js';
+import type { SipStackStats } from './sip-stack-stats.js';
+import { type StackLogger, stderrLogger } from './stack-logger.js';
+import { type SipTimers, resolveTimers } from './timers.js';
+import { ClientTransaction } from './transaction/client-transaction.js';
+import { ServerTransaction } from './transaction/server-transaction.js';
+import type { TransactionContext } from './transaction/transaction-context.js';
+import { clientTransactionKey, serverTransactionKey } from './transaction/transaction-key.js';
+import { ipFamily } from './transport/address-utils.js';
+import { type Resolver, resolveTarget, systemResolver } from './transport/resolve-target.js';
+import { TransportLayer } from './transport/transport-layer.js';
+import type {
+  BoundContact,
+  Destination,
+  ListenContact,
+  MessageSource,
+  SentInfo,
+  SipConnection,
+  TransportProtocol,
+} from './transport/transport-types.js';
+
+/** Dependencies that tests may replace. */
+export interface SipStackDeps {
+  /** DNS resolver. @defaultValue node:dns (lookup + resolveSrv) */
+  resolver?: Resolver;
+}
+
+/** Options after validation (frozen). */
+export interface ResolvedSipStackOptions {
+  readonly contacts: ReadonlyArray<ListenContact>;
+  readonly timers: SipTimers;
+  readonly autoTrying: boolean;
+  readonly maxMessageBytes: number;
+  readonly tcpIdleTimeout: number;
+}
+
+const DEFAULT_CONTACTS: ReadonlyArray<ListenContact> = Object.freeze([
+  { protocol: 'udp', host: '0.0.0.0', port: 5060 },
+  { protocol: 'tcp', host: '0.0.0.0', port: 5060 },
+]);
+
+export class SipStack extends EventEmitter<SipStackEvents> {
+  readonly options: ResolvedSipStackOptions;
+  readonly #logger: StackLogger;
+  readonly #resolver: Resolver;
+  readonly #transport: TransportLayer;
+  readonly #server = new Map<string, ServerTransaction>();
+  readonly #client = new Map<string, ClientTransaction>();
+  readonly #ctx: TransactionContext;
+  #state: 'new' | 'started' | 'stopped' = 'new';
+  readonly #stats = {
+    requestsIn: 0,
+    responsesIn: 0,
+    requestsOut: 0,
+    responsesOut: 0,
+    parseErrors: 0,
+    retransmissionsIn: 0,
+  };
+
+  constructor(options: SipStackOptions = {}, deps: SipStackDeps = {}) {
+    super();
+    this.options = Object.freeze({
+      contacts: Object.freeze((options.contacts ?? DEFAULT_CONTACTS).map((c) => Object.freeze({ ...c }))),
+      timers: resolveTimers(options.timers),
+      autoTrying: options.autoTrying ?? true,
+      maxMessageBytes: options.maxMessageBytes ?? 4 * 1024 * 1024,
+      tcpIdleTimeout: options.tcpIdleTimeout ?? 300_000,
+    });
+    this.#logger = options.logger ?? stderrLogger;
+    this.#resolver = deps.resolver ?? systemResolver;
+    this.#transport = new TransportLayer(
+      this.options.contacts,
+      { maxMessageBytes: this.options.maxMessageBytes, tcpIdleTimeout: this.options.tcpIdleTimeout, logger: this.#logger },
+      {
+        message: (data, source) => this.#onMessage(data, source),
+        framingError: (reason, data, source) => this.#onFramingError(reason, data, source),
+      },
+    );
+    this.#ctx = {
+      timers: this.options.timers,
+      logger: this.#logger,
+      send: (data, dest, cb) => this.#send(data, dest, cb),
+      removeTransaction: (key, kind) => {
+        if (kind === 'server') this.#server.delete(key);
+        else this.#client.delete(key);
+      },
+    };
+  }
+
+  /** Binds all listening points. */
+  async start(): Promise<void> {
+    if (this.#state !== 'new') throw new PBX_ERR_SIP_STACK_STATE(`cannot start when ${this.#state}`);
+    await this.#transport.start();
+    this.#state = 'started';
+  }
+
+  /** Terminates every transaction (clearing timers) and closes all sockets. */
+  async stop(): Promise<void> {
+    if (this.#state === 'stopped') return;
+    this.#state = 'stopped';
+    for (const t of [...this.#server.values()]) t.terminate();
+    for (const t of [...this.#client.values()]) t.terminate();
+    await this.#transport.stop();
+  }
+
+  /** Bound listening points (actual ports when 0 was configured). */
+  localContacts(): readonly BoundContact[] {
+    return this.#transport.contacts();
+  }
+
+  /** A listening point for protocol/family (see TransportLayer.pickLocal). */
+  pickLocal(protocol: TransportProtocol, family: 4 | 6 = 4): BoundContact | undefined {
+    return this.#transport.pickLocal(protocol, family);
+  }
+
+  /**
+   * Resolves a SIP URI to a destination with a local listening point. Falls
+   * back to another protocol only when none was requested explicitly.
+   * Rejects with PBX_ERR_SIP_NO_TRANSPORT (map to `NOK requested
+   * protocol/transport not available`) or PBX_ERR_SIP_RESOLVE.
+   */
+  async resolve(target: string | SipUri): Promise<Destination> {
+    const r = await resolveTarget(target, this.#resolver);
+    const family = ipFamily(r.address) === 6 ? 6 : 4;
+    let protocol = r.protocol;
+    let local = this.#transport.pickLocal(protocol, family);
+    if (!local && !r.explicitProtocol) {
+      protocol = protocol === 'udp' ? 'tcp' : 'udp';
+      local = this.#transport.pickLocal(protocol, family);
+    }
+    if (!local) throw new PBX_ERR_SIP_NO_TRANSPORT(`${r.protocol}/IPv${family}`);
+    return { protocol, address: r.address, port: r.port, local };
+  }
+
+  /**
+   * Starts a client transaction. The Via is completed (sent-by of the chosen
+   * listening point, a new `z9hG4bK` branch, `rport` — RFC 3581 §3) when the
+   * request has none; a Via without branch gets one. Without `destination`
+   * the next hop is the first Route (loose routing, §8.1.2) or the
+   * Request-URI. Sending happens asynchronously: attach listeners right away.
+   */
+  sendRequest(req: SipRequest, opts: { destination?: Destination } = {}): ClientTransaction {
+    this.#assertStarted();
+    const prepared = this.#prepareVia(req);
+    const id = clientTransactionKey(prepared.branch, req.method);
+    const txn = new ClientTransaction(id, prepared.branch, req, this.#ctx);
+    this.#client.set(id, txn);
+    const go = (dest: Destination) => {
+      if (txn.state === 'terminated') return;
+      try {
+        this.#completeVia(req, prepared, dest);
+      } catch (err) {
+        return txn.fail(err as Error);
+      }
+      txn.start(dest);
+    };
+    if (opts.destination) {
+      const dest = opts.destination;
+      queueMicrotask(() => go(dest));
+    } else {
+      this.resolve(nextHopUri(req)).then(go, (err: Error) => txn.fail(err));
+    }
+    return txn;
+  }
+
+  /**
+   * Sends a message outside any transaction: ACK for 2xx (new branch when it
+   * has no Via), 2xx retransmissions, responses relayed by a proxy. Requests
+   * without destination go to the next hop; responses to the top Via
+   * (§18.2.2 with RFC 3581 received/rport).
+   */
+  async sendStateless(msg: SipMessage, destination?: Destination): Promise<SentInfo> {
+    this.#assertStarted();
+    let dest = destination;
+    if (msg.isRequest) {
+      const req = msg as SipRequest;
+      dest ??= await this.resolve(nextHopUri(req));
+      this.#completeVia(req, this.#prepareVia(req), dest);
+    } else dest ??= this.responseDestination(msg as SipResponse);
+    const data = msg.toBuffer();
+    return new Promise((resolve, reject) => {
+      this.#send(data, dest!, (err, info) => (err ? reject(err) : resolve(info!)));
+    });
+  }
+
+  /**
+   * Where a response goes per RFC 3261 §18.2.2 and RFC 3581 §4: `received`
+   * (or sent-by host; `maddr` if present) and `rport` (or sent-by port / 5060);
+   * over TCP an open connection to that endpoint is reused.
+   */
+  responseDestination(res: SipResponse): Destination {
+    const via = parseVia(res.get('via') ?? '');
+    const protocol: TransportProtocol = via.protocol === 'UDP' ? 'udp' : 'tcp';
+    const address = via.params.maddr ?? via.received ?? via.host;
+    const port = typeof via.rport === 'number' ? via.rport : (via.port ?? 5060);
+    const dest: Destination = { protocol, address, port };
+    const conn = protocol === 'tcp' ? this.#transport.findConnection(address, port) : undefined;
+    if (conn) dest.connection = conn;
+    return dest;
+  }
+
+  /** Routes later requests for `key` (e.g. `user@host` of a Contact registered over TCP) over `connection`. */
+  aliasConnection(key: string, connection: SipConnection): void {
+    this.#transport.aliasConnection(key, connection);
+  }
+
+  /** The connection aliased under `key`, if still open. */
+  findAlias(key: string): SipConnection | undefined {
+    return this.#transport.findAlias(key);
+  }
+
+  /** Server transaction by id (for tests and diagnostics). */
+  serverTransaction(id: string): ServerTransaction | undefined {
+    return this.#server.get(id);
+  }
+
+  /** Client transaction by id. */
+  clientTransaction(id: string): ClientTransaction | undefined {
+    return this.#client.get(id);
+  }
+
+  stats(): SipStackStats {
+    return {
+      ...this.#stats,
+      serverTransactions: this.#server.size,
+      clientTransactions: this.#client.size,
+      connections: this.#transport.connectionCount,
+      aliases: this.#transport.aliasCount,
+    };
+  }
+
+  #assertStarted(): void {
+    if (this.#state !== 'started') throw new PBX_ERR_SIP_STACK_STATE(`not started (${this.#state})`);
+  }
+
+  #send(data: Buffer, dest: Destination, cb: (err: Error | undefined, info?: SentInfo) => void): void {
+    // 'S' of "SIP/2.0 ..." marks a response; methods never start with "SIP/".
+    if (data[0] === 0x53 && data[1] === 0x49 && data[2] === 0x50 && data[3] === 0x2f) this.#stats.responsesOut++;
+    else this.#stats.requestsOut++;
+    this.#transport.send(data, dest, cb);
+  }
+
+  #prepareVia(req: SipRequest): { branch: string; via?: Via } {
+    const top = req.get('via');
+    if (top === undefined) return { branch: newBranch() };
+    const via = parseVia(top);
+    if (via.branch) return { branch: via.branch, via };
+    const branch = newBranch();
+    req.setFirst('via', `${top};branch=${branch}`);
+    via.branch = branch;
+    return { branch, via };
+  }
+
+  #completeVia(req: SipRequest, prepared: { branch: string; via?: Via }, dest: Destination): void {
+    if (prepared.via) return;
+    const family = ipFamily(dest.address) === 6 ? 6 : 4;
+    const local = dest.local ?? this.#transport.pickLocal(dest.protocol, family);
+    if (!local) throw new PBX_ERR_SIP_NO_TRANSPORT(`${dest.protocol}/IPv${family}`);
+    dest.local = local;
+    const sentBy = formatHostPort(local.advertisedHost, local.port);
+    req.prepend('Via', `SIP/2.0/${dest.protocol.toUpperCase()} ${sentBy};branch=${prepared.branch};rport`);
+    prepared.via = parseVia(req.get('via')!);
+  }
+
+  #onMessage(data: Buffer, source: MessageSource): void {
+    let msg: SipMessage;
+    try {
+      msg = parseMessage(data, { stream: source.protocol !== 'udp' });
+    } catch (err) {
+      this.#onParseError(err as Error, source);
+      return;
+    }
+    if (msg.isRequest) {
+      this.#stats.requestsIn++;
+      this.#onRequest(msg as SipRequest, source);
+    } else {
+      this.#stats.responsesIn++;
+      this.#onResponse(msg as SipResponse, source);
+    }
+  }
+
+  #onParseError(err: Error, source: MessageSource): void {
+    this.#stats.parseErrors++;
+    safeEmit(this, this.#logger, 'parse-error', err, source);
+    if (!(err instanceof SipParseError) || !err.answerable || !err.partial) return;
+    // §18.2.1 / RFC 3581: answer to the packet source.
+    const res = makeResponse(err.partial, err.status, err.reason, { toTag: true });
+    this.#sendTo(res, source);
+  }
+
+  #onFramingError(reason: string, data: Buffer | undefined, source: MessageSource): void {
+    this.#stats.parseErrors++;
+    safeEmit(this, this.#logger, 'parse-error', new SipParseError(reason), source);
+    if (!data) return;
+    // Answer 400 if the header section reveals an answerable request (RFC 3261 §18.3).
+    try {
+      parseMessage(data, { stream: false });
+    } catch (err) {
+      if (err instanceof SipParseError && err.answerable && err.partial) {
+        this.#sendTo(makeResponse(err.partial, err.status, err.reason, { toTag: true }), source);
+      }
+      return;
+    }
+    const partial = parseMessage(data);
+    if (partial.isRequest && (partial as SipRequest).method !== 'ACK') {
+      this.#sendTo(makeResponse(partial, 400, reason, { toTag: true }), source);
+    }
+  }
+
+  #sendTo(res: SipResponse, source: MessageSource): void {
+    const dest: Destination = { protocol: source.protocol, address: source.address, port: source.port, local: source.local };
+    if (source.connection) dest.connection = source.connection;
+    this.#send(res.toBuffer(), dest, (err) => {
+      if (err) this.#logger.debug({ err }, 'stateless response not sent');
+    });
+  }
+
+  #onRequest(req: SipRequest, source: MessageSource): void {
+    const via = parseVia(req.get('via')!);
+    stampVia(req, via, source);
+    const method = req.method;
+    if (method === 'ACK') {
+      const txn = this.#server.get(serverTransactionKey(req, via));
+      if (txn?.receiveAck()) return;
+      safeEmit(this, this.#logger, 'ack', req, source);
+      return;
+    }
+    const key = serverTransactionKey(req, via);
+    const existing = this.#server.get(key);
+    if (existing) {
+      this.#stats.retransmissionsIn++;
+      existing.receiveRetransmission();
+      return;
+    }
+    const txn = new ServerTransaction(key, req, source, this.#ctx);
+    this.#server.set(key, txn);
+    if (method === 'CANCEL') {
+      // §9.2: the CANCEL matches the INVITE transaction with the same key but method INVITE.
+      const invite = this.#server.get(serverTransactionKey(req, via, 'INVITE'));
+      if (this.listenerCount('cancel') === 0) {
+        txn.respond(makeResponse(req, invite ? 200 : 481, undefined, { toTag: true }));
+        return;
+      }
+      safeEmit(this, this.#logger, 'cancel', req, txn, invite);
+      return;
+    }
+    if (method === 'INVITE' && this.options.autoTrying) txn.respond(makeResponse(req, 100));
+    if (this.listenerCount('request') === 0) {
+      txn.respond(makeResponse(req, 503, undefined, { toTag: true }));
+      return;
+    }
+    safeEmit(this, this.#logger, 'request', req, txn);
+  }
+
+  #onResponse(res: SipResponse, source: MessageSource): void {
+    const via = parseVia(res.get('via')!);
+    const cseq = (res.get('cseq') ?? '').trim().split(/\s+/);
+    const txn = via.branch ? this.#client.get(clientTransactionKey(via.branch, cseq[1] ?? '')) : undefined;
+    if (txn) txn.receiveResponse(res);
+    else safeEmit(this, this.#logger, 'stray-response', res, source);
+  }
+}
+
+/**
+ * RFC 3261 §18.2.1 + RFC 3581 §4: add `received` when the sent-by host is not
+ * the packet source, and fill an empty `rport` with the source port. The
+ * header text is edited in place (other params keep their spelling).
+ */
+function stampVia(req: SipRequest, via: Via, source: MessageSource): void {
+  const needReceived = via.host !== source.address;
+  const needRport = via.rport === null;
+  if (!needReceived && !needRport) return;
+  let text = req.get('via')!;
+  if (needRport) {
+    via.rport = source.port;
+    text = text.replace(/;\s*rport\s*(=\s*)?(?=;|$)/i, `;rport=${source.port}`);
+  }
+  if (needReceived) {
+    via.received = source.address;
+    text = `${text.replace(/;\s*received\s*=[^;]*/i, '')};received=${source.address}`;
+  }
+  req.setFirst('via', text);
+}
+
+/** §8.1.2: the first Route's URI when present, else the Request-URI. */
+function nextHopUri(req: SipRequest): string {
+  const route = req.get('route');
+  if (route !== undefined) {
+    try {
+      return parseNameAddr(route).uri;
+    } catch {
+      // fall back to the Request-URI
+    }
+  }
+  return req.uri;
+}

@@ -1,0 +1,208 @@
+/**
+ * Parser for one complete SIP message (a UDP datagram, or one frame cut by
+ * {@link SipStreamFramer}). The header section is decoded once and split into
+ * lines; the body is a view into the input buffer (no copy). Validation is
+ * limited to what the stack needs to route and answer a message, plus the
+ * RFC 4475 §3.1.2 cases that must get 400.
+ */
+import { headerKey } from './compact-forms.js';
+import { parseCSeq } from './cseq.js';
+import { parseNameAddr } from './name-addr.js';
+import { SipParseError } from './sip-parse-error.js';
+import { SipRequest } from './sip-request.js';
+import { SipResponse } from './sip-response.js';
+import { parseUri } from './sip-uri.js';
+import { splitHeaderValues } from './split-header-values.js';
+import { parseVia } from './via.js';
+import type { SipMessage } from './sip-message.js';
+
+const TOKEN = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
+
+export interface ParseOptions {
+  /**
+   * Whether the buffer came from a stream transport, where Content-Length is
+   * mandatory (RFC 3261 §18.3, §20.14).
+   * @defaultValue false
+   */
+  stream?: boolean;
+}
+
+/** Index just after the blank line ending the header section, and where it starts; -1 if none. */
+export function findHeaderEnd(buf: Buffer, from = 0): { headEnd: number; bodyStart: number } | undefined {
+  const crlf = buf.indexOf('\r\n\r\n', from, 'latin1');
+  const lf = buf.indexOf('\n\n', from, 'latin1');
+  if (crlf >= 0 && (lf < 0 || crlf + 1 <= lf)) return { headEnd: crlf, bodyStart: crlf + 4 };
+  if (lf >= 0) return { headEnd: lf, bodyStart: lf + 2 };
+  return undefined;
+}
+
+/** Parses one SIP message; throws {@link SipParseError}. */
+export function parseMessage(buf: Buffer, options: ParseOptions = {}): SipMessage {
+  let start = 0;
+  // RFC 3261 §7.5: CRLFs before the start line are ignored.
+  while (start < buf.length && (buf[start] === 0x0d || buf[start] === 0x0a)) start++;
+  if (start >= buf.length) throw new SipParseError('empty message');
+  const end = findHeaderEnd(buf, start);
+  const headEnd = end ? end.headEnd : buf.length;
+  const bodyStart = end ? end.bodyStart : buf.length;
+  const lines = buf.toString('utf8', start, headEnd).split(/\r?\n/);
+
+  const msg = parseStartLine(lines[0]!);
+  let versionError = false;
+  if (msg.version !== 'SIP/2.0') {
+    if (!msg.isRequest) throw new SipParseError(`unsupported version ${msg.version}`);
+    versionError = true;
+  }
+  const lineError = parseHeaderLines(lines, msg);
+
+  const answerable =
+    msg.isRequest &&
+    (msg as SipRequest).method !== 'ACK' &&
+    msg.has('via') &&
+    msg.has('from') &&
+    msg.has('to') &&
+    msg.has('call-id') &&
+    msg.has('cseq') &&
+    safeVia(msg);
+  const fail = (reason: string, status = 400): never => {
+    throw new SipParseError(reason, { status, answerable, partial: msg });
+  };
+  if (lineError) fail(lineError);
+  if (versionError) fail('Version Not Supported', 505);
+
+  // Body and Content-Length (RFC 3261 §18.3, §20.14; RFC 4475 §3.1.2.2–3).
+  const available = buf.length - bodyStart;
+  const clText = msg.get('content-length');
+  let length = available;
+  if (clText !== undefined) {
+    if (!/^\d{1,9}$/.test(clText)) fail('Bad Content-Length');
+    length = Number(clText);
+    if (length > available) fail('Content-Length larger than message');
+  } else if (options.stream) fail('Missing Content-Length');
+  msg.body = buf.subarray(bodyStart, bodyStart + length);
+  msg.raw = start === 0 && length === available ? buf : buf.subarray(start, bodyStart + length);
+
+  validate(msg, fail);
+  return msg;
+}
+
+function parseStartLine(line: string): SipMessage {
+  if (line.startsWith('SIP/')) {
+    const m = /^(SIP\/\d+\.\d+) (\d{3}) ?(.*)$/.exec(line);
+    if (!m) throw new SipParseError('bad status line');
+    const status = Number(m[2]);
+    // RFC 4475 §3.1.2.19: an out-of-range code makes the response unusable.
+    if (status < 100 || status > 699) throw new SipParseError('bad status code');
+    return new SipResponse(status, m[3]!, m[1]!);
+  }
+  // RFC 3261 §7.1: Method SP Request-URI SP SIP-Version — exactly single spaces
+  // (RFC 4475 §3.1.2.9); trailing whitespace is tolerated (§3.1.2.10 allows it).
+  const parts = line.trimEnd().split(' ');
+  if (parts.length !== 3) throw new SipParseError('bad request line');
+  const [method, uri, version] = parts as [string, string, string];
+  if (!TOKEN.test(method) || !/^SIP\/\d+\.\d+$/.test(version) || !uri) {
+    throw new SipParseError('bad request line');
+  }
+  return new SipRequest(method, uri, version);
+}
+
+/** Fills msg's headers; returns an error reason for a bad line (after adding what it could). */
+function parseHeaderLines(lines: string[], msg: SipMessage): string | undefined {
+  let error: string | undefined;
+  let pendingName: string | undefined;
+  let pendingValue = '';
+  const flush = () => {
+    if (pendingName !== undefined) msg.append(pendingName, pendingValue);
+    pendingName = undefined;
+  };
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    const c = line.charCodeAt(0);
+    if (c === 0x20 || c === 0x09) {
+      // RFC 3261 §7.3.1: a folded continuation line is replaced by one SP.
+      if (pendingName === undefined) error ??= 'continuation line without header';
+      else pendingValue = `${pendingValue} ${line.trim()}`.trim();
+      continue;
+    }
+    flush();
+    const colon = line.indexOf(':');
+    const name = colon > 0 ? line.slice(0, colon).trimEnd() : '';
+    if (!name || !TOKEN.test(name)) {
+      error ??= `bad header line ${line.slice(0, 40)}`;
+      continue;
+    }
+    pendingName = name;
+    pendingValue = line.slice(colon + 1).trim();
+  }
+  flush();
+  return error;
+}
+
+function safeVia(msg: SipMessage): boolean {
+  try {
+    parseVia(msg.get('via')!);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Semantic checks the stack relies on. */
+function validate(msg: SipMessage, fail: (reason: string) => never): void {
+  for (const name of ['via', 'from', 'to', 'call-id', 'cseq']) {
+    if (!msg.has(name)) fail(`Missing ${name} header`);
+  }
+  for (const v of msg.getAll('via')) {
+    try {
+      parseVia(v);
+    } catch {
+      fail('Bad Via header');
+    }
+  }
+  // RFC 4475 §3.1.2.1: empty list elements like `;;,;,,` are malformed.
+  for (const h of msg.headers) {
+    if (headerKey(h.name) === 'via' && /,\s*,|,\s*$|^\s*,/.test(h.value)) fail('Bad Via header');
+  }
+  let cseq: { seq: number; method: string } | undefined;
+  try {
+    cseq = parseCSeq(msg.get('cseq')!);
+  } catch {
+    fail('Bad CSeq header');
+  }
+  for (const name of ['from', 'to']) {
+    try {
+      parseNameAddr(msg.get(name)!);
+    } catch {
+      fail(`Bad ${name === 'from' ? 'From' : 'To'} header`);
+    }
+  }
+  if (!msg.isRequest) return;
+  const req = msg as SipRequest;
+  // RFC 4475 §3.1.2.17–18: CSeq method must match the request method.
+  if (cseq!.method !== req.method) fail('CSeq method does not match request method');
+  try {
+    const uri = parseUri(req.uri);
+    // RFC 3261 §19.1.1: headers are not allowed in a Request-URI (RFC 4475 §3.1.2.11).
+    if (uri.headers !== undefined) fail('Bad Request-URI');
+  } catch (err) {
+    if (err instanceof SipParseError) throw err;
+    fail('Bad Request-URI');
+  }
+  const mf = msg.get('max-forwards');
+  if (mf !== undefined && (!/^\d{1,3}$/.test(mf) || Number(mf) > 255)) fail('Bad Max-Forwards header');
+  const expires = msg.get('expires');
+  if (expires !== undefined && /^\d+$/.test(expires) && Number(expires) > 2 ** 32 - 1) fail('Bad Expires header');
+  for (const h of msg.headers) {
+    if (headerKey(h.name) !== 'contact') continue;
+    for (const c of splitHeaderValues(h.value)) {
+      try {
+        const na = parseNameAddr(c);
+        const e = na.params.expires;
+        if (e != null && (!/^\d+$/.test(e) || Number(e) > 2 ** 32 - 1)) fail('Bad Contact expires');
+      } catch (err) {
+        if (err instanceof SipParseError) throw err;
+        fail('Bad Contact header');
+      }
+    }
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * INVITE and non-INVITE server transactions (RFC 3261 §17.2, RFC 6026 §7.1).
+ * See {@link TransactionState} for the state diagrams.
+ */
+import { EventEmitter } from 'node:events';
+import { safeEmit } from '../safe-emit.js';
+import { PBX_ERR_SIP_TXN_STATE } from '../sip/errors.js';
+import type { SipRequest } from '../sip/sip-request.js';
+import type { SipResponse } from '../sip/sip-response.js';
+import type { Destination, MessageSource } from '../transport/transport-types.js';
+import type { TransactionContext } from './transaction-context.js';
+import type { ServerTransactionEvents } from './transaction-events.js';
+import { TransactionState } from './transaction-state.js';
+
+export class ServerTransaction extends EventEmitter<ServerTransactionEvents> {
+  /** Matching key (§17.2.3), unique within the stack. */
+  readonly id: string;
+  readonly request: SipRequest;
+  readonly source: MessageSource;
+  readonly isInvite: boolean;
+  #state: TransactionState;
+  #last?: SipResponse;
+  #lastBytes?: Buffer;
+  #timerG?: NodeJS.Timeout;
+  #timerH?: NodeJS.Timeout;
+  #timerEnd?: NodeJS.Timeout;
+  #gInterval = 0;
+  readonly #ctx: TransactionContext;
+
+  constructor(id: string, request: SipRequest, source: MessageSource, ctx: TransactionContext) {
+    super();
+    this.id = id;
+    this.request = request;
+    this.source = source;
+    this.isInvite = request.method === 'INVITE';
+    this.#ctx = ctx;
+    this.#state = this.isInvite ? TransactionState.Proceeding : TransactionState.Trying;
+  }
+
+  get state(): TransactionState {
+    return this.#state;
+  }
+
+  /** The last response sent, if any. */
+  get lastResponse(): SipResponse | undefined {
+    return this.#last;
+  }
+
+  /** Whether a final response has been sent. */
+  get finalSent(): boolean {
+    return this.#last !== undefined && this.#last.status >= 200;
+  }
+
+  get #reliable(): boolean {
+    return this.source.protocol !== 'udp';
+  }
+
+  /**
+   * Sends a response. Provisionals keep the transaction open; a final moves it
+   * to completed (non-2xx INVITE: retransmitted with Timer G until ACK, Timer H),
+   * accepted (INVITE 2xx, RFC 6026: further 2xx — retransmissions by the TU —
+   * may still be sent until Timer L) or completed (non-INVITE, Timer J).
+   * Throws PBX_ERR_SIP_TXN_STATE when a final was already sent (except 2xx in accepted).
+   */
+  respond(res: SipResponse): void {
+    const s = this.#state;
+    if (s === TransactionState.Terminated) throw new PBX_ERR_SIP_TXN_STATE('transaction terminated');
+    if (s === TransactionState.Accepted) {
+      if (res.status < 200 || res.status >= 300) throw new PBX_ERR_SIP_TXN_STATE('only 2xx may follow a 2xx');
+      this.#transmit(res);
+      return;
+    }
+    if (s === TransactionState.Completed || s === TransactionState.Confirmed) {
+      throw new PBX_ERR_SIP_TXN_STATE('final response already sent');
+    }
+    this.#transmit(res);
+    if (res.status < 200) {
+      if (!this.isInvite) this.#state = TransactionState.Proceeding;
+      return;
+    }
+    if (!this.isInvite) {
+      // §17.2.2: Timer J = 64*T1 on unreliable transports, zero on reliable.
+      this.#enterEnd(TransactionState.Completed, this.#reliable ? 0 : this.#ctx.timers.j);
+    } else if (res.status < 300) {
+      // RFC 6026 §7.1: accepted, absorb INVITE retransmissions until Timer L.
+      this.#enterEnd(TransactionState.Accepted, this.#ctx.timers.timeout64);
+    } else {
+      this.#state = TransactionState.Completed;
+      if (!this.#reliable) {
+        this.#gInterval = this.#ctx.timers.t1;
+        this.#timerG = setTimeout(this.#onTimerG, this.#gInterval);
+      }
+      this.#timerH = setTimeout(this.#onTimerH, this.#ctx.timers.timeout64);
+    }
+  }
+
+  /** Re-sends the last response (e.g. a 2xx retransmitted by the dialog layer). */
+  resend(): void {
+    if (this.#lastBytes && this.#state !== TransactionState.Terminated) this.#write(this.#lastBytes);
+  }
+
+  /** @internal A retransmission of the request arrived (§17.2.1, §17.2.2). */
+  receiveRetransmission(): void {
+    if (this.#state === TransactionState.Trying || this.#state === TransactionState.Accepted) return;
+    if (this.#state === TransactionState.Confirmed) return;
+    if (this.#lastBytes) this.#write(this.#lastBytes);
+  }
+
+  /**
+   * @internal An ACK matched this INVITE transaction. Returns true when the
+   * ACK was absorbed (non-2xx), false when it belongs to the TU (accepted).
+   */
+  receiveAck(): boolean {
+    if (this.#state === TransactionState.Completed) {
+      this.#clear();
+      // §17.2.1: Timer I = T4 on unreliable transports, zero on reliable.
+      this.#enterEnd(TransactionState.Confirmed, this.#reliable ? 0 : this.#ctx.timers.i);
+      return true;
+    }
+    return this.#state !== TransactionState.Accepted;
+  }
+
+  /** Terminates immediately (stack shutdown, TU abandon). Idempotent. */
+  terminate(): void {
+    if (this.#state === TransactionState.Terminated) return;
+    this.#clear();
+    this.#state = TransactionState.Terminated;
+    this.#ctx.removeTransaction(this.id, 'server');
+    safeEmit(this, this.#ctx.logger, 'terminated');
+    this.removeAllListeners();
+  }
+
+  #transmit(res: SipResponse): void {
+    this.#last = res;
+    this.#lastBytes = res.toBuffer();
+    this.#write(this.#lastBytes);
+  }
+
+  #destination(): Destination {
+    const src = this.source;
+    const dest: Destination = { protocol: src.protocol, address: src.address, port: src.port, local: src.local };
+    if (src.connection) dest.connection = src.connection;
+    return dest;
+  }
+
+  #write(bytes: Buffer): void {
+    this.#ctx.send(bytes, this.#destination(), (err) => {
+      if (!err || this.#state === TransactionState.Terminated) return;
+      // §17.2.4: a transport failure is reported to the TU and ends the transaction.
+      safeEmit(this, this.#ctx.logger, 'transport-error', err);
+      this.terminate();
+    });
+  }
+
+  #enterEnd(state: TransactionState, delay: number): void {
+    this.#state = state;
+    if (delay <= 0) this.terminate();
+    else this.#timerEnd = setTimeout(() => this.terminate(), delay);
+  }
+
+  #onTimerG = (): void => {
+    this.#timerG = undefined;
+    if (this.#state !== TransactionState.Completed || !this.#lastBytes) return;
+    this.#write(this.#lastBytes);
+    // §17.2.1: Timer G doubles up to T2.
+    this.#gInterval = Math.min(this.#gInterval * 2, this.#ctx.timers.t2);
+    this.#timerG = setTimeout(this.#onTimerG, this.#gInterval);
+  };
+
+  #onTimerH = (): void => {
+    this.#timerH = undefined;
+    if (this.#state !== TransactionState.Completed) return;
+    safeEmit(this, this.#ctx.logger, 'timeout');
+    this.terminate();
+  };
+
+  #clear(): void {
+    if (this.#timerG) clearTimeout(this.#timerG);
+    if (this.#timerH) clearTimeout(this.#timerH);
+    if (this.#timerEnd) clearTimeout(this.#timerEnd);
+    this.#timerG = this.#timerH = this.#timerEnd = undefined;
+  }
+}
