@@ -1,0 +1,39 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/run-cli.js';
+
+const fx = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+
+function io(argv: string[], env: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { deps: { argv, env, print: (l: string) => out.push(l), printError: (l: string) => err.push(l) }, out, err };
+}
+
+describe('runCli', () => {
+  it('--help prints the options and exits 0', async () => {
+    const { deps, out } = io(['--help']);
+    expect(await runCli(deps)).toEqual({ kind: 'exit', code: 0 });
+    expect(out.join('\n')).toContain('--contact');
+    expect(out.join('\n')).toContain('DRACHTIO_SECRET');
+  });
+
+  it('--version prints a drachtio-style version', async () => {
+    const { deps, out } = io(['-v']);
+    expect(await runCli(deps)).toEqual({ kind: 'exit', code: 0 });
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatch(/^v\d+\.\d+\.\d+$/);
+  });
+
+  it.each([
+    [['-f', '/nonexistent/drachtio.conf.xml'], /^sip-server: PBX_ERR_SIP_CONFIG_FILE: .*ENOENT/],
+    [['-f', fx('malformed.conf.xml')], /^sip-server: PBX_ERR_SIP_CONFIG_FILE: /],
+    [['-f', fx('bad-regex.conf.xml')], /^sip-server: PBX_ERR_SIP_POLICY_RULE: /],
+    [['--noconfig', '--t2', '100', '--t1', '500'], /^sip-server: PBX_ERR_SIP_SERVER_OPTIONS: .*t2/],
+  ])('%j → exit 1 with one error line', async (argv, msg) => {
+    const { deps, err } = io(argv);
+    expect(await runCli(deps)).toEqual({ kind: 'exit', code: 1 });
+    expect(err).toHaveLength(1);
+    expect(err[0]).toMatch(msg);
+  });
+});
