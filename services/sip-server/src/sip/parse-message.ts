@@ -47,9 +47,9 @@ export function parseMessage(buf: Buffer, options: ParseOptions = {}): SipMessag
   const bodyStart = end ? end.bodyStart : buf.length;
   const lines = buf.toString('utf8', start, headEnd).split(/\r?\n/);
 
-  const msg = parseStartLine(lines[0]!);
+  const { msg, error: startError } = parseStartLine(lines[0]!);
   let versionError = false;
-  if (msg.version !== 'SIP/2.0') {
+  if (!startError && msg.version !== 'SIP/2.0') {
     if (!msg.isRequest) throw new SipParseError(`unsupported version ${msg.version}`);
     versionError = true;
   }
@@ -62,11 +62,11 @@ export function parseMessage(buf: Buffer, options: ParseOptions = {}): SipMessag
     msg.has('from') &&
     msg.has('to') &&
     msg.has('call-id') &&
-    msg.has('cseq') &&
-    safeVia(msg);
+    msg.has('cseq');
   const fail = (reason: string, status = 400): never => {
     throw new SipParseError(reason, { status, answerable, partial: msg });
   };
+  if (startError) fail(startError);
   if (lineError) fail(lineError);
   if (versionError) fail('Version Not Supported', 505);
 
@@ -86,24 +86,25 @@ export function parseMessage(buf: Buffer, options: ParseOptions = {}): SipMessag
   return msg;
 }
 
-function parseStartLine(line: string): SipMessage {
+function parseStartLine(line: string): { msg: SipMessage; error?: string } {
   if (line.startsWith('SIP/')) {
-    const m = /^(SIP\/\d+\.\d+) (\d{3}) ?(.*)$/.exec(line);
+    // RFC 4475 §3.1.2.19: exactly three digits, then SP (or end) — never a longer number.
+    const m = /^(SIP\/\d+\.\d+) (\d{3})(?: (.*))?$/.exec(line);
     if (!m) throw new SipParseError('bad status line');
     const status = Number(m[2]);
-    // RFC 4475 §3.1.2.19: an out-of-range code makes the response unusable.
     if (status < 100 || status > 699) throw new SipParseError('bad status code');
-    return new SipResponse(status, m[3]!, m[1]!);
+    return { msg: new SipResponse(status, m[3] ?? '', m[1]!) };
   }
   // RFC 3261 §7.1: Method SP Request-URI SP SIP-Version — exactly single spaces
-  // (RFC 4475 §3.1.2.9); trailing whitespace is tolerated (§3.1.2.10 allows it).
+  // (RFC 4475 §3.1.2.8–9); trailing whitespace is tolerated (§3.1.2.10 allows it).
+  // A bad request line is still answerable with 400 when the headers are usable.
   const parts = line.trimEnd().split(' ');
-  if (parts.length !== 3) throw new SipParseError('bad request line');
-  const [method, uri, version] = parts as [string, string, string];
-  if (!TOKEN.test(method) || !/^SIP\/\d+\.\d+$/.test(version) || !uri) {
-    throw new SipParseError('bad request line');
-  }
-  return new SipRequest(method, uri, version);
+  const method = parts[0] ?? '';
+  if (!TOKEN.test(method)) throw new SipParseError('bad request line');
+  if (parts.length !== 3) return { msg: new SipRequest(method, parts[1] ?? ''), error: 'Bad Request-Line' };
+  const [, uri, version] = parts as [string, string, string];
+  if (!/^SIP\/\d+\.\d+$/.test(version) || !uri) return { msg: new SipRequest(method, uri), error: 'Bad Request-Line' };
+  return { msg: new SipRequest(method, uri, version) };
 }
 
 /** Fills msg's headers; returns an error reason for a bad line (after adding what it could). */
@@ -136,15 +137,6 @@ function parseHeaderLines(lines: string[], msg: SipMessage): string | undefined 
   }
   flush();
   return error;
-}
-
-function safeVia(msg: SipMessage): boolean {
-  try {
-    parseVia(msg.get('via')!);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Semantic checks the stack relies on. */
@@ -189,7 +181,7 @@ function validate(msg: SipMessage, fail: (reason: string) => never): void {
     fail('Bad Request-URI');
   }
   const mf = msg.get('max-forwards');
-  if (mf !== undefined && (!/^\d{1,3}$/.test(mf) || Number(mf) > 255)) fail('Bad Max-Forwards header');
+  if (mf !== undefined && (!/^\d{1,9}$/.test(mf) || Number(mf) > 255)) fail('Bad Max-Forwards header');
   const expires = msg.get('expires');
   if (expires !== undefined && /^\d+$/.test(expires) && Number(expires) > 2 ** 32 - 1) fail('Bad Expires header');
   for (const h of msg.headers) {

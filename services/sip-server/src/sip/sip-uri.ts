@@ -33,23 +33,26 @@ export function parseUri(text: string): SipUri {
   const rest = s.slice(colon + 1);
   if (scheme !== 'sip' && scheme !== 'sips') return { scheme, host: '', params: {}, opaque: rest };
 
+  // The user part may contain `?` and `;` (RFC 3261 §25.1 user-unreserved) but
+  // never an unescaped `@`, which headers may not contain either: so userinfo
+  // ends at the last `@`, and URI headers start at the first `?` after it.
   let hostPart = rest;
+  let user: string | undefined;
+  let password: string | undefined;
+  const at = rest.lastIndexOf('@');
+  if (at >= 0) {
+    const userinfo = rest.slice(0, at);
+    hostPart = rest.slice(at + 1);
+    const pc = userinfo.indexOf(':');
+    user = pc >= 0 ? userinfo.slice(0, pc) : userinfo;
+    if (pc >= 0) password = userinfo.slice(pc + 1);
+    if (!user) throw new PBX_ERR_SIP_BAD_VALUE('uri', text);
+  }
   let headers: string | undefined;
   const q = hostPart.indexOf('?');
   if (q >= 0) {
     headers = hostPart.slice(q + 1);
     hostPart = hostPart.slice(0, q);
-  }
-  let user: string | undefined;
-  let password: string | undefined;
-  const at = hostPart.lastIndexOf('@');
-  if (at >= 0) {
-    const userinfo = hostPart.slice(0, at);
-    hostPart = hostPart.slice(at + 1);
-    const pc = userinfo.indexOf(':');
-    user = pc >= 0 ? userinfo.slice(0, pc) : userinfo;
-    if (pc >= 0) password = userinfo.slice(pc + 1);
-    if (!user) throw new PBX_ERR_SIP_BAD_VALUE('uri', text);
   }
   const semi = hostPart.indexOf(';');
   const hostport = semi >= 0 ? hostPart.slice(0, semi) : hostPart;
