@@ -89,3 +89,5 @@ export { ApiConfigSourceOptionsSchema, type ApiConfigSourceInput, type ApiConfig
 export { PgConfigSource } from './config-source/pg-config-source.js';
 export { PG_CONFIG_CHANNEL, PgConfigSourceOptionsSchema, type PgConfigSourceInput, type PgConfigSourceOptions } from './config-source/pg-config-source-options.js';
 export { MIGRATIONS_DIR, runMigrations } from './config-source/pg-migrations.js';
+export { registerFormats } from './schema/formats.js';
+export { describeErrors, MAX_ISSUES } from './schema/describe-errors.js';

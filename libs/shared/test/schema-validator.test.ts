@@ -104,6 +104,14 @@ describe('compileValidator', () => {
     expect(e.message).toBe('custom: Script: /0/verb: expected one of pause, connect');
   });
 
+  it('stops collecting issues on huge malformed input', () => {
+    const huge = Array.from({ length: 100_000 }, () => ({ verb: 'pause', length: 0 }));
+    const issues = v.errors(huge);
+    expect(issues).toHaveLength(50);
+    expect(issues[49]?.path).toBe('/49/length');
+    expect(thrown(() => v.parse(huge)).message).toMatch(/^\/0\/length: .*; \(40 more\)$/);
+  });
+
   it('returns a frozen validator', () => {
     expect(Object.isFrozen(v)).toBe(true);
   });

@@ -10,7 +10,13 @@ import type { ValidationIssue } from './validation-issue.js';
 
 type Schema = TSchema & Record<string, unknown>;
 
-/** Lists every issue of `value` against `schema`, one per JSON path. */
+/**
+ * Stop collecting after this many issues: TypeBox's error iterator is lazy, so
+ * a huge malformed input costs no more than a small one.
+ */
+export const MAX_ISSUES = 50;
+
+/** Lists the issues of `value` against `schema` (at most {@link MAX_ISSUES}), one per JSON path. */
 export function describeErrors(schema: TSchema, value: unknown, base = ''): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const seen = new Set<string>();
@@ -22,6 +28,7 @@ export function describeErrors(schema: TSchema, value: unknown, base = ''): Vali
     }
   };
   for (const e of Value.Errors(schema, value)) {
+    if (issues.length >= MAX_ISSUES) break;
     const path = base + e.path;
     if (seen.has(path)) continue;
     if (e.type === ValueErrorType.Union) add(describeUnion(e.schema as Schema, e.value, path));
