@@ -1,8 +1,20 @@
 /**
  * `SipServer`: a drachtio-protocol SIP server. Wires the admin listener
- * (drachtio application protocol), the SIP stack and the dialog layer.
+ * (drachtio application protocol), the SIP stack and the drachtio layer
+ * (UAS, UAC, dialogs, proxy).
  */
+import { DialogLayer } from './dialog/dialog-layer.js';
+import { AdminServer } from './drachtio/admin-server.js';
+import { AppFrameDispatch } from './drachtio/app-frame-dispatch.js';
+import { BridgeContext } from './drachtio/bridge-context.js';
+import { ProxyLayer } from './proxy/proxy-layer.js';
 import { type ServerOptions, type ServerOptionsInput, resolveServerOptions } from './server-options.js';
+import { SipStack, type SipStackDeps } from './sip-stack.js';
+import { formatHostPort } from './sip/sip-uri.js';
+import type { StackLogger } from './stack-logger.js';
+import type { BoundContact } from './transport/transport-types.js';
+import { UacLayer } from './uac/uac-layer.js';
+import { UasLayer } from './uas/uas-layer.js';
 
 /** Counters exposed for metrics and leak checks. */
 export interface SipServerStats {
@@ -12,31 +24,141 @@ export interface SipServerStats {
   adminConnections: number;
   /** Dialogs held (early + confirmed). */
   dialogs: number;
-  /** Pending app-visible transactions (server + client). */
+  /** Pending app-visible transactions (incoming awaiting the app + outgoing). */
   transactions: number;
+  /** SIP stack transactions alive. */
+  stackTransactions: number;
+  /** Open SIP TCP connections. */
+  sipConnections: number;
+  sipMessagesIn: number;
+  sipMessagesOut: number;
 }
+
+/** Replaceable collaborators (tests). */
+export interface SipServerDeps extends SipStackDeps {
+  logger?: StackLogger;
+}
+
+const silentLogger: StackLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 export class SipServer {
   readonly options: ServerOptions;
+  readonly stack: SipStack;
+  readonly admin: AdminServer;
+  readonly #ctx: BridgeContext;
+  readonly #uas: UasLayer;
   #started = false;
 
-  constructor(options: ServerOptionsInput | ServerOptions = {}) {
+  constructor(options: ServerOptionsInput | ServerOptions = {}, deps: SipServerDeps = {}) {
     this.options = resolveServerOptions(options as ServerOptionsInput);
+    const o = this.options;
+    const logger = deps.logger ?? (o.logLevel === 'debug' ? undefined : silentLogger);
+    this.stack = new SipStack(
+      { contacts: o.contacts, timers: o.timers, autoTrying: o.autoTrying, ...(logger ? { logger } : {}) },
+      deps.resolver ? { resolver: deps.resolver } : {},
+    );
+    let dispatch: AppFrameDispatch | undefined;
+    let dialogLayer: DialogLayer | undefined;
+    this.admin = new AdminServer({
+      address: o.admin.address,
+      port: o.admin.port,
+      secret: o.admin.secret,
+      hostports: () => this.#hostports(true),
+      localHostports: () => this.#hostports(false),
+      onAppFrame: (conn, frame) => dispatch?.onFrame(conn, frame),
+      onDisconnect: (conn) => dialogLayer?.onDisconnect(conn),
+    });
+    const ctx = new BridgeContext(this.stack, this.admin.routes, {
+      t1: o.timers.t1,
+      t2: o.timers.t2,
+      policy: o.policy,
+      pendingTimeoutMs: 64_000,
+    });
+    this.#ctx = ctx;
+    dialogLayer = new DialogLayer(ctx);
+    const uas = new UasLayer(ctx, dialogLayer);
+    const uac = new UacLayer(ctx, dialogLayer);
+    this.#uas = uas;
+    dialogLayer.track = (rec) => uas.track(rec);
+    dialogLayer.sendInDialog = (conn, msgId, req, hop, d) => uac.send(conn, msgId, req, hop, d.id, d);
+    dispatch = new AppFrameDispatch(uas, uac, dialogLayer);
+    const proxy = new ProxyLayer(ctx);
+    dispatch.proxy = proxy;
+    uas.proxy = proxy;
+    const dl = dialogLayer;
+    this.stack.on('request', (req, txn) => {
+      if (proxy.onRequest(req, txn)) return;
+      uas.onRequest(req, txn);
+    });
+    this.stack.on('ack', (ack, source) => {
+      if (proxy.onAck(ack)) return;
+      dl.onAck(ack, source);
+    });
+    this.stack.on('cancel', (cancel, cancelTxn, inviteTxn) => uas.onCancel(cancel, cancelTxn, inviteTxn));
+    this.stack.on('stray-response', (res) => {
+      if (proxy.onStrayResponse(res)) return;
+      dl.onStrayResponse(res);
+    });
   }
 
+  /** Binds SIP transports, then the admin port. */
   async start(): Promise<void> {
+    await this.stack.start();
+    try {
+      await this.admin.listen();
+    } catch (err) {
+      await this.stack.stop();
+      throw err;
+    }
     this.#started = true;
   }
 
+  /** Closes app connections, terminates transactions and dialogs, closes sockets. */
   async stop(): Promise<void> {
     this.#started = false;
+    await this.admin.close();
+    for (const d of [...this.#ctx.dialogs.all()]) this.#ctx.dialogs.remove(d);
+    for (const rec of [...this.#ctx.incoming.values()]) this.#uas.forget(rec);
+    this.#ctx.early.clear();
+    this.#ctx.outgoing.clear();
+    await this.stack.stop();
   }
 
   get started(): boolean {
     return this.#started;
   }
 
+  /** Admin port actually bound (useful with port 0). */
+  get adminPort(): number {
+    return this.admin.address()?.port ?? this.options.admin.port;
+  }
+
+  /** Bound SIP listening points. */
+  sipContacts(): readonly BoundContact[] {
+    return this.stack.localContacts();
+  }
+
   stats(): SipServerStats {
-    return { applications: 0, adminConnections: 0, dialogs: 0, transactions: 0 };
+    const s = this.stack.stats();
+    let applications = 0;
+    for (const c of this.admin.connections) if (c.state === 'authenticated') applications++;
+    return {
+      applications,
+      adminConnections: this.admin.connections.size,
+      dialogs: this.#ctx.dialogs.size,
+      transactions: this.#ctx.incoming.size + this.#ctx.outgoing.size,
+      stackTransactions: s.serverTransactions + s.clientTransactions,
+      sipConnections: s.connections,
+      sipMessagesIn: s.requestsIn + s.responsesIn,
+      sipMessagesOut: s.requestsOut + s.responsesOut,
+    };
+  }
+
+  /** `proto/host:port,…` for the authenticate answer (reference §2.1). */
+  #hostports(external: boolean): string {
+    return this.stack
+      .localContacts()
+      .map((c) => `${c.protocol}/${formatHostPort(external ? c.advertisedHost : c.host, c.port)}`)
+      .join(',');
   }
 }

@@ -1,0 +1,30 @@
+import { IMMUTABLE_HEADERS, isSafeHeaderValue, wireHeaderName } from '../drachtio/header-names.js';
+import { headerKey } from '../sip/compact-forms.js';
+import type { SipMessage } from '../sip/sip-message.js';
+import { replaceLocalhost } from '../uas/build-response.js';
+
+/** Headers whose `@localhost` is rewritten to our host:port (reference §4.3). */
+const LOCALHOST_HEADERS = new Set(['from', 'to', 'contact', 'p-asserted-identity']);
+
+/**
+ * Appends the app's headers to `out` except `skip` and the immutable ones,
+ * with wire names canonicalised, unsafe lines dropped and `@localhost`
+ * rewritten (reference §4.3). Returns the lower-case keys that were copied.
+ */
+export function copyAppHeaders(
+  app: SipMessage,
+  out: SipMessage,
+  skip: ReadonlySet<string>,
+  hostport: string,
+): Set<string> {
+  const copied = new Set<string>();
+  for (const h of app.headers) {
+    const key = headerKey(h.name);
+    if (skip.has(key) || IMMUTABLE_HEADERS.has(key)) continue;
+    const name = wireHeaderName(h.name);
+    if (name === undefined || !isSafeHeaderValue(h.value)) continue;
+    out.append(name, LOCALHOST_HEADERS.has(key) ? replaceLocalhost(h.value, hostport) : h.value);
+    copied.add(key);
+  }
+  return copied;
+}

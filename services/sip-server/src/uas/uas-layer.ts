@@ -1,0 +1,239 @@
+import { localKey } from '../dialog/dialog-id.js';
+import type { DialogLayer } from '../dialog/dialog-layer.js';
+import type { AdminConnection } from '../drachtio/admin-connection.js';
+import type { BridgeContext } from '../drachtio/bridge-context.js';
+import { newRequestLeader, nokAnswer, responseSentAnswer, sipLeader } from '../drachtio/server-frames.js';
+import { makeResponse } from '../sip/make-response.js';
+import { tagOf } from '../sip/name-addr.js';
+import { randomToken } from '../sip/random-token.js';
+import type { SipRequest } from '../sip/sip-request.js';
+import type { SipResponse } from '../sip/sip-response.js';
+import type { ServerTransaction } from '../transaction/server-transaction.js';
+import { contactUri } from '../uac/local-contact.js';
+import { appForcedToTag, buildResponse } from './build-response.js';
+import type { IncomingTxn } from './incoming-txn.js';
+import { localHostport } from '../uac/local-contact.js';
+
+/** Out-of-dialog methods that need a dialog to make sense (reference §2.3, §4.2). */
+const DIALOG_ONLY = new Set(['BYE', 'UPDATE', 'PRACK', 'INFO', 'REFER']);
+
+/** Seen by the proxy layer before the UAS decides (it owns proxied INVITEs' CANCELs). */
+export interface CancelInterceptor {
+  onCancel(cancel: SipRequest, cancelTxn: ServerTransaction, inviteTxn: ServerTransaction): boolean;
+}
+
+/**
+ * Server side of the drachtio layer (reference §4.2, §4.4, §4.5): offers new
+ * requests to applications, sends their responses, handles CANCEL.
+ */
+export class UasLayer {
+  proxy: CancelInterceptor | undefined;
+
+  constructor(
+    private readonly ctx: BridgeContext,
+    private readonly dialogs: DialogLayer,
+  ) {}
+
+  /** Stack `request` event: a new request (not ACK/CANCEL). */
+  onRequest(req: SipRequest, txn: ServerTransaction): void {
+    const ctx = this.ctx;
+    const method = req.method;
+    const callId = req.callId ?? '';
+    const toTag = tagOf(req.get('to'));
+    if (toTag !== undefined) {
+      const d = ctx.dialogs.find(callId, toTag);
+      if (d) {
+        this.dialogs.onRequest(req, txn, d);
+        return;
+      }
+      const early = ctx.early.get(localKey(callId, toTag));
+      if (early && (method === 'UPDATE' || method === 'PRACK' || method === 'INFO')) {
+        this.#deliverEarly(req, txn, early);
+        return;
+      }
+      if (DIALOG_ONLY.has(method) || method === 'INVITE') {
+        this.#reply(txn, 481);
+        return;
+      }
+    } else if (method === 'BYE' || method === 'UPDATE' || method === 'PRACK') {
+      this.#reply(txn, 481);
+      return;
+    }
+    const verdict = ctx.settings.policy?.(req);
+    if (verdict) {
+      this.#reply(txn, verdict.status, verdict.reason);
+      return;
+    }
+    const conn = ctx.routes.select(method);
+    if (!conn) {
+      this.#reply(txn, 503);
+      return;
+    }
+    const isDialogForming = method === 'INVITE' || method === 'SUBSCRIBE';
+    const fromTag = tagOf(req.get('from')) ?? '';
+    const rec: IncomingTxn = {
+      txnId: ctx.newTxnId(),
+      conn,
+      txn,
+      req,
+      dialog: undefined,
+      dialogId: isDialogForming ? `${callId};from-tag=${fromTag}` : '',
+      localTag: undefined,
+      provisionalSent: false,
+      timer: undefined,
+    };
+    this.track(rec);
+    const raw = ctx.rawOf(req);
+    const src = txn.source;
+    conn.send(
+      newRequestLeader(ctx.networkMeta(raw.length, src), rec.txnId, src.local.advertisedHost, src.local.port),
+      raw,
+    );
+  }
+
+  /** Registers a pending record and its forget timer. */
+  track(rec: IncomingTxn): void {
+    const ctx = this.ctx;
+    ctx.incoming.set(rec.txnId, rec);
+    ctx.incomingByStackTxn.set(rec.txn.id, rec);
+    rec.timer = setTimeout(() => this.forget(rec), ctx.settings.pendingTimeoutMs);
+    rec.txn.once('terminated', () => this.forget(rec));
+  }
+
+  /** Drops a record (final response sent, CANCEL, timeout, txn gone). */
+  forget(rec: IncomingTxn): void {
+    const ctx = this.ctx;
+    if (rec.timer) clearTimeout(rec.timer);
+    rec.timer = undefined;
+    if (ctx.incoming.get(rec.txnId) === rec) ctx.incoming.delete(rec.txnId);
+    if (ctx.incomingByStackTxn.get(rec.txn.id) === rec) ctx.incomingByStackTxn.delete(rec.txn.id);
+    if (rec.localTag !== undefined) {
+      const k = localKey(rec.req.callId ?? '', rec.localTag);
+      if (ctx.early.get(k) === rec) ctx.early.delete(k);
+    }
+  }
+
+  #deliverEarly(req: SipRequest, txn: ServerTransaction, invite: IncomingTxn): void {
+    if (!invite.conn.isOpen) {
+      this.#reply(txn, 481);
+      return;
+    }
+    const rec: IncomingTxn = {
+      txnId: this.ctx.newTxnId(),
+      conn: invite.conn,
+      txn,
+      req,
+      dialog: undefined,
+      dialogId: invite.dialogId,
+      localTag: undefined,
+      provisionalSent: false,
+      timer: undefined,
+    };
+    this.track(rec);
+    const raw = this.ctx.rawOf(req);
+    invite.conn.send(sipLeader(this.ctx.networkMeta(raw.length, txn.source), rec.txnId, rec.dialogId), raw);
+  }
+
+  #reply(txn: ServerTransaction, status: number, reason?: string): void {
+    try {
+      txn.respond(makeResponse(txn.request, status, reason, { toTag: true }));
+    } catch {
+      /* transaction already answered or gone */
+    }
+  }
+
+  /** Stack `cancel` event (reference §4.5, checklist 22–24). */
+  onCancel(cancel: SipRequest, cancelTxn: ServerTransaction, inviteTxn: ServerTransaction | undefined): void {
+    if (!inviteTxn) {
+      this.#reply(cancelTxn, 481);
+      return;
+    }
+    if (this.proxy?.onCancel(cancel, cancelTxn, inviteTxn)) return;
+    const rec = this.ctx.incomingByStackTxn.get(inviteTxn.id);
+    if (!rec || inviteTxn.finalSent) {
+      this.#reply(cancelTxn, 481);
+      return;
+    }
+    this.#reply(cancelTxn, 200);
+    const tag = rec.localTag ?? randomToken(10);
+    try {
+      inviteTxn.respond(makeResponse(rec.req, 487, undefined, { toTag: tag }));
+    } catch {
+      /* already final */
+    }
+    this.forget(rec);
+    const raw = this.ctx.rawOf(cancel);
+    rec.conn.send(
+      sipLeader(this.ctx.networkMeta(raw.length, cancelTxn.source), rec.txnId, rec.provisionalSent ? rec.dialogId : ''),
+      raw,
+    );
+  }
+
+  /** App frame `sip|<txnId>|` + response (reference §3.4, §4.4). */
+  onAppResponse(conn: AdminConnection, msgId: string, txnId: string, app: SipResponse): void {
+    const ctx = this.ctx;
+    const cseqMethod = (app.get('cseq') ?? '').trim().split(/\s+/)[1]?.toUpperCase();
+    const rec = ctx.incoming.get(txnId);
+    if (!rec || rec.conn !== conn) {
+      const reason =
+        cseqMethod === 'CANCEL'
+          ? '200 OK to incoming CANCEL is automatically generated by the stack'
+          : 'Response not sent due to unknown transaction';
+      conn.respond(msgId, nokAnswer(reason));
+      return;
+    }
+    if (cseqMethod === 'CANCEL') {
+      conn.respond(msgId, nokAnswer('200 OK to incoming CANCEL is automatically generated by the stack'));
+      return;
+    }
+    const req = rec.req;
+    const method = req.method;
+    const status = app.status;
+    const local = rec.txn.source.local;
+    const d = rec.dialog;
+    if (rec.localTag === undefined && tagOf(req.get('to')) === undefined && status > 100) {
+      rec.localTag = appForcedToTag(app) ?? randomToken(10);
+    }
+    const dialogForming = method === 'INVITE' || method === 'SUBSCRIBE';
+    const reliable1xx = status > 100 && status < 200 && /\b100rel\b/i.test(app.getAll('require').join(','));
+    let contact: string | undefined;
+    if (dialogForming && ((status >= 200 && status < 300) || reliable1xx)) {
+      contact = d ? d.localContact : `<${contactUri(local)}>`;
+    }
+    const out = buildResponse(req, app, { toTag: rec.localTag, contact, localHostport: localHostport(local) });
+    if (reliable1xx && !/\b100rel\b/i.test([...req.getAll('supported'), ...req.getAll('require')].join(','))) {
+      conn.respond(msgId, nokAnswer('Remote endpoint does not support 100rel'));
+      return;
+    }
+    try {
+      rec.txn.respond(out);
+    } catch {
+      conn.respond(msgId, nokAnswer('Response not sent due to unknown transaction'));
+      return;
+    }
+    const bytes = out.toBuffer();
+    const dialogId = d ? d.id : rec.dialogId;
+    conn.respond(msgId, responseSentAnswer(ctx.appMeta(bytes.length, local), txnId, dialogId), bytes);
+    if (status < 200) {
+      if (status > 100 && method === 'INVITE' && !d && rec.localTag !== undefined) {
+        rec.provisionalSent = true;
+        ctx.early.set(localKey(req.callId ?? '', rec.localTag), rec);
+      }
+      return;
+    }
+    this.forget(rec);
+    if (status >= 300) return;
+    this.dialogs.onUas2xx(rec, out);
+    if (method === 'REGISTER') this.#aliasRegistration(rec, out);
+  }
+
+  /** Reference §4.4: a 200 to REGISTER over TCP makes the Contact reachable on that connection. */
+  #aliasRegistration(rec: IncomingTxn, res: SipResponse): void {
+    const conn = rec.txn.source.connection;
+    if (!conn) return;
+    for (const c of res.getAll('contact')) {
+      const m = /sips?:(?:([^@;>]+)@)?([^;>?]+)/i.exec(c);
+      if (m) this.ctx.stack.aliasConnection(`${m[1] ? `${m[1]}@` : ''}${m[2]}`, conn);
+    }
+  }
+}
