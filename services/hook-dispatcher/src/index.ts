@@ -1,1 +1,23 @@
-export {};
+// Public surface of @dragonpbx/hook-dispatcher.
+export { HookDispatcher, type DispatcherDeps } from './dispatcher.js';
+export {
+  type DispatcherOptions,
+  DEFAULT_DISPATCHER_OPTIONS,
+  resolveDispatcherOptions,
+} from './config/dispatcher-options.js';
+export { optionsFromEnv } from './config/env-options.js';
+export {
+  type StatusEnvelope,
+  StatusEnvelopeSchema,
+  decodeStatusEnvelope,
+  destinationHost,
+  MAX_ENVELOPE_BYTES,
+} from './envelope/status-envelope.js';
+export { publishStatusEvent } from './publish-status-event.js';
+// Hook authors verify our requests with the shared Standard Webhooks helper.
+export { verifyWebhook, type VerifyWebhookOptions, type HeaderSource } from '@dragonpbx/shared';
+export { retryDelay, parseRetryAfter, type BackoffParams } from './delivery/backoff.js';
+export { AttemptOutcome } from './delivery/delivery-outcome.js';
+export type { DeadLetterEntry } from './dead-letter/dead-letter-entry.js';
+export { buildAdminServer, type AdminServerOptions } from './http/admin-server.js';
+export * from './errors.js';

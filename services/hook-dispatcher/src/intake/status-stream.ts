@@ -1,0 +1,81 @@
+import {
+  AckPolicy,
+  type ConsumerConfig,
+  DeliverPolicy,
+  DiscardPolicy,
+  type JetStreamManager,
+  RetentionPolicy,
+  StorageType,
+  type StreamConfig,
+  nanos,
+} from 'nats';
+import { MAX_ENVELOPE_BYTES } from '../envelope/status-envelope.js';
+
+/** Names and limits of the status stream and its consumer. */
+export interface StatusStreamSpec {
+  stream: string;
+  consumer: string;
+  /** Subject filter, e.g. `dragon.status.>`. */
+  subject: string;
+  maxAgeMs: number;
+  maxBytes: number;
+  replicas: number;
+  /** Redelivery delay for a message not acked in time, ms. @defaultValue 30000 */
+  ackWaitMs?: number;
+}
+
+/**
+ * Creates or updates the status stream and the durable consumer all replicas share.
+ *
+ * Why these settings: work-queue retention drops an event once a dispatcher has
+ * acked it (i.e. it is safe in BullMQ), so the stream only holds the backlog;
+ * `discard: new` makes a publish fail loudly when the backlog hits `maxBytes`
+ * instead of silently dropping the oldest undelivered events; `Nats-Msg-Id`
+ * de-duplication (2 min) absorbs publisher retries.
+ */
+export async function ensureStatusStream(jsm: JetStreamManager, spec: StatusStreamSpec): Promise<void> {
+  const config: Partial<StreamConfig> & { name: string } = {
+    name: spec.stream,
+    subjects: [spec.subject],
+    retention: RetentionPolicy.Workqueue,
+    storage: StorageType.File,
+    discard: DiscardPolicy.New,
+    max_age: nanos(spec.maxAgeMs),
+    max_bytes: spec.maxBytes,
+    max_msg_size: MAX_ENVELOPE_BYTES + 4096,
+    duplicate_window: nanos(120_000),
+    num_replicas: spec.replicas,
+  };
+  try {
+    await jsm.streams.info(spec.stream);
+    await jsm.streams.update(spec.stream, config);
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+    await jsm.streams.add(config);
+  }
+  const consumer: Partial<ConsumerConfig> = {
+    durable_name: spec.consumer,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    ack_wait: nanos(spec.ackWaitMs ?? 30_000),
+    // Never give up on an event: malformed ones are terminated explicitly instead.
+    max_deliver: -1,
+    max_ack_pending: 20_000,
+    filter_subject: spec.subject,
+  };
+  try {
+    await jsm.consumers.info(spec.stream, spec.consumer);
+    await jsm.consumers.update(spec.stream, spec.consumer, {
+      ack_wait: consumer.ack_wait,
+      max_ack_pending: consumer.max_ack_pending,
+    });
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+    await jsm.consumers.add(spec.stream, consumer);
+  }
+}
+
+function isNotFound(err: unknown): boolean {
+  const e = err as { code?: string; api_error?: { err_code?: number }; message?: string };
+  return e?.code === '404' || e?.api_error?.err_code === 10059 || e?.api_error?.err_code === 10014 || /not found/i.test(e?.message ?? '');
+}

@@ -1,0 +1,19 @@
+import { createSubjects, publishDurable } from '@dragonpbx/shared';
+import type { JetStreamClient, PubAck } from 'nats';
+import type { StatusEnvelope } from './envelope/status-envelope.js';
+
+/**
+ * Publishes one StatusHook event to the status stream (what the call-router
+ * does for every event). The event id doubles as `Nats-Msg-Id`, so a publish
+ * retried within the stream's 2-minute duplicate window is stored once.
+ */
+export function publishStatusEvent(
+  js: JetStreamClient,
+  envelope: StatusEnvelope,
+  options: { subjectPrefix?: string; domain?: string } = {},
+): Promise<PubAck> {
+  const domain =
+    options.domain ?? (typeof envelope.body.domain === 'string' && envelope.body.domain ? envelope.body.domain : '_');
+  const subject = createSubjects({ prefix: options.subjectPrefix ?? '' }).status(domain, envelope.callId);
+  return publishDurable(js, subject, envelope, { msgId: envelope.id });
+}

@@ -1,0 +1,105 @@
+import { verifyWebhook } from '@dragonpbx/shared';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { Redis } from 'ioredis';
+import type { NatsConnection } from 'nats';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HookDispatcher } from '../src/dispatcher.js';
+import { buildAdminServer } from '../src/http/admin-server.js';
+import { publishStatusEvent } from '../src/publish-status-event.js';
+import {
+  cleanup,
+  connectNats,
+  envelope,
+  FAST,
+  firstReceiptOrder,
+  isolation,
+  newRedis,
+  quietDeps,
+  SECRET,
+  waitFor,
+} from './helpers/infra.js';
+import { TestReceiver } from './helpers/receiver.js';
+
+describe('StatusHook delivery (real NATS, Redis, HTTP)', () => {
+  const iso = isolation();
+  const receiver = new TestReceiver();
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  let redis: Redis;
+  let nats: NatsConnection;
+  let dispatcher: HookDispatcher;
+  let deps: ReturnType<typeof quietDeps>;
+
+  beforeAll(async () => {
+    redis = newRedis();
+    nats = await connectNats();
+    await receiver.start();
+    deps = quietDeps(redis, nats);
+    dispatcher = new HookDispatcher({ ...deps, tracer: provider.getTracer('test') }, { ...iso, ...FAST });
+    await dispatcher.start();
+  });
+
+  afterAll(async () => {
+    await dispatcher.stop();
+    await receiver.stop();
+    await cleanup(redis, nats, iso);
+    await nats.close();
+    redis.disconnect();
+  });
+
+  it('delivers every event once, signed, in seq order per call, inside the call trace', async () => {
+    const js = nats.jetstream();
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const sent = [];
+    for (let seq = 1; seq <= 5; seq++) {
+      for (const call of ['call-a@host', 'call-b@host', 'call-c@host']) {
+        const e = envelope(receiver.url(), call, seq, { traceparent: `00-${traceId}-00f067aa0ba902b7-01` });
+        sent.push(e);
+        await publishStatusEvent(js, e, { subjectPrefix: iso.subjectPrefix });
+      }
+    }
+    await waitFor(() => receiver.ids().size === sent.length);
+    expect(receiver.received).toHaveLength(sent.length);
+
+    for (const r of receiver.received) {
+      // The receiver checks what a hook author would: signature over the raw body, stable id.
+      expect(verifyWebhook(SECRET, r.headers, r.raw).id).toBe(r.id);
+      const e = sent.find((s) => s.id === r.id)!;
+      expect(JSON.parse(r.raw)).toEqual(e.body);
+      expect(r.headers['content-type']).toBe('application/json');
+      expect(String(r.headers.traceparent)).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+    }
+    for (const [, seqs] of firstReceiptOrder(receiver.received)) expect(seqs).toEqual([1, 2, 3, 4, 5]);
+
+    const spans = exporter.getFinishedSpans().filter((s) => s.name === 'statushook.deliver');
+    expect(spans).toHaveLength(sent.length);
+    for (const s of spans) {
+      expect(s.spanContext().traceId).toBe(traceId);
+      expect(s.parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
+      expect(s.attributes['http.response.status_code']).toBe(200);
+    }
+  });
+
+  it('terminates a malformed message with a counted, coded rejection and keeps delivering', async () => {
+    const before = receiver.received.length;
+    nats.publish(`${iso.subjectPrefix}.dragon.status.example%2Ecom.bad`, new TextEncoder().encode('{"id":"x:y"}'));
+    await nats.flush();
+    const good = envelope(receiver.url(), 'call-d@host', 1);
+    await publishStatusEvent(nats.jetstream(), good, { subjectPrefix: iso.subjectPrefix });
+    await waitFor(() => receiver.ids().has(good.id));
+    expect(receiver.received.length).toBe(before + 1);
+    await waitFor(async () => (await deps.registry.getSingleMetricAsString('dragon_hook_intake_invalid_total')).endsWith(' 1'));
+  });
+
+  it('serves health, readiness and metrics with per-host counters and queue depth', async () => {
+    const app = buildAdminServer(dispatcher, deps.registry);
+    expect((await app.inject('/healthz')).statusCode).toBe(200);
+    expect((await app.inject('/readyz')).json()).toEqual({ status: 'ready' });
+    const text = (await app.inject('/metrics')).body;
+    const host = `127.0.0.1:${receiver.port}`;
+    expect(text).toContain(`dragon_hook_delivered_total{host="${host}"} 16`);
+    expect(text).toMatch(new RegExp(`dragon_hook_delivery_latency_seconds_count\\{host="${host.replace('.', '\\.')}"\\} 16`));
+    expect(text).toContain('dragon_hook_queue_depth{state="dead_lettered"} 0');
+    await app.close();
+  });
+});
