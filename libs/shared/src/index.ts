@@ -91,3 +91,8 @@ export { PG_CONFIG_CHANNEL, PgConfigSourceOptionsSchema, type PgConfigSourceInpu
 export { MIGRATIONS_DIR, runMigrations } from './config-source/pg-migrations.js';
 export { registerFormats } from './schema/formats.js';
 export { describeErrors, MAX_ISSUES } from './schema/describe-errors.js';
+export { createLogger, callLogger, type LoggerOptions } from './observability/create-logger.js';
+export { REDACTED, REDACTED_BINDING_KEYS, REDACTED_KEYS, redactSecrets, redactText } from './observability/redact.js';
+export { startTracing, type Tracing, type TracingOptions } from './observability/start-tracing.js';
+export { createMetrics, LATENCY_BUCKETS, type Metrics, type MetricsOptions } from './observability/create-metrics.js';
+export { createOpsServer, type OpsServer, type OpsServerOptions, type ReadinessChecks } from './observability/create-ops-server.js';

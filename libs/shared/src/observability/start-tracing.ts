@@ -1,0 +1,75 @@
+import { context, propagation, trace } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { NodeSDK, resources, tracing } from '@opentelemetry/sdk-node';
+
+/** Options of {@link startTracing}. */
+export interface TracingOptions {
+  /** `service.name` resource attribute (`OTEL_SERVICE_NAME` wins when set). */
+  serviceName: string;
+  /**
+   * Environment to read `OTEL_*` from.
+   * @defaultValue `process.env`
+   */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** What {@link startTracing} did; `shutdown` flushes pending spans. */
+export interface Tracing {
+  /** `false` when `OTEL_SDK_DISABLED=true`. */
+  enabled: boolean;
+  /** The trace endpoint spans go to, `undefined` when they are not exported. */
+  exportUrl: string | undefined;
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Starts OpenTelemetry tracing for this process: async context, W3C trace
+ * context propagation, and a tracer provider. Spans are exported over OTLP/HTTP
+ * only when `OTEL_EXPORTER_OTLP_ENDPOINT` (or `…_TRACES_ENDPOINT`) is set;
+ * otherwise spans still get ids (for `traceparent` and log correlation) but go
+ * nowhere. `OTEL_SDK_DISABLED=true` turns it all off. Call once at boot.
+ */
+export function startTracing(options: TracingOptions): Tracing {
+  const env = options.env ?? process.env;
+  if (/^true$/i.test(env.OTEL_SDK_DISABLED?.trim() ?? '')) {
+    return { enabled: false, exportUrl: undefined, shutdown: async () => {} };
+  }
+  const exportUrl = traceUrl(env);
+  const processor = exportUrl
+    ? new tracing.BatchSpanProcessor(new OTLPTraceExporter({ url: exportUrl }))
+    : new tracing.NoopSpanProcessor();
+  const sdk = new NodeSDK({
+    serviceName: env.OTEL_SERVICE_NAME || options.serviceName,
+    resource: resources.resourceFromAttributes({}),
+    autoDetectResources: true,
+    resourceDetectors: [resources.envDetector],
+    spanProcessors: [processor],
+    // Traces only: metrics are Prometheus, logs are pino.
+    metricReaders: [],
+    logRecordProcessors: [],
+    instrumentations: [],
+  });
+  sdk.start();
+  let stopped: Promise<void> | undefined;
+  return {
+    enabled: true,
+    exportUrl,
+    shutdown() {
+      stopped ??= sdk.shutdown().finally(() => {
+        // Unregister the globals so a later start (tests, restarts) works.
+        trace.disable();
+        context.disable();
+        propagation.disable();
+      });
+      return stopped;
+    },
+  };
+}
+
+function traceUrl(env: Readonly<Record<string, string | undefined>>): string | undefined {
+  const specific = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim();
+  if (specific) return specific;
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
+  // OTLP/HTTP exporter spec: the signal path is appended to the base endpoint.
+  return base ? `${base.replace(/\/+$/, '')}/v1/traces` : undefined;
+}
