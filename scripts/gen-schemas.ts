@@ -1,6 +1,6 @@
 // Writes the published JSON Schemas (schemas/*.schema.json) from the TypeBox
-// models in libs/shared, so hook authors can validate CallScripts and webhook
-// bodies with any JSON Schema tool.
+// models in libs/shared, so hook authors and operators can validate CallScripts,
+// webhook bodies and configuration (config.json, the api feed) with any JSON Schema tool.
 //   npx tsx scripts/gen-schemas.ts            write the files
 //   npx tsx scripts/gen-schemas.ts --check    exit 1 when the files on disk differ
 //   --out DIR                                 another directory (default: schemas/ at the repo root)
@@ -8,6 +8,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TSchema } from '@sinclair/typebox';
+import { ConfigFeedSchema } from '../libs/shared/src/model/config-feed.js';
+import { ConfigFileSchema } from '../libs/shared/src/model/config-file.js';
 import { AnnounceVerbSchema } from '../libs/shared/src/model/verbs/announce.js';
 import { CallScriptSchema } from '../libs/shared/src/model/verbs/call-script.js';
 import { ConnectVerbSchema } from '../libs/shared/src/model/verbs/connect.js';
@@ -36,6 +38,8 @@ const SCHEMAS: Record<string, TSchema> = {
   'reg-hook-response': RegHookResponseSchema,
   'call-hook-request': CallHookRequestSchema,
   'status-hook-event': StatusHookEventSchema,
+  'config-file': ConfigFileSchema,
+  'config-feed': ConfigFeedSchema,
 };
 
 /** The text of every file, keyed by file name. TypeBox's symbol keys vanish in JSON. */

@@ -58,7 +58,6 @@ export type { DigestOutcome } from './digest/digest-outcome.js';
 export { DigestVerifier, type DigestVerifierDeps, type DigestVerifierOptions, type DigestVerifyInput, type NonceReplayGuard } from './digest/digest-verifier.js';
 export { NonceCodec, type NonceCheck, type NonceCodecOptions } from './digest/nonce-codec.js';
 export { PBX_ERR_HOOK_RESPONSE_INVALID } from './model/webhooks/hook-response-invalid-error.js';
-export { type HookDialplan, HookDialplanSchema } from './model/webhooks/hook-dialplan.js';
 export { type RegHookRequest, RegHookRequestSchema } from './model/webhooks/reg-hook-request.js';
 export { isRegHookAccepted, parseRegHookResponse, type RegHookResponse, RegHookResponseSchema } from './model/webhooks/reg-hook-response.js';
 export { type TrunkSource, TrunkSourceSchema } from './model/webhooks/trunk-source.js';

@@ -24,13 +24,13 @@ describe('generated JSON Schemas', () => {
     expect(findDrift(join(root, 'schemas'), renderSchemas())).toEqual([]);
   });
 
-  it('are JSON documents with an id, one per verb, script and webhook body', () => {
+  it('are JSON documents with an id, one per verb, script, webhook body and config document', () => {
     const dir = join(root, 'schemas');
     const names = readdirSync(dir).filter((n) => n.endsWith('.schema.json'));
     for (const n of ['verb-announce', 'verb-connect', 'verb-response', 'verb-pause', 'verb-record', 'verb-pickup']) {
       expect(names).toContain(`${n}.schema.json`);
     }
-    for (const n of ['call-script', 'reg-hook-request', 'reg-hook-response', 'call-hook-request', 'status-hook-event']) {
+    for (const n of ['call-script', 'reg-hook-request', 'reg-hook-response', 'call-hook-request', 'status-hook-event', 'config-file', 'config-feed']) {
       expect(names).toContain(`${n}.schema.json`);
     }
     const doc = JSON.parse(readFileSync(join(dir, 'call-script.schema.json'), 'utf8'));

@@ -59,7 +59,7 @@ describe('RegHook response', () => {
     ['a string expires', { status: 'ok', expires: '300' }, '/expires: expected integer'],
     ['a negative expires', { status: 'ok', expires: -1 }, '/expires: expected integer to be greater or equal to 0'],
     ['a dialplan list', { status: 'ok', dialplan: ['x'] }, '/dialplan: expected object'],
-    ['a relative hook URL', { status: 'ok', dialplan: { '1*': 'hooks/call' } }, '/dialplan/1*: expected an absolute hook URL'],
+    ['a relative hook URL', { status: 'ok', dialplan: { '1*': 'hooks/call' } }, '/dialplan/1*: expected Absolute URL of a hook'],
     ['a hook object without callHook', { status: 'ok', dialplan: { '1*': { statusHook: 'http://h/' } } }, '/dialplan/1*/callHook: required property missing'],
     ['a codec that is not a name', { status: 'ok', codecs: ['PCMU', 0] }, '/codecs/1: expected string'],
     ['codecs as a string', { status: 'ok', codecs: 'PCMU' }, '/codecs: expected array'],

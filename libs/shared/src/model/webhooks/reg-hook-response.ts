@@ -1,8 +1,8 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { compileValidator } from '../../schema/validator.js';
+import { DialplanSchema } from '../config-dialplan.js';
 import { CodecNamesSchema } from '../verbs/common.js';
 import { PBX_ERR_HOOK_RESPONSE_INVALID } from './hook-response-invalid-error.js';
-import { HookDialplanSchema } from './hook-dialplan.js';
 
 /**
  * JSON body of a RegHook's HTTP 200 answer (reference §3.1). Only `status` is
@@ -15,7 +15,7 @@ export const RegHookResponseSchema = Type.Object(
     expires: Type.Optional(
       Type.Integer({ minimum: 0, description: 'Granted expiry, clamped to REGISTRATION_MIN/MAX_SECS' }),
     ),
-    dialplan: Type.Optional(HookDialplanSchema),
+    dialplan: Type.Optional(DialplanSchema),
     codecs: Type.Optional(CodecNamesSchema),
     maxClients: Type.Optional(
       Type.Integer({ minimum: 1, maximum: 100, default: 1, description: 'Simultaneous contacts; oldest evicted' }),

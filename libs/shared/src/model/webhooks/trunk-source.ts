@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { DialplanSchema } from '../config-dialplan.js';
 import { CodecNamesSchema } from '../verbs/common.js';
-import { HookDialplanSchema } from './hook-dialplan.js';
 
 /**
  * The trunk a call came from, as sent in a CallHook body. The original sent
@@ -15,7 +15,7 @@ export const TrunkSourceSchema = Type.Object(
     label: Type.Optional(Type.String()),
     inbound: Type.Optional(Type.Array(Type.String(), { description: 'Source CIDRs the trunk is matched by' })),
     outbound: Type.Optional(Type.Object({ host: Type.Optional(Type.String()) }, { additionalProperties: false })),
-    dialplan: Type.Optional(HookDialplanSchema),
+    dialplan: Type.Optional(DialplanSchema),
     codecs: Type.Optional(CodecNamesSchema),
     authType: Type.Optional(Type.String()),
     register: Type.Optional(
