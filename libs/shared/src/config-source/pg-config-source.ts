@@ -57,7 +57,8 @@ export class PgConfigSource extends ConfigSourceBase {
       connectionTimeoutMillis: o.connectTimeoutMs,
       // The schema name is a validated plain identifier, safe unquoted here.
       options: `-c search_path=${o.schema}`,
-      application_name: 'dragonpbx-config',
+      // Names the schema so an operator can tell tenants' listeners apart in pg_stat_activity.
+      application_name: `dragonpbx-config:${o.schema}`,
     };
   }
 

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PgConfigSource } from '../../src/config-source/pg-config-source.js';
 import { runMigrations } from '../../src/config-source/pg-migrations.js';
 import { configSourceContract, nextChange, nextInvalid } from './contract.js';
@@ -146,6 +146,27 @@ describe('pg config source: migrations and bad rows', () => {
       await otherPool.end();
       await dropSchema(other);
     }
+  });
+
+  it('a lost LISTEN connection is re-opened and the config reloaded', async () => {
+    await runMigrations(pool, schema);
+    await insertFeed(pool, FIXTURE);
+    const { logger, lines } = captureLogger();
+    const source = new PgConfigSource({ ...PG, schema, debounceMs: 20, reconnectMs: 400 }, { logger });
+    sources.push(source);
+    await source.start();
+    const killed = await pool.query(
+      `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1 AND query ILIKE 'LISTEN%'`,
+      [`dragonpbx-config:${schema}`],
+    );
+    expect(killed.rows).toEqual([{ ok: true }]);
+    await vi.waitFor(() => expect(lines.some((l) => l.msg === 'config LISTEN connection lost')).toBe(true), { timeout: 5000 });
+    // A change made while disconnected (reconnect waits 400 ms) is only seen through the reload after re-LISTEN.
+    await pool.query(`INSERT INTO domains (domain) VALUES ('during.example.com')`);
+    await vi.waitFor(() => expect(source.getDomain('during.example.com')).not.toBe(false), { timeout: 5000 });
+    const changed = nextChange(source, (s) => Object.hasOwn(s.domains, 'after.example.com'));
+    await pool.query(`INSERT INTO domains (domain) VALUES ('after.example.com')`);
+    await changed;
   });
 
   it('an unreachable database fails start with PBX_ERR_CONFIG_DB', async () => {
