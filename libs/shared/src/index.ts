@@ -95,3 +95,15 @@ export { REDACTED, REDACTED_BINDING_KEYS, REDACTED_KEYS, redactSecrets, redactTe
 export { startTracing, type Tracing, type TracingOptions } from './observability/start-tracing.js';
 export { createMetrics, LATENCY_BUCKETS, type Metrics, type MetricsOptions } from './observability/create-metrics.js';
 export { createOpsServer, type OpsServer, type OpsServerOptions, type ReadinessChecks } from './observability/create-ops-server.js';
+export { CallStore } from './state/call-store.js';
+export { CALL_SUMMARY_STATES, type CallSummary, type CallSummaryState } from './state/call-summary.js';
+export { proxyUri, SIP_TRANSPORTS, type AddContactResult, type ContactBinding, type ContactSource, type SipTransport, type StoredContact } from './state/contact-binding.js';
+export { ContactStore, MAX_CLIENTS_LIMIT } from './state/contact-store.js';
+export { FloodStore, type FloodLimits, type FloodVerdict } from './state/flood-store.js';
+export { LeaseStore, trunkLeaseResource } from './state/lease-store.js';
+export { NonceStore } from './state/nonce-store.js';
+export { PBX_ERR_STATE_CORRUPT, PBX_ERR_STATE_INPUT_INVALID, PBX_ERR_STATE_KEY_INVALID } from './state/state-errors.js';
+export { StateKeys } from './state/state-keys.js';
+export { StateStore } from './state/state-store.js';
+export type { StateStoreDeps, StateStoreOptions } from './state/state-store-options.js';
+export { TrunkRegistrationStore, type StoredTrunkRegistration, type TrunkRegistration } from './state/trunk-registration-store.js';
