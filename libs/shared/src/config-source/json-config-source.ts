@@ -57,7 +57,10 @@ export class JsonConfigSource extends ConfigSourceBase {
     const name = basename(this.options.file);
     this.#watcher = watch(dirname(this.options.file), { persistent: false }, (_event, changed) => {
       // Some platforms omit the name; then any event in the directory may be ours.
-      if (changed == null || changed.toString() === name) this.#schedule();
+      // Kubernetes mounts a ConfigMap as `file -> ..data/file` and updates it by
+      // swapping the `..data` symlink, so events on `..*` entries count too.
+      const entry = changed?.toString();
+      if (entry === undefined || entry === name || entry.startsWith('..')) this.#schedule();
     });
     this.#watcher.on('error', (err) => {
       this.logger.warn({ source: this.kind, file: this.options.file, err: err.message }, 'config file watch failed');

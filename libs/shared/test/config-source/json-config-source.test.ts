@@ -1,4 +1,4 @@
-import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -124,6 +124,24 @@ describe('json config source: bad files', () => {
     await vi.waitFor(() => expect(lines.some((l) => l.msg === 'configuration unchanged')).toBe(true), { timeout: 5000 });
     expect(changes).toBe(0);
     expect(lines.filter((l) => l.msg === 'configuration reloaded')).toHaveLength(0);
+  });
+
+  it('follows a Kubernetes-style ConfigMap update (the ..data symlink is swapped)', async () => {
+    await mkdir(join(dir, '..v1'));
+    await writeFile(join(dir, '..v1', 'config.json'), JSON.stringify(toConfigFile(FIXTURE)));
+    await symlink('..v1', join(dir, '..data'));
+    await symlink(join('..data', 'config.json'), file);
+    const source = open();
+    await source.start();
+    expect(source.getDomain('new.example.com')).toBe(false);
+
+    const changed = nextChange(source, (s) => Object.hasOwn(s.domains, 'new.example.com'));
+    await mkdir(join(dir, '..v2'));
+    await writeFile(join(dir, '..v2', 'config.json'), JSON.stringify(toConfigFile(editedFixture())));
+    await symlink('..v2', join(dir, '..data_tmp'));
+    await rename(join(dir, '..data_tmp'), join(dir, '..data'));
+    await changed;
+    expect(source.getDomain('new.example.com')).toBe(3);
   });
 
   it('rejects invalid options with PBX_ERR_CONFIG_OPTIONS', () => {
