@@ -334,18 +334,14 @@ export class SipStack extends EventEmitter<SipStackEvents> {
     safeEmit(this, this.#logger, 'parse-error', new SipParseError(reason), source);
     if (!data) return;
     // Answer 400 if the header section reveals an answerable request (RFC 3261 §18.3).
+    let partial: SipMessage | undefined;
     try {
-      parseMessage(data, { stream: false });
+      const m = parseMessage(data);
+      if (m.isRequest && (m as SipRequest).method !== 'ACK') partial = m;
     } catch (err) {
-      if (err instanceof SipParseError && err.answerable && err.partial) {
-        this.#sendTo(makeResponse(err.partial, err.status, err.reason, { toTag: true }), source);
-      }
-      return;
+      if (err instanceof SipParseError && err.answerable) partial = err.partial;
     }
-    const partial = parseMessage(data);
-    if (partial.isRequest && (partial as SipRequest).method !== 'ACK') {
-      this.#sendTo(makeResponse(partial, 400, reason, { toTag: true }), source);
-    }
+    if (partial) this.#sendTo(makeResponse(partial, 400, reason, { toTag: true }), source);
   }
 
   #sendTo(res: SipResponse, source: MessageSource): void {
