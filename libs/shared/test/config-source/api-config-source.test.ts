@@ -82,6 +82,12 @@ describe('api config source: feed failures', () => {
     expect(JSON.stringify(lines)).not.toContain('tok"');
   });
 
+  it('a refused connection fails start with PBX_ERR_CONFIG_FETCH', async () => {
+    const s = new ApiConfigSource({ url: 'http://127.0.0.1:20198/api/v1/domains', timeoutMs: 2000 }, { logger: captureLogger().logger });
+    sources.push(s);
+    await expect(s.start()).rejects.toMatchObject({ code: 'PBX_ERR_CONFIG_FETCH', message: expect.stringContaining('ECONNREFUSED') });
+  });
+
   it('a slow feed times out with PBX_ERR_CONFIG_FETCH', async () => {
     server.serve(FIXTURE);
     server.behaviour.delayMs = 1000;

@@ -6,6 +6,7 @@ import { ApiConfigSource } from '../../src/config-source/api-config-source.js';
 import { createConfigSource } from '../../src/config-source/create-config-source.js';
 import { JsonConfigSource } from '../../src/config-source/json-config-source.js';
 import { PgConfigSource } from '../../src/config-source/pg-config-source.js';
+import { loadEnv } from '../../src/env/load-env.js';
 import { FIXTURE, captureLogger, toConfigFile } from './fixture.js';
 
 const deps = () => ({ logger: captureLogger().logger });
@@ -55,6 +56,14 @@ describe('createConfigSource', () => {
     expect(() => createConfigSource({ DATA_SOURCE: 'api', CONFIG_TTL: 'soon' }, deps())).toThrow('CONFIG_TTL must be a number');
     expect(() => createConfigSource({ DATA_SOURCE: 'api', CONFIG_TTL: '-1' }, deps())).toThrow(/\/ttlSeconds/);
     expect(() => createConfigSource({ DATA_SOURCE: 'pg', DB_PORT: '70000' }, deps())).toThrow(/\/port/);
+  });
+
+  it('accepts the parsed Env from loadEnv', () => {
+    const env = loadEnv({ DATA_SOURCE: 'pg', DB_PORT: '5434', DB_NAME: 'pbx' }, { cwd: '/srv/pbx', hostname: 'h', pid: 1 });
+    const s = createConfigSource(env, deps()) as PgConfigSource;
+    expect(s.options).toMatchObject({ port: 5434, database: 'pbx', schema: 'public' });
+    const json = createConfigSource(loadEnv({}, { cwd: '/srv/pbx', hostname: 'h', pid: 1 }), deps()) as JsonConfigSource;
+    expect(json.options.file).toBe('/srv/pbx/config/config.json');
   });
 
   it('accepts process.env as is', () => {
