@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { answerChallenge, authorizationHeaderName } from '../src/digest/answer-challenge.js';
 import { parseAuthHeader } from '../src/digest/auth-header-syntax.js';
@@ -241,6 +242,7 @@ describe('DigestVerifier round trip', () => {
     expect(await v({ ...creds, nonce: `${creds.nonce.slice(0, -2)}AA` })).toBe('bad-nonce');
     expect(await v({ ...creds, algorithm: 'SHA-512' })).toBe('bad-algorithm');
     expect(await v({ ...creds, algorithm: 'MD5-sess' })).toBe('bad-algorithm');
+    expect(await v({ ...creds, algorithm: 'SHA-512-256' })).toBe('bad-algorithm');
     const fromOtherRealm = answer(verifier.challenge('other.example.com'));
     expect(await v({ ...fromOtherRealm, realm })).toBe('bad-nonce');
     advance(5_000);
@@ -267,9 +269,18 @@ describe('answerChallenge', () => {
     expect(s.header).toContain('nc=00000003');
   });
 
+  it('prefers SHA-512-256 when a trunk offers it (RFC 8760 §2.4)', () => {
+    const challenge = ['Digest realm="r", nonce="n", qop="auth", algorithm=MD5', 'Digest realm="r", nonce="n", qop="auth", algorithm=SHA-512-256'];
+    const a = answerChallenge({ challenge, method: 'REGISTER', uri: 'sip:r', username: 'u', password: 'p', cnonce: 'c' });
+    expect(a.algorithm).toBe('SHA-512-256');
+    const h = (x: string) => createHash('sha512-256').update(x).digest('hex');
+    const want = h(`${h('u:r:p')}:n:00000001:c:auth:${h('REGISTER:sip:r')}`);
+    expect(parseDigestCredentials(a.header).response).toBe(want);
+  });
+
   const bad: [string, string | string[], string, RegExp][] = [
     ['Basic only', 'Basic realm="r"', 'PBX_ERR_DIGEST_UNSUPPORTED', /no Digest challenge/],
-    ['unknown algorithm', 'Digest realm="r", nonce="n", algorithm=SHA-512-256', 'PBX_ERR_DIGEST_UNSUPPORTED', /no offered algorithm/],
+    ['unknown algorithm', 'Digest realm="r", nonce="n", algorithm=SHA3-256', 'PBX_ERR_DIGEST_UNSUPPORTED', /no offered algorithm/],
     ['auth-int only', 'Digest realm="r", nonce="n", qop="auth-int"', 'PBX_ERR_DIGEST_UNSUPPORTED', /no offered/],
     ['missing nonce', 'Digest realm="r", qop="auth"', 'PBX_ERR_DIGEST_HEADER_INVALID', /missing nonce/],
     ['missing realm', 'Digest nonce="n"', 'PBX_ERR_DIGEST_HEADER_INVALID', /missing realm/],

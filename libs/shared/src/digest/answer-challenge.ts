@@ -26,8 +26,8 @@ export interface ChallengeAnswer {
   readonly realm: string;
 }
 
-/** Client preference: strongest first. */
-const PREFERENCE: readonly DigestAlgorithm[] = ['SHA-256', 'SHA-256-sess', 'MD5', 'MD5-sess'];
+/** Client preference: strongest first (RFC 8760 §2.4). */
+const PREFERENCE: readonly DigestAlgorithm[] = ['SHA-512-256', 'SHA-512-256-sess', 'SHA-256', 'SHA-256-sess', 'MD5', 'MD5-sess'];
 
 /** `Authorization` for a 401, `Proxy-Authorization` for a 407 (RFC 3261 §22.2, §22.3). */
 export function authorizationHeaderName(status: number): 'Authorization' | 'Proxy-Authorization' {
@@ -36,7 +36,7 @@ export function authorizationHeaderName(status: number): 'Authorization' | 'Prox
 
 /**
  * Answers a digest challenge for outbound REGISTER/INVITE towards a trunk.
- * Picks the strongest algorithm offered (SHA-256 before MD5, RFC 8760 §2.4),
+ * Picks the strongest algorithm offered (SHA-512-256, SHA-256, then MD5; RFC 8760 §2.4),
  * uses `qop=auth` with a cnonce and nc when offered, and echoes `opaque`.
  * Throws `PBX_ERR_DIGEST_HEADER_INVALID` for an unparsable challenge and
  * `PBX_ERR_DIGEST_UNSUPPORTED` when no Digest challenge can be answered.

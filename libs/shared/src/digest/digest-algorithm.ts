@@ -1,10 +1,18 @@
 import { createHash } from 'node:crypto';
 
 /**
- * Digest algorithms understood here. SIP servers offer `SHA-256` and `MD5`
- * (RFC 8760 §2.2); the `-sess` variants are only answered as a client.
+ * Digest algorithms understood here (RFC 8760 §2.2, RFC 7616 §6.1). The
+ * server side offers only `SHA-256` and `MD5` (SPEC §2); the others are
+ * answered when a trunk challenges with them.
  */
-export const DIGEST_ALGORITHMS = ['SHA-256', 'MD5', 'SHA-256-sess', 'MD5-sess'] as const;
+export const DIGEST_ALGORITHMS = [
+  'SHA-512-256',
+  'SHA-256',
+  'MD5',
+  'SHA-512-256-sess',
+  'SHA-256-sess',
+  'MD5-sess',
+] as const;
 export type DigestAlgorithm = (typeof DIGEST_ALGORITHMS)[number];
 
 /** Matches an algorithm token case-insensitively (RFC 7616 §3.3); `undefined` when unknown. */
@@ -17,6 +25,6 @@ export function toDigestAlgorithm(token: string | undefined): DigestAlgorithm | 
 
 /** The hash function H() of an algorithm, as lowercase hex (RFC 7616 §3.4.1). */
 export function digestHash(algorithm: DigestAlgorithm, data: string): string {
-  const name = algorithm.startsWith('SHA-256') ? 'sha256' : 'md5';
+  const name = algorithm.startsWith('SHA-512-256') ? 'sha512-256' : algorithm.startsWith('SHA-256') ? 'sha256' : 'md5';
   return createHash(name).update(data, 'utf8').digest('hex');
 }
