@@ -107,3 +107,4 @@ export { StateKeys } from './state/state-keys.js';
 export { StateStore } from './state/state-store.js';
 export type { StateStoreDeps, StateStoreOptions } from './state/state-store-options.js';
 export { TrunkRegistrationStore, type StoredTrunkRegistration, type TrunkRegistration } from './state/trunk-registration-store.js';
+export { toTrunkSource } from './model/webhooks/to-trunk-source.js';

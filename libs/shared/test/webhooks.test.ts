@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PbxError } from '../src/index.js';
 import { isRegHookAccepted, parseRegHookResponse } from '../src/model/webhooks/reg-hook-response.js';
+import { toTrunkSource } from '../src/model/webhooks/to-trunk-source.js';
 import { STATUS_EVENT_NAMES, type StatusEventName } from '../src/model/webhooks/status-event-names.js';
 import { StatusHookEventSchema } from '../src/model/webhooks/status-hook-event.js';
 import {
@@ -143,6 +144,55 @@ describe('CallHook request', () => {
     const e = failure(() => callHookRequestValidator.parse(patched(body, patch)));
     expect(e.code).toBe('PBX_ERR_VALIDATION');
     expect(e.message.split('; ')[0]).toBe(`CallHook request: ${message}`);
+  });
+});
+
+describe('toTrunkSource', () => {
+  const trunk = {
+    id: 9,
+    name: 'carrier',
+    label: 'Carrier Ltd',
+    inbound: ['203.0.113.0/24'],
+    outbound: { host: 'sip.carrier.net', username: 'acct', password: 'out-secret' },
+    dialplan: { '*': 'https://hooks.example.com/in' },
+    codecs: ['PCMA'],
+    authType: 'registration',
+    authUser: 'in-user',
+    authPass: 'in-secret',
+    register: { host: 'reg.carrier.net', username: 'reg-user', password: 'reg-secret', expires: 600 },
+    options_ping: true,
+  };
+
+  it('keeps the trunk without any credential and passes the CallHook schema', () => {
+    const source = toTrunkSource(trunk);
+    expect(source).toEqual({
+      id: 9,
+      name: 'carrier',
+      label: 'Carrier Ltd',
+      inbound: ['203.0.113.0/24'],
+      outbound: { host: 'sip.carrier.net' },
+      dialplan: { '*': 'https://hooks.example.com/in' },
+      codecs: ['PCMA'],
+      authType: 'registration',
+      register: { host: 'reg.carrier.net', expires: 600 },
+      options_ping: true,
+    });
+    const text = JSON.stringify(source);
+    for (const secret of ['out-secret', 'in-secret', 'reg-secret', 'acct', 'in-user', 'reg-user']) {
+      expect(text).not.toContain(secret);
+    }
+    const body = {
+      domain: 'd', from: '1', to: '2', callId: 'c', sourceAddress: '203.0.113.5', headers: {}, source, refer: false, count: 0,
+    };
+    expect(callHookRequestValidator.errors(body)).toEqual([]);
+  });
+
+  it('copies rather than shares mutable parts', () => {
+    const minimal = { id: 1, inbound: ['192.0.2.1/32'], options_ping: false };
+    const source = toTrunkSource(minimal);
+    expect(source).toEqual(minimal);
+    source.inbound?.push('x');
+    expect(minimal.inbound).toEqual(['192.0.2.1/32']);
   });
 });
 

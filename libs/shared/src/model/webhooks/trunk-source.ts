@@ -1,6 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { DialplanSchema } from '../config-dialplan.js';
-import { CodecNamesSchema } from '../verbs/common.js';
 
 /**
  * The trunk a call came from, as sent in a CallHook body. The original sent
@@ -16,7 +15,7 @@ export const TrunkSourceSchema = Type.Object(
     inbound: Type.Optional(Type.Array(Type.String(), { description: 'Source CIDRs the trunk is matched by' })),
     outbound: Type.Optional(Type.Object({ host: Type.Optional(Type.String()) }, { additionalProperties: false })),
     dialplan: Type.Optional(DialplanSchema),
-    codecs: Type.Optional(CodecNamesSchema),
+    codecs: Type.Optional(Type.Array(Type.String(), { description: 'Codec names' })),
     authType: Type.Optional(Type.String()),
     register: Type.Optional(
       Type.Object(
