@@ -123,6 +123,22 @@ describe('config model: file and feed normalise to the same snapshot', () => {
     expect(Object.keys(s.domains)).toHaveLength(2);
   });
 
+  it('a JSON syntax error gives line and column but never echoes the text (it may hold a password)', () => {
+    const text = '{\n  "domains": {\n    "a": {"domain_id": 1, "clients": [{"password": "hunter2" "id": 1}]}\n  }\n}';
+    const err = (() => {
+      try {
+        snapshotFromFile(text, 'cfg.json');
+      } catch (e) {
+        return e as Error & { code: string };
+      }
+      throw new Error('expected an error');
+    })();
+    expect(err.code).toBe('PBX_ERR_CONFIG_INVALID');
+    expect(err.message).toBe('cfg.json: not valid JSON: syntax error at line 3, column 62');
+    expect(invalid('<html>hunter2</html>').message).toBe('feed: not valid JSON: syntax error');
+    expect(invalid('').message).toBe('feed: not valid JSON: empty document');
+  });
+
   it('a file whose domain_id is missing names the path', () => {
     expect(() => snapshotFromFile('{"domains":{"x.example":{}}}', 'cfg.json')).toThrow(
       'cfg.json: /domains/x.example/domain_id: required property missing',
