@@ -6,7 +6,7 @@
  *
  * ```
  *   b+0  admin (drachtio protocol)     b+1  SIP (udp+tcp)
- *   b+2…b+5  SIPp signalling ports     b+10…b+19  SIPp media (-mp, 2 each)
+ *   b+2…b+5  SIPp signalling ports     b+6…b+17  SIPp media (-mp binds 4 ports: audio + video RTP/RTCP)
  * ```
  */
 export interface PortBlock {
@@ -14,7 +14,7 @@ export interface PortBlock {
   readonly sip: number;
   /** SIPp signalling port `i` (0–3). */
   sipp(i: number): number;
-  /** SIPp media base port `i` (0–4). */
+  /** SIPp media base port `i`; three distinct slots (0–2), `i` wraps for runs that are never concurrent. */
   media(i: number): number;
 }
 
@@ -39,6 +39,6 @@ export function portBlock(name: keyof typeof PORT_BLOCKS): PortBlock {
     admin: b,
     sip: b + 1,
     sipp: (i: number) => b + 2 + i,
-    media: (i: number) => b + 10 + 2 * i,
+    media: (i: number) => b + 6 + 4 * (i % 3),
   });
 }

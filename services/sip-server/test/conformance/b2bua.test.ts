@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { portBlock } from '../helpers/ports.js';
+import { describeRun, runSipp, startSipp } from '../helpers/sipp.js';
+import { type LooseSrf, connectApp, disconnectApp, until } from '../helpers/srf.js';
+import { type TestServer, startTestServer } from '../helpers/test-server.js';
+
+// A B2BUA between two SIPp agents via srf.createB2BUA: the caller's SDP reaches the callee
+// unchanged (uas-answer.xml checks "s=dragon-offer") and the callee's answer comes back
+// ("s=sipp-answer" checked by uac-b2bua.xml); the caller's BYE is propagated to the callee.
+const ports = portBlock('b2bua');
+let ts: TestServer;
+let app: LooseSrf;
+let calls = 0;
+let ended = 0;
+let bLegUri = '';
+
+beforeAll(async () => {
+  ts = await startTestServer(ports);
+  app = await connectApp(ts.adminPort);
+  app.invite(async (req: LooseSrf, res: LooseSrf) => {
+    calls++;
+    try {
+      const { uas, uac } = await app.createB2BUA(req, res, bLegUri);
+      uas.on('destroy', () => {
+        ended++;
+        uac.destroy();
+      });
+      uac.on('destroy', () => {
+        ended++;
+        uas.destroy();
+      });
+    } catch {
+      // B leg failed: createB2BUA already answered A
+    }
+  });
+});
+
+afterAll(async () => {
+  disconnectApp(app);
+  await ts?.stop();
+});
+
+describe.each(['u1', 't1'] as const)('B2BUA over %s', (transport) => {
+  it('bridges SIPp UAC → app → SIPp UAS with SDP passed through both ways', async () => {
+    bLegUri = `sip:callee@127.0.0.1:${ports.sipp(1)}${transport === 't1' ? ';transport=tcp' : ''}`;
+    const before = { calls, ended };
+    const uas = startSipp({ scenario: 'uas-answer.xml', port: ports.sipp(1), mediaPort: ports.media(1), transport });
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      const uac = await runSipp({
+        scenario: 'uac-b2bua.xml',
+        target: `127.0.0.1:${ts.sipPort}`,
+        port: ports.sipp(0),
+        mediaPort: ports.media(0),
+        transport,
+      });
+      expect(uac.code, `caller: ${describeRun(uac)}`).toBe(0);
+      const callee = await uas.done;
+      expect(callee.code, `callee: ${describeRun(callee)}`).toBe(0);
+      expect(calls).toBe(before.calls + 1);
+      await until(() => ended === before.ended + 1, 5000, 'both legs torn down');
+    } finally {
+      uas.kill();
+    }
+  });
+});
