@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { answerChallenge, authorizationHeaderName } from '../src/digest/answer-challenge.js';
 import { parseAuthHeader } from '../src/digest/auth-header-syntax.js';
-import { buildDigestChallenges } from '../src/digest/build-challenge.js';
+import { buildDigestChallenges, challengeHeaderName } from '../src/digest/build-challenge.js';
 import { computeDigestResponse, computeHa1 } from '../src/digest/compute-digest-response.js';
 import { parseDigestCredentials } from '../src/digest/digest-credentials.js';
 import { DigestVerifier, type NonceReplayGuard } from '../src/digest/digest-verifier.js';
@@ -144,6 +144,14 @@ describe('parseDigestCredentials', () => {
     expect(e.message).toMatch(why);
   });
 
+  it('picks the block for a realm when a UA sent credentials for several', () => {
+    const two = `Digest ${base.replace('"r"', '"other"')},Digest ${base.replace('"u"', '"me"')}`;
+    expect(parseDigestCredentials(two, 'Authorization', 'r').username).toBe('me');
+    const e = errorOf(() => parseDigestCredentials(two, 'Authorization', 'nowhere'));
+    expect(e.message).toMatch(/no credentials for realm "nowhere"/);
+    expect(errorOf(() => parseDigestCredentials(two)).message).toMatch(/expected one credentials block, got 2/);
+  });
+
   it('parses several challenges in one value', () => {
     const blocks = parseAuthHeader('Digest realm="a", nonce="1", Digest realm="b", nonce="2"', 'WWW-Authenticate');
     expect(blocks.map((b) => b.params.realm)).toEqual(['a', 'b']);
@@ -163,6 +171,8 @@ describe('challenges', () => {
   it('picks the header name from the status', () => {
     expect(authorizationHeaderName(401)).toBe('Authorization');
     expect(authorizationHeaderName(407)).toBe('Proxy-Authorization');
+    expect(challengeHeaderName(401)).toBe('WWW-Authenticate');
+    expect(challengeHeaderName(407)).toBe('Proxy-Authenticate');
   });
 });
 
@@ -267,6 +277,13 @@ describe('answerChallenge', () => {
     const s = answerChallenge({ challenge: 'Digest realm="r", nonce="n", qop="auth", algorithm=MD5-sess', method: 'INVITE', uri: 'sip:x@r', username: 'u', password: 'p', cnonce: 'c', nc: 3 });
     expect(s.header).toContain('algorithm=MD5-sess');
     expect(s.header).toContain('nc=00000003');
+  });
+
+  it('answers challenges that drachtio-srf joined into one comma-separated value', () => {
+    const joined = buildDigestChallenges({ realm: 'r', nonce: 'n' }).join(',');
+    const a = answerChallenge({ challenge: joined, method: 'REGISTER', uri: 'sip:r', username: 'u', password: 'p' });
+    expect(a.algorithm).toBe('SHA-256');
+    expect(a.realm).toBe('r');
   });
 
   it('prefers SHA-512-256 when a trunk offers it (RFC 8760 §2.4)', () => {

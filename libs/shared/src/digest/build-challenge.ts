@@ -30,3 +30,8 @@ export function buildDigestChallenges(input: DigestChallengeInput): string[] {
     return v;
   });
 }
+
+/** `WWW-Authenticate` in a 401 (registrar, UAS), `Proxy-Authenticate` in a 407 (RFC 3261 §22.1, §22.3). */
+export function challengeHeaderName(status: 401 | 407): 'WWW-Authenticate' | 'Proxy-Authenticate' {
+  return status === 407 ? 'Proxy-Authenticate' : 'WWW-Authenticate';
+}

@@ -26,12 +26,20 @@ const HEX = /^[0-9a-fA-F]+$/;
  * `qop` also `nc` (8 hex digits) and `cnonce` (RFC 7616 §3.4). Only
  * `qop=auth` is accepted since only `auth` is ever offered. Throws
  * `PBX_ERR_DIGEST_HEADER_INVALID` naming `headerName` and the defect.
+ *
+ * A UA may send credentials for several realms; drachtio-srf joins repeated
+ * headers with commas, so they arrive as one value. Pass `realm` to pick the
+ * block for that realm; without it, more than one block is an error.
  */
-export function parseDigestCredentials(value: string, headerName = 'Authorization'): DigestCredentials {
+export function parseDigestCredentials(value: string, headerName = 'Authorization', realm?: string): DigestCredentials {
   const fail = (why: string): never => {
     throw new PBX_ERR_DIGEST_HEADER_INVALID(headerName, why);
   };
-  const blocks = parseAuthHeader(value, headerName);
+  let blocks = parseAuthHeader(value, headerName);
+  if (blocks.length > 1 && realm !== undefined) {
+    blocks = blocks.filter((b) => b.scheme.toLowerCase() === 'digest' && b.params.realm === realm);
+    if (blocks.length === 0) fail(`no credentials for realm "${realm}"`);
+  }
   const { scheme, params } = blocks[0]!;
   if (scheme.toLowerCase() !== 'digest') fail(`scheme "${scheme}" is not Digest`);
   if (blocks.length !== 1) fail(`expected one credentials block, got ${blocks.length}`);
@@ -41,14 +49,14 @@ export function parseDigestCredentials(value: string, headerName = 'Authorizatio
     return v!;
   };
   const username = required('username');
-  const realm = params.realm ?? fail('missing realm');
+  const blockRealm = params.realm ?? fail('missing realm');
   const nonce = required('nonce');
   const uri = required('uri');
   const response = required('response');
   if (!HEX.test(response)) fail('response is not hex');
   const out: {
     -readonly [K in keyof DigestCredentials]: DigestCredentials[K];
-  } = { username, realm, nonce, uri, response };
+  } = { username, realm: blockRealm, nonce, uri, response };
   if (params.algorithm !== undefined) out.algorithm = params.algorithm;
   if (params.opaque !== undefined) out.opaque = params.opaque;
   if (params.qop !== undefined) {
