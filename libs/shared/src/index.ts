@@ -49,7 +49,7 @@ export { verifyWebhook, type HeaderSource, type VerifyWebhookOptions } from './w
 export { PBX_ERR_WEBHOOK_BAD_JSON, PBX_ERR_WEBHOOK_BAD_URL, PBX_ERR_WEBHOOK_HEADER_MISSING, PBX_ERR_WEBHOOK_HTTP, PBX_ERR_WEBHOOK_NETWORK, PBX_ERR_WEBHOOK_SECRET_INVALID, PBX_ERR_WEBHOOK_SIGNATURE, PBX_ERR_WEBHOOK_TIMEOUT, PBX_ERR_WEBHOOK_TIMESTAMP } from './webhook/webhook-errors.js';
 export { answerChallenge, authorizationHeaderName, type AnswerChallengeInput, type ChallengeAnswer } from './digest/answer-challenge.js';
 export { parseAuthHeader, type AuthHeaderBlock } from './digest/auth-header-syntax.js';
-export { buildDigestChallenges, type DigestChallengeInput } from './digest/build-challenge.js';
+export { buildDigestChallenges, challengeHeaderName, type DigestChallengeInput } from './digest/build-challenge.js';
 export { computeDigestResponse, computeHa1, type DigestResponseInput } from './digest/compute-digest-response.js';
 export { DIGEST_ALGORITHMS, type DigestAlgorithm } from './digest/digest-algorithm.js';
 export { parseDigestCredentials, type DigestCredentials } from './digest/digest-credentials.js';
