@@ -161,7 +161,8 @@ describe('loadEnv rejects malformed values with PBX_ERR_ENV_INVALID', () => {
 
 describe('loadEnvOrExit', () => {
   const run = promisify(execFile);
-  const entry = fileURLToPath(new URL('../src/index.ts', import.meta.url));
+  // The module itself, not the barrel: a child that loads every package starts slowly.
+  const entry = fileURLToPath(new URL('../src/env/load-env.ts', import.meta.url));
   const script = `import { loadEnvOrExit } from ${JSON.stringify(entry)}; const e = loadEnvOrExit(); console.log(e.SIP_PORT);`;
   const exec = (vars: Record<string, string>) =>
     run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
