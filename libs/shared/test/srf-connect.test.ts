@@ -23,6 +23,14 @@ class FakeDrachtio {
     return (this.server.address() as AddressInfo).port;
   }
 
+  /** Sends a new incoming request to every connected app (drachtio-protocol.md §3.6). */
+  injectRequest(txnId: string, raw: string): void {
+    const bytes = Buffer.byteLength(raw, 'utf8');
+    const leader = `${randomUUID()}|sip|network|${bytes}|udp|10.1.2.3|5062|12:00:00.000000|${txnId}||127.0.0.1|5060|`;
+    const payload = `${leader}\r\n${raw}`;
+    for (const s of this.sockets) s.write(`${Buffer.byteLength(payload, 'utf8')}#${payload}`);
+  }
+
   dropAll(): void {
     for (const s of this.sockets) s.destroy();
   }
@@ -176,7 +184,59 @@ describe('connectSrf', () => {
   });
 });
 
+const INVITE = [
+  'INVITE sip:bob@example.com SIP/2.0',
+  'Via: SIP/2.0/UDP 10.1.2.3:5062;branch=z9hG4bK-1',
+  'From: "Alice" <sip:alice@example.com>;tag=a1',
+  'To: <sip:bob@example.com>',
+  'Call-ID: facade-call-1@10.1.2.3',
+  'CSeq: 1 INVITE',
+  'Contact: <sip:alice@10.1.2.3:5062>',
+  'Content-Type: application/sdp',
+  'Content-Length: 4',
+  '',
+  'v=0\n',
+].join('\r\n');
+
 describe('typed drachtio-srf facade', () => {
+  it('hands a typed request/response to an invite handler and sends the response frame', async () => {
+    const { fake, port } = await fakeServer();
+    const srf = new Srf();
+    const seen = new Promise<Record<string, unknown>>((resolve) => {
+      srf.invite((req, res) => {
+        const from = req.getParsedHeader('From');
+        res.on('end', ({ status, reason }) => resolve({ status, reason, method: req.method, uri: req.uri, callId: req.callId, resCallId: res.callId, calling: req.callingNumber, called: req.calledNumber, fromUri: from.uri, fromHeader: req.get('From'), hasContact: req.has('Contact'), addr: req.source_address, port: req.source_port, protocol: req.protocol, body: req.body }));
+        res.send(486, 'Busy Here', { headers: { 'X-Reason': 'facade test' } });
+      });
+    });
+    const { logger } = memoryLogger();
+    const conn = await connectSrf({ host: '127.0.0.1', port, secret: 'cymru', srf }, logger);
+    cleanup.push(() => conn.disconnect());
+    await waitFor(() => fake.frames.some((f) => f.endsWith('|route|invite')));
+    fake.injectRequest('txn-42', INVITE);
+    expect(await seen).toEqual({
+      status: 486,
+      reason: 'Busy Here',
+      method: 'INVITE',
+      uri: 'sip:bob@example.com',
+      callId: 'facade-call-1@10.1.2.3',
+      resCallId: 'facade-call-1@10.1.2.3',
+      calling: 'alice',
+      called: 'bob',
+      fromUri: 'sip:alice@example.com',
+      fromHeader: '"Alice" <sip:alice@example.com>;tag=a1',
+      hasContact: true,
+      addr: '10.1.2.3',
+      port: 5062,
+      protocol: 'udp',
+      body: 'v=0\n',
+    });
+    await waitFor(() => fake.frames.some((f) => f.includes('|sip|txn-42|')));
+    const frame = fake.frames.find((f) => f.includes('|sip|txn-42|')) ?? '';
+    expect(frame).toContain('\r\nSIP/2.0 486 Busy Here\r\n');
+    expect(frame).toMatch(/X-Reason: facade test/);
+  });
+
   it('exposes SipError detection and URI parsing', () => {
     const e = new SrfSipErrorClass(486, 'Busy Here');
     expect(isSrfSipError(e)).toBe(true);

@@ -75,6 +75,10 @@ export interface SrfMessageBase extends EventEmitter {
   readonly headers: Record<string, string>;
   body: string;
   readonly raw: string;
+  /**
+   * The Call-ID header. drachtio-srf itself has no such property; the facade
+   * (`srf.ts`) adds this getter to its Request and Response classes.
+   */
   readonly callId: string;
   /** `network` for traffic from the wire, `application` for what this app sent. */
   readonly source: 'network' | 'application';
@@ -95,20 +99,13 @@ export interface SrfMessageBase extends EventEmitter {
 export interface SrfRequest extends SrfMessageBase {
   readonly method: SipMethod;
   readonly uri: string;
-  readonly from: string;
-  readonly to: string;
-  /** The body when the request carries SDP. */
-  readonly sdp?: string;
+  /** User part of the Request-URI. */
+  readonly calledNumber: string;
+  /** User part of P-Asserted-Identity, else of From. */
+  readonly callingNumber: string;
+  /** Display name of P-Asserted-Identity, else of From. */
+  readonly callingName: string;
   readonly isNewInvite: boolean;
-  /** Set by drachtio-srf's REGISTER parser. */
-  readonly registration?: {
-    type: 'register' | 'unregister';
-    expires: number;
-    contact: NameAddr[];
-    aor: string;
-  };
-  /** Free-form per-request scratch space for middleware. */
-  locals: Record<string, unknown>;
   /**
    * CANCELs an INVITE this app sent (RFC 3261 §9.1). Only valid on a request
    * whose `source` is `application`; drachtio-srf throws otherwise.

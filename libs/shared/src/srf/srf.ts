@@ -6,7 +6,22 @@ import type { SrfApp, SrfConstructor, SrfSipError } from './srf-app.js';
 // place that imports 'drachtio-srf' directly.
 const runtime = DrachtioSrf as unknown as SrfConstructor & {
   SipError: new (status: number, reason?: string) => SrfSipError;
+  SipRequest: { prototype: object };
+  SipResponse: { prototype: object };
 };
+
+// Every handler needs the Call-ID (logs, Redis keys, NATS subjects); drachtio-srf
+// only offers `get('Call-ID')`, so both message classes get a read-only getter.
+for (const proto of [runtime.SipRequest.prototype, runtime.SipResponse.prototype]) {
+  if (!Object.getOwnPropertyDescriptor(proto, 'callId')) {
+    Object.defineProperty(proto, 'callId', {
+      configurable: true,
+      get(this: { get(name: string): string | undefined }) {
+        return this.get('Call-ID') ?? '';
+      },
+    });
+  }
+}
 
 /** The drachtio-srf `Srf` class with Dragon PBX's typings. */
 export const Srf: SrfConstructor = runtime;
