@@ -75,6 +75,8 @@ export interface ServerOptionsInput {
   metricsPort?: number;
   /** Send `100 Trying` automatically for new INVITEs (drachtio-server does). @defaultValue true */
   autoTrying?: boolean;
+  /** Smallest session interval honoured, seconds (RFC 4028 Min-SE). @defaultValue 90 */
+  minSE?: number;
 }
 
 /** Validated, frozen options. */
@@ -90,6 +92,8 @@ export interface ServerOptions {
   readonly metricsPort: number | undefined;
   /** @defaultValue true */
   readonly autoTrying: boolean;
+  /** @defaultValue 90 */
+  readonly minSE: number;
 }
 
 export const PBX_ERR_SIP_SERVER_OPTIONS = createError<[string, string]>(
@@ -110,6 +114,7 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = Object.freeze({
   logLevel: 'info' as const,
   metricsPort: undefined,
   autoTrying: true,
+  minSE: 90,
 });
 
 const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
@@ -190,5 +195,6 @@ export function resolveServerOptions(input: ServerOptionsInput = {}): ServerOpti
     logLevel,
     metricsPort,
     autoTrying: input.autoTrying ?? d.autoTrying,
+    minSE: checkPositive('minSE', input.minSE ?? d.minSE),
   });
 }

@@ -14,6 +14,14 @@ import { buildInDialogRequest } from './build-in-dialog-request.js';
 import { Dialog } from './dialog.js';
 import { DialogState } from './dialog-state.js';
 
+/** Session-timer handling (RFC 4028) plugged in by the wiring. */
+export interface SessionTimerHook {
+  /** A 2xx to an INVITE (initial or re-INVITE) in `d` was sent by the app. */
+  arm(d: Dialog, req: SipRequest, res: SipResponse): void;
+  /** A refresh (re-INVITE/UPDATE) arrived from the peer. */
+  refreshed(d: Dialog, req: SipRequest): void;
+}
+
 /** Hook the UAC layer registers to send an in-dialog request as a tracked client transaction. */
 export type InDialogSender = (conn: AdminConnection, msgId: string, req: SipRequest, hop: NextHop, d: Dialog) => void;
 
@@ -25,6 +33,8 @@ export type InDialogSender = (conn: AdminConnection, msgId: string, req: SipRequ
 export class DialogLayer {
   /** Set by the wiring: sends in-dialog requests through the UAC machinery. */
   sendInDialog: InDialogSender | undefined;
+  /** Set by the wiring: RFC 4028 session timers. */
+  sessionTimer: SessionTimerHook | undefined;
   /** Set by the wiring: registers an incoming in-dialog request for the app's answer. */
   track: ((rec: IncomingTxn) => void) | undefined;
 
@@ -63,6 +73,8 @@ export class DialogLayer {
       }
     }
     if (req.method === 'BYE') ctx.dialogs.remove(d); // reference §4.7: removed on receipt
+    if (req.method === 'PRACK') d.clearTimer('rel1xx'); // RFC 3262 §3
+    if (req.method === 'UPDATE') this.sessionTimer?.refreshed(d, req);
     const rec: IncomingTxn = {
       txnId: ctx.newTxnId(),
       conn: d.owner,
@@ -79,37 +91,77 @@ export class DialogLayer {
     d.owner.send(sipLeader(ctx.networkMeta(raw.length, txn.source), rec.txnId, d.id), raw);
   }
 
-  /** The app's 2xx to INVITE/SUBSCRIBE was sent: create/confirm the dialog; for INVITE wait for the ACK. */
-  onUas2xx(rec: IncomingTxn, res: SipResponse): void {
+  /** The UAS dialog of an incoming INVITE/SUBSCRIBE, created on first need (reliable 1xx or 2xx, RFC 3261 §12.1.1). */
+  uasDialog(rec: IncomingTxn, res: SipResponse, state: DialogState): Dialog {
     const ctx = this.ctx;
     const req = rec.req;
-    let d = rec.dialog;
-    const seq = cseqOf(req);
-    if (!d) {
-      const local = rec.txn.source.local;
-      d = new Dialog({
-        role: 'uas',
-        callId: req.callId ?? '',
-        localTag: tagOf(res.get('to')) ?? '',
-        remoteTag: tagOf(req.get('from')) ?? '',
-        localHeader: res.get('to') ?? '',
-        remoteHeader: req.get('from') ?? '',
-        localContact: res.get('contact') ?? '',
-        remoteTarget: safeUri(ctx, req.get('contact')) ?? req.uri,
-        // RFC 3261 §12.1.1: UAS route set = Record-Route in order.
-        routeSet: req.getAll('record-route'),
-        localCseq: initialCseq(),
-        remoteCseq: seq,
-        owner: rec.conn,
-        local,
-        source: rec.txn.source,
-      });
-      ctx.dialogs.add(d);
+    const existing = rec.dialog ?? ctx.dialogs.find(req.callId ?? '', tagOf(res.get('to')));
+    if (existing) {
+      if (state === DialogState.Confirmed) existing.state = state;
+      return existing;
     }
+    const d = new Dialog({
+      role: 'uas',
+      callId: req.callId ?? '',
+      localTag: tagOf(res.get('to')) ?? '',
+      remoteTag: tagOf(req.get('from')) ?? '',
+      localHeader: res.get('to') ?? '',
+      remoteHeader: req.get('from') ?? '',
+      localContact: res.get('contact') ?? '',
+      remoteTarget: safeUri(ctx, req.get('contact')) ?? req.uri,
+      // RFC 3261 §12.1.1: UAS route set = Record-Route in order.
+      routeSet: req.getAll('record-route'),
+      localCseq: initialCseq(),
+      remoteCseq: cseqOf(req),
+      owner: rec.conn,
+      local: rec.txn.source.local,
+      source: rec.txn.source,
+      state,
+    });
+    ctx.dialogs.add(d);
+    return d;
+  }
+
+  /**
+   * A reliable provisional was sent (RFC 3262 §3): the early dialog exists
+   * from now on (PRACK/UPDATE reach the app in it) and the 1xx is
+   * retransmitted over UDP until the PRACK, for at most 64×T1.
+   */
+  onUasReliable1xx(rec: IncomingTxn, res: SipResponse): void {
+    const d = this.uasDialog(rec, res, DialogState.Early);
+    const { t1 } = this.ctx.settings;
+    const txn = rec.txn;
+    d.clearTimer('rel1xx');
+    if (txn.source.protocol !== 'udp') return;
+    let interval = t1;
+    let elapsed = 0;
+    const tick = () => {
+      elapsed += interval;
+      if (txn.lastResponse !== res || elapsed >= 64 * t1) return;
+      txn.resend();
+      interval *= 2;
+      d.setTimer('rel1xx', interval, tick);
+    };
+    d.setTimer('rel1xx', interval, tick);
+  }
+
+  /** The app's 2xx to INVITE/SUBSCRIBE was sent: create/confirm the dialog; for INVITE wait for the ACK. */
+  onUas2xx(rec: IncomingTxn, res: SipResponse): void {
+    const req = rec.req;
+    const d = this.uasDialog(rec, res, DialogState.Confirmed);
+    d.clearTimer('rel1xx');
     if (req.method !== 'INVITE') return;
-    d.state = DialogState.Confirmed;
-    d.inviteCseq = seq;
+    d.inviteCseq = cseqOf(req);
+    if (res.get('contact') !== undefined && rec.dialog === undefined) d.localContact = res.get('contact') ?? d.localContact;
     this.#awaitAck(d, rec.txn);
+    this.sessionTimer?.arm(d, req, res);
+  }
+
+  /** A final non-2xx to the dialog-forming INVITE: an early dialog dies with it. */
+  onUasFailure(rec: IncomingTxn, localTag: string | undefined): void {
+    if (rec.dialog || localTag === undefined) return;
+    const d = this.ctx.dialogs.find(rec.req.callId ?? '', localTag);
+    if (d && d.state === DialogState.Early) this.ctx.dialogs.remove(d);
   }
 
   /** RFC 3261 §13.3.1.4: retransmit the 2xx (UDP) until the ACK; give up after 64×T1 with a BYE. */

@@ -63,6 +63,12 @@ export class Dialog {
   lastAck: SipRequest | undefined;
   /** Where {@link Dialog.lastAck} went. */
   lastAckHop: { destination: Destination; local: BoundContact } | undefined;
+  /** Negotiated session interval in seconds (RFC 4028); 0 = no session timer. */
+  sessionInterval = 0;
+  /** We are the session refresher. */
+  weRefresh = false;
+  /** Last SDP we sent (for refreshing re-INVITEs). */
+  localSdp: Buffer | undefined;
   /** Named timers (2xx retransmit, ACK wait, session timer …). */
   readonly timers = new Map<string, NodeJS.Timeout>();
 

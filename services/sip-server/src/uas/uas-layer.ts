@@ -1,4 +1,5 @@
 import { localKey } from '../dialog/dialog-id.js';
+import { parseSessionExpires } from '../dialog/session-expires.js';
 import type { DialogLayer } from '../dialog/dialog-layer.js';
 import type { AdminConnection } from '../drachtio/admin-connection.js';
 import type { BridgeContext } from '../drachtio/bridge-context.js';
@@ -28,6 +29,8 @@ export interface CancelInterceptor {
  */
 export class UasLayer {
   proxy: CancelInterceptor | undefined;
+  /** RFC 3262 §7.1: RSeq values only need to increase within a transaction; one counter serves all. */
+  #rseq = Math.floor(Math.random() * 0x3fffffff);
 
   constructor(
     private readonly ctx: BridgeContext,
@@ -162,6 +165,7 @@ export class UasLayer {
       /* already final */
     }
     this.forget(rec);
+    this.dialogs.onUasFailure(rec, rec.localTag);
     const raw = this.ctx.rawOf(cancel);
     rec.conn.send(
       sipLeader(this.ctx.networkMeta(raw.length, cancelTxn.source), rec.txnId, rec.provisionalSent ? rec.dialogId : ''),
@@ -201,6 +205,8 @@ export class UasLayer {
       contact = d ? d.localContact : `<${contactUri(local)}>`;
     }
     const out = buildResponse(req, app, { toTag: rec.localTag, contact, localHostport: localHostport(local) });
+    if (reliable1xx) out.append('RSeq', String(++this.#rseq));
+    if (method === 'INVITE' && status >= 200 && status < 300) this.#negotiateSessionTimer(req, out);
     if (reliable1xx && !/\b100rel\b/i.test([...req.getAll('supported'), ...req.getAll('require')].join(','))) {
       conn.respond(msgId, nokAnswer('Remote endpoint does not support 100rel'));
       return;
@@ -219,12 +225,29 @@ export class UasLayer {
         rec.provisionalSent = true;
         ctx.early.set(localKey(req.callId ?? '', rec.localTag), rec);
       }
+      if (reliable1xx) this.dialogs.onUasReliable1xx(rec, out);
       return;
     }
     this.forget(rec);
-    if (status >= 300) return;
+    if (status >= 300) {
+      if (method === 'INVITE') this.dialogs.onUasFailure(rec, rec.localTag);
+      return;
+    }
     this.dialogs.onUas2xx(rec, out);
     if (method === 'REGISTER') this.#aliasRegistration(rec, out);
+  }
+
+  /**
+   * RFC 4028 §9: the caller offered Session-Expires and the app did not set
+   * one: echo it with the caller's refresher (reference §4.4). Without a
+   * refresher the server runs no timer (default-refresher `none`).
+   */
+  #negotiateSessionTimer(req: SipRequest, out: SipResponse): void {
+    if (out.has('session-expires')) return;
+    const se = parseSessionExpires(req.get('session-expires'));
+    if (!se?.refresher) return;
+    out.append('Session-Expires', `${se.seconds};refresher=${se.refresher}`);
+    if (!/\btimer\b/i.test(out.getAll('require').join(','))) out.append('Require', 'timer');
   }
 
   /** Reference §4.4: a 200 to REGISTER over TCP makes the Contact reachable on that connection. */
