@@ -6,7 +6,7 @@
  * RFC 4475 §3.1.2 cases that must get 400.
  */
 import { headerKey } from './compact-forms.js';
-import { parseCSeq } from './cseq.js';
+import { type CSeq, parseCSeq } from './cseq.js';
 import { parseNameAddr } from './name-addr.js';
 import { SipParseError } from './sip-parse-error.js';
 import { SipRequest } from './sip-request.js';
@@ -30,9 +30,11 @@ export interface ParseOptions {
 /** Index just after the blank line ending the header section, and where it starts; -1 if none. */
 export function findHeaderEnd(buf: Buffer, from = 0): { headEnd: number; bodyStart: number } | undefined {
   const crlf = buf.indexOf('\r\n\r\n', from, 'latin1');
-  const lf = buf.indexOf('\n\n', from, 'latin1');
-  if (crlf >= 0 && (lf < 0 || crlf + 1 <= lf)) return { headEnd: crlf, bodyStart: crlf + 4 };
+  // A bare-LF blank line only counts if it comes before the CRLF one (only scan that far).
+  const lfScope = crlf >= 0 ? buf.subarray(0, crlf + 2) : buf;
+  const lf = lfScope.indexOf('\n\n', from, 'latin1');
   if (lf >= 0) return { headEnd: lf, bodyStart: lf + 2 };
+  if (crlf >= 0) return { headEnd: crlf, bodyStart: crlf + 4 };
   return undefined;
 }
 
@@ -45,9 +47,10 @@ export function parseMessage(buf: Buffer, options: ParseOptions = {}): SipMessag
   const end = findHeaderEnd(buf, start);
   const headEnd = end ? end.headEnd : buf.length;
   const bodyStart = end ? end.bodyStart : buf.length;
-  const lines = buf.toString('utf8', start, headEnd).split(/\r?\n/);
+  const lines = buf.toString('utf8', start, headEnd).split('\n');
 
-  const { msg, error: startError } = parseStartLine(lines[0]!);
+  const first = lines[0]!;
+  const { msg, error: startError } = parseStartLine(first.endsWith('\r') ? first.slice(0, -1) : first);
   let versionError = false;
   if (!startError && msg.version !== 'SIP/2.0') {
     if (!msg.isRequest) throw new SipParseError(`unsupported version ${msg.version}`);
@@ -63,26 +66,25 @@ export function parseMessage(buf: Buffer, options: ParseOptions = {}): SipMessag
     msg.has('to') &&
     msg.has('call-id') &&
     msg.has('cseq');
-  const fail = (reason: string, status = 400): never => {
-    throw new SipParseError(reason, { status, answerable, partial: msg });
-  };
-  if (startError) fail(startError);
-  if (lineError) fail(lineError);
-  if (versionError) fail('Version Not Supported', 505);
+  const error = startError ?? lineError ?? (versionError ? 'Version Not Supported' : undefined);
+  if (error) throw new SipParseError(error, { status: versionError ? 505 : 400, answerable, partial: msg });
 
   // Body and Content-Length (RFC 3261 §18.3, §20.14; RFC 4475 §3.1.2.2–3).
   const available = buf.length - bodyStart;
   const clText = msg.get('content-length');
   let length = available;
+  let bad: string | undefined;
   if (clText !== undefined) {
-    if (!/^\d{1,9}$/.test(clText)) fail('Bad Content-Length');
-    length = Number(clText);
-    if (length > available) fail('Content-Length larger than message');
-  } else if (options.stream) fail('Missing Content-Length');
+    if (!/^\d{1,9}$/.test(clText)) bad = 'Bad Content-Length';
+    else {
+      length = Number(clText);
+      if (length > available) bad = 'Content-Length larger than message';
+    }
+  } else if (options.stream) bad = 'Missing Content-Length';
+  bad ??= validate(msg);
+  if (bad) throw new SipParseError(bad, { answerable, partial: msg });
   msg.body = buf.subarray(bodyStart, bodyStart + length);
   msg.raw = start === 0 && length === available ? buf : buf.subarray(start, bodyStart + length);
-
-  validate(msg, fail);
   return msg;
 }
 
@@ -112,12 +114,9 @@ function parseHeaderLines(lines: string[], msg: SipMessage): string | undefined 
   let error: string | undefined;
   let pendingName: string | undefined;
   let pendingValue = '';
-  const flush = () => {
-    if (pendingName !== undefined) msg.append(pendingName, pendingValue);
-    pendingName = undefined;
-  };
   for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
+    let line = lines[i]!;
+    if (line.charCodeAt(line.length - 1) === 0x0d) line = line.slice(0, -1);
     const c = line.charCodeAt(0);
     if (c === 0x20 || c === 0x09) {
       // RFC 3261 §7.3.1: a folded continuation line is replaced by one SP.
@@ -125,7 +124,8 @@ function parseHeaderLines(lines: string[], msg: SipMessage): string | undefined 
       else pendingValue = `${pendingValue} ${line.trim()}`.trim();
       continue;
     }
-    flush();
+    if (pendingName !== undefined) msg.append(pendingName, pendingValue);
+    pendingName = undefined;
     const colon = line.indexOf(':');
     const name = colon > 0 ? line.slice(0, colon).trimEnd() : '';
     if (!name || !TOKEN.test(name)) {
@@ -135,66 +135,71 @@ function parseHeaderLines(lines: string[], msg: SipMessage): string | undefined 
     pendingName = name;
     pendingValue = line.slice(colon + 1).trim();
   }
-  flush();
+  if (pendingName !== undefined) msg.append(pendingName, pendingValue);
   return error;
 }
 
-/** Semantic checks the stack relies on. */
-function validate(msg: SipMessage, fail: (reason: string) => never): void {
-  for (const name of ['via', 'from', 'to', 'call-id', 'cseq']) {
-    if (!msg.has(name)) fail(`Missing ${name} header`);
-  }
-  for (const v of msg.getAll('via')) {
-    try {
-      parseVia(v);
-    } catch {
-      fail('Bad Via header');
+/** Semantic checks the stack relies on; returns the 400 reason, if any. */
+function validate(msg: SipMessage): string | undefined {
+  for (const name of MANDATORY) if (!msg.has(name)) return `Missing ${name} header`;
+  for (const h of msg.headers) {
+    const key = headerKey(h.name);
+    if (key === 'via') {
+      // RFC 4475 §3.1.2.1: empty list elements like `;;,;,,` are malformed.
+      if (EMPTY_ELEMENT.test(h.value)) return 'Bad Via header';
+      for (const v of h.value.indexOf(',') >= 0 ? splitHeaderValues(h.value) : [h.value]) {
+        if (!valid(parseVia, v)) return 'Bad Via header';
+      }
+    } else if (key === 'contact' && msg.isRequest) {
+      for (const c of h.value.indexOf(',') >= 0 ? splitHeaderValues(h.value) : [h.value]) {
+        let e: string | null | undefined;
+        try {
+          e = parseNameAddr(c).params.expires;
+        } catch {
+          return 'Bad Contact header';
+        }
+        if (e != null && !isUint32(e)) return 'Bad Contact expires';
+      }
     }
   }
-  // RFC 4475 §3.1.2.1: empty list elements like `;;,;,,` are malformed.
-  for (const h of msg.headers) {
-    if (headerKey(h.name) === 'via' && /,\s*,|,\s*$|^\s*,/.test(h.value)) fail('Bad Via header');
-  }
-  let cseq: { seq: number; method: string } | undefined;
+  let cseq: CSeq;
   try {
     cseq = parseCSeq(msg.get('cseq')!);
   } catch {
-    fail('Bad CSeq header');
+    return 'Bad CSeq header';
   }
-  for (const name of ['from', 'to']) {
-    try {
-      parseNameAddr(msg.get(name)!);
-    } catch {
-      fail(`Bad ${name === 'from' ? 'From' : 'To'} header`);
-    }
-  }
-  if (!msg.isRequest) return;
+  if (!valid(parseNameAddr, msg.get('from')!)) return 'Bad From header';
+  if (!valid(parseNameAddr, msg.get('to')!)) return 'Bad To header';
+  if (!msg.isRequest) return undefined;
   const req = msg as SipRequest;
   // RFC 4475 §3.1.2.17–18: CSeq method must match the request method.
-  if (cseq!.method !== req.method) fail('CSeq method does not match request method');
+  if (cseq.method !== req.method) return 'CSeq method does not match request method';
   try {
-    const uri = parseUri(req.uri);
     // RFC 3261 §19.1.1: headers are not allowed in a Request-URI (RFC 4475 §3.1.2.11).
-    if (uri.headers !== undefined) fail('Bad Request-URI');
-  } catch (err) {
-    if (err instanceof SipParseError) throw err;
-    fail('Bad Request-URI');
+    if (parseUri(req.uri).headers !== undefined) return 'Bad Request-URI';
+  } catch {
+    return 'Bad Request-URI';
   }
   const mf = msg.get('max-forwards');
-  if (mf !== undefined && (!/^\d{1,9}$/.test(mf) || Number(mf) > 255)) fail('Bad Max-Forwards header');
+  if (mf !== undefined && (!/^\d{1,9}$/.test(mf) || Number(mf) > 255)) return 'Bad Max-Forwards header';
+  // RFC 4475 §3.1.2.4: overlarge Expires values.
   const expires = msg.get('expires');
-  if (expires !== undefined && /^\d+$/.test(expires) && Number(expires) > 2 ** 32 - 1) fail('Bad Expires header');
-  for (const h of msg.headers) {
-    if (headerKey(h.name) !== 'contact') continue;
-    for (const c of splitHeaderValues(h.value)) {
-      try {
-        const na = parseNameAddr(c);
-        const e = na.params.expires;
-        if (e != null && (!/^\d+$/.test(e) || Number(e) > 2 ** 32 - 1)) fail('Bad Contact expires');
-      } catch (err) {
-        if (err instanceof SipParseError) throw err;
-        fail('Bad Contact header');
-      }
-    }
+  if (expires !== undefined && /^\d+$/.test(expires) && !isUint32(expires)) return 'Bad Expires header';
+  return undefined;
+}
+
+const MANDATORY = ['via', 'from', 'to', 'call-id', 'cseq'];
+const EMPTY_ELEMENT = /,\s*,|,\s*$|^\s*,/;
+
+function isUint32(s: string): boolean {
+  return /^\d{1,10}$/.test(s) && Number(s) <= 2 ** 32 - 1;
+}
+
+function valid(parse: (v: string) => unknown, value: string): boolean {
+  try {
+    parse(value);
+    return true;
+  } catch {
+    return false;
   }
 }

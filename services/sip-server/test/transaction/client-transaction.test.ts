@@ -3,7 +3,6 @@ import { parseMessage } from '../../src/sip/parse-message.js';
 import { SipRequest } from '../../src/sip/sip-request.js';
 import type { SipResponse } from '../../src/sip/sip-response.js';
 import { parseVia } from '../../src/sip/via.js';
-import type { SipStack } from '../../src/sip-stack.js';
 import type { ClientTransaction } from '../../src/transaction/client-transaction.js';
 import { TransactionState } from '../../src/transaction/transaction-state.js';
 import { startStack } from '../transport/stack-fixture.js';

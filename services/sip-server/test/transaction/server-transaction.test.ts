@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeResponse } from '../../src/sip/make-response.js';
 import type { SipRequest } from '../../src/sip/sip-request.js';
-import type { SipStack } from '../../src/sip-stack.js';
 import type { ServerTransaction } from '../../src/transaction/server-transaction.js';
 import { TransactionState } from '../../src/transaction/transaction-state.js';
 import { portOf, request, startStack } from '../transport/stack-fixture.js';
