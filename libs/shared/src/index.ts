@@ -57,6 +57,17 @@ export { PBX_ERR_DIGEST_HEADER_INVALID, PBX_ERR_DIGEST_OPTIONS_INVALID, PBX_ERR_
 export type { DigestOutcome } from './digest/digest-outcome.js';
 export { DigestVerifier, type DigestVerifierDeps, type DigestVerifierOptions, type DigestVerifyInput, type NonceReplayGuard } from './digest/digest-verifier.js';
 export { NonceCodec, type NonceCheck, type NonceCodecOptions } from './digest/nonce-codec.js';
+export { MediaCallIdSchema, MediaCodecListSchema, MediaEngineIdSchema, MediaSdpSchema, MediaTagSchema } from './model/media/media-common.js';
+export { type MediaOfferRequest, MediaOfferRequestSchema, type MediaSdpResult, MediaSdpResultSchema } from './model/media/media-offer.js';
+export { type MediaAnswerRequest, MediaAnswerRequestSchema } from './model/media/media-answer.js';
+export { type MediaDeleteRequest, MediaDeleteRequestSchema, type MediaDeleteResult, MediaDeleteResultSchema } from './model/media/media-delete.js';
+export { MediaFilePathSchema, type MediaPlayRequest, MediaPlayRequestSchema, type MediaPlayResult, MediaPlayResultSchema, type MediaStopRequest, MediaStopRequestSchema } from './model/media/media-play.js';
+export { type MediaDtmfRequest, MediaDtmfRequestSchema } from './model/media/media-dtmf.js';
+export { type MediaSubscribeAnswerRequest, MediaSubscribeAnswerRequestSchema, type MediaSubscribeRequest, MediaSubscribeRequestSchema, type MediaSubscribeResult, MediaSubscribeResultSchema, type MediaUnsubscribeRequest, MediaUnsubscribeRequestSchema } from './model/media/media-subscribe.js';
+export { type MediaAckResult, MediaAckResultSchema, type MediaPartyStats, MediaPartyStatsSchema, type MediaQueryRequest, MediaQueryRequestSchema, type MediaQueryResult, MediaQueryResultSchema } from './model/media/media-query.js';
+export { PBX_ERR_MEDIA_CALL_UNKNOWN, PBX_ERR_MEDIA_ENGINE_DOWN, PBX_ERR_MEDIA_ENGINE_REFUSED, PBX_ERR_MEDIA_ENGINE_REPLY, PBX_ERR_MEDIA_ENGINE_TIMEOUT, PBX_ERR_MEDIA_NO_ENGINE, PBX_ERR_MEDIA_OPTIONS } from './model/media/media-errors.js';
+export { DIRECT_CODEC, isDirectMedia, withoutDirect } from './model/media/direct-media.js';
+export { MediaClient, type MediaClientOptions } from './model/media/media-client.js';
 export { PBX_ERR_HOOK_RESPONSE_INVALID } from './model/webhooks/hook-response-invalid-error.js';
 export { type RegHookRequest, RegHookRequestSchema } from './model/webhooks/reg-hook-request.js';
 export { isRegHookAccepted, parseRegHookResponse, type RegHookResponse, RegHookResponseSchema } from './model/webhooks/reg-hook-response.js';

@@ -1,7 +1,17 @@
 import { PBX_ERR_NATS_BAD_SUBJECT } from './nats-errors.js';
 
 /** Media RPC operations served by media-controller on `dragon.media.<op>`. */
-export type MediaOp = 'offer' | 'answer' | 'delete' | 'play' | 'stop' | 'dtmf' | 'subscribe';
+export type MediaOp =
+  | 'offer'
+  | 'answer'
+  | 'delete'
+  | 'play'
+  | 'stop'
+  | 'dtmf'
+  | 'subscribe'
+  | 'subscribe-answer'
+  | 'unsubscribe'
+  | 'query';
 
 /**
  * Characters that pass through a subject token unchanged. Everything else —
@@ -77,6 +87,9 @@ const MEDIA_OPS: ReadonlySet<string> = new Set<MediaOp>([
   'stop',
   'dtmf',
   'subscribe',
+  'subscribe-answer',
+  'unsubscribe',
+  'query',
 ]);
 
 /**
