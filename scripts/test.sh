@@ -4,6 +4,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
+export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
 
 scripts/install-deps.sh --with-postgres
 scripts/infra.sh up --with-postgres
