@@ -1,1 +1,10 @@
-export {};
+// Public surface of @dragonpbx/registrar.
+export { Registrar, type RegistrarDeps } from './registrar.js';
+export { resolveRegistrarOptions, DEFAULT_SCANNER_AGENTS, type FloodOptions, type RegistrarOptions, type RegistrarOptionsInput } from './registrar-options.js';
+export { PBX_ERR_REGISTER_INVALID, PBX_ERR_REGISTRAR_OPTIONS, PBX_ERR_TRUNK_REGISTER_FAILED } from './registrar-errors.js';
+export { createRegistrarMetrics, type RegistrarMetrics } from './registrar-metrics.js';
+export { REGISTRATION_EVENT_TYPES, type RegistrationEvent, type RegistrationEventSink, type RegistrationEventType } from './register/registration-event.js';
+export { natsEventSink } from './register/nats-event-sink.js';
+export { regHookBody, RegHookError, type RegHookFailure } from './register/reg-hook-call.js';
+export { parseRegister, type ParsedRegister } from './register/parse-register.js';
+export { grantExpiry, requestedExpiry } from './register/grant-expiry.js';

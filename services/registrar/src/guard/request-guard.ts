@@ -1,0 +1,48 @@
+import type { FloodStore } from '@dragonpbx/shared';
+import type { RegistrarOptions } from '../registrar-options.js';
+
+/** What the guard decided about one request. */
+export type GuardVerdict = 'pass' | 'scanner' | 'flood';
+
+/** Collaborators of {@link RequestGuard}. */
+export interface RequestGuardDeps {
+  readonly flood: FloodStore;
+}
+
+/**
+ * Drops traffic from SIP scanners (by `User-Agent`) and from sources that
+ * exceed the pike-style rate (SPEC §3.6). Dropped requests get no answer at
+ * all: answering would confirm that a SIP service listens here and spend our
+ * bandwidth on the attacker. Trusted CIDRs are never counted.
+ */
+export class RequestGuard {
+  readonly #options: RegistrarOptions;
+  readonly #flood: FloodStore;
+
+  constructor(options: RegistrarOptions, deps: RequestGuardDeps) {
+    this.#options = options;
+    this.#flood = deps.flood;
+  }
+
+  /** True when `userAgent` names a known scanner. */
+  isScanner(userAgent: string | undefined): boolean {
+    if (userAgent === undefined || this.#options.scannerAgents.length === 0) return false;
+    const ua = userAgent.toLowerCase();
+    return this.#options.scannerAgents.some((s) => ua.includes(s));
+  }
+
+  async check(sourceIp: string, userAgent: string | undefined): Promise<GuardVerdict> {
+    if (this.isScanner(userAgent)) return 'scanner';
+    const f = this.#options.flood;
+    if (!f.enabled) return 'pass';
+    let trusted = false;
+    try {
+      trusted = this.#options.trusted.contains(sourceIp);
+    } catch {
+      // an unparsable source address is never trusted
+    }
+    if (trusted) return 'pass';
+    const verdict = await this.#flood.hit(sourceIp, { windowMs: f.windowMs, limit: f.limit, banMs: f.banMs });
+    return verdict.banned ? 'flood' : 'pass';
+  }
+}

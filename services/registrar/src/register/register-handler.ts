@@ -1,0 +1,106 @@
+import {
+  type ConfigSource,
+  type ContactStore,
+  type DigestVerifier,
+  type NonceReplayGuard,
+  PbxError,
+  SipError,
+  type WebhookClient,
+  buildDigestChallenges,
+} from '@dragonpbx/shared';
+import type { Logger } from 'pino';
+import { PBX_ERR_REGISTER_INVALID } from '../registrar-errors.js';
+import type { RegistrarOptions } from '../registrar-options.js';
+import type { RegistrarMetrics } from '../registrar-metrics.js';
+import { applyBindings } from './apply-bindings.js';
+import { authenticateRegister } from './authenticate-register.js';
+import { parseRegister } from './parse-register.js';
+import { RegHookError } from './reg-hook-call.js';
+import { challengeHeaders, contactHeader } from './register-response.js';
+import type { RegisterMessage } from './register-message.js';
+import type { RegistrationEventSink } from './registration-event.js';
+
+/** The response side of a request, as drachtio-srf provides it. */
+export interface Responder {
+  send(status: number, reason: string, opts: { headers: Record<string, string> }): void;
+}
+
+/** Collaborators of {@link RegisterHandler}. */
+export interface RegisterHandlerDeps {
+  readonly config: ConfigSource;
+  readonly contacts: ContactStore;
+  readonly verifier: DigestVerifier;
+  readonly replay: NonceReplayGuard;
+  readonly webhook: WebhookClient;
+  readonly events: RegistrationEventSink;
+  readonly logger: Logger;
+  readonly metrics?: RegistrarMetrics;
+}
+
+/** Handles one REGISTER end to end (reference §1.3) and always answers it. */
+export class RegisterHandler {
+  readonly #options: RegistrarOptions;
+  readonly #deps: RegisterHandlerDeps;
+
+  constructor(options: RegistrarOptions, deps: RegisterHandlerDeps) {
+    this.#options = options;
+    this.#deps = deps;
+  }
+
+  async handle(req: RegisterMessage, res: Responder): Promise<number> {
+    const status = await this.#process(req, res).catch((err: unknown) => this.#fail(err, res));
+    this.#deps.metrics?.registers.inc({ status: String(status) });
+    return status;
+  }
+
+  async #process(req: RegisterMessage, res: Responder): Promise<number> {
+    const reg = parseRegister(req);
+    // reference §1.2 step 1: an unknown domain is answered 500 for every method.
+    if (this.#deps.config.getDomain(reg.domain) === false) {
+      this.#deps.logger.info({ domain: reg.domain, callId: reg.callId }, 'rejecting unknown domain');
+      throw new SipError(500, 'Unknown Domain', { 'X-Reason': 'rejecting unknown domain' });
+    }
+    const auth = await authenticateRegister(reg, this.#options, this.#deps);
+    if (auth.kind === 'challenge') {
+      const nonce = this.#deps.verifier.nonces.issue(reg.domain);
+      const challenges = buildDigestChallenges({ realm: reg.domain, nonce, stale: auth.stale, algorithms: this.#options.algorithms });
+      res.send(401, 'Unauthorized', { headers: challengeHeaders(challenges) });
+      return 401;
+    }
+    const result = await applyBindings(reg, auth.grant, this.#options, this.#deps.contacts);
+    const headers: Record<string, string> = { Expires: String(result.expires), Date: new Date().toUTCString() };
+    const contact = contactHeader(result.contacts);
+    if (contact !== undefined) headers.Contact = contact;
+    res.send(200, 'OK', { headers });
+    const timestamp = new Date().toISOString();
+    for (const e of result.events) this.#deps.events.emit({ ...e, instanceId: this.#options.instanceId, timestamp });
+    this.#deps.logger.debug(
+      { domain: reg.domain, user: reg.user, callId: reg.callId, expires: result.expires, contacts: result.contacts.length },
+      'registered',
+    );
+    return 200;
+  }
+
+  #fail(err: unknown, res: Responder): number {
+    let status = 500;
+    let reason = 'Server Internal Error';
+    let headers: Record<string, string> = {};
+    if (err instanceof SipError) {
+      ({ status, reason } = err);
+      headers = { ...err.headers };
+      if (err instanceof RegHookError) this.#deps.logger.warn({ failure: err.failure, status }, 'RegHook did not grant');
+    } else if (err instanceof PbxError && err.code === PBX_ERR_REGISTER_INVALID.code) {
+      status = 400;
+      reason = 'Bad Request';
+      headers = { 'X-Reason': err.message.slice(0, 160) };
+    } else {
+      this.#deps.logger.error({ err }, 'REGISTER failed');
+    }
+    try {
+      res.send(status, reason, { headers });
+    } catch (sendErr) {
+      this.#deps.logger.warn({ err: sendErr }, 'could not answer REGISTER');
+    }
+    return status;
+  }
+}

@@ -1,0 +1,88 @@
+import { DigestVerifier, type ConfigSource, type SrfApp, type SrfRequest, type SrfResponse, type StateStore, type WebhookClient } from '@dragonpbx/shared';
+import type { Logger } from 'pino';
+import { RequestGuard } from './guard/request-guard.js';
+import { RegisterHandler } from './register/register-handler.js';
+import type { RegistrationEventSink } from './register/registration-event.js';
+import type { RegistrarMetrics } from './registrar-metrics.js';
+import { type RegistrarOptions, type RegistrarOptionsInput, resolveRegistrarOptions } from './registrar-options.js';
+
+/** Collaborators of {@link Registrar}; every one is owned (and closed) by the caller. */
+export interface RegistrarDeps {
+  readonly config: ConfigSource;
+  readonly state: StateStore;
+  readonly webhook: WebhookClient;
+  readonly events: RegistrationEventSink;
+  readonly logger: Logger;
+  readonly metrics?: RegistrarMetrics;
+}
+
+/**
+ * The REGISTER side of Dragon PBX as a drachtio-srf application: routes
+ * `REGISTER` and `OPTIONS`, keeps no state of its own (everything is in
+ * Redis), so any number of replicas can run side by side.
+ */
+export class Registrar {
+  readonly options: RegistrarOptions;
+  readonly verifier: DigestVerifier;
+  readonly #guard: RequestGuard;
+  readonly #register: RegisterHandler;
+  readonly #deps: RegistrarDeps;
+
+  constructor(input: RegistrarOptionsInput, deps: RegistrarDeps) {
+    this.options = resolveRegistrarOptions(input);
+    this.#deps = deps;
+    this.verifier = new DigestVerifier(
+      { secret: this.options.nonceSecret, lifetimeSec: this.options.nonceLifetimeSec },
+      { replay: deps.state.nonces },
+    );
+    this.#guard = new RequestGuard(this.options, { flood: deps.state.flood });
+    this.#register = new RegisterHandler(this.options, {
+      config: deps.config,
+      contacts: deps.state.contacts,
+      verifier: this.verifier,
+      replay: deps.state.nonces,
+      webhook: deps.webhook,
+      events: deps.events,
+      logger: deps.logger,
+      ...(deps.metrics && { metrics: deps.metrics }),
+    });
+  }
+
+  /** Routes REGISTER and OPTIONS of `srf` to this registrar (call before connecting). */
+  attach(srf: SrfApp): void {
+    srf.register((req, res) => void this.onRegister(req, res));
+    srf.options((req, res) => void this.onOptions(req, res));
+  }
+
+  /** Handles a REGISTER; resolves with the status sent, or 0 when it was dropped. */
+  async onRegister(req: SrfRequest, res: SrfResponse): Promise<number> {
+    if (!(await this.#admit(req))) return 0;
+    return this.#register.handle(req, { send: (s, r, o) => res.send(s, r, o) });
+  }
+
+  /** NAT keepalive OPTIONS from registered phones (reference §1.2 "OPTIONS gets 200"). */
+  async onOptions(req: SrfRequest, res: SrfResponse): Promise<number> {
+    if (!(await this.#admit(req))) return 0;
+    try {
+      res.send(200, 'OK', { headers: { Allow: 'INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, REFER, NOTIFY, INFO', Accept: 'application/sdp' } });
+    } catch (err) {
+      this.#deps.logger.warn({ err }, 'could not answer OPTIONS');
+    }
+    return 200;
+  }
+
+  async #admit(req: SrfRequest): Promise<boolean> {
+    let verdict: Awaited<ReturnType<RequestGuard['check']>>;
+    try {
+      verdict = await this.#guard.check(req.source_address, req.get('User-Agent'));
+    } catch (err) {
+      // Redis down: serve rather than drop everyone; the REGISTER path will report Redis itself.
+      this.#deps.logger.warn({ err }, 'flood check failed');
+      return true;
+    }
+    if (verdict === 'pass') return true;
+    this.#deps.metrics?.dropped.inc({ reason: verdict });
+    this.#deps.logger.debug({ source: req.source_address, reason: verdict }, 'dropped request');
+    return false;
+  }
+}
