@@ -61,3 +61,27 @@ export function envSettings(env: Readonly<Record<string, string | undefined>>): 
   const configFile = get('DRACHTIO_CONFIG_FILE_PATH');
   return configFile === undefined ? { settings: s, warnings } : { settings: s, configFile, warnings };
 }
+
+/**
+ * Dragon PBX's own variables (`scripts/stack.sh` exports them for every
+ * service): `DRACHTIO_PORT` (admin port), `SIP_PORT` (udp+tcp on all
+ * interfaces), `METRICS_PORT`. They only fill what neither the command line,
+ * drachtio's variables nor the configuration file set, so a drop-in
+ * drachtio command line means exactly what it means to drachtio-server.
+ */
+export function projectEnvSettings(env: Readonly<Record<string, string | undefined>>): DrachtioSettings {
+  const s: DrachtioSettings = {};
+  const get = (k: string): string | undefined => {
+    const v = env[k];
+    return v === undefined || v === '' ? undefined : v;
+  };
+  const admin = get('DRACHTIO_PORT');
+  if (admin !== undefined) s.adminPort = parsePort('DRACHTIO_PORT', admin);
+  const sip = get('SIP_PORT');
+  if (sip !== undefined) {
+    s.contacts = [{ protocols: ['udp', 'tcp'], host: '0.0.0.0', port: parsePort('SIP_PORT', sip) }];
+  }
+  const metrics = get('METRICS_PORT');
+  if (metrics !== undefined) s.metrics = { address: '0.0.0.0', port: parsePort('METRICS_PORT', metrics) };
+  return s;
+}

@@ -5,7 +5,7 @@ import type { ServerOptionsInput, SipContactOptions } from '../server-options.js
 import { argvSettings } from './argv-settings.js';
 import { type FileSettings, readConfigFile } from './config-file.js';
 import type { DrachtioSettings } from './drachtio-settings.js';
-import { envSettings } from './env-settings.js';
+import { envSettings, projectEnvSettings } from './env-settings.js';
 
 /** drachtio-server reads this file when no `-f` is given; we do too, if it exists. */
 export const DEFAULT_CONFIG_FILE = '/etc/drachtio.conf.xml';
@@ -44,7 +44,8 @@ function pick<K extends keyof DrachtioSettings>(layers: DrachtioSettings[], key:
 }
 
 /**
- * Resolves command line > environment > config file > defaults into server
+ * Resolves command line > drachtio environment variables > config file >
+ * Dragon PBX variables (`SIP_PORT`, `DRACHTIO_PORT`, `METRICS_PORT`) > defaults into server
  * options. Throws `PBX_ERR_SIP_CLI_INVALID` / `PBX_ERR_SIP_CONFIG_FILE` /
  * `PBX_ERR_SIP_POLICY_RULE` on the first bad value; the caller prints it on
  * one line and exits 1.
@@ -67,7 +68,7 @@ export function resolveCli(inputs: CliInputs): CliPlan {
       warnings.push(...f.warnings);
     }
   }
-  const layers = [cli.settings, env.settings, file];
+  const layers = [cli.settings, env.settings, file, projectEnvSettings(inputs.env ?? {})];
 
   const contacts: SipContactOptions[] | undefined = pick(layers, 'contacts')?.flatMap((c) =>
     c.protocols.map((protocol) => ({

@@ -78,6 +78,26 @@ describe('resolveCli', () => {
     expect(policy(req('OPTIONS', { 'user-agent': 'keepalive-probe/1.0' }))).toBeUndefined();
   });
 
+  it('uses the stack variables SIP_PORT / DRACHTIO_PORT / METRICS_PORT only below file and drachtio settings', () => {
+    const env = { SIP_PORT: '24032', DRACHTIO_PORT: '24033', METRICS_PORT: '24034' };
+    const bare = resolveCli({ argv: [], env, ...noDefault });
+    const o = resolveServerOptions(bare.serverOptions);
+    expect(o.admin.port).toBe(24033);
+    expect(o.contacts).toEqual([
+      { protocol: 'udp', host: '0.0.0.0', port: 24032 },
+      { protocol: 'tcp', host: '0.0.0.0', port: 24032 },
+    ]);
+    expect(bare.metrics).toEqual({ address: '0.0.0.0', port: 24034 });
+
+    const withFile = resolveServerOptions(resolveCli({ argv: ['-f', fx('minimal.conf.xml')], env }).serverOptions);
+    expect(withFile.admin.port).toBe(24023);
+    expect(withFile.contacts).toEqual([{ protocol: 'tcp', host: '127.0.0.1', port: 24064 }]);
+
+    const drachtioEnv = resolveCli({ argv: [], env: { ...env, DRACHTIO_ADMIN_TCP_PORT: '24035' }, ...noDefault });
+    expect(drachtioEnv.serverOptions.admin?.port).toBe(24035);
+    expect(() => resolveCli({ argv: [], env: { SIP_PORT: 'x' }, ...noDefault })).toThrow(/SIP_PORT/);
+  });
+
   it('takes DRACHTIO_CONFIG_FILE_PATH and honours --noconfig', () => {
     const env = { DRACHTIO_CONFIG_FILE_PATH: fx('minimal.conf.xml') };
     expect(resolveServerOptions(resolveCli({ argv: [], env }).serverOptions).admin.secret).toBe('0123');

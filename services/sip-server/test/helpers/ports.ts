@@ -31,6 +31,7 @@ export const PORT_BLOCKS = {
   errors: 24380,
   torture: 24400,
   srfCli: 24420,
+  proxy: 24440,
 } as const;
 
 export function portBlock(name: keyof typeof PORT_BLOCKS): PortBlock {
