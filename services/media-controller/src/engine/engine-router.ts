@@ -1,0 +1,98 @@
+import {
+  PBX_ERR_MEDIA_CALL_UNKNOWN,
+  PBX_ERR_MEDIA_ENGINE_DOWN,
+  PBX_ERR_MEDIA_ENGINE_TIMEOUT,
+  PBX_ERR_MEDIA_NO_ENGINE,
+} from '@dragonpbx/shared';
+import type { NgCommand, NgReply } from '../ng/ng-command.js';
+import type { NgClient } from '../ng/ng-client.js';
+import type { CallAffinity } from './call-affinity.js';
+import type { EnginePool } from './engine-pool.js';
+import type { RtpEngine } from './rtp-engine.js';
+
+/** A reply together with the engine that produced it. */
+export interface RoutedReply {
+  readonly engine: RtpEngine;
+  readonly reply: NgReply;
+}
+
+/**
+ * Sends ng commands to the engine that owns a call: placing new calls on a
+ * healthy engine (recorded in Redis), failing fast for calls on a dead engine,
+ * and taking an engine out of rotation as soon as one of its commands times out.
+ */
+export class EngineRouter {
+  readonly #pool: EnginePool;
+  readonly #affinity: CallAffinity;
+  readonly #ng: NgClient;
+
+  constructor(deps: { readonly pool: EnginePool; readonly affinity: CallAffinity; readonly ng: NgClient }) {
+    this.#pool = deps.pool;
+    this.#affinity = deps.affinity;
+    this.#ng = deps.ng;
+  }
+
+  /**
+   * An offer: reuses the call's engine when it has one (re-offer, or another
+   * fork of a parallel connect), otherwise places the call. A new call whose
+   * engine times out is retried once on another healthy engine.
+   */
+  async offer(callId: string, params: Record<string, unknown>): Promise<RoutedReply> {
+    const known = await this.#affinity.get(callId);
+    if (known !== undefined) return this.#sendTo(this.#owner(known, callId), callId, 'offer', params);
+    const tried = new Set<string>();
+    for (;;) {
+      const candidate = this.#pool.pick(tried);
+      tried.add(candidate.id);
+      const engine = this.#owner(await this.#affinity.claim(callId, candidate.id), callId);
+      try {
+        return await this.#sendTo(engine, callId, 'offer', params);
+      } catch (err) {
+        // Only a fresh placement that timed out moves; a refusal is the SDP's fault.
+        if (!(err instanceof PBX_ERR_MEDIA_ENGINE_TIMEOUT) || engine !== candidate) throw err;
+        await this.#affinity.release(callId);
+        if (!this.#pool.engines.some((e) => e.up && !tried.has(e.id))) {
+          throw new PBX_ERR_MEDIA_NO_ENGINE(`${candidate.id} timed out and no other engine is up`);
+        }
+      }
+    }
+  }
+
+  /**
+   * Any other command for an existing call.
+   * @throws PBX_ERR_MEDIA_CALL_UNKNOWN when no engine is recorded for the call
+   * @throws PBX_ERR_MEDIA_ENGINE_DOWN when its engine is down (without waiting)
+   */
+  async send(callId: string, command: NgCommand, params: Record<string, unknown>): Promise<RoutedReply> {
+    const id = await this.#affinity.get(callId);
+    if (id === undefined) throw new PBX_ERR_MEDIA_CALL_UNKNOWN(callId);
+    return this.#sendTo(this.#owner(id, callId), callId, command, params);
+  }
+
+  /** The engine of a call, if any, without sending anything. */
+  async engineOf(callId: string): Promise<RtpEngine | undefined> {
+    const id = await this.#affinity.get(callId);
+    return id === undefined ? undefined : this.#pool.get(id);
+  }
+
+  releaseCall(callId: string): Promise<void> {
+    return this.#affinity.release(callId);
+  }
+
+  #owner(id: string, callId: string): RtpEngine {
+    const engine = this.#pool.get(id);
+    // An engine no longer in RTPENGINE_HOSTS counts as down for its calls.
+    if (engine === undefined || !engine.up) throw new PBX_ERR_MEDIA_ENGINE_DOWN(id, callId);
+    return engine;
+  }
+
+  async #sendTo(engine: RtpEngine, callId: string, command: NgCommand, params: Record<string, unknown>): Promise<RoutedReply> {
+    try {
+      const reply = await this.#ng.send(engine, command, { 'call-id': callId, ...params });
+      return { engine, reply };
+    } catch (err) {
+      if (err instanceof PBX_ERR_MEDIA_ENGINE_TIMEOUT) this.#pool.markDown(engine, (err as Error).message);
+      throw err;
+    }
+  }
+}
