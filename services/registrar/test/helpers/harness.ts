@@ -25,6 +25,7 @@ import { RegHookServer } from './reg-hook-server.js';
 
 export const DOMAIN = 'dragon.test';
 export const NONCE_SECRET = 'registrar-test-secret-0123456789';
+export const SIGNING_SECRET = `whsec_${Buffer.from('registrar-test-signing-key').toString('base64')}`;
 export const silent = pino({ level: 'silent' });
 
 /** One registrar replica connected to the test SIP server. */
@@ -99,7 +100,7 @@ export async function startHarness(sipPort: number, configDoc?: (hookUrl: string
   void (async () => {
     for await (const m of sub) events.push(JSON.parse(new TextDecoder().decode(m.data)) as RegistrationEvent);
   })();
-  const webhook = createWebhookClient({ timeoutMs: 3000, signingSecret: `whsec_${Buffer.from('registrar-test-signing-key').toString('base64')}` });
+  const webhook = createWebhookClient({ timeoutMs: 3000, signingSecret: SIGNING_SECRET });
   const replicas: Replica[] = [];
   let n = 0;
 

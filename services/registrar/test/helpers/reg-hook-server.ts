@@ -11,6 +11,8 @@ export interface HookCall {
   readonly path: string;
   readonly headers: Record<string, string | string[] | undefined>;
   readonly body: Record<string, unknown>;
+  /** The body exactly as received (for signature checks). */
+  readonly raw: string;
 }
 
 /** A real HTTP RegHook on an ephemeral port whose answer each test sets. */
@@ -33,7 +35,7 @@ export class RegHookServer {
         } catch {
           // recorded as empty
         }
-        this.calls.push({ path: req.url ?? '', headers: req.headers, body });
+        this.calls.push({ path: req.url ?? '', headers: req.headers, body, raw: data });
         const r = this.reply;
         if (r.kind === 'hang') return; // never answers: the registrar's timeout fires
         res.writeHead(r.status ?? 200, { 'content-type': 'application/json' });
