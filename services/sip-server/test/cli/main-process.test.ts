@@ -1,7 +1,13 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { startMain, waitForHttp } from '../helpers/main-process.js';
+import { describeRun, runSipp } from '../helpers/sipp.js';
+import { type LooseSrf, connectApp, disconnectApp } from '../helpers/srf.js';
+
+const conf = fileURLToPath(new URL('./fixtures/main.conf.xml', import.meta.url));
 
 // Two real child processes, run concurrently: spawning tsx is the slow part.
+// Fixed ports 24110–24114 (outside the conformance blocks) because drachtio.conf.xml names them.
 describe('main.ts (drop-in command line, real process)', () => {
   it.concurrent('a bad value is one clear error line and exit 1', async () => {
     const proc = startMain(['--noconfig', '--port', 'abc']);
@@ -10,13 +16,10 @@ describe('main.ts (drop-in command line, real process)', () => {
     expect(lines).toEqual(['sip-server: PBX_ERR_SIP_CLI_INVALID: invalid --port: "abc" is not a port number (0-65535)']);
   }, 60_000);
 
-  it.concurrent('boots, serves /healthz and /metrics, warns about ignored options, stops on SIGTERM', async () => {
+  it.concurrent('boots from -f drachtio.conf.xml, serves apps, SIP, /healthz and /metrics, stops on SIGTERM', async () => {
     const proc = startMain(
       [
-        '--noconfig',
-        '--address', '127.0.0.1',
-        '--port', '24110',
-        '--contact', 'sip:127.0.0.1:24111;transport=udp,tcp',
+        '-f', conf,
         '--prometheus-scrape-port', '127.0.0.1:24112',
         '--sofia-loglevel', '3',
         '--homer', '10.0.0.1:9060',
@@ -33,6 +36,44 @@ describe('main.ts (drop-in command line, real process)', () => {
       expect(out).toContain('--sofia-loglevel is accepted but ignored');
       expect(out).toContain('--homer is not supported by this server; ignored');
       expect(out).toContain('"admin":"127.0.0.1:24110"');
+
+      // DRACHTIO_SECRET wins over the file's secret; the app is served.
+      let app: LooseSrf | undefined;
+      try {
+        app = await connectApp(24110, 'from-env');
+        app.invite((_req: LooseSrf, res: LooseSrf) => res.send(486));
+        const busy = await runSipp({
+          scenario: 'uac-expect-486.xml',
+          target: '127.0.0.1:24111',
+          port: 24113,
+          mediaPort: 24114,
+          keys: { ua: 'Linphone/5' },
+        });
+        expect(busy.code, describeRun(busy)).toBe(0);
+        const spam = await runSipp({
+          scenario: 'uac-expect-603.xml',
+          target: '127.0.0.1:24111',
+          port: 24113,
+          mediaPort: 24114,
+          transport: 't1',
+          keys: { ua: 'friendly-scanner' },
+        });
+        expect(spam.code, describeRun(spam)).toBe(0);
+        const probe = await runSipp({
+          scenario: 'uac-options-expect-200.xml',
+          target: '127.0.0.1:24111',
+          port: 24113,
+          mediaPort: 24114,
+          keys: { ua: 'lb-probe' },
+        });
+        expect(probe.code, describeRun(probe)).toBe(0);
+        const scraped = await (await fetch('http://127.0.0.1:24112/metrics')).text();
+        expect(scraped).toMatch(/^drachtio_app_connections 1$/m);
+        expect(scraped).toMatch(/^sip_policy_decisions_total\{decision="spammer"\} 1$/m);
+        expect(scraped).toMatch(/^sip_policy_decisions_total\{decision="options-auto-respond"\} 1$/m);
+      } finally {
+        disconnectApp(app);
+      }
     } finally {
       expect(await proc.stop()).toBe(0);
     }
