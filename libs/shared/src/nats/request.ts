@@ -1,4 +1,6 @@
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { ErrorCode, type MsgHdrs, type NatsConnection, NatsError } from 'nats';
+import { sharedTracer } from '../observability/tracer.js';
 import type { JsonCodec } from './json-codec.js';
 import { decodeJson, encodeJson } from './json-codec.js';
 import { NatsRemoteError } from './nats-remote-error.js';
@@ -31,12 +33,31 @@ export interface RequestOptions<R> {
  * @throws NatsRemoteError (PBX_ERR_NATS_REMOTE) when the service answers `{ok:false}`
  * @throws PBX_ERR_NATS_BAD_MESSAGE when the reply is not a valid envelope / result
  */
-export async function request<R = unknown>(
+export function request<R = unknown>(
   nc: NatsConnection,
   subject: string,
   payload: unknown,
   options: RequestOptions<R> = {},
 ): Promise<R> {
+  // One CLIENT span per request; its context is what travels in `traceparent`.
+  return sharedTracer().startActiveSpan(
+    `nats request ${subject}`,
+    { kind: SpanKind.CLIENT, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': subject } },
+    async (span) => {
+      try {
+        return await doRequest<R>(nc, subject, payload, options);
+      } catch (err) {
+        span.recordException(err as Error);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+        throw err;
+      } finally {
+        span.end();
+      }
+    },
+  );
+}
+
+async function doRequest<R>(nc: NatsConnection, subject: string, payload: unknown, options: RequestOptions<R>): Promise<R> {
   const timeoutMs = options.timeoutMs ?? 2000;
   let reply: Uint8Array;
   try {

@@ -1,7 +1,8 @@
-import { type Context, context } from '@opentelemetry/api';
+import { type Context, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import type { Msg, MsgHdrs, NatsConnection, Subscription } from 'nats';
 import type { Logger } from 'pino';
 import { PbxError } from '../errors/pbx-error.js';
+import { sharedTracer } from '../observability/tracer.js';
 import type { JsonCodec } from './json-codec.js';
 import { decodeJson, encodeJson } from './json-codec.js';
 import { PBX_ERR_NATS_HANDLER_FAILED } from './nats-errors.js';
@@ -57,7 +58,27 @@ export function serve<Q = unknown, R = unknown>(
 }
 
 async function handle<Q, R>(msg: Msg, handler: ServeHandler<Q, R>, options: ServeOptions<Q>): Promise<void> {
-  const traceContext = extractTraceContext(msg.headers);
+  const span = sharedTracer().startSpan(
+    `nats serve ${msg.subject}`,
+    { kind: SpanKind.SERVER, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': msg.subject } },
+    extractTraceContext(msg.headers),
+  );
+  try {
+    await answer(msg, handler, options, trace.setSpan(extractTraceContext(msg.headers), span), (code) => {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: code });
+    });
+  } finally {
+    span.end();
+  }
+}
+
+async function answer<Q, R>(
+  msg: Msg,
+  handler: ServeHandler<Q, R>,
+  options: ServeOptions<Q>,
+  traceContext: Context,
+  onError: (code: string) => void,
+): Promise<void> {
   let reply: RpcReply<R>;
   try {
     const payload = options.codec
@@ -68,6 +89,7 @@ async function handle<Q, R>(msg: Msg, handler: ServeHandler<Q, R>, options: Serv
     reply = { ok: true, result };
   } catch (err) {
     reply = { ok: false, error: toErrorBody(err, msg.subject) };
+    onError(reply.error.code);
     options.logger?.warn({ err, subject: msg.subject, code: reply.error.code }, 'NATS request failed');
   }
   if (!msg.reply) return; // a plain publish: nobody to answer

@@ -11,6 +11,12 @@ export interface TracingOptions {
    * @defaultValue `process.env`
    */
   env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Export spans here instead of OTLP (tests, custom back ends); spans are
+   * handed over one by one as they end.
+   * @defaultValue OTLP/HTTP when an endpoint is configured, else none
+   */
+  exporter?: tracing.SpanExporter;
 }
 
 /** What {@link startTracing} did; `shutdown` flushes pending spans. */
@@ -34,10 +40,12 @@ export function startTracing(options: TracingOptions): Tracing {
   if (/^true$/i.test(env.OTEL_SDK_DISABLED?.trim() ?? '')) {
     return { enabled: false, exportUrl: undefined, shutdown: async () => {} };
   }
-  const exportUrl = traceUrl(env);
-  const processor = exportUrl
-    ? new tracing.BatchSpanProcessor(new OTLPTraceExporter({ url: exportUrl }))
-    : new tracing.NoopSpanProcessor();
+  const exportUrl = options.exporter ? undefined : traceUrl(env);
+  const processor = options.exporter
+    ? new tracing.SimpleSpanProcessor(options.exporter)
+    : exportUrl
+      ? new tracing.BatchSpanProcessor(new OTLPTraceExporter({ url: exportUrl }))
+      : new tracing.NoopSpanProcessor();
   const sdk = new NodeSDK({
     serviceName: env.OTEL_SERVICE_NAME || options.serviceName,
     resource: resources.resourceFromAttributes({}),

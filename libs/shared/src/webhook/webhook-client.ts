@@ -1,7 +1,8 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { type TextMapSetter, context, propagation } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, type TextMapSetter, context, propagation } from '@opentelemetry/api';
 import got, { type Got, RequestError, TimeoutError } from 'got';
+import { sharedTracer } from '../observability/tracer.js';
 import { newWebhookId, signWebhook } from './sign-webhook.js';
 import { decodeSigningSecret } from './signing-secret.js';
 import type { WebhookClientOptions } from './webhook-client-options.js';
@@ -57,8 +58,25 @@ export function createWebhookClient(options: WebhookClientOptions = {}): Webhook
     headers: { 'user-agent': options.userAgent ?? 'DragonPBX', 'content-type': 'application/json' },
   });
 
-  async function post<T>(url: string, body: unknown, po: PostOptions = {}): Promise<WebhookResult<T>> {
-    if (!isHttpUrl(url)) throw new PBX_ERR_WEBHOOK_BAD_URL(url);
+  function post<T>(url: string, body: unknown, po: PostOptions = {}): Promise<WebhookResult<T>> {
+    if (!isHttpUrl(url)) return Promise.reject(new PBX_ERR_WEBHOOK_BAD_URL(url));
+    // A CLIENT span per call; `traceparent` below carries its id to the hook.
+    return sharedTracer().startActiveSpan(
+      'webhook POST',
+      { kind: SpanKind.CLIENT, attributes: { 'http.request.method': 'POST', 'url.full': stripQuery(url) } },
+      async (span) => {
+        const result = await send<T>(url, body, po);
+        if (result.ok || result.kind === 'http-error' || result.kind === 'bad-json') {
+          span.setAttribute('http.response.status_code', result.statusCode);
+        }
+        if (!result.ok) span.setStatus({ code: SpanStatusCode.ERROR, message: result.code });
+        span.end();
+        return result;
+      },
+    );
+  }
+
+  async function send<T>(url: string, body: unknown, po: PostOptions): Promise<WebhookResult<T>> {
     const text = JSON.stringify(body ?? null);
     const webhookId = po.id ?? newWebhookId();
     const ts = Math.floor(Date.now() / 1000);
@@ -113,6 +131,12 @@ function toResult<T>(
     const message = new PBX_ERR_WEBHOOK_BAD_JSON(common.url, (err as Error).message).message;
     return { ok: false, kind: 'bad-json', code: 'PBX_ERR_WEBHOOK_BAD_JSON', message, statusCode, body: raw.slice(0, MAX_BODY_LOG), ...common };
   }
+}
+
+/** Query strings may carry tokens; spans keep only origin and path. */
+function stripQuery(url: string): string {
+  const u = new URL(url);
+  return `${u.origin}${u.pathname}`;
 }
 
 function isHttpUrl(url: string): boolean {
