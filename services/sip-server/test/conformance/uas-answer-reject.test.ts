@@ -17,9 +17,15 @@ beforeAll(async () => {
   app = await connectApp(ts.adminPort);
   app.invite((req: LooseSrf, res: LooseSrf) => {
     seen.push({ method: req.method, protocol: req.protocol, body: req.body, ua: req.get('User-Agent') });
-    if (req.getParsedHeader('To').uri.includes('reject')) {
+    const to: string = req.getParsedHeader('To').uri;
+    if (to.includes('reject')) {
       res.send(486, 'Busy Here');
       return;
+    }
+    // Checklist B.18: several provisionals, then one final.
+    if (to.includes('provisionals')) {
+      res.send(180);
+      res.send(183, { body: sdp('dragon-early', 30000) });
     }
     app
       .createUAS(req, res, { localSdp: sdp('dragon-answer', 30000) })
@@ -63,6 +69,20 @@ describe.each(['u1', 't1'] as const)('UAS over %s', (transport) => {
       keys: { ua: 'dragon-conformance' },
     });
     expect(r.code, describeRun(r)).toBe(0);
+  });
+
+  it('accepts several provisionals from the app before its 200', async () => {
+    const before = byes;
+    const r = await runSipp({
+      scenario: 'uac-invite-bye.xml',
+      target: `127.0.0.1:${ts.sipPort}`,
+      port: ports.sipp(3),
+      mediaPort: ports.media(0),
+      transport,
+      service: 'provisionals',
+    });
+    expect(r.code, describeRun(r)).toBe(0);
+    await until(() => byes === before + 1, 5000, 'BYE reported to the app');
   });
 
   it('answers several calls in a row', async () => {
