@@ -7,6 +7,7 @@ import { safeEmit } from '../safe-emit.js';
 import { PBX_ERR_SIP_TXN_STATE } from '../sip/errors.js';
 import type { SipRequest } from '../sip/sip-request.js';
 import type { SipResponse } from '../sip/sip-response.js';
+import { parseVia } from '../sip/via.js';
 import type { Destination, MessageSource } from '../transport/transport-types.js';
 import type { TransactionContext } from './transaction-context.js';
 import type { ServerTransactionEvents } from './transaction-events.js';
@@ -139,7 +140,18 @@ export class ServerTransaction extends EventEmitter<ServerTransactionEvents> {
   #destination(): Destination {
     const src = this.source;
     const dest: Destination = { protocol: src.protocol, address: src.address, port: src.port, local: src.local };
-    if (src.connection) dest.connection = src.connection;
+    if (!src.connection) return dest;
+    if (!src.connection.closed) {
+      dest.connection = src.connection;
+      return dest;
+    }
+    // §18.2.2: the connection is gone — open a new one to the received address
+    // and the sent-by port.
+    try {
+      dest.port = parseVia(this.request.get('via') ?? '').port ?? 5060;
+    } catch {
+      // keep the source port
+    }
     return dest;
   }
 

@@ -13,6 +13,8 @@ export interface TcpConnectionHandlers {
   /** Framing failed; the connection is closed right after this returns. */
   framingError(reason: string, data: Buffer | undefined, conn: TcpConnection): void;
   closed(conn: TcpConnection): void;
+  /** The idle timeout elapsed; return true to close the connection. */
+  idle(conn: TcpConnection): boolean;
 }
 
 let nextId = 1;
@@ -48,7 +50,11 @@ export class TcpConnection implements SipConnection {
     this.#handlers = handlers;
     this.#framer = new SipStreamFramer({ maxMessageBytes: opts.maxMessageBytes });
     socket.setNoDelay(true);
-    if (opts.idleTimeout > 0) socket.setTimeout(opts.idleTimeout, () => this.close());
+    if (opts.idleTimeout > 0) {
+      socket.setTimeout(opts.idleTimeout, () => {
+        if (handlers.idle(this)) this.close();
+      });
+    }
     if (this.#connected) this.#fillLocal();
     else
       socket.once('connect', () => {

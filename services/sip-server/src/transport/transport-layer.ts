@@ -120,8 +120,9 @@ export class TransportLayer {
 
   /** Makes `key` (e.g. a registered Contact's user@host) reach `connection` until it closes. */
   aliasConnection(key: string, connection: SipConnection): void {
-    const conn = [...this.#connections].find((c) => c === connection || c.id === connection.id);
-    if (conn && !conn.closed) this.#aliases.set(key, conn);
+    if (connection instanceof TcpConnection && this.#connections.has(connection) && !connection.closed) {
+      this.#aliases.set(key, connection);
+    }
   }
 
   findAlias(key: string): SipConnection | undefined {
@@ -196,6 +197,8 @@ export class TransportLayer {
         message: (data, c) => this.#handlers.message(data, this.#sourceOf(c)),
         framingError: (reason, data, c) => this.#handlers.framingError(reason, data, this.#sourceOf(c)),
         closed: (c) => this.#forget(c),
+        // A connection a registered Contact is aliased to stays open while idle (reference §4.4).
+        idle: (c) => ![...this.#aliases.values()].includes(c),
       },
     );
     this.#connLocal.set(conn, local);

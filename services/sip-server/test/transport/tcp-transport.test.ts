@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeResponse } from '../../src/sip/make-response.js';
 import { SipRequest } from '../../src/sip/sip-request.js';
@@ -129,5 +130,50 @@ describe('TCP outgoing connections', () => {
     const err = await new Promise<Error>((r) => dead.on('transport-error', r));
     expect(err).toMatchObject({ code: 'PBX_ERR_SIP_TRANSPORT' });
     await expect.poll(() => a.stats().clientTransactions).toBe(0);
+  });
+});
+
+describe('TCP connection lifecycle', () => {
+  it('sends a response over a new connection to the sent-by port when the original one closed (§18.2.2)', async () => {
+    const stack = await startStack('127.0.0.1');
+    let received = '';
+    const server = createServer((sock) => sock.on('data', (d) => (received += d.toString())));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const sentByPort = (server.address() as { port: number }).port;
+    const peer = await TcpPeer.connect(portOf(stack, 'tcp'));
+    cleanup.push(
+      () => new Promise<void>((r) => server.close(() => r())),
+      () => stack.stop(),
+      () => peer.close(),
+    );
+    const txns: ServerTransaction[] = [];
+    stack.on('request', (_req, txn) => txns.push(txn));
+    peer.write(request('OPTIONS', { proto: 'TCP', sentBy: `127.0.0.1:${sentByPort}` }));
+    await expect.poll(() => txns.length).toBe(1);
+    peer.close();
+    await expect.poll(() => txns[0]!.source.connection!.closed).toBe(true);
+    txns[0]!.respond(makeResponse(txns[0]!.request, 200, 'OK', { toTag: true }));
+    await expect.poll(() => received).toContain('SIP/2.0 200 OK');
+  });
+
+  it('closes idle connections but keeps aliased ones', async () => {
+    const stack = await startStack('127.0.0.1', { tcpIdleTimeout: 150 });
+    const idle = await TcpPeer.connect(portOf(stack, 'tcp'));
+    const kept = await TcpPeer.connect(portOf(stack, 'tcp'));
+    cleanup.push(() => stack.stop(), () => idle.close(), () => kept.close());
+    const txns: ServerTransaction[] = [];
+    stack.on('request', (req, txn) => {
+      txns.push(txn);
+      txn.respond(makeResponse(req, 200, 'OK', { toTag: true }));
+    });
+    kept.write(request('REGISTER', { proto: 'TCP', branch: 'z9hG4bKkept' }));
+    idle.write(request('OPTIONS', { proto: 'TCP', branch: 'z9hG4bKidle' }));
+    await expect.poll(() => txns.length).toBe(2);
+    const reg = txns.find((t) => t.request.method === 'REGISTER')!;
+    stack.aliasConnection('bob@example.com', reg.source.connection!);
+    await idle.waitFor(() => idle.closed, 2000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(kept.closed).toBe(false);
+    expect(stack.stats()).toMatchObject({ connections: 1, aliases: 1 });
   });
 });
