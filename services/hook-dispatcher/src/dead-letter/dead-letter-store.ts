@@ -19,8 +19,17 @@ export class DeadLetterStore {
     this.indexKey = `${keyPrefix}:dlq:index`;
   }
 
+  /** Records a dead letter; an existing entry's replay count carries over. */
   async put(entry: DeadLetterEntry): Promise<void> {
     const id = entry.envelope.id;
+    const previous = await this.redis.hget(this.hashKey, id);
+    if (previous !== null) {
+      try {
+        entry.replays = Math.max(entry.replays, (JSON.parse(previous) as DeadLetterEntry).replays ?? 0);
+      } catch {
+        // An unreadable old entry is simply replaced.
+      }
+    }
     await this.redis
       .multi()
       .hset(this.hashKey, id, JSON.stringify(entry))

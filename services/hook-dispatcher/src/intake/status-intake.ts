@@ -58,6 +58,11 @@ export class StatusIntake {
       m.term();
       return;
     }
+    if (!envelope.traceparent) {
+      // Publishers using the shared NATS helpers carry the call's trace in message headers instead.
+      const tp = m.headers?.get('traceparent');
+      if (tp && /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/.test(tp)) envelope.traceparent = tp;
+    }
     try {
       const d = await sequencer.stage(envelope.callId, envelope.id, envelope.seq, JSON.stringify(envelope));
       if (d.action === 'add') await queue.addCall(envelope.callId, d.id, d.gen, d.delayMs);

@@ -134,7 +134,7 @@ export class DeliveryWorker {
         status: err.status,
         error: err.message,
         deadLetteredAt: new Date().toISOString(),
-        replays: job.data.kind === 'replay' ? 1 : 0,
+        replays: 0,
       });
       metrics.deadLettered.inc({ host });
       logger.error({ ...log, code: 'PBX_ERR_HOOK_DEAD_LETTERED' }, 'statushook event dead-lettered');
