@@ -105,12 +105,16 @@ export class MediaOperations {
   }
 
   async dtmf(req: MediaDtmfRequest): Promise<MediaAckResult> {
-    await this.#router.send(req.callId, 'playDTMF', {
-      'from-tag': req.fromTag,
-      code: req.digits.toUpperCase(),
-      duration: req.durationMs ?? DEFAULT_DTMF_MS,
-      pause: req.pauseMs ?? DEFAULT_DTMF_PAUSE_MS,
-    });
+    // RTPEngine 10.5 takes one event per `play DTMF` and queues successive
+    // events on the stream, separated by `pause` (RFC 4733 §2.5.1.5 timing).
+    for (const digit of req.digits.toUpperCase()) {
+      await this.#router.send(req.callId, 'playDTMF', {
+        'from-tag': req.fromTag,
+        code: digit,
+        duration: req.durationMs ?? DEFAULT_DTMF_MS,
+        pause: req.pauseMs ?? DEFAULT_DTMF_PAUSE_MS,
+      });
+    }
     return ACK;
   }
 

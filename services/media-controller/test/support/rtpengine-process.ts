@@ -22,6 +22,8 @@ export async function startRtpEngine(o: RtpEngineProcessOptions): Promise<RtpEng
   const child: ChildProcess = spawn(
     'rtpengine',
     [
+      // Skip /etc/rtpengine/rtpengine.conf: its CLI/HTTP ports are taken by the shared engine.
+      '--config-file=none',
       '--interface=127.0.0.1',
       `--listen-ng=127.0.0.1:${o.ngPort}`,
       `--port-min=${o.portMin}`,

@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MediaController } from '../src/media-controller.js';
+import { createHarness, type Harness, newCall, sleep } from './support/harness.js';
+import { type RtpEngineProcess, startRtpEngine } from './support/rtpengine-process.js';
+import { PCMU, audioSdp } from './support/sdp.js';
+
+// Two RTPEngines of our own (ng 26901/26902, RTP 26100-26299) so one can be
+// stopped without touching anybody else's engine.
+
+let h: Harness;
+let e1: RtpEngineProcess;
+let e2: RtpEngineProcess;
+const E1 = { host: '127.0.0.1', port: 26901 };
+const E2 = { host: '127.0.0.1', port: 26902 };
+
+beforeAll(async () => {
+  [e1, e2] = await Promise.all([
+    startRtpEngine({ ngPort: E1.port, portMin: 26100, portMax: 26199 }),
+    startRtpEngine({ ngPort: E2.port, portMin: 26200, portMax: 26299 }),
+  ]);
+  h = await createHarness({ engines: [E1, E2], ngTimeoutMs: 400, healthIntervalMs: 200, placement: 'round-robin' });
+});
+afterAll(async () => {
+  await h?.close();
+  await Promise.all([e1?.stop(), e2?.stop()]);
+});
+
+const sdp = () => audioSdp(40_000 + Math.floor(Math.random() * 1000) * 2, [PCMU]);
+
+async function waitState(c: MediaController, id: string, state: string, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (c.pool.get(id)?.state !== state && Date.now() < end) await sleep(20);
+  expect(c.pool.get(id)?.state).toBe(state);
+}
+
+const served = async (m: { requests: { get(): Promise<{ values: { value: number; labels: Record<string, unknown> }[] }> } }) =>
+  (await m.requests.get()).values.reduce((n, v) => n + (v.labels.result === 'ok' ? v.value : 0), 0);
+
+describe('replicas share calls through Redis affinity', () => {
+  it('serves one call’s operations on different replicas in turn', async () => {
+    const first = await h.startController({ engines: [E1] });
+    const call = newCall();
+    const offered = await h.client.offer({ callId: call.callId, fromTag: call.fromTag, sdp: sdp() });
+    expect(offered.engine).toBe('127.0.0.1:26901');
+    expect(await h.redis.get(`${h.keyPrefix}media:engine:${call.callId}`)).toBe('127.0.0.1:26901');
+
+    // Hand over: a second replica answers while the first is gone…
+    const second = await h.startController({ engines: [E1] });
+    await first.controller.stop();
+    await h.client.answer({ ...call, sdp: sdp() });
+    // …and a third one queries and deletes.
+    const third = await h.startController({ engines: [E1] });
+    await second.controller.stop();
+    const q = await h.client.query({ callId: call.callId });
+    expect(q.parties.map((p) => p.tag).sort()).toEqual([call.fromTag, call.toTag].sort());
+    await expect(h.client.delete({ callId: call.callId })).resolves.toEqual({ deleted: true });
+    expect(await served(first.metrics)).toBe(1);
+    expect(await served(second.metrics)).toBe(1);
+    expect(await served(third.metrics)).toBe(2);
+    expect(await h.redis.exists(`${h.keyPrefix}media:engine:${call.callId}`)).toBe(0);
+
+    // With two live replicas in one queue group, calls alternate between them and all succeed.
+    const fourth = await h.startController({ engines: [E1] });
+    for (let i = 0; i < 12; i++) {
+      const c = newCall();
+      await h.client.offer({ callId: c.callId, fromTag: c.fromTag, sdp: sdp() });
+      await h.client.answer({ ...c, sdp: sdp() });
+      await h.client.delete({ callId: c.callId });
+    }
+    const [n3, n4] = [(await served(third.metrics)) - 2, await served(fourth.metrics)];
+    expect(n3 + n4).toBe(36);
+    expect(n3).toBeGreaterThan(0);
+    expect(n4).toBeGreaterThan(0);
+    await third.controller.stop();
+    await fourth.controller.stop();
+  });
+});
+
+describe('engine failure', () => {
+  it('places new calls on the surviving engine and fails fast for calls on the dead one', async () => {
+    const { controller, metrics } = await h.startController();
+    const calls = [newCall(), newCall(), newCall(), newCall()];
+    const placed = new Map<string, string>();
+    for (const c of calls) {
+      const r = await h.client.offer({ callId: c.callId, fromTag: c.fromTag, sdp: sdp() });
+      placed.set(c.callId, r.engine ?? '');
+    }
+    expect(new Set(placed.values())).toEqual(new Set(['127.0.0.1:26901', '127.0.0.1:26902']));
+
+    await e2.stop();
+    // New calls, even before the health check notices, end up on the live engine.
+    for (let i = 0; i < 4; i++) {
+      const c = newCall();
+      const r = await h.client.offer({ callId: c.callId, fromTag: c.fromTag, sdp: sdp() });
+      expect(r.engine).toBe('127.0.0.1:26901');
+    }
+    await waitState(controller, '127.0.0.1:26902', 'down');
+
+    const onDead = calls.find((c) => placed.get(c.callId) === '127.0.0.1:26902')!;
+    const started = Date.now();
+    await expect(h.client.answer({ ...onDead, sdp: sdp() })).rejects.toMatchObject({
+      remote: { code: 'PBX_ERR_MEDIA_ENGINE_DOWN' },
+    });
+    expect(Date.now() - started).toBeLessThan(300); // below the 400 ms ng timeout: no waiting
+    const onLive = calls.find((c) => placed.get(c.callId) === '127.0.0.1:26901')!;
+    await expect(h.client.answer({ ...onLive, sdp: sdp() })).resolves.toMatchObject({ engine: '127.0.0.1:26901' });
+
+    const up = (await metrics.engineUp.get()).values;
+    expect(up.find((v) => v.labels.engine === '127.0.0.1:26902')?.value).toBe(0);
+    expect(up.find((v) => v.labels.engine === '127.0.0.1:26901')?.value).toBe(1);
+    expect(controller.readiness()).toEqual({ nats: true, rtpengine: true });
+
+    // With no engine left, a new call gets a clear error, not a hang.
+    await e1.stop();
+    await waitState(controller, '127.0.0.1:26901', 'down');
+    const c = newCall();
+    await expect(h.client.offer({ callId: c.callId, fromTag: c.fromTag, sdp: sdp() })).rejects.toMatchObject({
+      remote: { code: 'PBX_ERR_MEDIA_NO_ENGINE' },
+    });
+    expect(controller.readiness().rtpengine).toBe(false);
+  });
+});
