@@ -23,7 +23,9 @@
  *   `sendStateless(res, txn.source)`-style calls until the ACK (`ack` event).
  * - `ClientTransaction` emits `sent` (exact bytes + local contact) before any
  *   `response`; 100 is never emitted; `retransmission` carries 2xx repeats.
- * - A server transaction the TU never answers stays until `terminate()`.
+ * - A server transaction the TU never answers is released silently after
+ *   2×64×T1 (non-INVITE; 64 s by default) or Timer C (INVITE; 185 s);
+ *   `terminate()` releases it earlier (e.g. when the app connection is gone).
  */
 import { EventEmitter } from 'node:events';
 import { safeEmit } from './safe-emit.js';

@@ -25,6 +25,7 @@ export class ServerTransaction extends EventEmitter<ServerTransactionEvents> {
   #timerG?: NodeJS.Timeout;
   #timerH?: NodeJS.Timeout;
   #timerEnd?: NodeJS.Timeout;
+  #timerReap?: NodeJS.Timeout;
   #gInterval = 0;
   readonly #ctx: TransactionContext;
 
@@ -36,6 +37,10 @@ export class ServerTransaction extends EventEmitter<ServerTransactionEvents> {
     this.isInvite = request.method === 'INVITE';
     this.#ctx = ctx;
     this.#state = this.isInvite ? TransactionState.Proceeding : TransactionState.Trying;
+    // Hygiene: a request the TU never answers is released silently (the
+    // reference forgets unanswered requests after 64 s); INVITEs may ring
+    // longer, so they get Timer C.
+    this.#timerReap = setTimeout(() => this.terminate(), this.isInvite ? ctx.timers.c : 2 * ctx.timers.timeout64);
   }
 
   get state(): TransactionState {
@@ -75,10 +80,13 @@ export class ServerTransaction extends EventEmitter<ServerTransactionEvents> {
       throw new PBX_ERR_SIP_TXN_STATE('final response already sent');
     }
     this.#transmit(res);
+    if (this.#state === TransactionState.Terminated) return;
     if (res.status < 200) {
       if (!this.isInvite) this.#state = TransactionState.Proceeding;
       return;
     }
+    if (this.#timerReap) clearTimeout(this.#timerReap);
+    this.#timerReap = undefined;
     if (!this.isInvite) {
       // §17.2.2: Timer J = 64*T1 on unreliable transports, zero on reliable.
       this.#enterEnd(TransactionState.Completed, this.#reliable ? 0 : this.#ctx.timers.j);
@@ -190,6 +198,7 @@ export class ServerTransaction extends EventEmitter<ServerTransactionEvents> {
     if (this.#timerG) clearTimeout(this.#timerG);
     if (this.#timerH) clearTimeout(this.#timerH);
     if (this.#timerEnd) clearTimeout(this.#timerEnd);
-    this.#timerG = this.#timerH = this.#timerEnd = undefined;
+    if (this.#timerReap) clearTimeout(this.#timerReap);
+    this.#timerG = this.#timerH = this.#timerEnd = this.#timerReap = undefined;
   }
 }

@@ -147,6 +147,23 @@ describe('non-INVITE server transaction (RFC 3261 §17.2.2)', () => {
   });
 });
 
+describe('hygiene', () => {
+  it('releases server transactions the TU never answers (non-INVITE after 2×64×T1, INVITE after Timer C)', async () => {
+    const stack = await startStack('127.0.0.1', { timers: { t1: 5, t2: 20, t4: 20, timerC: 300 } });
+    const peer = await UdpPeer.open();
+    cleanup.push(() => stack.stop(), () => peer.close());
+    const ended: string[] = [];
+    stack.on('request', (req, txn) => txn.on('terminated', () => ended.push(req.method)));
+    await peer.send(request('INVITE', { branch: 'z9hG4bKr1' }), portOf(stack, 'udp'));
+    await peer.send(request('MESSAGE', { branch: 'z9hG4bKr2' }), portOf(stack, 'udp'));
+    await expect.poll(() => stack.stats().serverTransactions).toBe(2);
+    await expect.poll(() => ended, { timeout: 3000 }).toEqual(['INVITE', 'MESSAGE']);
+    expect(stack.stats().serverTransactions).toBe(0);
+    // Only the automatic 100 Trying was ever sent.
+    expect(peer.received.map((d) => d.data.split('\r\n')[0])).toEqual(['SIP/2.0 100 Trying']);
+  });
+});
+
 describe('CANCEL matching (RFC 3261 §9.2)', () => {
   it('matches a CANCEL to its INVITE server transaction; reports none for a stray CANCEL', async () => {
     const { stack, reqs, send } = await setup();
