@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DOMAIN, type Harness, startHarness } from './helpers/harness.js';
+import { TestUa } from './helpers/sip-ua.js';
+
+// Flood protection (pike-style, shared in Redis) and scanner User-Agent rejection.
+let banned: Harness;
+let trusted: Harness;
+
+beforeAll(async () => {
+  banned = await startHarness(27061);
+  await banned.startReplica({ flood: { limit: 5, windowMs: 2000, banMs: 3000 } });
+  trusted = await startHarness(27062);
+  await trusted.startReplica({ flood: { limit: 2, windowMs: 2000, banMs: 3000 }, trustedCidrs: ['127.0.0.0/8'] });
+});
+
+afterAll(async () => {
+  await banned?.stop();
+  await trusted?.stop();
+});
+
+describe('flood protection', () => {
+  it('answers up to the limit, then bans the source: no answer, ban recorded in Redis', async () => {
+    const ua = await TestUa.open(banned.sipPort);
+    try {
+      for (let i = 0; i < 5; i++) expect((await ua.register({ domain: DOMAIN, user: '1001' }))?.status).toBe(401);
+      expect(await ua.register({ domain: DOMAIN, user: '1001' }, 800)).toBeUndefined();
+      const ttl = await banned.redis.pttl(banned.state.keys.floodBan('127.0.0.1'));
+      expect(ttl).toBeGreaterThan(1000);
+      expect(ttl).toBeLessThanOrEqual(3000);
+      // Still banned: silence, also for OPTIONS.
+      expect(await ua.register({ domain: DOMAIN, user: '1001' }, 500)).toBeUndefined();
+      // The ban lapses: answered again.
+      await banned.state.flood.unban('127.0.0.1');
+      expect((await ua.register({ domain: DOMAIN, user: '1001' }))?.status).toBe(401);
+    } finally {
+      ua.close();
+    }
+  });
+
+  it('never counts trusted CIDRs', async () => {
+    const ua = await TestUa.open(trusted.sipPort);
+    try {
+      for (let i = 0; i < 8; i++) expect((await ua.register({ domain: DOMAIN, user: '1001' }))?.status).toBe(401);
+      expect(await trusted.redis.exists(trusted.state.keys.floodBan('127.0.0.1'))).toBe(0);
+      expect(await trusted.redis.exists(trusted.state.keys.floodCounter('127.0.0.1'))).toBe(0);
+    } finally {
+      ua.close();
+    }
+  });
+});
+
+describe('scanner User-Agents', () => {
+  it('drops REGISTERs from scanner User-Agents without an answer', async () => {
+    const ua = await TestUa.open(trusted.sipPort);
+    try {
+      expect(await ua.register({ domain: DOMAIN, user: '100', userAgent: 'friendly-scanner' }, 600)).toBeUndefined();
+      expect(await ua.register({ domain: DOMAIN, user: '100', userAgent: 'SIPVicious 0.3' }, 600)).toBeUndefined();
+      expect((await ua.register({ domain: DOMAIN, user: '1001', userAgent: 'Yealink T46' }))?.status).toBe(401);
+    } finally {
+      ua.close();
+    }
+  });
+});
