@@ -1,0 +1,206 @@
+/**
+ * SIP server benchmark: SIPp UAC → sip-server → minimal drachtio-srf app,
+ * next to SIPp UAC → SIPp UAS directly (same machine, same run), then the
+ * server's RSS before/after a long run.
+ *
+ *   npx tsx bench/sip-server/run.ts [--step-seconds 10] [--max-rate 4000] [--rss-calls 100000]
+ *                                   [--drain-seconds 35] [--out bench/results/sip-server.md]
+ *
+ * Ports 25000–25099. Each rate step offers `rate × step-seconds` calls; a step
+ * passes only when every call succeeds. Rates double until a step fails, then
+ * a binary search narrows to within 5 %.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { type UacRun, runUac, startUas } from './sipp-run.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const args = new Map<string, string>();
+for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
+const STEP_SECONDS = Number(args.get('step-seconds') ?? 10);
+const MAX_RATE = Number(args.get('max-rate') ?? 4000);
+const RSS_CALLS = Number(args.get('rss-calls') ?? 100_000);
+const DRAIN_MS = 1000 * Number(args.get('drain-seconds') ?? 35);
+const OUT = args.get('out') ?? `${ROOT}bench/results/sip-server.md`;
+
+const PORTS = { admin: 25000, sip: 25001, metrics: 25002, uac: 25010, uacMedia: 25020, uas: 25030, uasMedia: 25040 };
+const log = (s: string) => process.stdout.write(`${new Date().toISOString()} ${s}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function ok(r: UacRun): boolean {
+  return r.exitCode === 0 && r.failed === 0 && r.successful === r.calls;
+}
+
+async function rateSearch(label: string, target: string): Promise<{ best: number; runs: UacRun[] }> {
+  const runs: UacRun[] = [];
+  const step = async (rate: number) => {
+    const r = await runUac({ target, port: PORTS.uac, mediaPort: PORTS.uacMedia, rate, calls: rate * STEP_SECONDS });
+    runs.push(r);
+    log(`${label}: rate ${rate}/s → ${r.successful}/${r.calls} ok, ${r.failed} failed, exit ${r.exitCode}, ${r.seconds.toFixed(1)} s`);
+    await sleep(2000); // let retransmission timers of the previous step drain
+    return ok(r);
+  };
+  let good = 0;
+  let bad = 0;
+  for (let rate = 250; rate <= MAX_RATE; rate *= 2) {
+    if (await step(rate)) good = rate;
+    else {
+      bad = rate;
+      break;
+    }
+  }
+  if (bad === 0) return { best: good, runs };
+  let lo = good;
+  let hi = bad;
+  while (hi - lo > Math.max(25, lo * 0.05)) {
+    const mid = Math.round((lo + hi) / 2 / 25) * 25;
+    if (mid <= lo || mid >= hi) break;
+    if (await step(mid)) lo = mid;
+    else hi = mid;
+  }
+  return { best: lo, runs };
+}
+
+function rssKb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) : Number.NaN;
+}
+
+async function scrape(): Promise<Record<string, number>> {
+  const text = await (await fetch(`http://127.0.0.1:${PORTS.metrics}/metrics`)).text();
+  const out: Record<string, number> = {};
+  for (const name of ['sip_dialogs_alive', 'drachtio_transactions_alive', 'drachtio_app_connections']) {
+    const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+    if (m) out[name] = Number(m[1]);
+  }
+  return out;
+}
+
+function spawnNode(script: string, argv: string[]): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', script, ...argv], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+async function waitFor(child: ChildProcess, text: string, ms: number): Promise<void> {
+  let buf = '';
+  await new Promise<void>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`timeout waiting for "${text}"`)), ms);
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      if (buf.includes(text)) {
+        clearTimeout(t);
+        resolve();
+      }
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const load0 = loadavg();
+  log(`machine: ${cpus().length} cores (${cpus()[0]?.model}), load ${load0.map((l) => l.toFixed(2)).join(' ')}`);
+
+  // 1. SIPp → SIPp, the ceiling of the load generator itself on this machine.
+  const stopUas = startUas(PORTS.uas, PORTS.uasMedia);
+  await sleep(500);
+  const direct = await rateSearch('direct', `127.0.0.1:${PORTS.uas}`);
+  stopUas();
+  await sleep(1000);
+
+  // 2. SIPp → sip-server → drachtio-srf app, three processes.
+  const server = spawnNode('services/sip-server/src/main.ts', [
+    '--noconfig', '--address', '127.0.0.1', '--port', String(PORTS.admin),
+    '--contact', `sip:127.0.0.1:${PORTS.sip};transport=udp`, '--loglevel', 'error',
+    '--prometheus-scrape-port', `127.0.0.1:${PORTS.metrics}`,
+  ]);
+  server.stdout!.resume();
+  await sleep(500);
+  for (let i = 0; ; i++) {
+    try {
+      await scrape();
+      break;
+    } catch {
+      if (i > 100) throw new Error('server did not start');
+      await sleep(200);
+    }
+  }
+  const app = spawnNode('bench/sip-server/bench-app.ts', [String(PORTS.admin)]);
+  await waitFor(app, 'bench-app connected', 30_000);
+  let result = '';
+  try {
+    const through = await rateSearch('server', `127.0.0.1:${PORTS.sip}`);
+
+    // 3. RSS before/after RSS_CALLS calls at 80 % of the best zero-failure rate.
+    const rssRate = Math.max(100, Math.floor((through.best * 0.8) / 25) * 25);
+    const warm = await runUac({ target: `127.0.0.1:${PORTS.sip}`, port: PORTS.uac, mediaPort: PORTS.uacMedia, rate: rssRate, calls: rssRate * 5 });
+    log(`warm-up: ${warm.successful}/${warm.calls} ok`);
+    await sleep(DRAIN_MS); // Timer J/K/D of the warm-up calls (64×T1 = 32 s)
+    const before = rssKb(server.pid!);
+    const long = await runUac({ target: `127.0.0.1:${PORTS.sip}`, port: PORTS.uac, mediaPort: PORTS.uacMedia, rate: rssRate, calls: RSS_CALLS });
+    log(`long run: ${long.successful}/${long.calls} ok, ${long.failed} failed in ${long.seconds.toFixed(1)} s`);
+    const afterNow = rssKb(server.pid!);
+    const stateNow = await scrape();
+    await sleep(DRAIN_MS);
+    const afterDrain = rssKb(server.pid!);
+    const stateDrain = await scrape();
+    const load1 = loadavg();
+
+    const rows = (runs: UacRun[]) =>
+      runs.map((r) => `| ${r.rate} | ${r.calls} | ${r.successful} | ${r.failed} | ${r.seconds.toFixed(1)} | ${ok(r) ? 'pass' : 'FAIL'} |`).join('\n');
+    const ratio = direct.best > 0 ? (through.best / direct.best).toFixed(2) : 'n/a';
+    result = `# sip-server benchmark
+
+Generated by \`npx tsx bench/sip-server/run.ts\` on ${new Date().toISOString()}.
+
+- Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), shared: the load average was ${load0.map((l) => l.toFixed(2)).join(' / ')} (1/5/15 min) at the start and ${load1.map((l) => l.toFixed(2)).join(' / ')} at the end. Other processes (other engineers' builds and tests) were running.
+- Call: SIPp built-in \`uac\` scenario (INVITE with SDP, 100/180 optional, 200, ACK, BYE, 200) over UDP, no call hold time.
+- Through the server: SIPp UAC → \`main.ts\` (one Node.js process, default timers T1 = 500 ms) → a minimal drachtio-srf app in its own process (\`bench/sip-server/bench-app.ts\`: \`createUAS\` answers 200; srf answers BYE 200).
+- Direct: SIPp UAC → SIPp built-in \`uas\`, same machine, same run.
+- A rate step offers rate × ${STEP_SECONDS} s calls and passes only with zero failed calls (SIPp exit 0); rates double from 250/s until a step fails, then a binary search to within 5 %.
+
+## Result
+
+| path | highest rate with zero failed calls |
+|---|---|
+| SIPp → SIPp (direct) | ${direct.best} calls/s${direct.best >= MAX_RATE ? ' (search capped)' : ''} |
+| SIPp → sip-server → drachtio-srf app | **${through.best} calls/s** |
+| ratio server / direct | ${ratio} |
+
+## Memory (server process RSS)
+
+${RSS_CALLS} calls at ${rssRate} calls/s after a ${warm.calls}-call warm-up: ${long.successful} successful, ${long.failed} failed.
+
+| point | RSS | dialogs alive | app transactions alive |
+|---|---|---|---|
+| before (after warm-up and ${DRAIN_MS / 1000} s drain) | ${(before / 1024).toFixed(1)} MB | | |
+| right after the last call | ${(afterNow / 1024).toFixed(1)} MB | ${stateNow.sip_dialogs_alive ?? '?'} | ${stateNow.drachtio_transactions_alive ?? '?'} |
+| ${DRAIN_MS / 1000} s later (timers drained) | ${(afterDrain / 1024).toFixed(1)} MB | ${stateDrain.sip_dialogs_alive ?? '?'} | ${stateDrain.drachtio_transactions_alive ?? '?'} |
+
+RSS growth over the run: **${((afterDrain - before) / 1024).toFixed(1)} MB** (after drain), ${((afterNow - before) / 1024).toFixed(1)} MB right after the last call.
+
+## Steps
+
+Direct:
+
+| rate/s | calls | ok | failed | seconds | step |
+|---|---|---|---|---|---|
+${rows(direct.runs)}
+
+Through the server:
+
+| rate/s | calls | ok | failed | seconds | step |
+|---|---|---|---|---|---|
+${rows(through.runs)}
+`;
+  } finally {
+    app.kill('SIGTERM');
+    server.kill('SIGTERM');
+  }
+  writeFileSync(OUT, result);
+  log(`wrote ${OUT}`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench failed: ${(err as Error).stack}\n`);
+  process.exit(1);
+});
