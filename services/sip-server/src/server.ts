@@ -86,6 +86,7 @@ export class SipServer {
     dispatch = new AppFrameDispatch(uas, uac, dialogLayer);
     const proxy = new ProxyLayer(ctx);
     dispatch.proxy = proxy;
+    proxy.release = (rec) => uas.forget(rec);
     uas.proxy = proxy;
     const dl = dialogLayer;
     this.stack.on('request', (req, txn) => {

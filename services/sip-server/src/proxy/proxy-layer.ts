@@ -1,43 +1,158 @@
 import type { AdminConnection } from '../drachtio/admin-connection.js';
 import type { AppFrame } from '../drachtio/app-frame.js';
+import { parseAppSipMessage } from '../drachtio/app-sip-message.js';
 import type { BridgeContext } from '../drachtio/bridge-context.js';
 import { nokAnswer } from '../drachtio/server-frames.js';
+import { headerKey } from '../sip/compact-forms.js';
+import { makeResponse } from '../sip/make-response.js';
+import { parseNameAddr, tagOf } from '../sip/name-addr.js';
 import type { SipRequest } from '../sip/sip-request.js';
 import type { SipResponse } from '../sip/sip-response.js';
+import { parseUri } from '../sip/sip-uri.js';
+import { parseVia } from '../sip/via.js';
 import type { ServerTransaction } from '../transaction/server-transaction.js';
+import type { IncomingTxn } from '../uas/incoming-txn.js';
+import { forwardRequest } from './forward-request.js';
+import { parseProxyFrame } from './proxy-frame.js';
+import { ProxyOperation } from './proxy-operation.js';
 
 /**
- * Stateful proxy for `proxy` frames (reference §3.5, §3.9, §4.13).
+ * Stateful proxy for `proxy` frames (reference §3.5, §3.9, §4.13) plus
+ * forwarding of in-dialog requests that carry our Record-Route, without the
+ * app (reference §4.8, checklist 49).
  */
 export class ProxyLayer {
+  /** Set by the wiring: drops the UAS record of a request the proxy took over. */
+  release: ((rec: IncomingTxn) => void) | undefined;
+  readonly #ops = new Map<string, ProxyOperation>();
+
   constructor(private readonly ctx: BridgeContext) {}
 
-  /** A new request from the network; true when the proxy consumed it (Route to us of a record-routed dialog). */
-  onRequest(_req: SipRequest, _txn: ServerTransaction): boolean {
-    return false;
-  }
-
-  /** An ACK for a 2xx of a proxied call; true when consumed. */
-  onAck(_ack: SipRequest): boolean {
-    return false;
-  }
-
-  /** A response matching no transaction; true when consumed. */
-  onStrayResponse(_res: SipResponse): boolean {
-    return false;
-  }
-
-  /** CANCEL for an INVITE being proxied; true when consumed. */
-  onCancel(_cancel: SipRequest, _cancelTxn: ServerTransaction, _inviteTxn: ServerTransaction): boolean {
-    return false;
+  get size(): number {
+    return this.#ops.size;
   }
 
   onProxyFrame(conn: AdminConnection, frame: AppFrame): void {
-    const txnId = frame.tokens[2] ?? '';
-    if (!this.ctx.incoming.has(txnId)) {
-      conn.respond(frame.msgId, nokAnswer(`Unknown transaction id: ${txnId}`));
+    let pf: ReturnType<typeof parseProxyFrame>;
+    try {
+      pf = parseProxyFrame(frame.tokens);
+    } catch (err) {
+      conn.respond(frame.msgId, nokAnswer((err as Error).message));
       return;
     }
-    conn.respond(frame.msgId, nokAnswer('proxy is not supported'));
+    const rec = this.ctx.incoming.get(pf.txnId);
+    if (!rec || rec.conn !== conn || rec.txn.finalSent) {
+      conn.respond(frame.msgId, nokAnswer(`Unknown transaction id: ${pf.txnId}`));
+      return;
+    }
+    const mf = rec.req.get('max-forwards');
+    if (mf !== undefined && Number.parseInt(mf, 10) <= 0) {
+      respond(rec.txn, 483);
+      this.release?.(rec);
+      conn.respond(frame.msgId, nokAnswer('Rejected with 483 Too Many Hops due to Max-Forwards value of 0'));
+      return;
+    }
+    let extra: ReturnType<typeof parseAppSipMessage>['headers'] = [];
+    if (frame.sip && frame.sip.length > 0) {
+      try {
+        extra = parseAppSipMessage(frame.sip).headers.filter((h) => headerKey(h.name) !== 'content-length');
+      } catch {
+        /* a bad skeleton only loses the extra headers */
+      }
+    }
+    this.release?.(rec);
+    const key = rec.txn.id;
+    const op = new ProxyOperation(this.ctx, conn, frame.msgId, rec.req, rec.txn, pf, extra, () => this.#ops.delete(key));
+    this.#ops.set(key, op);
+    op.start();
+  }
+
+  /** CANCEL for an INVITE being proxied: 200 here, then cancel the branches (reference §4.13). */
+  onCancel(_cancel: SipRequest, cancelTxn: ServerTransaction, inviteTxn: ServerTransaction): boolean {
+    const op = this.#ops.get(inviteTxn.id);
+    if (!op) return false;
+    respond(cancelTxn, 200);
+    op.cancel();
+    return true;
+  }
+
+  /** An in-dialog request whose top Route is us: forward it (RFC 3261 §16.4, §16.12). */
+  onRequest(req: SipRequest, txn: ServerTransaction): boolean {
+    if (tagOf(req.get('to')) === undefined || !this.#isOurRoute(req.get('route'))) return false;
+    req.removeFirst('route');
+    const next = req.get('route');
+    const target = next !== undefined ? parseNameAddr(next).uri : req.uri;
+    this.ctx.nextHop(target).then(
+      (hop) => {
+        const fwd = forwardRequest(req, { uri: req.uri, local: hop.local, recordRoute: false, stripRoutes: false });
+        const ct = this.ctx.stack.sendRequest(fwd, { destination: hop.destination });
+        const relay = (res: SipResponse) => {
+          res.removeFirst('via');
+          res.raw = undefined;
+          try {
+            txn.respond(res);
+          } catch {
+            /* already final */
+          }
+        };
+        ct.on('response', relay);
+        ct.on('retransmission', relay);
+        ct.once('timeout', () => respond(txn, 408));
+        ct.once('transport-error', () => respond(txn, 503));
+      },
+      () => respond(txn, 500),
+    );
+    return true;
+  }
+
+  /** ACK for a 2xx in a record-routed dialog: forwarded statelessly (RFC 3261 §16.11). */
+  onAck(ack: SipRequest): boolean {
+    if (!this.#isOurRoute(ack.get('route'))) return false;
+    ack.removeFirst('route');
+    const next = ack.get('route');
+    const target = next !== undefined ? parseNameAddr(next).uri : ack.uri;
+    this.ctx.nextHop(target).then(
+      (hop) => {
+        const fwd = forwardRequest(ack, { uri: ack.uri, local: hop.local, recordRoute: false, stripRoutes: false });
+        this.ctx.sendStateless(fwd, hop.destination);
+      },
+      () => {},
+    );
+    return true;
+  }
+
+  /** A response with our Via on top and more below it (a late 2xx of a proxied INVITE): relay statelessly. */
+  onStrayResponse(res: SipResponse): boolean {
+    const vias = res.getAll('via');
+    if (vias.length < 2) return false;
+    try {
+      const v = parseVia(vias[0] as string);
+      if (!this.ctx.isLocal(v.host, v.port ?? 5060)) return false;
+    } catch {
+      return false;
+    }
+    res.removeFirst('via');
+    res.raw = undefined;
+    this.ctx.sendStateless(res);
+    return true;
+  }
+
+  #isOurRoute(route: string | undefined): boolean {
+    if (route === undefined) return false;
+    try {
+      const u = parseUri(parseNameAddr(route).uri);
+      return this.ctx.isLocal(u.host, u.port ?? 5060);
+    } catch {
+      return false;
+    }
   }
 }
+
+function respond(txn: ServerTransaction, status: number): void {
+  try {
+    txn.respond(makeResponse(txn.request, status, undefined, { toTag: true }));
+  } catch {
+    /* already final */
+  }
+}
+
