@@ -41,7 +41,6 @@ export { PICKUP_STATES, type PickupVerb, PickupVerbSchema } from './model/verbs/
 export { type CallScript, CallScriptSchema, callScriptIssues, validateCallScript, VERB_NAMES, type Verb, type VerbName, VerbSchema } from './model/verbs/call-script.js';
 export { PBX_ERR_SCRIPT_INVALID } from './model/verbs/script-invalid-error.js';
 export { createWebhookClient, type PostOptions, type WebhookClient } from './webhook/webhook-client.js';
-export type { WebhookClientOptions } from './webhook/webhook-client-options.js';
 export type { WebhookBadJson, WebhookFailureKind, WebhookHttpError, WebhookNetworkError, WebhookResult, WebhookSuccess, WebhookTimeout } from './webhook/webhook-result.js';
 export { newWebhookId, signWebhook, signWebhookHeaders, type WebhookSignatureHeaders } from './webhook/sign-webhook.js';
 export { decodeSigningSecret } from './webhook/signing-secret.js';
@@ -126,3 +125,5 @@ export type { NameAddr, ParsedSipUri, SendOptions, SrfHeaders, SipMessage, SipMe
 export type { CreateB2buaOptions, CreateUacOptions, CreateUasOptions, ProxyRequestOptions, ProxyResult, SrfAuth, SrfConnectOptions, SrfRequestOptions, UacProgressCallbacks } from './srf/srf-options.js';
 export { connectSrf, type ConnectSrfOptions, type ConnectedSrf } from './srf/connect-srf.js';
 export { PBX_ERR_SRF_AUTH, PBX_ERR_SRF_CONNECT_TIMEOUT, PBX_ERR_SRF_OPTIONS } from './srf/srf-errors.js';
+export { subscribeJson, type EventHandler, type SubscribeJsonOptions } from './nats/subscribe-json.js';
+export { webhookClientOptionsFromEnv, type WebhookClientOptions } from './webhook/webhook-client-options.js';

@@ -4,6 +4,7 @@ import { ROOT_CONTEXT, TraceFlags, context, propagation, trace } from '@opentele
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { webhookClientOptionsFromEnv } from '../src/webhook/webhook-client-options.js';
 import { createWebhookClient } from '../src/webhook/webhook-client.js';
 import { verifyWebhook } from '../src/webhook/verify-webhook.js';
 
@@ -69,6 +70,20 @@ describe('webhook client', () => {
       // the receiving side verifies with the public helper
       expect(verifyWebhook('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', req?.headers ?? {}, req?.body ?? '').id).toBe(res.webhookId);
       expect(() => verifyWebhook('whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAA', req?.headers ?? {}, req?.body ?? '')).toThrow(/no matching/);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('takes HOOK_TIMEOUT_MS and HOOK_SIGNING_SECRET from the environment', async () => {
+    const { url, seen } = await hookServer(json(200, '{}'));
+    const opts = webhookClientOptionsFromEnv({ HOOK_TIMEOUT_MS: 1234, HOOK_SIGNING_SECRET: 'env-secret' });
+    expect(opts).toEqual({ timeoutMs: 1234, signingSecret: 'env-secret' });
+    expect(webhookClientOptionsFromEnv({ HOOK_TIMEOUT_MS: 3000, HOOK_SIGNING_SECRET: undefined })).toEqual({ timeoutMs: 3000 });
+    const client = createWebhookClient(opts);
+    try {
+      await client.post(url, { a: 1 });
+      expect(verifyWebhook('env-secret', seen[0]?.headers ?? {}, seen[0]?.body ?? '').id).toMatch(/^msg_/);
     } finally {
       client.close();
     }

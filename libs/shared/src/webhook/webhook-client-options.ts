@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Env } from '../env/env.js';
 
 /** Options of {@link createWebhookClient}; validated once and frozen. */
 export interface WebhookClientOptions {
@@ -25,4 +26,14 @@ export interface WebhookClientOptions {
   maxFreeSockets?: number;
   /** Receives one debug line per call (never the body or the signature). */
   logger?: Pick<Logger, 'debug'>;
+}
+
+/** The client options a service takes from its validated environment. */
+export function webhookClientOptionsFromEnv(
+  env: Pick<Env, 'HOOK_TIMEOUT_MS' | 'HOOK_SIGNING_SECRET'>,
+): WebhookClientOptions {
+  return Object.freeze({
+    timeoutMs: env.HOOK_TIMEOUT_MS,
+    ...(env.HOOK_SIGNING_SECRET ? { signingSecret: env.HOOK_SIGNING_SECRET } : {}),
+  });
 }
