@@ -32,6 +32,7 @@ export const PORT_BLOCKS = {
   torture: 24400,
   srfCli: 24420,
   proxy: 24440,
+  tcpReuse: 24460,
 } as const;
 
 export function portBlock(name: keyof typeof PORT_BLOCKS): PortBlock {
