@@ -82,7 +82,7 @@ export class ClientTransaction extends EventEmitter<ClientTransactionEvents> {
       safeEmit(this, this.#ctx.logger, 'sent', info!);
     });
     // The send callback may run synchronously (closed connection): nothing to time then.
-    if (this.#state === TransactionState.Terminated) return;
+    if (this.state === TransactionState.Terminated) return;
     // §17.1.1.2 Timer A / §17.1.2.2 Timer E: only on unreliable transports.
     if (!this.#reliable) {
       this.#interval = t.t1;
