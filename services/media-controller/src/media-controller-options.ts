@@ -16,6 +16,7 @@ const OptionsSchema = Type.Object(
     healthIntervalMs: Type.Optional(Type.Integer({ minimum: 50, maximum: 600_000 })),
     affinityTtlSec: Type.Optional(Type.Integer({ minimum: 1, maximum: 7 * 86_400 })),
     placement: Type.Optional(Type.Union(PLACEMENTS.map((p) => Type.Literal(p)))),
+    deleteDelaySec: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })),
   },
   { additionalProperties: false },
 );
@@ -41,6 +42,13 @@ export interface MediaControllerOptions {
   readonly affinityTtlSec: number;
   /** @defaultValue `'least-loaded'` */
   readonly placement: Placement;
+  /**
+   * `delete-delay` sent with every delete: how long RTPEngine keeps a deleted
+   * session. 0 frees the ports at once; the B2BUA only deletes after the
+   * dialog is over, so there are no late offers to wait for.
+   * @defaultValue 0
+   */
+  readonly deleteDelaySec: number;
 }
 
 const check = TypeCompiler.Compile(OptionsSchema);
@@ -60,5 +68,6 @@ export function resolveMediaControllerOptions(input: MediaControllerInput): Medi
     healthIntervalMs: input.healthIntervalMs ?? 2000,
     affinityTtlSec: input.affinityTtlSec ?? 43_200,
     placement: input.placement ?? 'least-loaded',
+    deleteDelaySec: input.deleteDelaySec ?? 0,
   });
 }

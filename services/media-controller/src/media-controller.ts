@@ -80,7 +80,7 @@ export class MediaController {
       { keyPrefix: this.options.keyPrefix, ttlSec: this.options.affinityTtlSec },
       { redis: deps.redis },
     );
-    this.#ops = new MediaOperations({ router: new EngineRouter({ pool: this.pool, affinity, ng: this.#ng }) });
+    this.#ops = new MediaOperations({ deleteDelaySec: this.options.deleteDelaySec }, { router: new EngineRouter({ pool: this.pool, affinity, ng: this.#ng }) });
   }
 
   /** Checks the engines once, then subscribes every media subject. */

@@ -37,8 +37,10 @@ const DEFAULT_DTMF_PAUSE_MS = 100;
  */
 export class MediaOperations {
   readonly #router: EngineRouter;
+  readonly #deleteDelaySec: number;
 
-  constructor(deps: { readonly router: EngineRouter }) {
+  constructor(options: { readonly deleteDelaySec: number }, deps: { readonly router: EngineRouter }) {
+    this.#deleteDelaySec = options.deleteDelaySec;
     this.#router = deps.router;
   }
 
@@ -72,7 +74,8 @@ export class MediaOperations {
 
   /** Idempotent: deleting a call the engine already forgot is `deleted: false`. */
   async delete(req: MediaDeleteRequest): Promise<MediaDeleteResult> {
-    const params: Record<string, unknown> = {};
+    // RTPEngine otherwise keeps a deleted call (and its ports) for --delete-delay (30 s).
+    const params: Record<string, unknown> = { 'delete-delay': this.#deleteDelaySec };
     if (req.fromTag !== undefined) params['from-tag'] = req.fromTag;
     if (req.toTag !== undefined) params['to-tag'] = req.toTag;
     const whole = req.fromTag === undefined;
