@@ -116,9 +116,11 @@ export class HookDispatcher {
     logger.info({ stream: o.streamName, subject: this.subject, queue: o.queueName }, 'hook-dispatcher started');
   }
 
-  /** True when started and both Redis and NATS are connected. */
+  /** True when started, the stream consumer runs, and both Redis and NATS are connected. */
   ready(): boolean {
-    return this.running && this.deps.redis.status === 'ready' && !this.deps.nats.isClosed();
+    return (
+      this.running && (this.intake?.isRunning ?? false) && this.deps.redis.status === 'ready' && !this.deps.nats.isClosed()
+    );
   }
 
   /** Queues a dead-lettered event for delivery again (same `webhook-id`); it leaves the list once delivered. */

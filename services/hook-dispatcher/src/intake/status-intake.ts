@@ -25,6 +25,7 @@ export class StatusIntake {
   private messages: ConsumerMessages | undefined;
   private loop: Promise<void> | undefined;
   private readonly inflight = new Set<Promise<void>>();
+  private running = false;
 
   constructor(
     private readonly deps: StatusIntakeDeps,
@@ -34,7 +35,17 @@ export class StatusIntake {
   async start(): Promise<void> {
     const consumer = await this.deps.js.consumers.get(this.spec.stream, this.spec.consumer);
     this.messages = await consumer.consume({ max_messages: Math.max(64, this.spec.concurrency * 2) });
-    this.loop = this.run(this.messages);
+    this.running = true;
+    this.loop = this.run(this.messages)
+      .catch((err) => this.deps.logger.error({ err }, 'status consumer failed'))
+      .finally(() => {
+        this.running = false;
+      });
+  }
+
+  /** True while the consumer loop runs (readiness). */
+  get isRunning(): boolean {
+    return this.running;
   }
 
   private async run(messages: ConsumerMessages): Promise<void> {

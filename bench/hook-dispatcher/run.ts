@@ -1,0 +1,241 @@
+/**
+ * Hook-dispatcher benchmark.
+ *
+ *   node --import tsx bench/hook-dispatcher/run.ts [--events 20000] [--calls 5000] [--rate 2000]
+ *        [--seconds 10] [--replicas 1] [--concurrency 128]
+ *
+ * 1. baseline: the same events POSTed straight to the receiver by one got loop (64 in flight);
+ * 2. throughput: every event published to JetStream at once, timed from the first publish to the
+ *    last 2xx at the receiver, through N dispatcher processes (`src/main.ts`);
+ * 3. latency: events published at a fixed rate; latency = receipt time − `createdAt`.
+ * Uses its own stream / subject prefix / queue / key prefix and removes them afterwards.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import got from 'got';
+import { Redis } from 'ioredis';
+import { connect, type NatsConnection } from 'nats';
+import { publishStatusEvent, type StatusEnvelope } from '../../services/hook-dispatcher/src/index.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+const EVENTS = arg('events', 20_000);
+const CALLS = arg('calls', 5000);
+const RATE = arg('rate', 2000);
+const SECONDS = arg('seconds', 10);
+const REPLICAS = arg('replicas', 1);
+const CONCURRENCY = arg('concurrency', 128);
+
+/** Receiver: answers 200 at once and records receipt time per webhook-id (first receipt). */
+function startReceiver(): Promise<{ server: http.Server; url: string; seen: Map<string, number> }> {
+  const seen = new Map<string, number>();
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const id = String(req.headers['webhook-id']);
+      if (!seen.has(id)) seen.set(id, Date.now());
+      res.writeHead(200).end();
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/status`, seen }),
+    ),
+  );
+}
+
+function events(url: string, n: number, calls: number, tag: string): StatusEnvelope[] {
+  const out: StatusEnvelope[] = [];
+  const perCall = Math.ceil(n / calls);
+  for (let seq = 1; seq <= perCall; seq++) {
+    for (let c = 0; c < calls && out.length < n; c++) {
+      const createdAt = new Date().toISOString();
+      const callId = `${tag}-${c}@bench`;
+      out.push({
+        id: randomUUID(),
+        callId,
+        seq,
+        url,
+        createdAt,
+        body: { callId, event: 'connect:trying', seq, timestamp: createdAt, domain: 'bench.example.com' },
+      });
+    }
+  }
+  return out;
+}
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+async function waitUntil(cond: () => boolean, timeoutMs: number): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (cond()) return true;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return cond();
+}
+
+function startDispatcher(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'services/hook-dispatcher/src/main.ts'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      if (buf.includes('admin http listening')) resolve(child);
+    });
+    child.once('exit', (code) => reject(new Error(`dispatcher exited ${code}`)));
+  });
+}
+
+async function baseline(url: string, list: StatusEnvelope[], seen: Map<string, number>) {
+  const client = got.extend({
+    agent: { http: new http.Agent({ keepAlive: true, maxSockets: 64 }) },
+    retry: { limit: 0 },
+  });
+  let next = 0;
+  const t0 = Date.now();
+  await Promise.all(
+    Array.from({ length: 64 }, async () => {
+      while (next < list.length) {
+        const e = list[next++]!;
+        await client.post(url, { body: JSON.stringify(e.body), headers: { 'webhook-id': e.id } });
+      }
+    }),
+  );
+  const ms = Date.now() - t0;
+  seen.clear();
+  return { events: list.length, ms, perSec: Math.round((list.length / ms) * 1000) };
+}
+
+async function publishAll(nats: NatsConnection, prefix: string, list: StatusEnvelope[]) {
+  const js = nats.jetstream();
+  const window = 512;
+  for (let i = 0; i < list.length; i += window) {
+    await Promise.all(list.slice(i, i + window).map((e) => publishStatusEvent(js, e, { subjectPrefix: prefix })));
+  }
+}
+
+async function main() {
+  const tag = `b${randomBytes(4).toString('hex')}`;
+  const names = {
+    HOOK_SUBJECT_PREFIX: `bench.${tag}`,
+    HOOK_STREAM: `BENCH_${tag}`,
+    HOOK_CONSUMER: `hd_${tag}`,
+    HOOK_QUEUE: `q_${tag}`,
+    HOOK_KEY_PREFIX: `bench:${tag}`,
+  };
+  const receiver = await startReceiver();
+  const nats = await connect({ servers: NATS_URL });
+  const redis = new Redis(REDIS_URL);
+  const children: ChildProcess[] = [];
+  const result: Record<string, unknown> = {
+    machine: `${os.cpus().length} cores (${os.cpus()[0]?.model}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+    params: { EVENTS, CALLS, RATE, SECONDS, REPLICAS, CONCURRENCY },
+  };
+  try {
+    result.baseline = await baseline(receiver.url, events(receiver.url, EVENTS, CALLS, `${tag}base`), receiver.seen);
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      REDIS_URL,
+      NATS_URL,
+      LOGLEVEL: 'warn',
+      HOOK_HTTP_PORT: '0',
+      HOOK_HTTP_HOST: '127.0.0.1',
+      HOOK_SIGNING_SECRET: `whsec_${randomBytes(24).toString('base64')}`,
+      HOOK_CONCURRENCY: String(CONCURRENCY),
+      HOOK_HOST_CONCURRENCY: String(CONCURRENCY),
+      HOOK_INTAKE_CONCURRENCY: '512',
+      ...names,
+    };
+    // main.ts logs "admin http listening" at info; keep warn for the rest but let that line through.
+    for (let i = 0; i < REPLICAS; i++) children.push(await startDispatcher({ ...env, LOGLEVEL: 'info' }));
+
+    // Throughput: everything at once.
+    const burst = events(receiver.url, EVENTS, CALLS, `${tag}tp`);
+    const t0 = Date.now();
+    await publishAll(nats, names.HOOK_SUBJECT_PREFIX, burst);
+    const published = Date.now() - t0;
+    const ok = await waitUntil(() => burst.every((e) => receiver.seen.has(e.id)), 300_000);
+    const last = Math.max(...burst.map((e) => receiver.seen.get(e.id) ?? Number.NaN));
+    result.throughput = {
+      events: EVENTS,
+      complete: ok,
+      publishMs: published,
+      endToEndMs: last - t0,
+      perSec: Math.round((EVENTS / (last - t0)) * 1000),
+    };
+
+    // Latency at a fixed rate: one event every 1/RATE s, in ticks of 10 ms.
+    const total = RATE * SECONDS;
+    const fixed = events(receiver.url, total, Math.max(CALLS, Math.ceil(total / 4)), `${tag}lat`);
+    const js = nats.jetstream();
+    const perTick = RATE / 100;
+    const start = Date.now();
+    const pubs: Promise<unknown>[] = [];
+    for (let i = 0; i < fixed.length; i++) {
+      const due = start + Math.floor(i / perTick) * 10;
+      const wait = due - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const e = fixed[i]!;
+      e.createdAt = new Date().toISOString();
+      pubs.push(publishStatusEvent(js, e, { subjectPrefix: names.HOOK_SUBJECT_PREFIX }));
+    }
+    const pubSpan = Date.now() - start;
+    await Promise.all(pubs);
+    const done = await waitUntil(() => fixed.every((e) => receiver.seen.has(e.id)), 120_000);
+    const lat = fixed.map((e) => (receiver.seen.get(e.id) ?? Number.NaN) - Date.parse(e.createdAt)).sort((a, b) => a - b);
+    result.latency = {
+      rate: RATE,
+      achievedPublishRate: Math.round((total / pubSpan) * 1000),
+      events: total,
+      complete: done,
+      p50ms: pct(lat, 50),
+      p90ms: pct(lat, 90),
+      p99ms: pct(lat, 99),
+      maxms: lat.at(-1),
+    };
+  } finally {
+    for (const c of children) c.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 1500));
+    const jsm = await nats.jetstreamManager();
+    await jsm.streams.delete(names.HOOK_STREAM).catch(() => undefined);
+    let cursor = '0';
+    do {
+      const [nextCursor, keys] = (await redis.scan(cursor, 'MATCH', `${names.HOOK_KEY_PREFIX}:*`, 'COUNT', 1000)) as [
+        string,
+        string[],
+      ];
+      cursor = nextCursor;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+    await nats.close();
+    redis.disconnect();
+    receiver.server.close();
+  }
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  process.exit(0);
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err?.stack ?? err}\n`);
+  process.exit(1);
+});
