@@ -100,6 +100,22 @@ export class BridgeContext {
     return { destination, local };
   }
 
+  /**
+   * Next hop over a TCP connection a REGISTER/SUBSCRIBE came in on, when
+   * `uri`'s user@host was aliased to it (reference §4.4, §4.9; checklist 53).
+   */
+  aliasedHop(uri: string): NextHop | undefined {
+    const key = aliasKey(uri);
+    const conn = key === undefined ? undefined : this.stack.findAlias(key);
+    if (!conn) return undefined;
+    const local = this.stack.pickLocal('tcp', conn.remoteAddress.includes(':') ? 6 : 4);
+    if (!local) return undefined;
+    return {
+      destination: { protocol: 'tcp', address: conn.remoteAddress, port: conn.remotePort, connection: conn, local },
+      local,
+    };
+  }
+
   /** Sends outside a transaction; a failure only loses that message (UDP semantics). */
   sendStateless(msg: SipRequest | SipResponse, destination?: Destination): void {
     this.stack.sendStateless(msg, destination).catch(() => {});
@@ -118,4 +134,11 @@ export class BridgeContext {
       return true;
     }
   }
+}
+
+/** `user@host[:port]` of a SIP URI or Contact value: the key REGISTER connections are aliased under. */
+export function aliasKey(uriOrContact: string): string | undefined {
+  const m = /sips?:(?:([^@;>]+)@)?([^;>?\s]+)/i.exec(uriOrContact);
+  if (!m) return undefined;
+  return `${m[1] ? `${m[1]}@` : ''}${(m[2] as string).toLowerCase()}`;
 }

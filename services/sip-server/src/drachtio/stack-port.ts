@@ -18,6 +18,10 @@ export interface StackPort {
   sendStateless(msg: SipRequest | SipResponse, destination?: Destination): Promise<unknown>;
   /** Resolves a SIP URI to a destination with a local listening point (RFC 3263 subset). */
   resolve(target: string): Promise<Destination>;
+  /** The TCP connection aliased under `key`, if still open. */
+  findAlias(key: string): SipConnection | undefined;
+  /** A listening point for protocol/family. */
+  pickLocal(protocol: 'udp' | 'tcp', family?: 4 | 6): BoundContact | undefined;
   /** Lets later requests to `key` (user@host of a Contact) reuse `connection` (reference §4.4). */
   aliasConnection(key: string, connection: SipConnection): void;
 }

@@ -37,7 +37,7 @@ export class UacLayer {
       throw new NokError(`invalid request-uri: ${app.startLine()}`);
     }
     const target = routeUri ? (/^sips?:/i.test(routeUri) ? routeUri : `sip:${routeUri}`) : app.uri;
-    const hop = await ctx.nextHop(target);
+    const hop = (routeUri ? undefined : ctx.aliasedHop(app.uri)) ?? (await ctx.nextHop(target));
     const { destination } = hop;
     if (ctx.isLocal(destination.address, destination.port)) throw new NokError('can not send request to myself');
     const req = buildOutOfDialogRequest(app, hop.local);

@@ -2,7 +2,7 @@ import { localKey } from '../dialog/dialog-id.js';
 import { parseSessionExpires } from '../dialog/session-expires.js';
 import type { DialogLayer } from '../dialog/dialog-layer.js';
 import type { AdminConnection } from '../drachtio/admin-connection.js';
-import type { BridgeContext } from '../drachtio/bridge-context.js';
+import { type BridgeContext, aliasKey } from '../drachtio/bridge-context.js';
 import { newRequestLeader, nokAnswer, responseSentAnswer, sipLeader } from '../drachtio/server-frames.js';
 import { makeResponse } from '../sip/make-response.js';
 import { tagOf } from '../sip/name-addr.js';
@@ -234,7 +234,7 @@ export class UasLayer {
       return;
     }
     this.dialogs.onUas2xx(rec, out);
-    if (method === 'REGISTER') this.#aliasRegistration(rec, out);
+    if (method === 'REGISTER' || method === 'SUBSCRIBE') this.#aliasRegistration(rec, out);
   }
 
   /**
@@ -255,8 +255,8 @@ export class UasLayer {
     const conn = rec.txn.source.connection;
     if (!conn) return;
     for (const c of res.getAll('contact')) {
-      const m = /sips?:(?:([^@;>]+)@)?([^;>?]+)/i.exec(c);
-      if (m) this.ctx.stack.aliasConnection(`${m[1] ? `${m[1]}@` : ''}${m[2]}`, conn);
+      const key = aliasKey(c);
+      if (key) this.ctx.stack.aliasConnection(key, conn);
     }
   }
 }

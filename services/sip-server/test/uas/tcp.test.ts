@@ -21,6 +21,9 @@ describe('SIP over TCP through the drachtio layer', () => {
       app.invite((req: LooseSrf, res: LooseSrf) => {
         dialog = app.createUAS(req, res, { localSdp: SDP });
       });
+      app.register((req: LooseSrf, res: LooseSrf) => {
+        res.send(200, { headers: { Contact: req.get('Contact'), Expires: '3600' } });
+      });
     });
   });
 
@@ -80,5 +83,35 @@ describe('SIP over TCP through the drachtio layer', () => {
     dlg.destroy();
     const bye = await ua.request('BYE');
     ua.send(answer(bye, 200, 'OK', 'tb'));
+  });
+
+  it('reuses the connection a REGISTER came in on for later requests to that Contact (checklist 53)', async () => {
+    await ua.dial(tcpPort);
+    const lp = ua.localPort;
+    ua.send(
+      [
+        `REGISTER sip:127.0.0.1:${tcpPort};transport=tcp SIP/2.0`,
+        `Via: SIP/2.0/TCP 127.0.0.1:${lp};branch=z9hG4bK-reg-1`,
+        '<sip:carol@example.com>;tag=r1'.replace(/^/, 'From: '),
+        'To: <sip:carol@example.com>',
+        'Call-ID: reg-tcp-1',
+        'CSeq: 1 REGISTER',
+        'Contact: <sip:carol@webrtc.invalid;transport=ws>;expires=3600',
+      ].join('\n'),
+    );
+    await ua.response(200, 'REGISTER');
+    const sent = srf.request('sip:carol@webrtc.invalid', {
+      method: 'MESSAGE',
+      headers: { 'Content-Type': 'text/plain' },
+      body: 'hello over the registered flow',
+    });
+    const msg = await ua.request('MESSAGE');
+    expect(msg.body.toString()).toBe('hello over the registered flow');
+    expect(msg.uri).toBe('sip:carol@webrtc.invalid');
+    expect(ua.sockets).toHaveLength(1);
+    ua.send(answer(msg, 200, 'OK', 'c1'));
+    const req = await sent;
+    const status = await new Promise<number>((resolve) => req.on('response', (r: LooseSrf) => resolve(r.status)));
+    expect(status).toBe(200);
   });
 });

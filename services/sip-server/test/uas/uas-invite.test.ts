@@ -213,4 +213,75 @@ describe('incoming INVITE handled by a drachtio-srf app (UAS)', () => {
     expect(reason).toBe('ACK timeout');
     expect(server.stats().dialogs).toBe(0);
   });
+
+  it('does not deliver a retransmitted INVITE twice, and absorbs the ACK of a non-2xx final (checklist 15, 21)', async () => {
+    const s = await startServer(50);
+    server = s.server;
+    const frames: string[] = [];
+    srf = await startApp(server, (app) => {
+      app.invite((req: LooseSrf, res: LooseSrf) => {
+        frames.push(req.method);
+        setTimeout(() => res.send(486), 200);
+      });
+      app.use((req: LooseSrf) => frames.push(req.method));
+    });
+    ua = await UdpUa.open();
+    const text = (m: string) => [
+      `${m} sip:1234@127.0.0.1:${s.udpPort} SIP/2.0`,
+      `Via: SIP/2.0/UDP 127.0.0.1:${ua?.port};branch=z9hG4bK-retrans-1`,
+      `From: <sip:alice@127.0.0.1>;tag=rt`,
+      `To: <sip:1234@127.0.0.1>${m === 'ACK' ? ';tag=TOTAG' : ''}`,
+      'Call-ID: retrans-1',
+      `CSeq: 1 ${m}`,
+    ].join('\n');
+    ua.send(text('INVITE'), s.udpPort);
+    ua.send(text('INVITE'), s.udpPort);
+    const busy = await ua.response(486, 'INVITE');
+    await ua.response(486, 'INVITE', 1000); // retransmitted until ACK
+    const tag = /tag=(\w+)/.exec(busy.get('to') ?? '')?.[1] ?? '';
+    ua.send(text('ACK').replace('TOTAG', tag), s.udpPort);
+    await sleep(300);
+    expect(frames).toEqual(['INVITE']);
+  });
+
+  it('delivers a CANCEL after a provisional with the INVITE txnId and the dialogId (checklist 23)', async () => {
+    const s = await startServer();
+    server = s.server;
+    const { RawAdminClient } = await import('../drachtio/raw-admin-client.js');
+    const app = await RawAdminClient.open(server.adminPort);
+    try {
+      await app.authenticate();
+      await app.reply(app.send('route|invite'));
+      ua = await UdpUa.open();
+      const branch = invite(ua, s.udpPort, 'cancel-2');
+      const f = await app.next((x) => x.tokens[1] === 'sip');
+      const txnId = f.tokens[8];
+      const ringing = ['SIP/2.0 180 Ringing', 'Call-ID: cancel-2', 'CSeq: 1 INVITE', 'Content-Length: 0', '', ''].join('\r\n');
+      await app.reply(app.send(`sip|${txnId}|`, ringing));
+      await ua.response(180, 'INVITE');
+      ua.send(
+        [
+          `CANCEL sip:1234@127.0.0.1:${s.udpPort} SIP/2.0`,
+          `Via: SIP/2.0/UDP 127.0.0.1:${ua.port};branch=${branch};rport`,
+          `From: "Alice" <sip:alice@127.0.0.1:${ua.port}>;tag=a-cancel-2`,
+          `To: <sip:1234@127.0.0.1:${s.udpPort}>`,
+          'Call-ID: cancel-2',
+          'CSeq: 1 CANCEL',
+        ].join('\n'),
+        s.udpPort,
+      );
+      await ua.response(200, 'CANCEL');
+      const r487 = await ua.response(487, 'INVITE');
+      expect(r487.get('to')).toMatch(/;tag=/);
+      const c = await app.next((x) => x.tokens[1] === 'sip');
+      expect(c.sip?.startsWith('CANCEL ')).toBe(true);
+      expect(c.tokens[8]).toBe(txnId);
+      expect(c.tokens[9]).toBe('cancel-2;from-tag=a-cancel-2');
+      // The app's later 487 is refused: the server already answered.
+      const late = ['SIP/2.0 487 Request Terminated', 'Call-ID: cancel-2', 'CSeq: 1 INVITE', '', ''].join('\r\n');
+      expect((await app.reply(app.send(`sip|${txnId}|`, late))).tokens[3]).toBe('NOK');
+    } finally {
+      app.close();
+    }
+  });
 });
