@@ -33,6 +33,7 @@ export const PORT_BLOCKS = {
   srfCli: 24420,
   proxy: 24440,
   tcpReuse: 24460,
+  appFrames: 24480,
 } as const;
 
 export function portBlock(name: keyof typeof PORT_BLOCKS): PortBlock {
