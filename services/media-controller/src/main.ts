@@ -1,0 +1,66 @@
+import { createLogger, createMetrics, createOpsServer, loadEnvOrExit, PbxError } from '@dragonpbx/shared';
+import { Redis } from 'ioredis';
+import { connect } from 'nats';
+import { optionsFromEnv } from './env-options.js';
+import { MediaController } from './media-controller.js';
+import { createMediaMetrics } from './media-metrics.js';
+
+/** Ops port when METRICS_PORT is unset. */
+const DEFAULT_OPS_PORT = 3003;
+
+/**
+ * Runs one media-controller replica from the environment:
+ * `node --import tsx services/media-controller/src/main.ts`.
+ * RTPENGINE_HOSTS (or RTPENGINE_HOST + RTPENGINE_PORT), NATS_URL, REDIS_URL,
+ * METRICS_PORT (/healthz /readyz /metrics; default 3003, 0 = ephemeral).
+ */
+async function main(): Promise<void> {
+  const env = loadEnvOrExit();
+  const logger = createLogger({ service: 'media-controller', level: env.LOGLEVEL });
+  let input: ReturnType<typeof optionsFromEnv>;
+  try {
+    input = optionsFromEnv(env, process.env);
+  } catch (err) {
+    process.stderr.write(`${(err as PbxError).code}: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  const metrics = createMetrics({ service: 'media-controller' });
+  const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2 });
+  const nc = await connect({ servers: env.NATS_URL, name: `media-controller-${env.INSTANCE_ID}`, maxReconnectAttempts: -1 });
+  const controller = new MediaController(input, { nc, redis, logger, metrics: createMediaMetrics(metrics) });
+  await controller.start();
+  const ops = await createOpsServer({
+    registry: metrics.registry,
+    port: env.METRICS_PORT ?? DEFAULT_OPS_PORT,
+    readiness: async () => ({
+      ...controller.readiness(),
+      redis: await redis.ping().then(
+        (r) => r === 'PONG',
+        () => false,
+      ),
+    }),
+  });
+  logger.info(
+    { opsPort: ops.port, engines: controller.options.engines, subjects: controller.subjects.media('offer') },
+    'media-controller ready',
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    await ops.close();
+    await controller.stop();
+    await nc.drain();
+    redis.disconnect();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`media-controller failed to start: ${err instanceof PbxError ? err.code : ''} ${err?.stack ?? err}\n`);
+  process.exit(1);
+});
