@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ROOT_CONTEXT, TraceFlags, context, propagation, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { ROOT_CONTEXT, TraceFlags, context, trace } from '@opentelemetry/api';
 import { Type } from '@sinclair/typebox';
 import { type NatsConnection, connect } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +10,7 @@ import { publish } from '../src/nats/publish.js';
 import { request } from '../src/nats/request.js';
 import { serve } from '../src/nats/serve.js';
 import { createSubjects } from '../src/nats/subjects.js';
+import { type Tracing, startTracing } from '../src/observability/start-tracing.js';
 import { extractTraceContext } from '../src/nats/trace-headers.js';
 
 const PBX_ERR_TEST_NATS_REFUSED = createError('PBX_ERR_TEST_NATS_REFUSED', 'refused %s', 409);
@@ -23,19 +22,18 @@ const unexpected = (v: unknown): never => {
 };
 
 let nc: NatsConnection;
+let tracing: Tracing;
 const prefix = `t${randomBytes(6).toString('hex')}`;
 const subjects = createSubjects({ prefix });
 
 beforeAll(async () => {
   nc = await connect({ servers: '127.0.0.1:4222' });
-  // What startTracing() registers in a service: W3C propagation + async context.
-  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  // As in a service: async context, W3C propagation, spans with ids (not exported).
+  tracing = startTracing({ serviceName: 'nats-rpc-test', env: {} });
 });
 
 afterAll(async () => {
-  propagation.disable();
-  context.disable();
+  await tracing?.shutdown();
   await nc?.drain();
 });
 
@@ -129,7 +127,9 @@ describe('trace context in headers', () => {
     }));
     try {
       const res = await context.with(parent, () => request<{ header: string; activeTraceId: string }>(nc, subject, {}));
-      expect(res.header).toBe(`00-${traceId}-${spanId}-01`);
+      // the request's own CLIENT span, child of the caller's span, is what travels
+      expect(res.header).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+      expect(res.header).not.toContain(spanId);
       expect(res.activeTraceId).toBe(traceId);
     } finally {
       sub.unsubscribe();

@@ -1,8 +1,8 @@
 import { ROOT_CONTEXT, TraceFlags, context, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callLogger, createLogger } from '../src/observability/create-logger.js';
 import { REDACTED, redactText } from '../src/observability/redact.js';
+import { type Tracing, startTracing } from '../src/observability/start-tracing.js';
 
 function capture() {
   const lines: string[] = [];
@@ -19,11 +19,12 @@ const SIP_INVITE = [
   '',
 ].join('\r\n');
 
+let tracing: Tracing;
 beforeAll(() => {
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  tracing = startTracing({ serviceName: 'logger-test', env: {} }); // registers the async context manager
 });
-afterAll(() => {
-  context.disable();
+afterAll(async () => {
+  await tracing?.shutdown();
 });
 
 describe('createLogger', () => {

@@ -1,10 +1,9 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ROOT_CONTEXT, TraceFlags, context, propagation, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { ROOT_CONTEXT, TraceFlags, context, trace } from '@opentelemetry/api';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { webhookClientOptionsFromEnv } from '../src/webhook/webhook-client-options.js';
+import { type Tracing, startTracing } from '../src/observability/start-tracing.js';
 import { createWebhookClient } from '../src/webhook/webhook-client.js';
 import { verifyWebhook } from '../src/webhook/verify-webhook.js';
 
@@ -38,9 +37,9 @@ const json = (status: number, text: string): Handler => (_q, res) => {
   res.end(text);
 };
 
+let tracing: Tracing;
 beforeAll(() => {
-  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  tracing = startTracing({ serviceName: 'webhook-test', env: {} });
 });
 afterEach(async () => {
   for (const s of servers.splice(0)) {
@@ -48,9 +47,8 @@ afterEach(async () => {
     await new Promise((r) => s.close(r));
   }
 });
-afterAll(() => {
-  propagation.disable();
-  context.disable();
+afterAll(async () => {
+  await tracing?.shutdown();
 });
 
 describe('webhook client', () => {
@@ -65,7 +63,9 @@ describe('webhook client', () => {
       const req = seen[0];
       expect(req?.headers['content-type']).toBe('application/json');
       expect(JSON.parse(req?.body ?? '')).toEqual({ username: 'alice', realm: 'example.com' });
-      expect(req?.headers.traceparent).toBe(`00-${traceId}-${'b'.repeat(16)}-01`);
+      // the hook sees the call's CLIENT span, a child in the caller's trace
+      expect(req?.headers.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+      expect(req?.headers.traceparent).not.toContain('b'.repeat(16));
       expect(req?.headers['webhook-id']).toBe(res.webhookId);
       // the receiving side verifies with the public helper
       expect(verifyWebhook('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', req?.headers ?? {}, req?.body ?? '').id).toBe(res.webhookId);
@@ -100,7 +100,8 @@ describe('webhook client', () => {
       expect(res).toMatchObject({ ok: true, statusCode: 204, body: undefined, webhookId: 'evt-42' });
       expect(seen[0]?.headers['webhook-id']).toBe('evt-42');
       expect(seen[0]?.headers['webhook-signature']).toBeUndefined();
-      expect(seen[0]?.headers.traceparent).toBeUndefined(); // no active span
+      // no active span: the call's own span starts a trace
+      expect(seen[0]?.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
     } finally {
       client.close();
     }
