@@ -150,10 +150,15 @@ export class TransportLayer {
       cb(new PBX_ERR_SIP_NO_TRANSPORT(`udp/IPv${family}`));
       return;
     }
-    point.socket.send(data, dest.port, dest.address, (err) => {
-      if (err) cb(new PBX_ERR_SIP_TRANSPORT(`${err.message} (udp ${dest.address}:${dest.port})`, err));
-      else cb(undefined, { data, destination: dest, local });
-    });
+    try {
+      point.socket.send(data, dest.port, dest.address, (err) => {
+        if (err) cb(new PBX_ERR_SIP_TRANSPORT(`${err.message} (udp ${dest.address}:${dest.port})`, err));
+        else cb(undefined, { data, destination: dest, local });
+      });
+    } catch (err) {
+      // dgram throws synchronously on a bad port/address; report it like any send failure.
+      cb(new PBX_ERR_SIP_TRANSPORT(`${(err as Error).message} (udp ${dest.address}:${dest.port})`, err as Error));
+    }
   }
 
   #sendTcp(data: Buffer, dest: Destination, cb: (err: Error | undefined, info?: SentInfo) => void): void {
@@ -168,7 +173,13 @@ export class TransportLayer {
         cb(new PBX_ERR_SIP_NO_TRANSPORT(`tcp/IPv${family}`));
         return;
       }
-      conn = this.#connect(dest.address, dest.port, local);
+      try {
+        conn = this.#connect(dest.address, dest.port, local);
+      } catch (err) {
+        // net.connect throws synchronously on an invalid port.
+        cb(new PBX_ERR_SIP_TRANSPORT(`${(err as Error).message} (tcp ${dest.address}:${dest.port})`, err as Error));
+        return;
+      }
     }
     const c = conn;
     const local = this.#connLocal.get(c)!;

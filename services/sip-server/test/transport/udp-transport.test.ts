@@ -69,6 +69,20 @@ for (const host of ['127.0.0.1', '::1']) {
   });
 }
 
+describe('send failures never throw', () => {
+  it('reports invalid ports as PBX_ERR_SIP_TRANSPORT for UDP and TCP', async () => {
+    const { stack } = await setup('127.0.0.1');
+    const res = new SipResponse(200, 'OK').append('Via', 'SIP/2.0/UDP 127.0.0.1:0;branch=z9hG4bK1');
+    await expect(stack.sendStateless(res)).rejects.toMatchObject({ code: 'PBX_ERR_SIP_TRANSPORT' });
+    await expect(stack.sendStateless(res, { protocol: 'tcp', address: '127.0.0.1', port: 70000 })).rejects.toMatchObject({
+      code: 'PBX_ERR_SIP_TRANSPORT',
+    });
+    await expect(stack.sendStateless(res, { protocol: 'udp', address: '::1', port: 5060 })).rejects.toMatchObject({
+      code: 'PBX_ERR_SIP_NO_TRANSPORT',
+    });
+  });
+});
+
 describe('responseDestination (RFC 3261 §18.2.2, RFC 3581 §4)', () => {
   it('uses received and rport, else sent-by, else 5060; maddr wins', async () => {
     const { stack } = await setup('127.0.0.1');
