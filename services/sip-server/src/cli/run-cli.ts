@@ -26,11 +26,9 @@ export type RunCliResult =
   | { readonly kind: 'exit'; readonly code: number }
   | { readonly kind: 'running'; readonly server: SipServer; readonly ops?: OpsServer; stop(): Promise<void> };
 
+/** Server counters (apps, dialogs, app transactions) over the SIP stack's own counters. */
 function snapshotOf(server: SipServer): MetricsSnapshot {
-  const s: MetricsSnapshot = { ...server.stats() };
-  // The stack's own counters when the server exposes them.
-  const stack = (server as unknown as { stackStats?: () => MetricsSnapshot }).stackStats?.();
-  return stack ? { ...stack, ...s } : s;
+  return { ...server.stack.stats(), ...server.stats() };
 }
 
 /**

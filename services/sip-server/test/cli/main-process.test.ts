@@ -69,6 +69,9 @@ describe('main.ts (drop-in command line, real process)', () => {
         expect(probe.code, describeRun(probe)).toBe(0);
         const scraped = await (await fetch('http://127.0.0.1:24112/metrics')).text();
         expect(scraped).toMatch(/^drachtio_app_connections 1$/m);
+        // 3 requests from SIPp (INVITE, ACK, INVITE, ACK, OPTIONS: ACKs included) at least.
+        expect(Number(/^sip_requests_received_total (\d+)$/m.exec(scraped)?.[1])).toBeGreaterThanOrEqual(3);
+        expect(Number(/^sip_responses_sent_total (\d+)$/m.exec(scraped)?.[1])).toBeGreaterThanOrEqual(3);
         expect(scraped).toMatch(/^sip_policy_decisions_total\{decision="spammer"\} 1$/m);
         expect(scraped).toMatch(/^sip_policy_decisions_total\{decision="options-auto-respond"\} 1$/m);
       } finally {
