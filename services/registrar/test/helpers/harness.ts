@@ -21,18 +21,26 @@ import { natsEventSink } from '../../src/register/nats-event-sink.js';
 import type { RegistrationEvent } from '../../src/register/registration-event.js';
 import { Registrar } from '../../src/registrar.js';
 import type { RegistrarOptionsInput } from '../../src/registrar-options.js';
+import { TrunkRegistrar } from '../../src/trunk/trunk-registrar.js';
+import type { TrunkRegistrarOptionsInput } from '../../src/trunk/trunk-registrar-options.js';
 import { RegHookServer } from './reg-hook-server.js';
 
 export const DOMAIN = 'dragon.test';
 export const NONCE_SECRET = 'registrar-test-secret-0123456789';
 export const SIGNING_SECRET = `whsec_${Buffer.from('registrar-test-signing-key').toString('base64')}`;
-export const silent = pino({ level: 'silent' });
+export const silent = pino({ level: process.env.REGISTRAR_TEST_LOG ?? 'silent' });
 
 /** One registrar replica connected to the test SIP server. */
 export interface Replica {
   readonly registrar: Registrar;
   readonly app: ConnectedSrf;
-  stop(): void;
+  readonly instanceId: string;
+  /** Present when the replica was started with trunk options. */
+  readonly trunks?: TrunkRegistrar;
+  /** Graceful: releases trunk leases, then disconnects. */
+  stop(): Promise<void>;
+  /** As if the process died: leases lapse, nothing is released. */
+  crash(): Promise<void>;
 }
 
 /** Everything one test file needs, isolated by a random Redis prefix and NATS subject prefix. */
@@ -51,7 +59,7 @@ export interface Harness {
   readonly configFile: string;
   readonly webhook: WebhookClient;
   readonly replicas: Replica[];
-  startReplica(options?: Partial<RegistrarOptionsInput>): Promise<Replica>;
+  startReplica(options?: Partial<RegistrarOptionsInput>, trunks?: Partial<TrunkRegistrarOptionsInput>): Promise<Replica>;
   writeConfig(doc: unknown): void;
   stop(): Promise<void>;
 }
@@ -104,15 +112,25 @@ export async function startHarness(sipPort: number, configDoc?: (hookUrl: string
   const replicas: Replica[] = [];
   let n = 0;
 
-  const startReplica = async (options: Partial<RegistrarOptionsInput> = {}): Promise<Replica> => {
+  const startReplica = async (options: Partial<RegistrarOptionsInput> = {}, trunkOptions?: Partial<TrunkRegistrarOptionsInput>): Promise<Replica> => {
+    const instanceId = `r${++n}-${id}`;
     const registrar = new Registrar(
-      { nonceSecret: NONCE_SECRET, instanceId: `r${++n}-${id}`, hookTimeoutMs: 500, ...options },
+      { nonceSecret: NONCE_SECRET, instanceId, hookTimeoutMs: 500, ...options },
       { config, state, webhook, events: natsEventSink(nc, subjects, () => {}), logger: silent },
     );
     const srf = new Srf();
     registrar.attach(srf);
     const app = await connectSrf({ host: '127.0.0.1', port: server.adminPort, secret: 'cymru', srf }, silent);
-    const replica = { registrar, app, stop: () => app.disconnect() };
+    const trunks = trunkOptions ? new TrunkRegistrar({ instanceId, ...trunkOptions }, { srf, config, state, logger: silent }) : undefined;
+    trunks?.start();
+    let stopped = false;
+    const halt = async (release: boolean) => {
+      if (stopped) return;
+      stopped = true;
+      await trunks?.stop(release);
+      app.disconnect();
+    };
+    const replica: Replica = { registrar, app, instanceId, ...(trunks && { trunks }), stop: () => halt(true), crash: () => halt(false) };
     replicas.push(replica);
     return replica;
   };
@@ -134,7 +152,7 @@ export async function startHarness(sipPort: number, configDoc?: (hookUrl: string
     startReplica,
     writeConfig,
     async stop() {
-      for (const r of replicas) r.stop();
+      for (const r of replicas) await r.stop();
       await server.stop();
       const keys = await redis.keys(`${prefix}*`);
       if (keys.length > 0) await redis.del(...keys);
