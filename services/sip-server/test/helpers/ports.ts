@@ -34,6 +34,7 @@ export const PORT_BLOCKS = {
   proxy: 24440,
   tcpReuse: 24460,
   appFrames: 24480,
+  ackTimeout: 24500,
 } as const;
 
 export function portBlock(name: keyof typeof PORT_BLOCKS): PortBlock {
