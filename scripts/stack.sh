@@ -40,10 +40,15 @@ start_components() { # mode: fg|bg
       continue
     fi
     log "starting $name"
+    local args=()
+    if [ "$name" = sip-server ]; then
+      # drachtio-server's own command line: SIP contact and the application (admin) port.
+      args=(--contact "sip:${SIP_HOST:-0.0.0.0}:${SIP_PORT};transport=udp,tcp" --address "${DRACHTIO_ADMIN_ADDRESS:-127.0.0.1}" --port "$DRACHTIO_PORT")
+    fi
     if [ "$1" = fg ]; then
-      node --import tsx "$dir/$entry" &
+      node --import tsx "$dir/$entry" "${args[@]}" &
     else
-      nohup node --import tsx "$dir/$entry" >"$STATE_DIR/$name.log" 2>&1 &
+      nohup node --import tsx "$dir/$entry" "${args[@]}" >"$STATE_DIR/$name.log" 2>&1 &
     fi
     echo $! >"$STATE_DIR/$name.pid"
     pids+=($!)
