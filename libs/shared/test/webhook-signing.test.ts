@@ -59,6 +59,13 @@ describe('Standard Webhooks signing', () => {
     expect(signWebhookHeaders('k', body)['webhook-id']).toMatch(/^msg_[0-9a-f]{32}$/);
   });
 
+  it('signs raw body bytes, so a non-UTF-8 body verifies byte for byte', () => {
+    const raw = Buffer.from([0x7b, 0xff, 0xfe, 0x7d]);
+    const h = signWebhookHeaders('k', raw, { id: 'bin' });
+    expect(verifyWebhook('k', h, raw).id).toBe('bin');
+    expect(() => verifyWebhook('k', h, raw.toString('utf8'))).toThrow(/no matching/);
+  });
+
   it('rejects a tampered body, id or timestamp, and a wrong secret', () => {
     const ok = () => verifyWebhook(VECTOR.secret, vectorHeaders, VECTOR.body, atVector);
     expect(ok).not.toThrow();

@@ -58,13 +58,14 @@ export function serve<Q = unknown, R = unknown>(
 }
 
 async function handle<Q, R>(msg: Msg, handler: ServeHandler<Q, R>, options: ServeOptions<Q>): Promise<void> {
+  const parent = extractTraceContext(msg.headers);
   const span = sharedTracer().startSpan(
     `nats serve ${msg.subject}`,
     { kind: SpanKind.SERVER, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': msg.subject } },
-    extractTraceContext(msg.headers),
+    parent,
   );
   try {
-    await answer(msg, handler, options, trace.setSpan(extractTraceContext(msg.headers), span), (code) => {
+    await answer(msg, handler, options, trace.setSpan(parent, span), (code) => {
       span.setStatus({ code: SpanStatusCode.ERROR, message: code });
     });
   } finally {

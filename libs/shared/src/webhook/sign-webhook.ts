@@ -13,9 +13,13 @@ export type WebhookSignatureHeaders = {
  * Standard Webhooks spec defines it (symmetric "v1" scheme).
  * `key` is a secret string (see {@link decodeSigningSecret}) or key bytes.
  */
-export function signWebhook(key: string | Buffer, id: string, timestampSec: number, body: string): string {
+export function signWebhook(key: string | Buffer, id: string, timestampSec: number, body: string | Buffer): string {
   const bytes = typeof key === 'string' ? decodeSigningSecret(key) : key;
-  const mac = createHmac('sha256', bytes).update(`${id}.${timestampSec}.${body}`, 'utf8').digest('base64');
+  // The body is signed as the exact bytes sent; a Buffer is never re-decoded.
+  const mac = createHmac('sha256', bytes)
+    .update(`${id}.${timestampSec}.`, 'utf8')
+    .update(typeof body === 'string' ? Buffer.from(body, 'utf8') : body)
+    .digest('base64');
   return `v1,${mac}`;
 }
 
@@ -30,7 +34,7 @@ export function newWebhookId(): string {
  */
 export function signWebhookHeaders(
   key: string | Buffer,
-  body: string,
+  body: string | Buffer,
   options: { id?: string; nowMs?: number } = {},
 ): WebhookSignatureHeaders {
   const id = options.id ?? newWebhookId();

@@ -52,8 +52,7 @@ export function verifyWebhook(
   if (timestamp < now - tolerance) throw new PBX_ERR_WEBHOOK_TIMESTAMP('too old');
   if (timestamp > now + tolerance) throw new PBX_ERR_WEBHOOK_TIMESTAMP('too far in the future');
 
-  const text = typeof body === 'string' ? body : body.toString('utf8');
-  const expected = Buffer.from(signWebhook(key, id, timestamp, text).slice(3), 'base64');
+  const expected = Buffer.from(signWebhook(key, id, timestamp, body).slice(3), 'base64');
   // Several space-separated "<version>,<signature>" entries may be sent (key
   // rotation); any matching v1 entry is enough. Other versions are ignored.
   let match = false;
