@@ -106,6 +106,21 @@ describe('resolveCli', () => {
     expect(resolveServerOptions(plan.serverOptions).admin.secret).toBe('cymru');
   });
 
+  it('reads a test-bed style file: empty <contacts>, command-line contact, --memory-debug', () => {
+    const plan = resolveCli({
+      argv: ['-f', fx('testbed.conf.xml'), '--memory-debug', '--contact', 'sip:127.0.0.1:24029;transport=udp,tcp'],
+    });
+    const o = resolveServerOptions(plan.serverOptions);
+    expect(o.admin).toEqual({ address: '127.0.0.1', port: 24027, secret: 'cymru' });
+    expect(o.contacts.map((c) => `${c.protocol}/${c.host}:${c.port}`)).toEqual(['udp/127.0.0.1:24029', 'tcp/127.0.0.1:24029']);
+    expect(o.logLevel).toBe('debug');
+    expect(plan.metrics).toEqual({ address: '127.0.0.1', port: 24028 });
+    expect(o.policy!(req('OPTIONS', { 'user-agent': 'JsSIP 3.8.2' }))).toEqual({ status: 200, reason: 'OK' });
+    expect(o.policy!(req('INVITE', { 'user-agent': 'sipcli/v1.8' }))).toEqual({ status: 603, reason: 'Decline' });
+    const w = plan.warnings.join('\n');
+    for (const s of ['--memory-debug', '<session-timers>', '<udp-mtu>', '<cdrs>', 'without name']) expect(w).toContain(s);
+  });
+
   it('reads the default file only when it exists', () => {
     const plan = resolveCli({ argv: [], defaultConfigFile: fx('minimal.conf.xml') });
     expect(plan.configFile).toBe(fx('minimal.conf.xml'));
