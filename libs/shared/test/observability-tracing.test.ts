@@ -55,6 +55,19 @@ describe('startTracing', () => {
     }
   });
 
+  it('does not export when OTEL_TRACES_EXPORTER=none even with an endpoint', async () => {
+    const tracing = startTracing({
+      serviceName: 'svc',
+      env: { OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:1' },
+    });
+    try {
+      expect(tracing.enabled).toBe(true);
+      expect(tracing.exportUrl).toBeUndefined();
+    } finally {
+      await tracing.shutdown();
+    }
+  });
+
   it('does nothing when OTEL_SDK_DISABLED=true', async () => {
     const tracing = startTracing({ serviceName: 'svc', env: { OTEL_SDK_DISABLED: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:1' } });
     expect(tracing.enabled).toBe(false);

@@ -31,7 +31,8 @@ export interface Tracing {
 /**
  * Starts OpenTelemetry tracing for this process: async context, W3C trace
  * context propagation, and a tracer provider. Spans are exported over OTLP/HTTP
- * only when `OTEL_EXPORTER_OTLP_ENDPOINT` (or `…_TRACES_ENDPOINT`) is set;
+ * only when `OTEL_EXPORTER_OTLP_ENDPOINT` (or `…_TRACES_ENDPOINT`) is set and
+ * `OTEL_TRACES_EXPORTER` is not `none`/`console` (`console` prints them);
  * otherwise spans still get ids (for `traceparent` and log correlation) but go
  * nowhere. `OTEL_SDK_DISABLED=true` turns it all off. Call once at boot.
  */
@@ -40,12 +41,16 @@ export function startTracing(options: TracingOptions): Tracing {
   if (/^true$/i.test(env.OTEL_SDK_DISABLED?.trim() ?? '')) {
     return { enabled: false, exportUrl: undefined, shutdown: async () => {} };
   }
-  const exportUrl = options.exporter ? undefined : traceUrl(env);
+  // OTEL_TRACES_EXPORTER: `otlp` (default when an endpoint is set), `console`, or `none`.
+  const kind = env.OTEL_TRACES_EXPORTER?.trim().toLowerCase();
+  const exportUrl = options.exporter || kind === 'none' || kind === 'console' ? undefined : traceUrl(env);
   const processor = options.exporter
     ? new tracing.SimpleSpanProcessor(options.exporter)
-    : exportUrl
-      ? new tracing.BatchSpanProcessor(new OTLPTraceExporter({ url: exportUrl }))
-      : new tracing.NoopSpanProcessor();
+    : kind === 'console'
+      ? new tracing.SimpleSpanProcessor(new tracing.ConsoleSpanExporter())
+      : exportUrl
+        ? new tracing.BatchSpanProcessor(new OTLPTraceExporter({ url: exportUrl }))
+        : new tracing.NoopSpanProcessor();
   const sdk = new NodeSDK({
     serviceName: env.OTEL_SERVICE_NAME || options.serviceName,
     resource: resources.resourceFromAttributes({}),
