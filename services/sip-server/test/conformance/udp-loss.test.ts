@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { portBlock } from '../helpers/ports.js';
 import { describeRun, runSipp } from '../helpers/sipp.js';
-import { type LooseSrf, connectApp, disconnectApp, sdp } from '../helpers/srf.js';
+import { type LooseSrf, connectApp, disconnectApp, sdp, until } from '../helpers/srf.js';
 import { type TestServer, startTestServer } from '../helpers/test-server.js';
 
 // RFC 3261 §17 over a lossy network: SIPp drops 10 % of the packets it sends and receives
@@ -40,4 +40,14 @@ describe('UDP packet loss', () => {
     });
     expect(r.code, describeRun(r)).toBe(0);
   }, 100_000);
+
+  it('releases every dialog and transaction once the timers have run (64×T1 = 6.4 s here)', async () => {
+    const alive = () => {
+      const s = ts.server.stats();
+      const k = ts.server.stack.stats();
+      return s.dialogs + s.transactions + k.serverTransactions + k.clientTransactions;
+    };
+    await until(() => alive() === 0, 20_000, `all state released (still ${alive()})`);
+    expect(ts.server.stats().applications).toBe(1);
+  }, 30_000);
 });
