@@ -76,6 +76,26 @@ describe('replicas share calls through Redis affinity', () => {
   });
 });
 
+describe('placement', () => {
+  it('keeps every offer of one call (parallel forks, re-offers) on the call’s engine', async () => {
+    const { controller } = await h.startController();
+    const call = newCall();
+    const first = await h.client.offer({ callId: call.callId, fromTag: call.fromTag, sdp: sdp() });
+    // Round robin would pick the other engine next; the call's affinity wins.
+    for (let i = 0; i < 3; i++) {
+      const again = await h.client.offer({ callId: call.callId, fromTag: call.fromTag, sdp: sdp() });
+      expect(again.engine).toBe(first.engine);
+    }
+    // …while new calls still spread over both engines.
+    const others = [newCall(), newCall()];
+    const engines = new Set<string | null>();
+    for (const o of others) engines.add((await h.client.offer({ callId: o.callId, fromTag: o.fromTag, sdp: sdp() })).engine);
+    expect(engines).toEqual(new Set(['127.0.0.1:26901', '127.0.0.1:26902']));
+    for (const c of [call, ...others]) await h.client.delete({ callId: c.callId });
+    await controller.stop();
+  });
+});
+
 describe('engine failure', () => {
   it('places new calls on the surviving engine and fails fast for calls on the dead one', async () => {
     const { controller, metrics } = await h.startController();

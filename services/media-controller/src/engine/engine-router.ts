@@ -38,13 +38,15 @@ export class EngineRouter {
    * engine times out is retried once on another healthy engine.
    */
   async offer(callId: string, params: Record<string, unknown>): Promise<RoutedReply> {
-    const known = await this.#affinity.get(callId);
-    if (known !== undefined) return this.#sendTo(this.#owner(known, callId), callId, 'offer', params);
     const tried = new Set<string>();
     for (;;) {
+      // Claim first (one Redis round trip for a new call); a call that already
+      // has an engine keeps it and the candidate is not charged for it.
       const candidate = this.#pool.pick(tried);
       tried.add(candidate.id);
-      const engine = this.#owner(await this.#affinity.claim(callId, candidate.id), callId);
+      const owner = await this.#affinity.claim(callId, candidate.id);
+      if (owner !== candidate.id) candidate.sessions -= 1;
+      const engine = this.#owner(owner, callId);
       try {
         return await this.#sendTo(engine, callId, 'offer', params);
       } catch (err) {

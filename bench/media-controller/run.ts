@@ -1,0 +1,161 @@
+/**
+ * Media-controller benchmark: offer + answer + delete cycles per second
+ *   A. through NATS → media-controller (src/main.ts, its own process) → RTPEngine;
+ *   B. the same cycle sent straight to RTPEngine with rtpengine-client;
+ * in the same run, alternating A/B blocks so background load hits both alike.
+ *
+ *   node --import tsx bench/media-controller/run.ts [--cycles 2000] [--blocks 4] [--concurrency 1]
+ *
+ * Uses an RTPEngine of its own (ng 26950, RTP 26400-26899) and a random NATS
+ * subject / Redis key prefix; everything is stopped and removed afterwards.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MediaClient, createSubjects } from '@dragonpbx/shared';
+import { Redis } from 'ioredis';
+import { connect } from 'nats';
+import { Client } from 'rtpengine-client';
+import { startRtpEngine } from '../../services/media-controller/test/support/rtpengine-process.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const CYCLES = arg('cycles', 2000);
+const BLOCKS = arg('blocks', 4);
+const CONCURRENCY = arg('concurrency', 1);
+const NG_PORT = 26950;
+
+const sdp = (port: number) =>
+  `v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio ${port} RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\na=sendrecv\r\n`;
+const OFFER = sdp(40_000);
+const ANSWER = sdp(40_002);
+
+type Cycle = (i: number) => Promise<void>;
+
+/** Runs `count` cycles with `CONCURRENCY` in flight; returns per-cycle ms and wall time. */
+async function measure(count: number, cycle: Cycle): Promise<{ ms: number[]; wallMs: number }> {
+  const ms: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      const t0 = performance.now();
+      await cycle(i);
+      ms.push(performance.now() - t0);
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return { ms, wallMs: performance.now() - started };
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+
+function summary(name: string, ms: number[], wallMs: number) {
+  const s = [...ms].sort((a, b) => a - b);
+  return { name, cycles: ms.length, perSec: (ms.length / wallMs) * 1000, p50: pct(s, 50), p90: pct(s, 90), p99: pct(s, 99) };
+}
+
+async function main(): Promise<void> {
+  const id = randomBytes(5).toString('hex');
+  const prefix = `bench${id}`;
+  const engine = await startRtpEngine({ ngPort: NG_PORT, portMin: 26400, portMax: 26899 });
+  const controller: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'services/media-controller/src/main.ts'], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      LOGLEVEL: 'warn',
+      METRICS_PORT: '0',
+      RTPENGINE_HOSTS: `127.0.0.1:${NG_PORT}`,
+      NATS_SUBJECT_PREFIX: prefix,
+      REDIS_KEY_PREFIX: `bench:${id}:`,
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const nc = await connect({ servers: process.env.NATS_URL ?? '127.0.0.1:4222' });
+  const media = new MediaClient({ subjects: createSubjects({ prefix }), timeoutMs: 5000 }, { nc });
+  const direct = new Client({ timeout: 5000 });
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  try {
+    // Wait until the controller serves.
+    for (let tries = 0; ; tries++) {
+      try {
+        await media.delete({ callId: 'warm-up' });
+        break;
+      } catch (err) {
+        if (tries > 300) throw err;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    const viaController: Cycle = async (i) => {
+      const callId = `b-${id}-c-${i}`;
+      await media.offer({ callId, fromTag: 'a', sdp: OFFER });
+      await media.answer({ callId, fromTag: 'a', toTag: 'b', sdp: ANSWER });
+      await media.delete({ callId });
+    };
+    const straight: Cycle = async (i) => {
+      const callId = `b-${id}-d-${i}`;
+      const ok = (r: Record<string, unknown>) => {
+        if (r.result !== 'ok') throw new Error(`${String(r.result)}: ${String(r['error-reason'])}`);
+      };
+      ok(await direct.offer(NG_PORT, '127.0.0.1', { 'call-id': callId, 'from-tag': 'a', sdp: OFFER, flags: ['inject DTMF'], replace: ['origin', 'session-connection'] }));
+      ok(await direct.answer(NG_PORT, '127.0.0.1', { 'call-id': callId, 'from-tag': 'a', 'to-tag': 'b', sdp: ANSWER, flags: ['inject DTMF'], replace: ['origin', 'session-connection'] }));
+      ok(await direct.delete(NG_PORT, '127.0.0.1', { 'call-id': callId, 'delete-delay': 0 }));
+    };
+    // Warm both paths (JIT, sockets, the engine's allocator).
+    await measure(Math.min(200, CYCLES), viaController);
+    await measure(Math.min(200, CYCLES), straight);
+
+    const per = Math.max(1, Math.floor(CYCLES / BLOCKS));
+    const a = { ms: [] as number[], wallMs: 0 };
+    const b = { ms: [] as number[], wallMs: 0 };
+    for (let k = 0; k < BLOCKS; k++) {
+      const ra = await measure(per, (i) => viaController(k * per + i + 1_000_000));
+      a.ms.push(...ra.ms);
+      a.wallMs += ra.wallMs;
+      const rb = await measure(per, (i) => straight(k * per + i + 1_000_000));
+      b.ms.push(...rb.ms);
+      b.wallMs += rb.wallMs;
+    }
+    const A = summary('NATS → controller → RTPEngine', a.ms, a.wallMs);
+    const B = summary('rtpengine-client → RTPEngine', b.ms, b.wallMs);
+    const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+    const row = (r: ReturnType<typeof summary>) =>
+      `| ${r.name} | ${r.cycles} | ${r.perSec.toFixed(0)} | ${r.p50.toFixed(3)} | ${r.p90.toFixed(3)} | ${r.p99.toFixed(3)} |`;
+    const added = A.p50 - B.p50;
+    process.stdout.write(
+      [
+        `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, node ${process.version}, load average ${load}`,
+        `cycles ${CYCLES} in ${BLOCKS} alternating blocks, concurrency ${CONCURRENCY}`,
+        '',
+        '| path | cycles | cycles/s | p50 ms | p90 ms | p99 ms |',
+        '|---|---|---|---|---|---|',
+        row(A),
+        row(B),
+        '',
+        `throughput ratio (controller / direct): ${(A.perSec / B.perSec).toFixed(3)}`,
+        `added at the median: ${added.toFixed(3)} ms per cycle = ${(added / 3).toFixed(3)} ms per operation`,
+        '',
+      ].join('\n'),
+    );
+    const left = await redis.keys(`bench:${id}:*`);
+    if (left.length > 0) await redis.del(...left);
+  } finally {
+    direct.close();
+    await nc.drain();
+    redis.disconnect();
+    controller.kill('SIGTERM');
+    await new Promise((r) => controller.once('exit', r));
+    await engine.stop();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err?.stack ?? err}\n`);
+  process.exit(1);
+});
