@@ -138,5 +138,13 @@ describe('engine failure', () => {
       remote: { code: 'PBX_ERR_MEDIA_NO_ENGINE' },
     });
     expect(controller.readiness().rtpengine).toBe(false);
+
+    // An engine that answers pings again is back in rotation.
+    e2 = await startRtpEngine({ ngPort: E2.port, portMin: 26200, portMax: 26299 });
+    await waitState(controller, '127.0.0.1:26902', 'up');
+    const back = newCall();
+    await expect(h.client.offer({ callId: back.callId, fromTag: back.fromTag, sdp: sdp() })).resolves.toMatchObject({
+      engine: '127.0.0.1:26902',
+    });
   });
 });
