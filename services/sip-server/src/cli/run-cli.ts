@@ -81,7 +81,7 @@ export async function runCli(deps: RunCliDeps): Promise<RunCliResult> {
         host: plan.metrics.address,
         port: plan.metrics.port,
         metrics,
-        health: () => ({ ok: server.started, ...server.stats() }),
+        readiness: () => ({ 'sip-server': server.started }),
       });
     } catch (err) {
       await server.stop();

@@ -28,7 +28,10 @@ describe('main.ts (drop-in command line, real process)', () => {
     );
     try {
       const health = await waitForHttp('http://127.0.0.1:24112/healthz', 25_000);
-      expect(await health.json()).toMatchObject({ status: 'ok', ok: true });
+      expect(await health.json()).toEqual({ status: 'ok' });
+      const ready = await fetch('http://127.0.0.1:24112/readyz');
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toEqual({ ready: true, checks: { 'sip-server': true } });
       const metrics = await (await fetch('http://127.0.0.1:24112/metrics')).text();
       expect(metrics).toMatch(/^drachtio_app_connections \d+$/m);
       expect(metrics).toMatch(/^process_resident_memory_bytes \d+/m);
