@@ -104,6 +104,31 @@ for (const host of ['127.0.0.1', '::1']) {
   });
 }
 
+describe('client requests over IPv6', () => {
+  for (const proto of ['udp', 'tcp'] as const) {
+    it(`sends over ${proto} to [::1] with a bracketed Via sent-by`, async () => {
+      const a = await startStack('::1');
+      const b = await startStack('::1');
+      cleanup.push(() => a.stop(), () => b.stop());
+      const vias: string[] = [];
+      b.on('request', (req, txn) => {
+        vias.push(req.get('via')!);
+        txn.respond(makeResponse(req, 200, 'OK', { toTag: true }));
+      });
+      const req = new SipRequest('OPTIONS', `sip:b@[::1]:${portOf(b, proto)};transport=${proto}`)
+        .append('From', '<sip:a@x>;tag=1')
+        .append('To', '<sip:b@x>')
+        .append('Call-ID', `v6-${proto}`)
+        .append('CSeq', '1 OPTIONS')
+        .append('Max-Forwards', '70');
+      const txn = a.sendRequest(req);
+      const res = await new Promise<{ status: number }>((r) => txn.on('response', r));
+      expect(res.status).toBe(200);
+      expect(vias[0]).toMatch(new RegExp(`^SIP/2.0/${proto.toUpperCase()} \\[::1\\]:${portOf(a, proto)};branch=z9hG4bK\\w+;rport=\\d+$`));
+    });
+  }
+});
+
 describe('TCP outgoing connections', () => {
   it('connects to a TCP target, pools the connection both ways, and reports connect failures', async () => {
     const a = await startStack('127.0.0.1');
