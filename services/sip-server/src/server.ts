@@ -48,6 +48,7 @@ export class SipServer {
   readonly admin: AdminServer;
   readonly #ctx: BridgeContext;
   readonly #uas: UasLayer;
+  readonly #proxy: ProxyLayer;
   #started = false;
 
   constructor(options: ServerOptionsInput | ServerOptions = {}, deps: SipServerDeps = {}) {
@@ -85,6 +86,7 @@ export class SipServer {
     dialogLayer.sendInDialog = (conn, msgId, req, hop, d) => uac.send(conn, msgId, req, hop, d.id, d);
     dispatch = new AppFrameDispatch(uas, uac, dialogLayer);
     const proxy = new ProxyLayer(ctx);
+    this.#proxy = proxy;
     dispatch.proxy = proxy;
     proxy.release = (rec) => uas.forget(rec);
     uas.proxy = proxy;
@@ -124,6 +126,7 @@ export class SipServer {
     for (const rec of [...this.#ctx.incoming.values()]) this.#uas.forget(rec);
     this.#ctx.early.clear();
     this.#ctx.outgoing.clear();
+    this.#proxy.clear();
     await this.stack.stop();
   }
 

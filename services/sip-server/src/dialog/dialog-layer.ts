@@ -185,7 +185,7 @@ export class DialogLayer {
   /** Stack `ack` event: ACK for a 2xx (checklist 19). */
   onAck(ack: SipRequest, source: MessageSource): void {
     const d = this.ctx.dialogs.find(ack.callId ?? '', tagOf(ack.get('to')));
-    if (!d || !d.timers.has('timer-h')) return; // late or retransmitted ACK
+    if (!d?.timers.has('timer-h')) return; // no dialog, or a late or retransmitted ACK
     d.clearTimer('timer-g');
     d.clearTimer('timer-h');
     if (!d.owner.isOpen) return;

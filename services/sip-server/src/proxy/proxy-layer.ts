@@ -28,6 +28,12 @@ export class ProxyLayer {
 
   constructor(private readonly ctx: BridgeContext) {}
 
+  /** Aborts every operation (server stop). */
+  clear(): void {
+    for (const op of this.#ops.values()) op.abort();
+    this.#ops.clear();
+  }
+
   get size(): number {
     return this.#ops.size;
   }

@@ -73,6 +73,15 @@ export class ProxyOperation {
     this.#maybeFinish();
   }
 
+  /** Server shutdown: clear timers, send nothing more. */
+  abort(): void {
+    this.#done = true;
+    for (const b of this.#branches) {
+      if (b.timer) clearTimeout(b.timer);
+      b.timer = undefined;
+    }
+  }
+
   #startNext(): void {
     const b = this.#branches[this.#next++];
     if (!b) return;

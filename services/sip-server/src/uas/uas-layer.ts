@@ -233,7 +233,7 @@ export class UasLayer {
       if (method === 'INVITE') this.dialogs.onUasFailure(rec, rec.localTag);
       return;
     }
-    this.dialogs.onUas2xx(rec, out);
+    if (dialogForming) this.dialogs.onUas2xx(rec, out);
     if (method === 'REGISTER' || method === 'SUBSCRIBE') this.#aliasRegistration(rec, out);
   }
 

@@ -62,6 +62,14 @@ describe('AdminServer (drachtio application protocol, inbound)', () => {
     expect(server.routes.connections('invite')).toHaveLength(0);
   });
 
+  it('answers NOK to a cdr route: CDR frames are not produced', async () => {
+    const c = await open();
+    await c.authenticate('sekret');
+    const r = await c.reply(c.send('route|cdr:start'));
+    expect(r.tokens.slice(3)).toEqual(['NOK', 'cdr events are not supported by this server']);
+    expect(server.routes.connections('cdr:start')).toHaveLength(0);
+  });
+
   it('answers ping with OK|pong', async () => {
     const c = await open();
     await c.authenticate('sekret');

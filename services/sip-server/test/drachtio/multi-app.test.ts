@@ -64,6 +64,9 @@ describe('several applications at once', () => {
       after.push((await ua.response(200, 'OPTIONS')).get('x-app') ?? '');
     }
     expect(after.sort()).toEqual(['1', '1', '2', '2']);
+    // Non-dialog requests leave nothing behind.
+    expect(server.stats().dialogs).toBe(0);
+    expect(server.stats().transactions).toBe(0);
   });
 
   it('applies the policy before any app: spammer → 603, OPTIONS auto-respond → 200', async () => {
