@@ -61,16 +61,16 @@ describe('replicas: two at once, one SIGKILLed mid-run and restarted', () => {
     children.push(a, b);
     await Promise.all([a.start(), b.start()]);
     const ids = await publishCalls(nats, iso.subjectPrefix!, receiver.url(), 20, 12);
-    await waitFor(() => receiver.ids().size >= 60, 30_000, 10);
+    await waitFor(() => receiver.ids().size >= 60, 90_000, 10);
     await a.kill('SIGKILL');
     const atKill = receiver.ids().size;
     expect(atKill).toBeLessThan(ids.length);
     // b carries on alone (and takes over a's locked jobs once their lock expires); then a comes back.
-    await waitFor(() => receiver.ids().size >= atKill + 30, 30_000, 10);
+    await waitFor(() => receiver.ids().size >= atKill + 30, 90_000, 10);
     const a2 = new ChildDispatcher(opts);
     children.push(a2);
     await a2.start();
-    await waitFor(() => receiver.ids().size === ids.length, 60_000);
+    await waitFor(() => receiver.ids().size === ids.length, 120_000);
 
     // Every event id arrived; the only extra requests are re-deliveries of the same webhook-id.
     expect(new Set(ids)).toEqual(receiver.ids());
@@ -81,7 +81,7 @@ describe('replicas: two at once, one SIGKILLed mid-run and restarted', () => {
       expect(seqs).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
     }
     expect(await b.delivered()).toBeGreaterThan(0);
-  }, 150_000);
+  }, 300_000);
 });
 
 describe('two in-process replicas share the work', () => {
@@ -113,7 +113,7 @@ describe('two in-process replicas share the work', () => {
 
   it('delivers each event exactly once across both, in order per call', async () => {
     const ids = await publishCalls(nats, iso.subjectPrefix!, receiver.url(), 10, 10);
-    await waitFor(() => receiver.ids().size === ids.length, 30_000);
+    await waitFor(() => receiver.ids().size === ids.length, 60_000);
     expect(receiver.received).toHaveLength(ids.length);
     for (const [, seqs] of firstReceiptOrder(receiver.received)) {
       expect(seqs).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));

@@ -71,9 +71,11 @@ describe('StatusHook delivery (real NATS, Redis, HTTP)', () => {
     }
     for (const [, seqs] of firstReceiptOrder(receiver.received)) expect(seqs).toEqual([1, 2, 3, 4, 5]);
 
-    const spans = exporter.getFinishedSpans().filter((s) => s.name === 'statushook.deliver');
-    expect(spans).toHaveLength(sent.length);
-    for (const s of spans) {
+    // A span ends just after the receiver has answered.
+    const spans = () => exporter.getFinishedSpans().filter((s) => s.name === 'statushook.deliver');
+    await waitFor(() => spans().length >= sent.length);
+    expect(spans()).toHaveLength(sent.length);
+    for (const s of spans()) {
       expect(s.spanContext().traceId).toBe(traceId);
       expect(s.parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
       expect(s.attributes['http.response.status_code']).toBe(200);
@@ -93,6 +95,8 @@ describe('StatusHook delivery (real NATS, Redis, HTTP)', () => {
 
   it('serves health, readiness and metrics with per-host counters and queue depth', async () => {
     const app = buildAdminServer(dispatcher, deps.registry);
+    // The counter moves just after the receiver has answered the last request.
+    await waitFor(async () => (await dispatcher.metrics.delivered.get()).values[0]?.value === 16);
     expect((await app.inject('/healthz')).statusCode).toBe(200);
     expect((await app.inject('/readyz')).json()).toEqual({ status: 'ready' });
     const text = (await app.inject('/metrics')).body;

@@ -68,7 +68,7 @@ describe('retries, dead-letter list and replay', () => {
     await waitFor(() => forCall('r429').length === 2 && forCall('rslow').length === 2);
     expect(gaps(forCall('r429'))[0]).toBeGreaterThanOrEqual(990);
     const metrics = await deps.registry.getSingleMetricAsString('dragon_hook_failed_attempts_total');
-    expect(metrics).toMatch(/reason="timeout"\} 1/);
+    expect(metrics).toMatch(/reason="timeout"\} [1-9]/);
     expect(metrics).toMatch(/reason="http_429"\} 1/);
   });
 

@@ -14,7 +14,7 @@ export class ChildDispatcher {
 
   constructor(private readonly options: Partial<DispatcherOptions>) {}
 
-  async start(timeoutMs = 40_000): Promise<void> {
+  async start(timeoutMs = 120_000): Promise<void> {
     const o = this.options;
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
