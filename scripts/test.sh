@@ -9,6 +9,5 @@ export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
 scripts/install-deps.sh --with-postgres
 scripts/infra.sh up --with-postgres
 
-npx turbo run typecheck --output-logs=errors-only
-npx biome lint --diagnostic-level=error .
+npx turbo run typecheck lint --output-logs=errors-only
 npx vitest run "$@"
