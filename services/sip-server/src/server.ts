@@ -74,7 +74,8 @@ export class SipServer {
       t1: o.timers.t1,
       t2: o.timers.t2,
       policy: o.policy,
-      pendingTimeoutMs: 64_000,
+      // Reference §4.2: 64 s with the default T1.
+      pendingTimeoutMs: 128 * o.timers.t1,
     });
     this.#ctx = ctx;
     dialogLayer = new DialogLayer(ctx);

@@ -99,7 +99,11 @@ export class UasLayer {
     const ctx = this.ctx;
     ctx.incoming.set(rec.txnId, rec);
     ctx.incomingByStackTxn.set(rec.txn.id, rec);
-    rec.timer = setTimeout(() => this.forget(rec), ctx.settings.pendingTimeoutMs);
+    rec.timer = setTimeout(() => {
+      // Reference §4.2: an unanswered request is forgotten silently; release the stack transaction too.
+      this.forget(rec);
+      rec.txn.terminate();
+    }, ctx.settings.pendingTimeoutMs);
     rec.txn.once('terminated', () => this.forget(rec));
   }
 

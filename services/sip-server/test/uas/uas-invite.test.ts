@@ -284,4 +284,22 @@ describe('incoming INVITE handled by a drachtio-srf app (UAS)', () => {
       app.close();
     }
   });
+
+  it('forgets a request the app never answers after 128×T1 and releases its transaction', async () => {
+    const s = await startServer(20); // 2.56 s
+    server = s.server;
+    srf = await startApp(server, (app) => {
+      app.invite(() => {
+        /* never answers */
+      });
+    });
+    ua = await UdpUa.open();
+    invite(ua, s.udpPort, 'unanswered-1');
+    await ua.response(100);
+    await sleep(300);
+    expect(server.stats().transactions).toBe(1);
+    await sleep(2600);
+    expect(server.stats().transactions).toBe(0);
+    expect(server.stats().stackTransactions).toBe(0);
+  });
 });
