@@ -7,14 +7,14 @@
 import { findHeaderEnd } from './parse-message.js';
 
 export interface FramerLimits {
-  /** Largest accepted header section in bytes. @defaultValue 65536 */
+  /** Largest accepted header section in bytes (long URIs / Call-IDs must fit). @defaultValue 262144 */
   maxHeaderBytes: number;
   /** Largest accepted message (headers + body) in bytes. @defaultValue 4194304 */
   maxMessageBytes: number;
 }
 
 export const DEFAULT_FRAMER_LIMITS: Readonly<FramerLimits> = Object.freeze({
-  maxHeaderBytes: 65536,
+  maxHeaderBytes: 262144,
   maxMessageBytes: 4 * 1024 * 1024,
 });
 

@@ -103,6 +103,11 @@ export class TcpConnection implements SipConnection {
 
   close(): void {
     if (this.#closed) return;
+    // Still connecting: nothing worth flushing.
+    if (!this.#connected) {
+      this.#socket.destroy();
+      return;
+    }
     // Flush what is queued (e.g. a 400), then release the socket.
     this.#socket.end(() => this.#socket.destroy());
   }

@@ -201,4 +201,19 @@ describe('TCP connection lifecycle', () => {
     expect(kept.closed).toBe(false);
     expect(stack.stats()).toMatchObject({ connections: 1, aliases: 1 });
   });
+
+  it('gives up on a connection that never completes once the idle timeout passes', async () => {
+    const stack = await startStack('127.0.0.1', { tcpIdleTimeout: 200 });
+    cleanup.push(() => stack.stop());
+    // TEST-NET-1 (RFC 5737): nothing answers, so the connect hangs or fails fast.
+    const req = new SipRequest('OPTIONS', 'sip:x@192.0.2.1:5060;transport=tcp')
+      .append('From', '<sip:a@x>;tag=1')
+      .append('To', '<sip:x@x>')
+      .append('Call-ID', 'blackhole')
+      .append('CSeq', '1 OPTIONS');
+    const txn = stack.sendRequest(req);
+    const err = await new Promise<Error>((r) => txn.on('transport-error', r));
+    expect(err).toMatchObject({ code: 'PBX_ERR_SIP_TRANSPORT' });
+    await expect.poll(() => stack.stats()).toMatchObject({ connections: 0, clientTransactions: 0 });
+  });
 });
