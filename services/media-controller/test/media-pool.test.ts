@@ -122,6 +122,9 @@ describe('engine failure', () => {
       remote: { code: 'PBX_ERR_MEDIA_ENGINE_DOWN' },
     });
     expect(Date.now() - started).toBeLessThan(1000); // well below the 1500 ms ng timeout: no waiting
+    // Deleting it fails just as clearly, and keeps the record for later operations.
+    await expect(h.client.delete({ callId: onDead.callId })).rejects.toMatchObject({ remote: { code: 'PBX_ERR_MEDIA_ENGINE_DOWN' } });
+    await expect(h.client.query({ callId: onDead.callId })).rejects.toMatchObject({ remote: { code: 'PBX_ERR_MEDIA_ENGINE_DOWN' } });
     const onLive = calls.find((c) => placed.get(c.callId) === '127.0.0.1:26901')!;
     await expect(h.client.answer({ ...onLive, sdp: sdp() })).resolves.toMatchObject({ engine: '127.0.0.1:26901' });
 

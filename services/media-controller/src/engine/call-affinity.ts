@@ -45,6 +45,16 @@ export class CallAffinity {
     return v ?? undefined;
   }
 
+  /** Removes and returns the entry in one round trip (whole-call delete). */
+  async take(callId: string): Promise<string | undefined> {
+    return (await this.#redis.getdel(this.key(callId))) ?? undefined;
+  }
+
+  /** Puts back an entry {@link take} removed, unless someone recorded the call again meanwhile. */
+  async restore(callId: string, engineId: string): Promise<void> {
+    await this.#redis.set(this.key(callId), engineId, 'EX', this.#options.ttlSec, 'NX');
+  }
+
   async release(callId: string): Promise<void> {
     await this.#redis.del(this.key(callId));
   }

@@ -1,6 +1,7 @@
 import {
   PBX_ERR_MEDIA_CALL_UNKNOWN,
   PBX_ERR_MEDIA_ENGINE_DOWN,
+  PBX_ERR_MEDIA_ENGINE_REFUSED,
   PBX_ERR_MEDIA_ENGINE_TIMEOUT,
   PBX_ERR_MEDIA_NO_ENGINE,
 } from '@dragonpbx/shared';
@@ -69,6 +70,22 @@ export class EngineRouter {
     const id = await this.#affinity.get(callId);
     if (id === undefined) throw new PBX_ERR_MEDIA_CALL_UNKNOWN(callId);
     return this.#sendTo(this.#owner(id, callId), callId, command, params);
+  }
+
+  /**
+   * Deletes a whole call, dropping its affinity in the same Redis round trip.
+   * When the engine cannot be reached the entry is put back, so later
+   * operations still report PBX_ERR_MEDIA_ENGINE_DOWN rather than "unknown".
+   */
+  async deleteCall(callId: string, params: Record<string, unknown>): Promise<RoutedReply> {
+    const id = await this.#affinity.take(callId);
+    if (id === undefined) throw new PBX_ERR_MEDIA_CALL_UNKNOWN(callId);
+    try {
+      return await this.#sendTo(this.#owner(id, callId), callId, 'delete', params);
+    } catch (err) {
+      if (!(err instanceof PBX_ERR_MEDIA_ENGINE_REFUSED)) await this.#affinity.restore(callId, id);
+      throw err;
+    }
   }
 
   /** The engine of a call, if any, without sending anything. */

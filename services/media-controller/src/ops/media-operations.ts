@@ -79,16 +79,17 @@ export class MediaOperations {
     if (req.fromTag !== undefined) params['from-tag'] = req.fromTag;
     if (req.toTag !== undefined) params['to-tag'] = req.toTag;
     const whole = req.fromTag === undefined;
-    let deleted = true;
     try {
-      await this.#router.send(req.callId, 'delete', params);
+      if (whole) await this.#router.deleteCall(req.callId, params);
+      else await this.#router.send(req.callId, 'delete', params);
+      return { deleted: true };
     } catch (err) {
       if (err instanceof PBX_ERR_MEDIA_CALL_UNKNOWN) return { deleted: false };
       if (!(err instanceof PBX_ERR_MEDIA_ENGINE_REFUSED && /unknown call|not found/i.test(err.message))) throw err;
-      deleted = false;
+      // The engine forgot the call (e.g. its own timeout): nothing left to keep.
+      await this.#router.releaseCall(req.callId);
+      return { deleted: false };
     }
-    if (whole || !deleted) await this.#router.releaseCall(req.callId);
-    return { deleted };
   }
 
   async play(req: MediaPlayRequest): Promise<MediaPlayResult> {
