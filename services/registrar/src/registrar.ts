@@ -35,7 +35,7 @@ export class Registrar {
       { secret: this.options.nonceSecret, lifetimeSec: this.options.nonceLifetimeSec },
       { replay: deps.state.nonces },
     );
-    this.#guard = new RequestGuard(this.options, { flood: deps.state.flood });
+    this.#guard = new RequestGuard(this.options, { flood: deps.state.flood, config: deps.config });
     this.#register = new RegisterHandler(this.options, {
       config: deps.config,
       contacts: deps.state.contacts,

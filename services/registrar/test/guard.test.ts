@@ -1,21 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DOMAIN, type Harness, startHarness } from './helpers/harness.js';
+import { DOMAIN, type Harness, defaultConfig, startHarness } from './helpers/harness.js';
 import { TestUa } from './helpers/sip-ua.js';
 
 // Flood protection (pike-style, shared in Redis) and scanner User-Agent rejection.
 let banned: Harness;
 let trusted: Harness;
+let trunkSource: Harness;
 
 beforeAll(async () => {
   banned = await startHarness(27061);
   await banned.startReplica({ flood: { limit: 5, windowMs: 2000, banMs: 3000 } });
   trusted = await startHarness(27062);
   await trusted.startReplica({ flood: { limit: 2, windowMs: 2000, banMs: 3000 }, trustedCidrs: ['127.0.0.0/8'] });
+  trunkSource = await startHarness(27064, (hook) => {
+    const doc = defaultConfig(hook) as { domains: Record<string, { trunks: unknown[] }> };
+    doc.domains[DOMAIN]!.trunks.push({ id: 3, name: 'local', inbound: ['127.0.0.1/32'] });
+    return doc;
+  });
+  await trunkSource.startReplica({ flood: { limit: 2, windowMs: 2000, banMs: 3000 } });
 });
 
 afterAll(async () => {
   await banned?.stop();
   await trusted?.stop();
+  await trunkSource?.stop();
 });
 
 describe('flood protection', () => {
@@ -43,6 +51,18 @@ describe('flood protection', () => {
       for (let i = 0; i < 8; i++) expect((await ua.register({ domain: DOMAIN, user: '1001' }))?.status).toBe(401);
       expect(await trusted.redis.exists(trusted.state.keys.floodBan('127.0.0.1'))).toBe(0);
       expect(await trusted.redis.exists(trusted.state.keys.floodCounter('127.0.0.1'))).toBe(0);
+    } finally {
+      ua.close();
+    }
+  });
+});
+
+describe('trunk sources', () => {
+  it('never counts a source inside a configured trunk inbound CIDR', async () => {
+    const ua = await TestUa.open(trunkSource.sipPort);
+    try {
+      for (let i = 0; i < 6; i++) expect((await ua.register({ domain: DOMAIN, user: '1001' }))?.status).toBe(401);
+      expect(await trunkSource.redis.exists(trunkSource.state.keys.floodCounter('127.0.0.1'))).toBe(0);
     } finally {
       ua.close();
     }

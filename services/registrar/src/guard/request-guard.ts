@@ -1,4 +1,4 @@
-import type { FloodStore } from '@dragonpbx/shared';
+import type { ConfigSource, FloodStore } from '@dragonpbx/shared';
 import type { RegistrarOptions } from '../registrar-options.js';
 
 /** What the guard decided about one request. */
@@ -7,6 +7,8 @@ export type GuardVerdict = 'pass' | 'scanner' | 'flood';
 /** Collaborators of {@link RequestGuard}. */
 export interface RequestGuardDeps {
   readonly flood: FloodStore;
+  /** When given, sources inside any trunk's `inbound` CIDRs are trusted too. */
+  readonly config?: ConfigSource;
 }
 
 /**
@@ -18,10 +20,24 @@ export interface RequestGuardDeps {
 export class RequestGuard {
   readonly #options: RegistrarOptions;
   readonly #flood: FloodStore;
+  readonly #config: ConfigSource | undefined;
 
   constructor(options: RegistrarOptions, deps: RequestGuardDeps) {
     this.#options = options;
     this.#flood = deps.flood;
+    this.#config = deps.config;
+  }
+
+  /** Configured trusted CIDRs, or a trunk's inbound CIDRs in any domain. */
+  isTrusted(ip: string): boolean {
+    try {
+      if (this.#options.trusted.contains(ip)) return true;
+      const config = this.#config;
+      return config?.listDomains().some((d) => config.getTrunkByIP(d, ip) !== undefined) === true;
+    } catch {
+      // an unparsable source address is never trusted
+      return false;
+    }
   }
 
   /** True when `userAgent` names a known scanner. */
@@ -35,13 +51,7 @@ export class RequestGuard {
     if (this.isScanner(userAgent)) return 'scanner';
     const f = this.#options.flood;
     if (!f.enabled) return 'pass';
-    let trusted = false;
-    try {
-      trusted = this.#options.trusted.contains(sourceIp);
-    } catch {
-      // an unparsable source address is never trusted
-    }
-    if (trusted) return 'pass';
+    if (this.isTrusted(sourceIp)) return 'pass';
     const verdict = await this.#flood.hit(sourceIp, { windowMs: f.windowMs, limit: f.limit, banMs: f.banMs });
     return verdict.banned ? 'flood' : 'pass';
   }

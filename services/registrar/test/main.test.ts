@@ -1,0 +1,92 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadEnv } from '@dragonpbx/shared';
+import { SipServer } from '@dragonpbx/sip-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registrarEnvOptions } from '../src/env-options.js';
+import { DOMAIN, defaultConfig, until } from './helpers/harness.js';
+import { TestUa } from './helpers/sip-ua.js';
+
+// `src/main.ts` as an operator runs it: from the environment, against a SIP server.
+const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+const METRICS = 27091;
+let server: SipServer;
+let child: ChildProcess;
+let dir: string;
+let output = '';
+
+beforeAll(async () => {
+  server = new SipServer({
+    admin: { address: '127.0.0.1', port: 0, secret: 'main-test-secret' },
+    contacts: [{ protocol: 'udp', host: '127.0.0.1', port: 27090 }],
+    logLevel: 'error',
+  });
+  await server.start();
+  dir = mkdtempSync(join(tmpdir(), 'registrar-main-'));
+  writeFileSync(join(dir, 'config.json'), JSON.stringify(defaultConfig('http://127.0.0.1:1/none')));
+  child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    env: {
+      ...process.env,
+      DATA_SOURCE: 'json',
+      CONFIG_FILE: join(dir, 'config.json'),
+      DRACHTIO_HOST: '127.0.0.1',
+      DRACHTIO_PORT: String(server.adminPort),
+      DRACHTIO_SECRET: 'main-test-secret',
+      METRICS_PORT: String(METRICS),
+      REDIS_KEY_PREFIX: `test:regmain:${process.pid}:`,
+      REGISTRAR_NONCE_SECRET: 'main-test-nonce-secret-0123456789',
+      LOGLEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  child.stderr!.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+});
+
+afterAll(async () => {
+  if (child && child.exitCode === null) child.kill('SIGKILL');
+  await server?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('main.ts', () => {
+  it('connects, reports ready, challenges a REGISTER, exposes metrics and stops on SIGTERM', async () => {
+    await until(
+      async () => (await fetch(`http://127.0.0.1:${METRICS}/readyz`).catch(() => undefined))?.status === 200,
+      20_000,
+      `readyz (output: ${output})`,
+    );
+    const ua = await TestUa.open(27090);
+    const r = await ua.register({ domain: DOMAIN, user: '1001' });
+    ua.close();
+    expect(r?.status).toBe(401);
+    const metrics = await (await fetch(`http://127.0.0.1:${METRICS}/metrics`)).text();
+    expect(metrics).toMatch(/dragon_registrar_registers_total\{[^}]*status="401"[^}]*\} 1/);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});
+
+describe('registrarEnvOptions', () => {
+  const env = loadEnv({ INSTANCE_ID: 'x1' } as NodeJS.ProcessEnv);
+  it('reads the flood, scanner and secret variables', () => {
+    const o = registrarEnvOptions(env, { FLOOD_LIMIT: '40', FLOOD_BAN_SECS: '60', SCANNER_USER_AGENTS: 'none', FLOOD_TRUSTED_CIDRS: '10.0.0.0/8, 192.0.2.1' });
+    expect(o.registrar.flood).toEqual({ enabled: true, limit: 40, windowMs: 2000, banMs: 60_000 });
+    expect(o.registrar.scannerAgents).toEqual([]);
+    expect(o.registrar.trustedCidrs).toEqual(['10.0.0.0/8', '192.0.2.1']);
+    expect(o.derivedNonceSecret).toBe(true);
+    expect(o.registrar.nonceSecret).toMatch(/^[0-9a-f]{64}$/);
+  });
+  it('names the bad variable', () => {
+    expect(() => registrarEnvOptions(env, { FLOOD_LIMIT: 'lots' })).toThrow(/FLOOD_LIMIT/);
+    expect(() => registrarEnvOptions(env, { FLOOD_PROTECTION: 'maybe' })).toThrow(/FLOOD_PROTECTION/);
+  });
+});
