@@ -11,7 +11,7 @@ import type { MessageSource } from '../transport/transport-types.js';
 import type { IncomingTxn } from '../uas/incoming-txn.js';
 import { initialCseq } from '../uac/build-request.js';
 import { buildInDialogRequest } from './build-in-dialog-request.js';
-import { Dialog } from './dialog.js';
+import { Dialog, endsSubscription } from './dialog.js';
 import { DialogState } from './dialog-state.js';
 
 /** Session-timer handling (RFC 4028) plugged in by the wiring. */
@@ -72,7 +72,8 @@ export class DialogLayer {
         }
       }
     }
-    if (req.method === 'BYE') ctx.dialogs.remove(d); // reference §4.7: removed on receipt
+    // Reference §4.7: removed on receipt of BYE, or of the NOTIFY that ends a subscription.
+    if (req.method === 'BYE' || endsSubscription(d, req)) ctx.dialogs.remove(d);
     if (req.method === 'PRACK') d.clearTimer('rel1xx'); // RFC 3262 §3
     if (req.method === 'UPDATE') this.sessionTimer?.refreshed(d, req);
     const rec: IncomingTxn = {
@@ -118,6 +119,7 @@ export class DialogLayer {
       source: rec.txn.source,
       state,
     });
+    if (req.method === 'SUBSCRIBE') d.usage = 'subscribe';
     ctx.dialogs.add(d);
     return d;
   }

@@ -55,6 +55,8 @@ export class Dialog {
   state: DialogState;
   /** CSeq of the INVITE whose 2xx we sent / received and whose ACK is pending or cached. */
   inviteCseq = 0;
+  /** Dialog usage (RFC 5057): an INVITE session or a SUBSCRIBE subscription. */
+  usage: 'invite' | 'subscribe' = 'invite';
   /** A 2xx to our (re-)INVITE arrived and the app has not ACKed it yet. */
   ackPending = false;
   /** UAC: set when the app CANCELled the INVITE that this 2xx answers (ACK-BYE race, reference §4.5). */
@@ -113,4 +115,14 @@ export class Dialog {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
   }
+}
+
+/**
+ * A NOTIFY that ends a SUBSCRIBE dialog (RFC 6665 §4.1.3): Subscription-State
+ * `terminated`, not the implicit subscription of a REFER (reference §4.7).
+ */
+export function endsSubscription(d: Dialog, notify: SipRequest): boolean {
+  if (d.usage !== 'subscribe' || notify.method !== 'NOTIFY') return false;
+  if (/^\s*refer\b/i.test(notify.get('event') ?? '')) return false;
+  return /^\s*terminated\b/i.test(notify.get('subscription-state') ?? '');
 }

@@ -1,4 +1,4 @@
-import { Dialog } from '../dialog/dialog.js';
+import { Dialog, endsSubscription } from '../dialog/dialog.js';
 import { dialogId } from '../dialog/dialog-id.js';
 import type { DialogLayer } from '../dialog/dialog-layer.js';
 import { DialogState } from '../dialog/dialog-state.js';
@@ -155,6 +155,8 @@ export class UacLayer {
     }
     // Reference §4.7: a final to the app's BYE (except 401/407) ends the dialog.
     if (rec.req.method === 'BYE' && rec.dialog && status !== 401 && status !== 407) ctx.dialogs.remove(rec.dialog);
+    // RFC 6665 §4.1.3: our NOTIFY with Subscription-State: terminated ends the subscription dialog.
+    if (rec.dialog && status >= 200 && endsSubscription(rec.dialog, rec.req)) ctx.dialogs.remove(rec.dialog);
   }
 
   /** Creates (or confirms) the UAC dialog from a 2xx / reliable 1xx (RFC 3261 §12.1.2). */
@@ -196,6 +198,7 @@ export class UacLayer {
       local: rec.local,
       state,
     });
+    if (req.method === 'SUBSCRIBE') d.usage = 'subscribe';
     ctx.dialogs.add(d);
     return d;
   }
