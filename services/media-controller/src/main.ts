@@ -1,4 +1,4 @@
-import { createLogger, createMetrics, createOpsServer, loadEnvOrExit, PbxError } from '@dragonpbx/shared';
+import { createLogger, createMetrics, createOpsServer, loadEnvOrExit, PbxError, startTracing } from '@dragonpbx/shared';
 import { Redis } from 'ioredis';
 import { connect } from 'nats';
 import { optionsFromEnv } from './env-options.js';
@@ -6,16 +6,17 @@ import { MediaController } from './media-controller.js';
 import { createMediaMetrics } from './media-metrics.js';
 
 /** Ops port when METRICS_PORT is unset. */
-const DEFAULT_OPS_PORT = 3003;
+const DEFAULT_OPS_PORT = 9403;
 
 /**
  * Runs one media-controller replica from the environment:
  * `node --import tsx services/media-controller/src/main.ts`.
  * RTPENGINE_HOSTS (or RTPENGINE_HOST + RTPENGINE_PORT), NATS_URL, REDIS_URL,
- * METRICS_PORT (/healthz /readyz /metrics; default 3003, 0 = ephemeral).
+ * METRICS_PORT (/healthz /readyz /metrics; default 9403, 0 = ephemeral).
  */
 async function main(): Promise<void> {
   const env = loadEnvOrExit();
+  const tracing = startTracing({ serviceName: 'media-controller' });
   const logger = createLogger({ service: 'media-controller', level: env.LOGLEVEL });
   let input: ReturnType<typeof optionsFromEnv>;
   try {
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
     await controller.stop();
     await nc.drain();
     redis.disconnect();
+    await tracing.shutdown();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -17,6 +17,7 @@ import {
   serve,
   type Subjects,
 } from '@dragonpbx/shared';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Redis } from 'ioredis';
 import type { NatsConnection, Subscription } from 'nats';
@@ -30,6 +31,8 @@ import { resolveMediaControllerOptions } from './media-controller-options.js';
 import type { MediaMetrics } from './media-metrics.js';
 import { NgClient } from './ng/ng-client.js';
 import { MediaOperations } from './ops/media-operations.js';
+
+const tracer = trace.getTracer('@dragonpbx/media-controller');
 
 /** Collaborators of {@link MediaController}; the controller never closes them. */
 export interface MediaControllerDeps {
@@ -117,18 +120,25 @@ export class MediaController {
   #serve<S extends TSchema>(op: MediaOp, schema: S, handler: (req: Static<S>) => Promise<unknown>): void {
     const codec: JsonCodec<Static<S>> = createJsonCodec(schema);
     const { metrics, logger } = this.#deps;
-    const counted = async (payload: Static<S>) => {
-      try {
-        const result = await handler(payload);
-        metrics?.requests.inc({ op, result: 'ok' });
-        return result;
-      } catch (err) {
-        metrics?.requests.inc({ op, result: err instanceof PbxError ? err.code : 'PBX_ERR_NATS_HANDLER_FAILED' });
-        throw err;
-      } finally {
-        this.#report();
-      }
-    };
+    const counted = (payload: Static<S>) =>
+      // One span per operation, child of the caller's trace (serve() restores its context).
+      tracer.startActiveSpan(`media ${op}`, { kind: SpanKind.INTERNAL }, async (span) => {
+        const callId = (payload as { callId?: unknown }).callId;
+        if (typeof callId === 'string') span.setAttribute('dragon.call_id', callId);
+        try {
+          const result = await handler(payload);
+          metrics?.requests.inc({ op, result: 'ok' });
+          return result;
+        } catch (err) {
+          const code = err instanceof PbxError ? err.code : 'PBX_ERR_NATS_HANDLER_FAILED';
+          metrics?.requests.inc({ op, result: code });
+          span.setStatus({ code: SpanStatusCode.ERROR, message: code });
+          throw err;
+        } finally {
+          span.end();
+          this.#report();
+        }
+      });
     const sub = serve(this.#deps.nc, this.subjects.media(op), counted, {
       queue: this.options.queue,
       codec,
