@@ -20,10 +20,16 @@ beforeAll(async () => {
     res.send(200, { headers: { Contact: `${contact};expires=3600`, Expires: '3600' } });
     const uri = /<([^>]+)>/.exec(contact)?.[1] ?? '';
     setTimeout(() => {
-      app
-        .request(uri, { method: 'OPTIONS', headers: { From: '<sip:registrar@127.0.0.1>', To: `<${uri}>` } })
-        .then((r: LooseSrf) => r.on('response', (rsp: LooseSrf) => optionsStatus.push(rsp.status)))
-        .catch(() => optionsStatus.push(-1));
+      // Callback form: the listener must be attached as soon as the request is echoed, before
+      // the response frame (possibly in the same read) is processed.
+      app.request(
+        uri,
+        { method: 'OPTIONS', headers: { From: '<sip:registrar@127.0.0.1>', To: `<${uri}>` } },
+        (err: Error | null, r: LooseSrf) => {
+          if (err) optionsStatus.push(-1);
+          else r.on('response', (rsp: LooseSrf) => optionsStatus.push(rsp.status));
+        },
+      );
     }, 100);
   });
 });
