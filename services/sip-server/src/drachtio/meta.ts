@@ -12,12 +12,18 @@ export interface SipMeta {
   port: number;
 }
 
-/** UTC time of day `HH:MM:SS.uuuuuu` as drachtio stamps it. */
+let cachedMs = -1;
+let cachedText = '';
+
+/** UTC time of day `HH:MM:SS.uuuuuu` as drachtio stamps it (cached per millisecond: called for every frame). */
 export function stackTime(now = Date.now()): string {
+  if (now === cachedMs) return cachedText;
   const d = new Date(now);
   const p2 = (n: number) => (n < 10 ? `0${n}` : String(n));
   const us = String(d.getUTCMilliseconds() * 1000).padStart(6, '0');
-  return `${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}.${us}`;
+  cachedMs = now;
+  cachedText = `${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}.${us}`;
+  return cachedText;
 }
 
 /** `m1|m2|m3|m4|m5|m6` without surrounding separators. IPv6 addresses are given without brackets. */

@@ -25,21 +25,26 @@ export class UdpUa {
     });
   }
 
-  static async open(): Promise<UdpUa> {
-    const s = createSocket('udp4');
-    await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
-    return new UdpUa(s, s.address().port);
+  static async open(host = '127.0.0.1'): Promise<UdpUa> {
+    const s = createSocket(host.includes(':') ? 'udp6' : 'udp4');
+    await new Promise<void>((r) => s.bind(0, host, r));
+    const ua = new UdpUa(s, s.address().port);
+    ua.host = host;
+    return ua;
   }
+
+  /** Address the UA is bound to and sends to. */
+  host = '127.0.0.1';
 
   /** Sends SIP text; `\n` line ends are turned into CRLF and Content-Length is computed. */
   send(text: string, port: number, body = ''): void {
     const head = text.trim().split('\n').map((l) => l.trim()).join('\r\n');
     const msg = `${head}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
-    this.socket.send(Buffer.from(msg), port, '127.0.0.1');
+    this.socket.send(Buffer.from(msg), port, this.host);
   }
 
   sendRaw(buf: Buffer, port: number): void {
-    this.socket.send(buf, port, '127.0.0.1');
+    this.socket.send(buf, port, this.host);
   }
 
   async next<T extends SipMessage = SipMessage>(pred: (m: SipMessage) => boolean, timeoutMs = 5000): Promise<T> {
