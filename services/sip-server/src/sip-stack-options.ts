@@ -1,5 +1,6 @@
+import { PBX_ERR_SIP_OPTIONS } from './sip/errors.js';
 import type { StackLogger } from './stack-logger.js';
-import type { SipTimerInput } from './timers.js';
+import { type SipTimerInput, type SipTimers, resolveTimers } from './timers.js';
 import type { ListenContact } from './transport/transport-types.js';
 
 /** Options of {@link SipStack}; validated once and frozen by the constructor. */
@@ -16,4 +17,39 @@ export interface SipStackOptions {
   tcpIdleTimeout?: number;
   /** Logger. @defaultValue warnings/errors on stderr */
   logger?: StackLogger;
+}
+
+/** Options after validation (frozen). */
+export interface ResolvedSipStackOptions {
+  readonly contacts: ReadonlyArray<ListenContact>;
+  readonly timers: SipTimers;
+  readonly autoTrying: boolean;
+  readonly maxMessageBytes: number;
+  readonly tcpIdleTimeout: number;
+}
+
+const DEFAULT_CONTACTS: ReadonlyArray<ListenContact> = Object.freeze([
+  { protocol: 'udp', host: '0.0.0.0', port: 5060 },
+  { protocol: 'tcp', host: '0.0.0.0', port: 5060 },
+]);
+
+/** Validates options once and freezes them. */
+export function resolveStackOptions(options: SipStackOptions): ResolvedSipStackOptions {
+  return Object.freeze({
+    contacts: Object.freeze((options.contacts ?? DEFAULT_CONTACTS).map((c) => Object.freeze({ ...c }))),
+    timers: resolveTimers(options.timers),
+    autoTrying: options.autoTrying ?? true,
+    maxMessageBytes: positive('maxMessageBytes', options.maxMessageBytes ?? 4 * 1024 * 1024),
+    tcpIdleTimeout: nonNegative('tcpIdleTimeout', options.tcpIdleTimeout ?? 300_000),
+  });
+}
+
+function positive(name: string, v: number): number {
+  if (!Number.isInteger(v) || v <= 0) throw new PBX_ERR_SIP_OPTIONS(`${name} must be a positive integer`);
+  return v;
+}
+
+function nonNegative(name: string, v: number): number {
+  if (!Number.isFinite(v) || v < 0) throw new PBX_ERR_SIP_OPTIONS(`${name} must be >= 0`);
+  return v;
 }

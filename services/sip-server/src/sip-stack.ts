@@ -31,7 +31,7 @@ import { EventEmitter } from 'node:events';
 import { safeEmit } from './safe-emit.js';
 import { PBX_ERR_SIP_NO_TRANSPORT, PBX_ERR_SIP_STACK_STATE } from './sip/errors.js';
 import { makeResponse } from './sip/make-response.js';
-import { parseNameAddr } from './sip/name-addr.js';
+import { nextHopUri } from './sip/next-hop-uri.js';
 import { parseMessage } from './sip/parse-message.js';
 import { newBranch } from './sip/random-token.js';
 import { SipParseError } from './sip/sip-parse-error.js';
@@ -41,46 +41,33 @@ import type { SipResponse } from './sip/sip-response.js';
 import { type SipUri, formatHostPort } from './sip/sip-uri.js';
 import { type Via, parseVia } from './sip/via.js';
 import type { SipStackEvents } from './sip-stack-events.js';
-import type { SipStackOptions } from './sip-stack-options.js';
+import { type ResolvedSipStackOptions, type SipStackOptions, resolveStackOptions } from './sip-stack-options.js';
 import type { SipStackStats } from './sip-stack-stats.js';
 import { type StackLogger, stderrLogger } from './stack-logger.js';
-import { type SipTimers, resolveTimers } from './timers.js';
 import { ClientTransaction } from './transaction/client-transaction.js';
 import { ServerTransaction } from './transaction/server-transaction.js';
 import type { TransactionContext } from './transaction/transaction-context.js';
 import { clientTransactionKey, serverTransactionKey } from './transaction/transaction-key.js';
 import { ipFamily } from './transport/address-utils.js';
 import { type Resolver, resolveTarget, systemResolver } from './transport/resolve-target.js';
+import { stampVia } from './transport/stamp-via.js';
 import { TransportLayer } from './transport/transport-layer.js';
 import type {
   BoundContact,
   Destination,
-  ListenContact,
   MessageSource,
   SentInfo,
   SipConnection,
   TransportProtocol,
 } from './transport/transport-types.js';
 
+export type { ResolvedSipStackOptions } from './sip-stack-options.js';
+
 /** Dependencies that tests may replace. */
 export interface SipStackDeps {
   /** DNS resolver. @defaultValue node:dns (lookup + resolveSrv) */
   resolver?: Resolver;
 }
-
-/** Options after validation (frozen). */
-export interface ResolvedSipStackOptions {
-  readonly contacts: ReadonlyArray<ListenContact>;
-  readonly timers: SipTimers;
-  readonly autoTrying: boolean;
-  readonly maxMessageBytes: number;
-  readonly tcpIdleTimeout: number;
-}
-
-const DEFAULT_CONTACTS: ReadonlyArray<ListenContact> = Object.freeze([
-  { protocol: 'udp', host: '0.0.0.0', port: 5060 },
-  { protocol: 'tcp', host: '0.0.0.0', port: 5060 },
-]);
 
 export class SipStack extends EventEmitter<SipStackEvents> {
   readonly options: ResolvedSipStackOptions;
@@ -102,13 +89,7 @@ export class SipStack extends EventEmitter<SipStackEvents> {
 
   constructor(options: SipStackOptions = {}, deps: SipStackDeps = {}) {
     super();
-    this.options = Object.freeze({
-      contacts: Object.freeze((options.contacts ?? DEFAULT_CONTACTS).map((c) => Object.freeze({ ...c }))),
-      timers: resolveTimers(options.timers),
-      autoTrying: options.autoTrying ?? true,
-      maxMessageBytes: options.maxMessageBytes ?? 4 * 1024 * 1024,
-      tcpIdleTimeout: options.tcpIdleTimeout ?? 300_000,
-    });
+    this.options = resolveStackOptions(options);
     this.#logger = options.logger ?? stderrLogger;
     this.#resolver = deps.resolver ?? systemResolver;
     this.#transport = new TransportLayer(
@@ -398,38 +379,4 @@ export class SipStack extends EventEmitter<SipStackEvents> {
     if (txn) txn.receiveResponse(res);
     else safeEmit(this, this.#logger, 'stray-response', res, source);
   }
-}
-
-/**
- * RFC 3261 §18.2.1 + RFC 3581 §4: add `received` when the sent-by host is not
- * the packet source, and fill an empty `rport` with the source port. The
- * header text is edited in place (other params keep their spelling).
- */
-function stampVia(req: SipRequest, via: Via, source: MessageSource): void {
-  const needReceived = via.host !== source.address;
-  const needRport = via.rport === null;
-  if (!needReceived && !needRport) return;
-  let text = req.get('via')!;
-  if (needRport) {
-    via.rport = source.port;
-    text = text.replace(/;\s*rport\s*(=\s*)?(?=;|$)/i, `;rport=${source.port}`);
-  }
-  if (needReceived) {
-    via.received = source.address;
-    text = `${text.replace(/;\s*received\s*=[^;]*/i, '')};received=${source.address}`;
-  }
-  req.setFirst('via', text);
-}
-
-/** §8.1.2: the first Route's URI when present, else the Request-URI. */
-function nextHopUri(req: SipRequest): string {
-  const route = req.get('route');
-  if (route !== undefined) {
-    try {
-      return parseNameAddr(route).uri;
-    } catch {
-      // fall back to the Request-URI
-    }
-  }
-  return req.uri;
 }
