@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
@@ -35,5 +36,30 @@ describe('runCli', () => {
     expect(await runCli(deps)).toEqual({ kind: 'exit', code: 1 });
     expect(err).toHaveLength(1);
     expect(err[0]).toMatch(msg);
+  });
+
+  it('an admin port in use is one error line and exit 1', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const { deps, err } = io(['--noconfig', '--address', '127.0.0.1', '--port', String(port), '--contact', 'sip:127.0.0.1:0']);
+      expect(await runCli(deps)).toEqual({ kind: 'exit', code: 1 });
+      expect(err).toHaveLength(1);
+      expect(err[0]).toMatch(/^sip-server: .*EADDRINUSE/);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('boots in-process and stops cleanly', async () => {
+    const { deps, err } = io(['--noconfig', '--address', '127.0.0.1', '--port', '0', '--contact', 'sip:127.0.0.1:0;transport=udp']);
+    const r = await runCli({ ...deps, logger: (await import('pino')).pino({ level: 'silent' }) });
+    expect(err).toEqual([]);
+    expect(r.kind).toBe('running');
+    if (r.kind !== 'running') return;
+    expect(r.server.started).toBe(true);
+    await r.stop();
+    expect(r.server.started).toBe(false);
   });
 });
