@@ -88,6 +88,26 @@ describe('play media', () => {
   });
 });
 
+describe('early media announcement (reference §4.1)', () => {
+  it('plays to the caller before answer, with a placeholder send-only PCMU answer and no far end', async () => {
+    const a = await RtpEndpoint.open();
+    endpoints.push(a);
+    const call = newCall();
+    await h.client.offer({ callId: call.callId, fromTag: call.fromTag, sdp: audioSdp(a.port, [PCMU, TELEPHONE_EVENT]) });
+    // What the call-router sends as the "answer" of the pseudo far end: PCMU, send-only, discard port.
+    const placeholder = audioSdp(9, [PCMU]).replace('a=sendrecv', 'a=sendonly');
+    const forCaller = await h.client.answer({ ...call, sdp: placeholder });
+    expect(forCaller.sdp).toMatch(/^m=audio \d+ RTP\/AVP 0/m); // the 183's SDP
+    const file = join(dir, 'early.wav');
+    writeToneWav(file, 0.6);
+    const played = await h.client.play({ callId: call.callId, fromTag: call.fromTag, file });
+    expect(played.durationMs).toBe(600);
+    await sleep(900);
+    expect(loud(a.received).length).toBeGreaterThanOrEqual(20);
+    await h.client.delete({ callId: call.callId });
+  });
+});
+
 describe('DTMF injection', () => {
   it('injects digits as RFC 4733 telephone-events that the peer of fromTag receives, in order', async () => {
     const { a, b, call } = await bridgedCall();
