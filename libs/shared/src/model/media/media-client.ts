@@ -22,9 +22,10 @@ export interface MediaClientOptions {
   /** Subject names (with the deployment's or test's prefix). */
   readonly subjects: Subjects;
   /**
-   * How long to wait for the media-controller. Longer than the controller's
-   * own engine timeout, so an engine failure comes back as its specific error.
-   * @defaultValue 3000
+   * How long to wait for the media-controller. Longer than twice the
+   * controller's engine timeout (2000 ms; a new call's offer may try two
+   * engines), so an engine failure comes back as its specific error.
+   * @defaultValue 5000
    */
   readonly timeoutMs?: number;
 }
@@ -50,7 +51,7 @@ export class MediaClient {
   constructor(options: MediaClientOptions, deps: { readonly nc: NatsConnection }) {
     this.#nc = deps.nc;
     this.#subjects = options.subjects;
-    this.#timeoutMs = options.timeoutMs ?? 3000;
+    this.#timeoutMs = options.timeoutMs ?? 5000;
   }
 
   offer(req: MediaOfferRequest): Promise<MediaSdpResult> {
