@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { Env } from '@dragonpbx/shared';
+import type { DigestAlgorithm, Env } from '@dragonpbx/shared';
 import { PBX_ERR_REGISTRAR_OPTIONS } from './registrar-errors.js';
 import type { RegistrarOptionsInput } from './registrar-options.js';
 import type { TrunkRegistrarOptionsInput } from './trunk/trunk-registrar-options.js';
@@ -51,7 +51,9 @@ const bool = (vars: Vars, name: string, fallback: boolean): boolean => {
  * from `DRACHTIO_SECRET` when unset), `NONCE_LIFETIME_SECS` (300),
  * `FLOOD_PROTECTION` (true), `FLOOD_LIMIT` (16), `FLOOD_WINDOW_MS` (2000),
  * `FLOOD_BAN_SECS` (300), `FLOOD_TRUSTED_CIDRS` (comma list), `SCANNER_USER_AGENTS`
- * (comma list, `none` turns it off), `REGISTRATION_DEFAULT_SECS` (3600),
+ * (comma list, `none` turns it off), `DIGEST_ALGORITHMS` (`SHA-256,MD5`;
+ * put MD5 first for UAs such as SIPp 3.6 that only try the topmost challenge),
+ * `REGISTRATION_DEFAULT_SECS` (3600),
  * `TRUNK_LEASE_SECS` (30), `REDIS_KEY_PREFIX` (''), plus the shared
  * `REGISTRATION_MIN_SECS`, `REGISTRATION_MAX_SECS`, `DEFAULT_CODECS`,
  * `HOOK_TIMEOUT_MS`, `REGTRUNKEXPIRES`, `INSTANCE_ID`, `METRICS_PORT`.
@@ -62,6 +64,7 @@ export function registrarEnvOptions(env: Env, vars: Vars): RegistrarEnvOptions {
   const nonceSecret = explicit ?? createHmac('sha256', env.DRACHTIO_SECRET).update('dragonpbx registrar nonce').digest('hex');
   const trusted = list(vars, 'FLOOD_TRUSTED_CIDRS');
   const scanners = list(vars, 'SCANNER_USER_AGENTS');
+  const algorithms = list(vars, 'DIGEST_ALGORITHMS')?.map((a) => a.toUpperCase()) as DigestAlgorithm[] | undefined;
   return Object.freeze({
     registrar: {
       nonceSecret,
@@ -80,6 +83,7 @@ export function registrarEnvOptions(env: Env, vars: Vars): RegistrarEnvOptions {
       },
       ...(trusted && { trustedCidrs: trusted }),
       ...(scanners && { scannerAgents: scanners }),
+      ...(algorithms && { algorithms }),
     },
     trunks: {
       instanceId: env.INSTANCE_ID,

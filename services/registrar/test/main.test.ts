@@ -84,6 +84,7 @@ describe('registrarEnvOptions', () => {
     expect(o.registrar.trustedCidrs).toEqual(['10.0.0.0/8', '192.0.2.1']);
     expect(o.derivedNonceSecret).toBe(true);
     expect(o.registrar.nonceSecret).toMatch(/^[0-9a-f]{64}$/);
+    expect(registrarEnvOptions(env, { DIGEST_ALGORITHMS: 'md5, SHA-256' }).registrar.algorithms).toEqual(['MD5', 'SHA-256']);
   });
   it('names the bad variable', () => {
     expect(() => registrarEnvOptions(env, { FLOOD_LIMIT: 'lots' })).toThrow(/FLOOD_LIMIT/);
