@@ -29,7 +29,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { safeEmit } from './safe-emit.js';
-import { PBX_ERR_SIP_NO_TRANSPORT, PBX_ERR_SIP_STACK_STATE } from './sip/errors.js';
+import { PBX_ERR_SIP_NO_TRANSPORT, PBX_ERR_SIP_STACK_STATE, PBX_ERR_SIP_TRANSPORT } from './sip/errors.js';
 import { makeResponse } from './sip/make-response.js';
 import { nextHopUri } from './sip/next-hop-uri.js';
 import { parseMessage } from './sip/parse-message.js';
@@ -98,6 +98,7 @@ export class SipStack extends EventEmitter<SipStackEvents> {
       {
         message: (data, source) => this.#onMessage(data, source),
         framingError: (reason, data, source) => this.#onFramingError(reason, data, source),
+        connectionClosed: (conn) => this.#onConnectionClosed(conn),
       },
     );
     this.#ctx = {
@@ -333,6 +334,18 @@ export class SipStack extends EventEmitter<SipStackEvents> {
     this.#send(res.toBuffer(), dest, (err) => {
       if (err) this.#logger.debug({ err }, 'stateless response not sent');
     });
+  }
+
+  /**
+   * §17.1.4: a client transaction whose connection dies before a final
+   * response learns it as a transport error (the TU answers 503, §8.1.3.1).
+   */
+  #onConnectionClosed(conn: SipConnection): void {
+    for (const txn of [...this.#client.values()]) {
+      if (txn.destination?.connection === conn && txn.lastStatus < 200) {
+        txn.fail(new PBX_ERR_SIP_TRANSPORT(`connection to ${conn.remoteAddress}:${conn.remotePort} closed`));
+      }
+    }
   }
 
   #onRequest(req: SipRequest, source: MessageSource): void {

@@ -25,6 +25,8 @@ export interface TransportHandlers {
   message(data: Buffer, source: MessageSource): void;
   /** A TCP stream could not be framed; `data` is the header section when known. The connection closes afterwards. */
   framingError(reason: string, data: Buffer | undefined, source: MessageSource): void;
+  /** A TCP connection closed (either side). */
+  connectionClosed(connection: SipConnection): void;
 }
 
 export interface TransportOptions {
@@ -207,7 +209,10 @@ export class TransportLayer {
       {
         message: (data, c) => this.#handlers.message(data, this.#sourceOf(c)),
         framingError: (reason, data, c) => this.#handlers.framingError(reason, data, this.#sourceOf(c)),
-        closed: (c) => this.#forget(c),
+        closed: (c) => {
+          this.#forget(c);
+          this.#handlers.connectionClosed(c);
+        },
         // A connection a registered Contact is aliased to stays open while idle (reference §4.4).
         idle: (c) => ![...this.#aliases.values()].includes(c),
       },

@@ -216,4 +216,21 @@ describe('TCP connection lifecycle', () => {
     expect(err).toMatchObject({ code: 'PBX_ERR_SIP_TRANSPORT' });
     await expect.poll(() => stack.stats()).toMatchObject({ connections: 0, clientTransactions: 0 });
   });
+
+  it('fails a pending client transaction when its connection closes (§17.1.4)', async () => {
+    const stack = await startStack('127.0.0.1');
+    const server = createServer((sock) => sock.once('data', () => sock.destroy()));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as { port: number }).port;
+    cleanup.push(() => new Promise<void>((r) => server.close(() => r())), () => stack.stop());
+    const req = new SipRequest('INVITE', `sip:x@127.0.0.1:${port};transport=tcp`)
+      .append('From', '<sip:a@x>;tag=1')
+      .append('To', '<sip:x@x>')
+      .append('Call-ID', 'dropped')
+      .append('CSeq', '1 INVITE');
+    const txn = stack.sendRequest(req);
+    const err = await new Promise<Error>((r) => txn.on('transport-error', r));
+    expect(err.message).toContain('closed');
+    expect(stack.stats()).toMatchObject({ connections: 0, clientTransactions: 0 });
+  });
 });
