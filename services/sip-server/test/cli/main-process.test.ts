@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { startMain, waitForHttp } from '../helpers/main-process.js';
@@ -5,16 +6,24 @@ import { describeRun, runSipp } from '../helpers/sipp.js';
 import { type LooseSrf, connectApp, disconnectApp } from '../helpers/srf.js';
 
 const conf = fileURLToPath(new URL('./fixtures/main.conf.xml', import.meta.url));
+const shim = fileURLToPath(new URL('../../bin/drachtio', import.meta.url));
 
 // Two real child processes, run concurrently: spawning tsx is the slow part.
 // Fixed ports 24110–24114 (outside the conformance blocks) because drachtio.conf.xml names them.
 describe('main.ts (drop-in command line, real process)', () => {
+  it.concurrent('bin/drachtio runs main.ts from any working directory', async () => {
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(shim, ['--version'], { cwd: '/' }, (err, stdout) => (err ? reject(err) : resolve(stdout))),
+    );
+    expect(out.trim()).toMatch(/^v\d+\.\d+\.\d+$/);
+  }, 120_000);
+
   it.concurrent('a bad value is one clear error line and exit 1', async () => {
     const proc = startMain(['--noconfig', '--port', 'abc']);
     expect(await proc.exited).toBe(1);
     const lines = proc.stderr().trim().split('\n');
     expect(lines).toEqual(['sip-server: PBX_ERR_SIP_CLI_INVALID: invalid --port: "abc" is not a port number (0-65535)']);
-  }, 60_000);
+  }, 120_000);
 
   it.concurrent('boots from -f drachtio.conf.xml, serves apps, SIP, /healthz and /metrics, stops on SIGTERM', async () => {
     const proc = startMain(
@@ -27,7 +36,7 @@ describe('main.ts (drop-in command line, real process)', () => {
       { DRACHTIO_SECRET: 'from-env' },
     );
     try {
-      const health = await waitForHttp('http://127.0.0.1:24112/healthz', 25_000);
+      const health = await waitForHttp('http://127.0.0.1:24112/healthz', 60_000);
       expect(await health.json()).toEqual({ status: 'ok' });
       const ready = await fetch('http://127.0.0.1:24112/readyz');
       expect(ready.status).toBe(200);
@@ -80,8 +89,10 @@ describe('main.ts (drop-in command line, real process)', () => {
       } finally {
         disconnectApp(app);
       }
-    } finally {
+      // SIGTERM is handled: a clean stop exits 0.
       expect(await proc.stop()).toBe(0);
+    } finally {
+      await proc.stop();
     }
-  }, 60_000);
+  }, 120_000);
 });
