@@ -11,7 +11,7 @@ export type LooseSrf = any;
 export function connectApp(port: number, secret = 'cymru'): Promise<LooseSrf> {
   const srf: LooseSrf = new Srf();
   return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`srf did not connect to ${port}`)), 10_000);
+    const t = setTimeout(() => reject(new Error(`srf did not connect to ${port}`)), 30_000);
     srf.on('connect', (err: Error | null) => {
       clearTimeout(t);
       if (err) reject(err);
