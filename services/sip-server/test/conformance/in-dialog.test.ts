@@ -4,7 +4,7 @@ import { describeRun, runSipp } from '../helpers/sipp.js';
 import { type LooseSrf, connectApp, disconnectApp, sdp, until } from '../helpers/srf.js';
 import { type TestServer, startTestServer } from '../helpers/test-server.js';
 
-// Checklist B.25–B.26, C.35: re-INVITE both ways, INFO both ways, REFER + NOTIFY, BYE from the
+// Checklist B.25–B.26, C.35, D.45: re-INVITE both ways, UPDATE, INFO both ways, REFER + NOTIFY, BYE from the
 // caller — one dialog between a SIPp UAC and a drachtio-srf UAS, over UDP and TCP.
 const ports = portBlock('inDialog');
 let ts: TestServer;
@@ -20,6 +20,10 @@ beforeAll(async () => {
     dlg.on('modify', (mreq: LooseSrf, mres: LooseSrf) => {
       log.push(`modify:${mreq.body.includes('s=sipp-reoffer')}`);
       mres.send(200, { body: sdp('dragon-reanswer', 30020) });
+    });
+    dlg.on('update', (ureq: LooseSrf, ures: LooseSrf) => {
+      log.push(`update:${ureq.body.includes('s=sipp-update')}`);
+      ures.send(200, { body: sdp('dragon-update-answer', 30020) });
     });
     dlg.on('info', async (ireq: LooseSrf, ires: LooseSrf) => {
       log.push(`info:${ireq.body.includes('Signal=1')}`);
@@ -61,7 +65,7 @@ afterAll(async () => {
 });
 
 describe.each(['u1', 't1'] as const)('in-dialog requests over %s', (transport) => {
-  it('carries re-INVITEs, INFO, REFER/NOTIFY and BYE between SIPp and the app', async () => {
+  it('carries re-INVITEs, UPDATE, INFO, REFER/NOTIFY and BYE between SIPp and the app', async () => {
     log.length = 0;
     const before = ended;
     const r = await runSipp({
@@ -75,6 +79,7 @@ describe.each(['u1', 't1'] as const)('in-dialog requests over %s', (transport) =
     await until(() => ended === before + 1, 5000, 'dialog ended in the app');
     expect(log).toEqual([
       'modify:true',
+      'update:true',
       'info:true',
       'reinvite-answer:true',
       'info-sent:200',
