@@ -127,6 +127,7 @@ export class SipServer {
     for (const rec of [...this.#ctx.incoming.values()]) this.#uas.forget(rec);
     this.#ctx.early.clear();
     this.#ctx.outgoing.clear();
+    this.#ctx.outgoingInvites.clear();
     this.#proxy.clear();
     await this.stack.stop();
   }

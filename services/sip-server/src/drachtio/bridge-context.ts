@@ -46,6 +46,8 @@ export class BridgeContext {
   readonly early = new Map<string, IncomingTxn>();
   /** txnId → request the app sent. */
   readonly outgoing = new Map<string, OutgoingTxn>();
+  /** Call-ID + our From-tag → app INVITE still without a final (UPDATE from the callee, reference §5.3 step 9). */
+  readonly outgoingInvites = new Map<string, OutgoingTxn>();
 
   constructor(
     readonly stack: StackPort,

@@ -25,4 +25,6 @@ export interface OutgoingTxn {
   echoed: boolean;
   /** Frames to deliver after the echo. */
   queued: Array<() => void>;
+  /** Drops the in-progress INVITE index entry (on final / termination). */
+  release: (() => void) | undefined;
 }

@@ -1,5 +1,5 @@
 import { Dialog, endsSubscription } from '../dialog/dialog.js';
-import { dialogId } from '../dialog/dialog-id.js';
+import { dialogId, localKey } from '../dialog/dialog-id.js';
 import type { DialogLayer } from '../dialog/dialog-layer.js';
 import { DialogState } from '../dialog/dialog-state.js';
 import type { AdminConnection } from '../drachtio/admin-connection.js';
@@ -64,8 +64,15 @@ export class UacLayer {
       provisional: false,
       echoed: false,
       queued: [],
+      release: undefined,
     };
     ctx.outgoing.set(rec.txnId, rec);
+    const inviteKey = req.method === 'INVITE' && !d ? localKey(req.callId ?? '', tagOf(req.get('from')) ?? '') : undefined;
+    if (inviteKey) ctx.outgoingInvites.set(inviteKey, rec);
+    const dropInvite = () => {
+      if (inviteKey && ctx.outgoingInvites.get(inviteKey) === rec) ctx.outgoingInvites.delete(inviteKey);
+    };
+    rec.release = dropInvite;
     txn.once('sent', (info) => {
       rec.echoed = true;
       conn.respond(msgId, requestSentAnswer(ctx.appMeta(info.data.length, info.local), rec.txnId), info.data);
@@ -86,6 +93,7 @@ export class UacLayer {
       this.#local(rec, 503);
     });
     txn.once('terminated', () => {
+      dropInvite();
       if (ctx.outgoing.get(rec.txnId) === rec) ctx.outgoing.delete(rec.txnId);
     });
   }
@@ -147,6 +155,7 @@ export class UacLayer {
   #final(rec: OutgoingTxn, res: SipResponse): void {
     const ctx = this.ctx;
     rec.pendingCancel = undefined;
+    rec.release?.();
     if (rec.req.method !== 'INVITE' || res.status >= 300) ctx.outgoing.delete(rec.txnId);
     const status = res.status;
     if (rec.req.method === 'INVITE' && status >= 300 && !rec.dialog) {

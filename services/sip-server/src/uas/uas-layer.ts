@@ -54,6 +54,11 @@ export class UasLayer {
         this.#deliverEarly(req, txn, early);
         return;
       }
+      const calling = ctx.outgoingInvites.get(localKey(callId, toTag));
+      if (calling && (method === 'UPDATE' || method === 'INFO')) {
+        this.#deliverEarly(req, txn, { conn: calling.conn, dialogId: calling.dialogId });
+        return;
+      }
       if (DIALOG_ONLY.has(method) || method === 'INVITE') {
         this.#reply(txn, 481);
         return;
@@ -120,7 +125,8 @@ export class UasLayer {
     }
   }
 
-  #deliverEarly(req: SipRequest, txn: ServerTransaction, invite: IncomingTxn): void {
+  /** A request inside the early dialog of an INVITE in progress, delivered with that INVITE's dialogId. */
+  #deliverEarly(req: SipRequest, txn: ServerTransaction, invite: { conn: AdminConnection; dialogId: string }): void {
     if (!invite.conn.isOpen) {
       this.#reply(txn, 481);
       return;

@@ -154,6 +154,35 @@ describe('PRACK, UPDATE and session timers', () => {
     await ua.response(486, 'INVITE');
   });
 
+  it('delivers an UPDATE from the callee while the app INVITE is in progress (UAC)', async () => {
+    await start();
+    const p = srf.createUAC(`sip:bob@127.0.0.1:${ua.port}`, { localSdp: SDP });
+    const inv: SipRequest = await ua.request('INVITE');
+    ua.send(answer(inv, 180, 'Ringing', 'cu', [`Contact: <sip:bob@127.0.0.1:${ua.port}>`]), port);
+    ua.send(
+      [
+        `UPDATE sip:127.0.0.1:${port} SIP/2.0`,
+        `Via: SIP/2.0/UDP 127.0.0.1:${ua.port};branch=z9hG4bK-uacupd-${++n};rport`,
+        `From: ${inv.get('to')};tag=cu`,
+        `To: ${inv.get('from')}`,
+        `Call-ID: ${inv.get('call-id')}`,
+        `CSeq: 1 UPDATE`,
+        `Contact: <sip:bob@127.0.0.1:${ua.port}>`,
+        'Content-Type: application/sdp',
+      ].join('\n'),
+      port,
+      SDP,
+    );
+    const updOk = await ua.response(200, 'UPDATE');
+    expect(updOk.body.toString()).toContain('m=audio');
+    ua.send(answer(inv, 200, 'OK', 'cu', [`Contact: <sip:bob@127.0.0.1:${ua.port}>`]), port);
+    const dlg = await p;
+    await ua.request('ACK');
+    dlg.destroy();
+    const bye = await ua.request('BYE');
+    ua.send(answer(bye, 200, 'OK', 'cu'), port);
+  });
+
   it('tears the call down with BYE "Session timer expired" when the refreshing caller goes quiet', async () => {
     let reason = '';
     const destroyed = new Promise<void>((resolve) =>
