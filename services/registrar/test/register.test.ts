@@ -112,6 +112,18 @@ describe('REGISTER with a static password', () => {
     expect(r?.get('x-reason')).toBe('Unknown or invalid realm');
   });
 
+  it('ignores an out-of-order REGISTER (same Call-ID, lower CSeq) for a binding (RFC 3261 §10.3 step 7)', async () => {
+    const spec = { domain: DOMAIN, user: '1000', contact: '<sip:1000@10.3.3.3>', callId: 'ordered@test', expires: 300 };
+    const c1 = await ua.register({ ...spec, cseq: 10 });
+    const first = await ua.register({ ...spec, cseq: 11, authorization: authorize(c1!, spec, 'secret1000') });
+    expect(first?.status).toBe(200);
+    const c2 = await ua.register({ ...spec, cseq: 5, expires: 0 });
+    const late = await ua.register({ ...spec, cseq: 6, expires: 0, authorization: authorize(c2!, spec, 'secret1000') });
+    expect(late?.status).toBe(200);
+    // The late de-registration did not remove the binding.
+    expect((await h.state.contacts.list(DOMAIN, '1000')).map((c) => c.uri)).toContain('sip:1000@10.3.3.3');
+  });
+
   it('answers malformed requests with 400 and a reason', async () => {
     const bad = await ua.register({ domain: DOMAIN, user: '1001', expires: 'soon' });
     expect(bad?.status).toBe(400);

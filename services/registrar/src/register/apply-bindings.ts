@@ -38,6 +38,15 @@ export async function applyBindings(
   let contacts: readonly StoredContact[] | undefined;
   let expires = 0;
   for (const c of reg.contacts) {
+    const before = contacts ?? (await store.list(reg.domain, reg.user));
+    contacts = before;
+    const existing = before.find((b) => b.uri === c.uri);
+    // RFC 3261 §10.3 step 7: same Call-ID with a CSeq not above the stored one is an
+    // out-of-order or replayed REGISTER; the binding stays as it is.
+    if (existing && existing.callId === reg.callId && existing.cseq !== undefined && reg.cseq <= existing.cseq) {
+      expires = Math.max(expires, existing.expiresIn);
+      continue;
+    }
     const requested = requestedExpiry(c.expires, reg.expires, options.defaultExpires);
     if (requested === 0) {
       if (await store.remove(reg.domain, reg.user, c.uri)) events.push({ ...base, type: 'unregistered', contact: c.uri, expires: 0 });
@@ -45,8 +54,7 @@ export async function applyBindings(
       continue;
     }
     const granted = grantExpiry(requested, grant.expires, options.minExpires, options.maxExpires);
-    const before = contacts ?? (await store.list(reg.domain, reg.user));
-    const known = before.some((b) => b.uri === c.uri);
+    const known = existing !== undefined;
     const added = await store.add(
       reg.domain,
       reg.user,
