@@ -125,4 +125,14 @@ describe('retries, dead-letter list and replay', () => {
     await waitFor(async () => (await dispatcher.deadLetters.count()) === 0);
     await app.close();
   });
+
+  it('counts an attempt made inline after the previous event toward the limit, and keeps order', async () => {
+    plans.set('rchain', (_nth, req) => ({ status: req.body.seq === 2 ? 503 : 200 }));
+    const [e1, e2, e3] = [1, 2, 3].map((n) => envelope(receiver.url(), 'rchain', n));
+    for (const e of [e1!, e2!, e3!]) await publish(e);
+    await waitFor(() => receiver.ids().has(e3!.id), 25_000);
+    const ids = forCall('rchain').map((r) => r.id);
+    expect(ids).toEqual([e1!.id, e2!.id, e2!.id, e2!.id, e2!.id, e2!.id, e3!.id]);
+    expect(await dispatcher.deadLetters.get(e2!.id)).toMatchObject({ attempts: 5, reason: 'http_503' });
+  });
 });

@@ -6,6 +6,8 @@ export interface CallDeliveryJob {
   callId: string;
   id: string;
   gen: number;
+  /** Attempts already made inline by the job of the call's previous event (counted toward the limit). */
+  priorAttempts?: number;
 }
 
 /** A job delivering a dead-lettered event again, on an operator's request; not sequenced. */

@@ -36,10 +36,10 @@ export class DeliveryQueue {
     };
   }
 
-  async addCall(callId: string, id: string, gen: number, delayMs = 0): Promise<void> {
+  async addCall(callId: string, id: string, gen: number, delayMs = 0, priorAttempts = 0): Promise<void> {
     await this.queue.add(
       'call',
-      { kind: 'call', callId, id, gen },
+      { kind: 'call', callId, id, gen, ...(priorAttempts > 0 ? { priorAttempts } : {}) },
       { ...this.jobOptions, jobId: callJobId(id, gen), delay: delayMs > 0 ? delayMs : undefined },
     );
   }

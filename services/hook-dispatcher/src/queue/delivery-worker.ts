@@ -38,6 +38,17 @@ export interface DeliveryWorkerOptions {
   lockDurationMs: number;
 }
 
+/** Most events of one call a job delivers inline after its own (fairness to other calls). */
+const MAX_INLINE_CHAIN = 32;
+
+function parseEnvelope(json: string, id: string): StatusEnvelope {
+  try {
+    return JSON.parse(json) as StatusEnvelope;
+  } catch {
+    throw new PBX_ERR_HOOK_STATE_CORRUPT(`envelope of ${id}`);
+  }
+}
+
 /** What a processed job came to (the BullMQ return value, handy in tests and logs). */
 export type JobResult = 'delivered' | 'dead-lettered' | 'superseded';
 
@@ -79,15 +90,47 @@ export class DeliveryWorker {
       await this.follow(data.callId, decision);
       return 'superseded';
     }
-    let envelope: StatusEnvelope;
-    try {
-      envelope = JSON.parse(decision.envelopeJson) as StatusEnvelope;
-    } catch {
-      throw new PBX_ERR_HOOK_STATE_CORRUPT(`envelope of ${data.id}`);
-    }
+    const envelope = parseEnvelope(decision.envelopeJson, data.id);
     const result = await this.attempt(job, token, envelope);
-    await this.follow(data.callId, await this.deps.sequencer.advance(data.callId, data.id, data.gen, envelope.seq));
+    const next = await this.deps.sequencer.advance(data.callId, data.id, data.gen, envelope.seq);
+    await this.follow(data.callId, await this.chain(data.callId, next));
     return result;
+  }
+
+  /**
+   * Delivers the call's following events inline while they are ready, saving a
+   * BullMQ round trip per event. The first failure (or a busy host) hands the
+   * event to its own job, which then follows the normal retry schedule. A crash
+   * here is healed like any other: this job is re-run, finds the call advanced,
+   * and re-adds the in-flight event's job.
+   */
+  private async chain(callId: string, first: SequencerDecision): Promise<SequencerDecision> {
+    let next = first;
+    for (let i = 0; i < MAX_INLINE_CHAIN && next.action === 'add' && next.delayMs === 0; i++) {
+      const { id, gen } = next;
+      const d = await this.deps.sequencer.begin(callId, id, gen);
+      if (d.action !== 'go') return d;
+      const env = parseEnvelope(d.envelopeJson, id);
+      const host = destinationHost(env.url);
+      if (!this.deps.limiter.tryAcquire(host)) return next;
+      let failure: DeliveryFailure | undefined;
+      try {
+        await this.deps.poster.post(env, 1);
+        this.recordDelivered(host, env);
+      } catch (err) {
+        if (!(err instanceof DeliveryFailure)) throw err;
+        failure = err;
+      } finally {
+        this.deps.limiter.release(host);
+      }
+      if (failure && (await this.settleFailure(env, 1, failure, host)) === 'retry') {
+        const delay = backoffStrategy({ baseMs: this.options.backoffBaseMs, maxMs: this.options.backoffMaxMs })(1, 'dragon', failure);
+        await this.deps.queue.addCall(callId, id, gen, delay, 1);
+        return { action: 'queued' };
+      }
+      next = await this.deps.sequencer.advance(callId, id, gen, env.seq);
+    }
+    return next;
   }
 
   private async processReplay(job: Job<ReplayDeliveryJob, JobResult>, token?: string): Promise<JobResult> {
@@ -104,44 +147,61 @@ export class DeliveryWorker {
 
   /** One delivery attempt; resolves with a final outcome or throws to retry. */
   private async attempt(job: Job<DeliveryJobData, JobResult>, token: string | undefined, env: StatusEnvelope) {
-    const { limiter, poster, metrics, logger } = this.deps;
+    const { limiter, poster } = this.deps;
     const host = destinationHost(env.url);
     if (!limiter.tryAcquire(host)) {
       // The host has its share of slots: step aside without spending an attempt.
       await job.moveToDelayed(Date.now() + 50 + Math.floor(Math.random() * 200), token);
       throw new DelayedError();
     }
-    const attempt = job.attemptsMade + 1;
+    const prior = job.data.kind === 'call' ? (job.data.priorAttempts ?? 0) : 0;
+    const attempt = job.attemptsMade + 1 + prior;
     try {
       await poster.post(env, attempt);
-      metrics.delivered.inc({ host });
-      metrics.latency.observe({ host }, Math.max(0, Date.now() - Date.parse(env.createdAt)) / 1000);
+      this.recordDelivered(host, env);
       return 'delivered' as const;
     } catch (err) {
       if (!(err instanceof DeliveryFailure)) throw err;
-      metrics.failedAttempts.inc({ host, reason: err.reason });
-      const final = err.outcome === AttemptOutcome.Permanent || attempt >= this.options.maxAttempts;
-      const log = { eventId: env.id, callId: env.callId, seq: env.seq, attempt, reason: err.reason };
-      if (!final) {
-        metrics.retried.inc({ host });
-        logger.warn(log, 'statushook attempt failed; will retry');
-        throw err;
-      }
-      await this.deps.deadLetters.put({
-        envelope: env,
-        attempts: attempt,
-        reason: err.reason,
-        status: err.status,
-        error: err.message,
-        deadLetteredAt: new Date().toISOString(),
-        replays: 0,
-      });
-      metrics.deadLettered.inc({ host });
-      logger.error({ ...log, code: 'PBX_ERR_HOOK_DEAD_LETTERED' }, 'statushook event dead-lettered');
+      if ((await this.settleFailure(env, attempt, err, host)) === 'retry') throw err;
       return 'dead-lettered' as const;
     } finally {
       limiter.release(host);
     }
+  }
+
+  private recordDelivered(host: string, env: StatusEnvelope): void {
+    this.deps.metrics.delivered.inc({ host });
+    this.deps.metrics.latency.observe({ host }, Math.max(0, Date.now() - Date.parse(env.createdAt)) / 1000);
+  }
+
+  /** Counts a failed attempt; dead-letters the event when it is final. */
+  private async settleFailure(
+    env: StatusEnvelope,
+    attempt: number,
+    err: DeliveryFailure,
+    host: string,
+  ): Promise<'retry' | 'dead-lettered'> {
+    const { metrics, logger } = this.deps;
+    metrics.failedAttempts.inc({ host, reason: err.reason });
+    const final = err.outcome === AttemptOutcome.Permanent || attempt >= this.options.maxAttempts;
+    const log = { eventId: env.id, callId: env.callId, seq: env.seq, attempt, reason: err.reason };
+    if (!final) {
+      metrics.retried.inc({ host });
+      logger.warn(log, 'statushook attempt failed; will retry');
+      return 'retry';
+    }
+    await this.deps.deadLetters.put({
+      envelope: env,
+      attempts: attempt,
+      reason: err.reason,
+      status: err.status,
+      error: err.message,
+      deadLetteredAt: new Date().toISOString(),
+      replays: 0,
+    });
+    metrics.deadLettered.inc({ host });
+    logger.error({ ...log, code: 'PBX_ERR_HOOK_DEAD_LETTERED' }, 'statushook event dead-lettered');
+    return 'dead-lettered';
   }
 
   async close(): Promise<void> {
