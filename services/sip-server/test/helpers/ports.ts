@@ -35,6 +35,7 @@ export const PORT_BLOCKS = {
   tcpReuse: 24460,
   appFrames: 24480,
   ackTimeout: 24500,
+  prack: 24520,
 } as const;
 
 export function portBlock(name: keyof typeof PORT_BLOCKS): PortBlock {
