@@ -39,40 +39,62 @@ const served = async (m: { requests: { get(): Promise<{ values: { value: number;
 describe('replicas share calls through Redis affinity', () => {
   it('serves one call’s operations on different replicas in turn', async () => {
     const first = await h.startController({ engines: [E1] });
-    const call = newCall();
-    const offered = await h.client.offer({ callId: call.callId, fromTag: call.fromTag, sdp: sdp() });
-    expect(offered.engine).toBe('127.0.0.1:26901');
-    expect(await h.redis.get(`${h.keyPrefix}media:engine:${call.callId}`)).toBe('127.0.0.1:26901');
+    const started = [first];
+    try {
+      const call = newCall();
+      const offered = await h.client.offer({ callId: call.callId, fromTag: call.fromTag, sdp: sdp() });
+      expect(offered.engine).toBe('127.0.0.1:26901');
+      expect(await h.redis.get(`${h.keyPrefix}media:engine:${call.callId}`)).toBe('127.0.0.1:26901');
 
-    // Hand over: a second replica answers while the first is gone…
-    const second = await h.startController({ engines: [E1] });
-    await first.controller.stop();
-    await h.client.answer({ ...call, sdp: sdp() });
-    // …and a third one queries and deletes.
-    const third = await h.startController({ engines: [E1] });
-    await second.controller.stop();
-    const q = await h.client.query({ callId: call.callId });
-    expect(q.parties.map((p) => p.tag).sort()).toEqual([call.fromTag, call.toTag].sort());
-    await expect(h.client.delete({ callId: call.callId })).resolves.toEqual({ deleted: true });
-    expect(await served(first.metrics)).toBe(1);
-    expect(await served(second.metrics)).toBe(1);
-    expect(await served(third.metrics)).toBe(2);
-    expect(await h.redis.exists(`${h.keyPrefix}media:engine:${call.callId}`)).toBe(0);
+      // Hand over: a second replica answers while the first is gone…
+      const second = await h.startController({ engines: [E1] });
+      started.push(second);
+      await first.controller.stop();
+      await h.client.answer({ ...call, sdp: sdp() });
+      // …and a third one queries and deletes.
+      const third = await h.startController({ engines: [E1] });
+      started.push(third);
+      await second.controller.stop();
+      const q = await h.client.query({ callId: call.callId });
+      expect(q.parties.map((p) => p.tag).sort()).toEqual([call.fromTag, call.toTag].sort());
+      await expect(h.client.delete({ callId: call.callId })).resolves.toEqual({ deleted: true });
+      expect(await served(first.metrics)).toBe(1);
+      expect(await served(second.metrics)).toBe(1);
+      expect(await served(third.metrics)).toBe(2); // query + delete
+      expect(await h.redis.exists(`${h.keyPrefix}media:engine:${call.callId}`)).toBe(0);
 
-    // With two live replicas in one queue group, calls alternate between them and all succeed.
-    const fourth = await h.startController({ engines: [E1] });
-    for (let i = 0; i < 12; i++) {
-      const c = newCall();
-      await h.client.offer({ callId: c.callId, fromTag: c.fromTag, sdp: sdp() });
-      await h.client.answer({ ...c, sdp: sdp() });
-      await h.client.delete({ callId: c.callId });
+      // With two live replicas in one queue group, calls alternate between them and all succeed.
+      const fourth = await h.startController({ engines: [E1] });
+      started.push(fourth);
+      for (let i = 0; i < 12; i++) {
+        const c = newCall();
+        await h.client.offer({ callId: c.callId, fromTag: c.fromTag, sdp: sdp() });
+        await h.client.answer({ ...c, sdp: sdp() });
+        await h.client.delete({ callId: c.callId });
+      }
+      const [n3, n4] = [(await served(third.metrics)) - 2, await served(fourth.metrics)];
+      expect(n3 + n4).toBe(36);
+      expect(n3).toBeGreaterThan(0);
+      expect(n4).toBeGreaterThan(0);
+
+      // And operations of one live call land on both replicas (NATS picks a queue
+      // member per message; all 20 on one replica has odds of about 2 in a million).
+      const shared = newCall();
+      await h.client.offer({ callId: shared.callId, fromTag: shared.fromTag, sdp: sdp() });
+      await h.client.answer({ ...shared, sdp: sdp() });
+      const queries = async (m: typeof third.metrics) =>
+        (await m.requests.get()).values.find((v) => v.labels.op === 'query' && v.labels.result === 'ok')?.value ?? 0;
+      const [q3, q4] = [await queries(third.metrics), await queries(fourth.metrics)];
+      for (let i = 0; i < 20; i++) await h.client.query({ callId: shared.callId });
+      const [d3, d4] = [(await queries(third.metrics)) - q3, (await queries(fourth.metrics)) - q4];
+      expect(d3 + d4).toBe(20);
+      expect(d3).toBeGreaterThan(0);
+      expect(d4).toBeGreaterThan(0);
+      await h.client.delete({ callId: shared.callId });
+    } finally {
+      // Later tests place calls on both engines: these single-engine replicas must be gone.
+      for (const s of started) await s.controller.stop();
     }
-    const [n3, n4] = [(await served(third.metrics)) - 2, await served(fourth.metrics)];
-    expect(n3 + n4).toBe(36);
-    expect(n3).toBeGreaterThan(0);
-    expect(n4).toBeGreaterThan(0);
-    await third.controller.stop();
-    await fourth.controller.stop();
   });
 });
 

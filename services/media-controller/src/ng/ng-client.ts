@@ -29,6 +29,7 @@ export class NgClient {
   readonly #client: Client;
   readonly #timeoutMs: number;
   readonly #deps: NgClientDeps;
+  #closed = false;
 
   constructor(options: NgClientOptions, deps: NgClientDeps = {}) {
     this.#timeoutMs = options.timeoutMs;
@@ -65,7 +66,10 @@ export class NgClient {
     return reply;
   }
 
+  /** Closes the socket; later calls do nothing. */
   close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
     this.#client.close();
   }
 
