@@ -133,9 +133,9 @@ export class SipStack extends EventEmitter<SipStackEvents> {
     return this.#transport.contacts();
   }
 
-  /** A listening point for protocol/family (see TransportLayer.pickLocal). */
-  pickLocal(protocol: TransportProtocol, family: 4 | 6 = 4): BoundContact | undefined {
-    return this.#transport.pickLocal(protocol, family);
+  /** A listening point for protocol/family, suited to reach `target` when given (see TransportLayer.pickLocal). */
+  pickLocal(protocol: TransportProtocol, family: 4 | 6 = 4, target?: string): BoundContact | undefined {
+    return this.#transport.pickLocal(protocol, family, target);
   }
 
   /**
@@ -148,10 +148,10 @@ export class SipStack extends EventEmitter<SipStackEvents> {
     const r = await resolveTarget(target, this.#resolver);
     const family = ipFamily(r.address) === 6 ? 6 : 4;
     let protocol = r.protocol;
-    let local = this.#transport.pickLocal(protocol, family);
+    let local = this.#transport.pickLocal(protocol, family, r.address);
     if (!local && !r.explicitProtocol) {
       protocol = protocol === 'udp' ? 'tcp' : 'udp';
-      local = this.#transport.pickLocal(protocol, family);
+      local = this.#transport.pickLocal(protocol, family, r.address);
     }
     if (!local) throw new PBX_ERR_SIP_NO_TRANSPORT(`${r.protocol}/IPv${family}`);
     return { protocol, address: r.address, port: r.port, local };
@@ -279,7 +279,7 @@ export class SipStack extends EventEmitter<SipStackEvents> {
   #completeVia(req: SipRequest, prepared: { branch: string; via?: Via }, dest: Destination): void {
     if (prepared.via) return;
     const family = ipFamily(dest.address) === 6 ? 6 : 4;
-    const local = dest.local ?? this.#transport.pickLocal(dest.protocol, family);
+    const local = dest.local ?? this.#transport.pickLocal(dest.protocol, family, dest.address);
     if (!local) throw new PBX_ERR_SIP_NO_TRANSPORT(`${dest.protocol}/IPv${family}`);
     dest.local = local;
     const sentBy = formatHostPort(local.advertisedHost, local.port);

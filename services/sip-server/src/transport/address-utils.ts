@@ -13,6 +13,11 @@ export function ipFamily(host: string): 0 | 4 | 6 {
   return isIP(h) as 0 | 4 | 6;
 }
 
+/** Whether `address` is an IPv4 or IPv6 loopback literal. */
+export function isLoopback(address: string): boolean {
+  return address.startsWith('127.') || address === '::1' || address === 'localhost';
+}
+
 /** Whether `host` is a wildcard bind address. */
 export function isWildcard(host: string): boolean {
   return host === '0.0.0.0' || host === '::' || host === '*' || host === '';

@@ -8,7 +8,7 @@ import { type Socket as UdpSocket, createSocket } from 'node:dgram';
 import { type Server, type Socket, connect, createServer } from 'node:net';
 import { PBX_ERR_SIP_NO_TRANSPORT, PBX_ERR_SIP_OPTIONS, PBX_ERR_SIP_TRANSPORT } from '../sip/errors.js';
 import type { StackLogger } from '../stack-logger.js';
-import { endpointKey, ipFamily, isWildcard, primaryAddress, unmapAddress } from './address-utils.js';
+import { endpointKey, ipFamily, isLoopback, isWildcard, primaryAddress, unmapAddress } from './address-utils.js';
 import { TcpConnection } from './tcp-connection.js';
 import type {
   BoundContact,
@@ -113,11 +113,31 @@ export class TransportLayer {
 
   /**
    * A listening point for `protocol` and IP family: an exact family match
-   * first, then a dual-stack `::` bind for IPv4 targets.
+   * first (a dual-stack `::` bind also serves IPv4). With `target`, a
+   * loopback target prefers a loopback/wildcard bind and any other target
+   * avoids loopback-only binds (they cannot reach it).
    */
-  pickLocal(protocol: TransportProtocol, family: 4 | 6): BoundContact | undefined {
-    const list = this.#bound.filter((c) => c.protocol === protocol);
-    return list.find((c) => c.family === family) ?? list.find((c) => c.family === 6 && c.host === '::' && family === 4);
+  pickLocal(protocol: TransportProtocol, family: 4 | 6, target?: string): BoundContact | undefined {
+    let best: BoundContact | undefined;
+    let bestScore = -1;
+    const loopTarget = target !== undefined && isLoopback(target);
+    for (const c of this.#bound) {
+      if (c.protocol !== protocol) continue;
+      let score: number;
+      if (c.family === family) score = 4;
+      else if (family === 4 && c.host === '::') score = 2;
+      else continue;
+      if (target !== undefined) {
+        const loopBind = isLoopback(c.host);
+        if (loopTarget ? loopBind || isWildcard(c.host) : !loopBind) score += 1;
+        else if (!loopTarget && loopBind) score -= 1;
+      }
+      if (score > bestScore) {
+        best = c;
+        bestScore = score;
+      }
+    }
+    return best;
   }
 
   /** Makes `key` (e.g. a registered Contact's user@host) reach `connection` until it closes. */
@@ -146,7 +166,7 @@ export class TransportLayer {
 
   #sendUdp(data: Buffer, dest: Destination, cb: (err: Error | undefined, info?: SentInfo) => void): void {
     const family = ipFamily(dest.address) === 6 ? 6 : 4;
-    const local = dest.local?.protocol === 'udp' ? dest.local : this.pickLocal('udp', family);
+    const local = dest.local?.protocol === 'udp' ? dest.local : this.pickLocal('udp', family, dest.address);
     const point = local && this.#udp.find((p) => p.contact === local);
     if (!point || !local) {
       cb(new PBX_ERR_SIP_NO_TRANSPORT(`udp/IPv${family}`));
@@ -170,7 +190,7 @@ export class TransportLayer {
     if (conn?.closed) conn = undefined;
     const family = ipFamily(dest.address) === 6 ? 6 : 4;
     if (!conn) {
-      const local = dest.local?.protocol === 'tcp' ? dest.local : this.pickLocal('tcp', family);
+      const local = dest.local?.protocol === 'tcp' ? dest.local : this.pickLocal('tcp', family, dest.address);
       if (!local) {
         cb(new PBX_ERR_SIP_NO_TRANSPORT(`tcp/IPv${family}`));
         return;

@@ -88,4 +88,22 @@ describe('SipStack.resolve with the system resolver', () => {
     expect(await stack.resolve('sip:a@127.0.0.1')).toMatchObject({ protocol: 'tcp' });
     await expect(stack.resolve('sip:a@[::1]:5060;transport=tcp')).rejects.toMatchObject({ code: 'PBX_ERR_SIP_NO_TRANSPORT' });
   });
+
+  it('picks a listening point that can reach the target (loopback vs other, dual-stack)', async () => {
+    const { SipStack } = await import('../../src/sip-stack.js');
+    stack = new SipStack({
+      contacts: [
+        { protocol: 'udp', host: '127.0.0.1', port: 0 },
+        { protocol: 'udp', host: '0.0.0.0', port: 0 },
+        { protocol: 'tcp', host: '::', port: 0 },
+      ],
+    });
+    await stack.start();
+    const [loop, any, dual] = stack.localContacts();
+    expect((await stack.resolve('sip:a@127.0.0.1')).local).toBe(loop);
+    expect((await stack.resolve('sip:a@192.0.2.1')).local).toBe(any);
+    expect((await stack.resolve('sip:a@192.0.2.1;transport=tcp')).local).toBe(dual);
+    expect((await stack.resolve('sip:a@[2001:db8::1];transport=tcp')).local).toBe(dual);
+    expect(stack.pickLocal('udp', 4, '10.1.2.3')).toBe(any);
+  });
 });
