@@ -147,6 +147,28 @@ describe('non-INVITE server transaction (RFC 3261 §17.2.2)', () => {
   });
 });
 
+describe('illegal transitions', () => {
+  it('throw PBX_ERR_SIP_TXN_STATE and leave the transaction untouched', async () => {
+    const { reqs, send, peer } = await setup();
+    await send(request('MESSAGE', { branch: 'z9hG4bKill' }));
+    await expect.poll(() => reqs.length).toBe(1);
+    const [req, txn] = reqs[0]!;
+    txn.respond(makeResponse(req, 180, 'Ringing', { toTag: 't' }));
+    expect(txn.state).toBe(TransactionState.Proceeding);
+    txn.respond(makeResponse(req, 200, 'OK', { toTag: 't' }));
+    expect(() => txn.respond(makeResponse(req, 200, 'OK', { toTag: 't' }))).toThrowError(
+      expect.objectContaining({ code: 'PBX_ERR_SIP_TXN_STATE' }),
+    );
+    expect(txn.state).toBe(TransactionState.Completed);
+    txn.terminate();
+    txn.terminate();
+    expect(() => txn.respond(makeResponse(req, 500))).toThrowError(expect.objectContaining({ code: 'PBX_ERR_SIP_TXN_STATE' }));
+    expect(txn.state).toBe(TransactionState.Terminated);
+    await peer.waitFor((d) => d.data.startsWith('SIP/2.0 200'));
+    expect(peer.received.map((d) => d.data.split('\r\n')[0])).toEqual(['SIP/2.0 180 Ringing', 'SIP/2.0 200 OK']);
+  });
+});
+
 describe('hygiene', () => {
   it('releases server transactions the TU never answers (non-INVITE after 2×64×T1, INVITE after Timer C)', async () => {
     const stack = await startStack('127.0.0.1', { timers: { t1: 5, t2: 20, t4: 20, timerC: 300 } });
