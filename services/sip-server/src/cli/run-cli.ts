@@ -84,9 +84,8 @@ export async function runCli(deps: RunCliDeps): Promise<RunCliResult> {
         readiness: () => ({ 'sip-server': server.started }),
       });
     } catch (err) {
-      await server.stop();
-      deps.printError(`sip-server: cannot open metrics port ${plan.metrics.port}: ${(err as Error).message}`);
-      return { kind: 'exit', code: 1 };
+      // Metrics are an aid, not the service: a busy scrape port must not take SIP down.
+      log.error({ err: (err as Error).message, port: plan.metrics.port }, 'cannot open the metrics port; running without metrics');
     }
   }
   const o = server.options;

@@ -62,4 +62,27 @@ describe('runCli', () => {
     await r.stop();
     expect(r.server.started).toBe(false);
   });
+
+  it('keeps serving SIP when the metrics port is busy, logging one error', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const port = (blocker.address() as { port: number }).port;
+    const lines: string[] = [];
+    const logger = (await import('pino')).pino({ level: 'info' }, { write: (l: string) => lines.push(l) });
+    const { deps, err } = io([
+      '--noconfig', '--address', '127.0.0.1', '--port', '0', '--contact', 'sip:127.0.0.1:0;transport=udp',
+      '--prometheus-scrape-port', `127.0.0.1:${port}`,
+    ]);
+    try {
+      const r = await runCli({ ...deps, logger });
+      expect(err).toEqual([]);
+      expect(r.kind).toBe('running');
+      if (r.kind !== 'running') return;
+      expect(r.ops).toBeUndefined();
+      expect(lines.some((l) => l.includes('cannot open the metrics port') && l.includes('EADDRINUSE'))).toBe(true);
+      await r.stop();
+    } finally {
+      blocker.close();
+    }
+  });
 });
