@@ -39,7 +39,15 @@ export async function startRtpEngine(o: RtpEngineProcessOptions): Promise<RtpEng
   child.stderr?.on('data', (d: Buffer) => {
     log = (log + d.toString()).slice(-20_000);
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // Never leave an engine behind, even when the test process ends abruptly.
+  const reap = () => child.kill('SIGKILL');
+  process.once('exit', reap);
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      process.removeListener('exit', reap);
+      resolve();
+    }),
+  );
   const handle: RtpEngineProcess = {
     ngPort: o.ngPort,
     pid: child.pid ?? -1,
