@@ -33,7 +33,12 @@ async function main(): Promise<void> {
   const dispatcher = new HookDispatcher({ redis, nats, logger, registry }, options);
   const app = buildAdminServer(dispatcher, registry, { apiToken: env.API_TOKEN });
   await dispatcher.start();
-  const port = Number(process.env.HOOK_HTTP_PORT ?? 3004);
+  const portText = process.env.HOOK_HTTP_PORT?.trim() || String(env.METRICS_PORT ?? 3004);
+  const port = Number(portText);
+  if (!/^\d{1,5}$/.test(portText) || port > 65535) {
+    process.stderr.write(`PBX_ERR_HOOK_CONFIG_INVALID: invalid option HOOK_HTTP_PORT: ${JSON.stringify(portText)}\n`);
+    process.exit(1);
+  }
   const address = await app.listen({ port, host: process.env.HOOK_HTTP_HOST ?? '0.0.0.0' });
   logger.info({ address, port: app.server.address() && (app.server.address() as { port: number }).port }, 'admin http listening');
 

@@ -12,7 +12,7 @@ import { PBX_ERR_HOOK_STATE_CORRUPT } from '../errors.js';
 import type { DispatcherMetrics } from '../observability/dispatcher-metrics.js';
 import type { CallSequencer } from '../sequencer/call-sequencer.js';
 import type { SequencerDecision } from '../sequencer/sequencer-decision.js';
-import type { DeliveryJobData, ReplayDeliveryJob } from './delivery-job.js';
+import type { CallDeliveryJob, DeliveryJobData, ReplayDeliveryJob } from './delivery-job.js';
 import type { DeliveryQueue } from './delivery-queue.js';
 
 /** Collaborators of {@link DeliveryWorker}. */
@@ -76,8 +76,12 @@ export class DeliveryWorker {
     });
     this.worker.on('error', (err) => deps.logger.error({ err }, 'delivery worker error'));
     this.worker.on('failed', (job, err) => {
-      if (!(err instanceof DeliveryFailure) && !(err instanceof DelayedError)) {
-        deps.logger.error({ err, jobId: job?.id }, 'delivery job failed');
+      if (err instanceof DeliveryFailure || err instanceof DelayedError) return;
+      deps.logger.error({ err, jobId: job?.id }, 'delivery job failed');
+      if (job && job.data.kind === 'call' && job.attemptsMade >= (job.opts.attempts ?? 1)) {
+        void this.rescue(job.data, err).catch((e) =>
+          deps.logger.error({ err: e, eventId: job.data.kind === 'call' ? job.data.id : undefined }, 'rescue failed'),
+        );
       }
     });
   }
@@ -137,6 +141,33 @@ export class DeliveryWorker {
     const result = await this.attempt(job, token, job.data.envelope);
     if (result === 'delivered') await this.deps.deadLetters.remove(job.data.envelope.id);
     return result;
+  }
+
+  /**
+   * A call job out of attempts for an internal reason (not an HTTP failure):
+   * dead-letter its event so the call's later events are not held forever.
+   */
+  private async rescue(data: CallDeliveryJob, err: Error): Promise<void> {
+    const d = await this.deps.sequencer.begin(data.callId, data.id, data.gen);
+    if (d.action !== 'go') return this.follow(data.callId, d);
+    let env: StatusEnvelope;
+    try {
+      env = parseEnvelope(d.envelopeJson, data.id);
+    } catch (corrupt) {
+      // Nothing deliverable is left of this event; drop it so the call's later events go on.
+      this.deps.logger.error({ err: corrupt, code: PBX_ERR_HOOK_STATE_CORRUPT.code, eventId: data.id }, 'event dropped');
+      return this.follow(data.callId, await this.deps.sequencer.advance(data.callId, data.id, data.gen, 0));
+    }
+    await this.deps.deadLetters.put({
+      envelope: env,
+      attempts: 0,
+      reason: 'internal',
+      error: err.message,
+      deadLetteredAt: new Date().toISOString(),
+      replays: 0,
+    });
+    this.deps.metrics.deadLettered.inc({ host: destinationHost(env.url) });
+    await this.follow(data.callId, await this.deps.sequencer.advance(data.callId, data.id, data.gen, env.seq));
   }
 
   /** Acts on a sequencer decision: create or re-create the job it names. */
