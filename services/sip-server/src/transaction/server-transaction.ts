@@ -112,6 +112,10 @@ export class ServerTransaction extends EventEmitter<ServerTransactionEvents> {
   receiveRetransmission(): void {
     if (this.#state === TransactionState.Trying || this.#state === TransactionState.Accepted) return;
     if (this.#state === TransactionState.Confirmed) return;
+    // While only the automatic 100 went out (the TU has not answered yet) the
+    // retransmission is dropped silently, as drachtio-server does for requests
+    // still waiting for the app; a later provisional is resent (§17.2.1).
+    if (this.#state === TransactionState.Proceeding && this.#last?.status === 100) return;
     if (this.#lastBytes) this.#write(this.#lastBytes);
   }
 

@@ -36,11 +36,16 @@ describe('INVITE server transaction (RFC 3261 §17.2.1, RFC 6026)', () => {
     stack.on('ack', (a) => acks.push(a));
     await send(request('INVITE', { branch: 'z9hG4bKinv1' }));
     await peer.waitFor(starts('SIP/2.0 100 Trying'));
+    // A retransmission while only the automatic 100 went out is dropped silently.
     await send(request('INVITE', { branch: 'z9hG4bKinv1' }));
-    await peer.waitFor(starts('SIP/2.0 100 Trying'), 2);
+    await expect.poll(() => stack.stats().retransmissionsIn).toBe(1);
     expect(reqs).toHaveLength(1);
-    expect(stack.stats().retransmissionsIn).toBe(1);
     const [req, txn] = reqs[0]!;
+    // Once the TU sent a provisional, retransmissions get it again (§17.2.1).
+    txn.respond(makeResponse(req, 180, 'Ringing', { toTag: 'uas1' }));
+    await send(request('INVITE', { branch: 'z9hG4bKinv1' }));
+    await peer.waitFor(starts('SIP/2.0 180 Ringing'), 2);
+    expect(peer.received.filter(starts('SIP/2.0 100 Trying'))).toHaveLength(1);
     const res = makeResponse(req, 486, undefined, { toTag: 'uas1' });
     txn.respond(res);
     expect(txn.state).toBe(TransactionState.Completed);
