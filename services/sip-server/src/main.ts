@@ -31,4 +31,8 @@ if (result.kind === 'exit') {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // drachtio-server re-reads its configuration on SIGHUP; we do not, but must not die of it either.
+  process.on('SIGHUP', () => {
+    process.stdout.write(`${JSON.stringify({ level: 40, msg: 'SIGHUP: configuration reload is not supported; restart to apply changes' })}\n`);
+  });
 }

@@ -89,6 +89,11 @@ describe('main.ts (drop-in command line, real process)', () => {
       } finally {
         disconnectApp(app);
       }
+      // SIGHUP (drachtio's reload signal) is logged, not fatal.
+      proc.child.kill('SIGHUP');
+      await new Promise((r) => setTimeout(r, 500));
+      expect(proc.child.exitCode).toBeNull();
+      expect(proc.stdout()).toContain('SIGHUP: configuration reload is not supported');
       // SIGTERM is handled: a clean stop exits 0.
       expect(await proc.stop()).toBe(0);
     } finally {
