@@ -14,6 +14,7 @@ import type { ServerTransaction } from '../transaction/server-transaction.js';
 import type { IncomingTxn } from '../uas/incoming-txn.js';
 import { forwardRequest } from './forward-request.js';
 import { parseProxyFrame } from './proxy-frame.js';
+import { ProxiedCalls } from './proxied-calls.js';
 import { ProxyOperation } from './proxy-operation.js';
 
 /**
@@ -25,6 +26,7 @@ export class ProxyLayer {
   /** Set by the wiring: drops the UAS record of a request the proxy took over. */
   release: ((rec: IncomingTxn) => void) | undefined;
   readonly #ops = new Map<string, ProxyOperation>();
+  readonly #calls = new ProxiedCalls();
 
   constructor(private readonly ctx: BridgeContext) {}
 
@@ -32,6 +34,7 @@ export class ProxyLayer {
   clear(): void {
     for (const op of this.#ops.values()) op.abort();
     this.#ops.clear();
+    this.#calls.clear();
   }
 
   get size(): number {
@@ -68,7 +71,19 @@ export class ProxyLayer {
     }
     this.release?.(rec);
     const key = rec.txn.id;
-    const op = new ProxyOperation(this.ctx, conn, frame.msgId, rec.req, rec.txn, pf, extra, () => this.#ops.delete(key));
+    const callId = rec.req.callId ?? '';
+    const remember = pf.remainInDialog && rec.req.method === 'INVITE' ? () => this.#calls.add(callId) : undefined;
+    const op = new ProxyOperation(
+      this.ctx,
+      conn,
+      frame.msgId,
+      rec.req,
+      rec.txn,
+      pf,
+      extra,
+      () => this.#ops.delete(key),
+      remember,
+    );
     this.#ops.set(key, op);
     op.start();
   }
@@ -84,8 +99,10 @@ export class ProxyLayer {
 
   /** An in-dialog request whose top Route is us: forward it (RFC 3261 §16.4, §16.12). */
   onRequest(req: SipRequest, txn: ServerTransaction): boolean {
-    if (tagOf(req.get('to')) === undefined || !this.#isOurRoute(req.get('route'))) return false;
-    req.removeFirst('route');
+    if (tagOf(req.get('to')) === undefined) return false;
+    if (this.#isOurRoute(req.get('route'))) req.removeFirst('route');
+    else if (!this.#forwardByUri(req)) return false;
+    if (req.method === 'BYE') this.#calls.delete(req.callId ?? '');
     const next = req.get('route');
     const target = next !== undefined ? parseNameAddr(next).uri : req.uri;
     this.ctx.nextHop(target).then(
@@ -113,8 +130,8 @@ export class ProxyLayer {
 
   /** ACK for a 2xx in a record-routed dialog: forwarded statelessly (RFC 3261 §16.11). */
   onAck(ack: SipRequest): boolean {
-    if (!this.#isOurRoute(ack.get('route'))) return false;
-    ack.removeFirst('route');
+    if (this.#isOurRoute(ack.get('route'))) ack.removeFirst('route');
+    else if (!this.#forwardByUri(ack)) return false;
     const next = ack.get('route');
     const target = next !== undefined ? parseNameAddr(next).uri : ack.uri;
     this.ctx.nextHop(target).then(
@@ -141,6 +158,21 @@ export class ProxyLayer {
     res.raw = undefined;
     this.ctx.sendStateless(res);
     return true;
+  }
+
+  /**
+   * No Route to us, but the call was proxied with Record-Route and the
+   * Request-URI is someone else: the far end dropped our Record-Route, so
+   * forward by Request-URI (RFC 3261 §16.5).
+   */
+  #forwardByUri(req: SipRequest): boolean {
+    if (req.has('route') || !this.#calls.has(req.callId ?? '')) return false;
+    try {
+      const u = parseUri(req.uri);
+      return !this.ctx.isLocal(u.host, u.port ?? 5060);
+    } catch {
+      return false;
+    }
   }
 
   #isOurRoute(route: string | undefined): boolean {

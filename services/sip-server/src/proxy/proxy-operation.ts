@@ -48,6 +48,8 @@ export class ProxyOperation {
     private readonly frame: ProxyFrame,
     private readonly extra: readonly SipHeader[],
     private readonly onEnd: () => void,
+    /** Called once a 2xx was forwarded (record-routed calls are remembered by the layer). */
+    private readonly onAnswered: () => void = () => {},
   ) {
     this.#branches = frame.destinations.map((dest) => ({
       dest,
@@ -147,6 +149,7 @@ export class ProxyOperation {
     if (res.status < 300) {
       b.final = res;
       this.#answered = true;
+      this.onAnswered();
       this.#forward(res);
       for (const other of this.#branches) if (other !== b) this.#cancelBranch(other);
       this.#finish();

@@ -165,4 +165,35 @@ describe('stateful proxy', () => {
     await a.response(500, 'INVITE');
     await expect(result).rejects.toBeTruthy();
   });
+
+  it('forwards in-dialog requests of a record-routed call by Request-URI when the callee dropped Record-Route', async () => {
+    proxyArgs = () => [[`sip:127.0.0.1:${b1.port}`], { recordRoute: true }];
+    const cid = `pxn-${++n}`;
+    sendInvite(cid);
+    const inv = await b1.request('INVITE');
+    b1.send(answer(inv, 200, 'OK', 'b1', [`Contact: <sip:b1@127.0.0.1:${b1.port}>`]), port);
+    const ok = await a.response(200, 'INVITE');
+    expect(ok.has('record-route')).toBe(false);
+    const noRoute = (method: string, cseq: number) =>
+      a.send(
+        [
+          `${method} sip:b1@127.0.0.1:${b1.port} SIP/2.0`,
+          `Via: SIP/2.0/UDP 127.0.0.1:${a.port};branch=z9hG4bK-${method}-${cid};rport`,
+          `From: <sip:alice@127.0.0.1:${a.port}>;tag=fa-${cid}`,
+          `To: <sip:svc@127.0.0.1:${port}>;tag=b1`,
+          `Call-ID: ${cid}`,
+          `CSeq: ${cseq} ${method}`,
+        ].join('\n'),
+        port,
+      );
+    noRoute('ACK', 1);
+    await b1.request('ACK');
+    noRoute('BYE', 2);
+    const bye = await b1.request('BYE');
+    b1.send(answer(bye, 200, 'OK', 'b1'), port);
+    await a.response(200, 'BYE');
+    // After the BYE the call is forgotten: a stray in-dialog request is not relayed any more.
+    noRoute('INFO', 3);
+    await a.response(481, 'INFO');
+  });
 });
