@@ -2,6 +2,7 @@ import { DigestVerifier, type ConfigSource, type SrfApp, type SrfRequest, type S
 import type { Logger } from 'pino';
 import { RequestGuard } from './guard/request-guard.js';
 import { RegisterHandler } from './register/register-handler.js';
+import { CLAIMED_BY_CALLER } from './register/replay-claim.js';
 import type { RegistrationEventSink } from './register/registration-event.js';
 import type { RegistrarMetrics } from './registrar-metrics.js';
 import { type RegistrarOptions, type RegistrarOptionsInput, resolveRegistrarOptions } from './registrar-options.js';
@@ -33,7 +34,7 @@ export class Registrar {
     this.#deps = deps;
     this.verifier = new DigestVerifier(
       { secret: this.options.nonceSecret, lifetimeSec: this.options.nonceLifetimeSec },
-      { replay: deps.state.nonces },
+      { replay: CLAIMED_BY_CALLER },
     );
     this.#guard = new RequestGuard(this.options, { flood: deps.state.flood, config: deps.config });
     this.#register = new RegisterHandler(this.options, {

@@ -1,3 +1,4 @@
+import { computeDigestResponse } from '@dragonpbx/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOMAIN, type Harness, startHarness, until } from './helpers/harness.js';
 import { TestUa, authorize } from './helpers/sip-ua.js';
@@ -93,6 +94,27 @@ describe('REGISTER with a static password', () => {
     expect(replay?.get('x-reason')).toBe('Nonce reused');
     const next = await ua.register({ ...spec, authorization: authorize(challenge, spec, 'secret1001', 2) });
     expect(next?.status).toBe(200);
+  });
+
+  it('accepts one nonce answered by two UAs with nc=1 (stateless nonces can coincide)', async () => {
+    const challenge = await ua.register({ domain: DOMAIN, user: '1001' });
+    const a = { domain: DOMAIN, user: '1001', contact: '<sip:1001@10.5.5.1>' };
+    const b = { domain: DOMAIN, user: '1000', contact: '<sip:1000@10.5.5.2>' };
+    expect((await ua.register({ ...a, authorization: authorize(challenge!, a, 'secret1001') }))?.status).toBe(200);
+    expect((await ua.register({ ...b, authorization: authorize(challenge!, b, 'secret1000') }))?.status).toBe(200);
+  });
+
+  it('re-challenges a reused nonce from a UA without qop (RFC 2069 style)', async () => {
+    const challenge = await ua.register({ domain: DOMAIN, user: '1001' });
+    const nonce = /nonce="([^"]+)"/.exec(challenge!.get('www-authenticate')!)![1]!;
+    const uri = `sip:${DOMAIN}`;
+    const response = computeDigestResponse({ algorithm: 'MD5', username: '1001', realm: DOMAIN, password: 'secret1001', method: 'REGISTER', uri, nonce });
+    const authorization = `Digest username="1001", realm="${DOMAIN}", nonce="${nonce}", uri="${uri}", response="${response}", algorithm=MD5`;
+    const spec = { domain: DOMAIN, user: '1001', contact: '<sip:1001@10.5.5.3>' };
+    expect((await ua.register({ ...spec, authorization }))?.status).toBe(200);
+    const again = await ua.register({ ...spec, authorization });
+    expect(again?.status).toBe(401);
+    expect(again?.get('www-authenticate')).not.toContain(nonce);
   });
 
   it('re-challenges a nonce that is not ours', async () => {

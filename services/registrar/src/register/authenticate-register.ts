@@ -10,11 +10,13 @@ import {
 import type { RegistrarOptions } from '../registrar-options.js';
 import type { ParsedRegister } from './parse-register.js';
 import { callRegHook } from './reg-hook-call.js';
+import { claimOnce } from './replay-claim.js';
 import type { AuthResult, RegistrationGrant } from './registration-grant.js';
 
 /** Collaborators of {@link authenticateRegister}. */
 export interface AuthDeps {
   readonly config: ConfigSource;
+  /** Built with {@link CLAIMED_BY_CALLER}: replays are claimed here, with the cnonce. */
   readonly verifier: DigestVerifier;
   readonly replay: NonceReplayGuard;
   readonly webhook: WebhookClient;
@@ -60,11 +62,12 @@ export async function authenticateRegister(reg: ParsedRegister, options: Registr
     if (client.password === undefined) throw forbidden('Invalid credentials');
     const outcome = await deps.verifier.verify({ credentials: creds, method: 'REGISTER', realm: reg.domain, password: client.password });
     switch (outcome) {
-      case 'ok':
-        return {
-          kind: 'granted',
-          grant: grantFromClient(creds.username, client, options),
-        };
+      case 'ok': {
+        const nonce = deps.verifier.nonces.check(creds.nonce, reg.domain);
+        const ttl = nonce.state === 'valid' ? nonce.remainingMs + 1000 : 1000;
+        if (!(await claimOnce(deps.replay, creds, ttl))) return replayed(creds);
+        return { kind: 'granted', grant: grantFromClient(creds.username, client, options) };
+      }
       case 'stale':
         return { kind: 'challenge', stale: true };
       case 'bad-nonce':
@@ -73,7 +76,7 @@ export async function authenticateRegister(reg: ParsedRegister, options: Registr
       case 'bad-realm':
         throw forbidden('Unknown or invalid realm');
       case 'replay':
-        throw forbidden('Nonce reused');
+        return replayed(creds);
       case 'bad-response':
         throw forbidden('Invalid credentials');
     }
@@ -82,8 +85,7 @@ export async function authenticateRegister(reg: ParsedRegister, options: Registr
   const nonce = deps.verifier.nonces.check(creds.nonce, reg.domain);
   if (nonce.state === 'bad') return { kind: 'challenge', stale: false };
   if (nonce.state === 'stale') return { kind: 'challenge', stale: true };
-  const first = await deps.replay.claimNonce(creds.nonce, creds.nc ?? '', nonce.remainingMs + 1000);
-  if (!first) throw forbidden('Nonce reused');
+  if (!(await claimOnce(deps.replay, creds, nonce.remainingMs + 1000))) return replayed(creds);
   const grant = await callRegHook(deps.webhook, {
     url: client.reghook,
     credentials: creds,
@@ -96,6 +98,16 @@ export async function authenticateRegister(reg: ParsedRegister, options: Registr
     timeoutMs: options.hookTimeoutMs,
   });
   return { kind: 'granted', grant };
+}
+
+/**
+ * A (nonce, nc, cnonce) seen before. With `qop` that is a replay (or a broken
+ * UA) and is refused; without `qop` (RFC 2069 style) a UA can only reuse the
+ * nonce, so it gets a fresh challenge instead.
+ */
+function replayed(creds: DigestCredentials): AuthResult {
+  if (creds.qop === undefined) return { kind: 'challenge', stale: false };
+  throw forbidden('Nonce reused');
 }
 
 function grantFromClient(
