@@ -77,7 +77,7 @@ export class HookDispatcher {
   async start(): Promise<void> {
     const o = this.options;
     const jsm = await this.deps.nats.jetstreamManager();
-    await ensureStatusStream(jsm, {
+    const stream = await ensureStatusStream(jsm, {
       stream: o.streamName,
       consumer: o.consumerName,
       subject: this.subject,
@@ -86,6 +86,9 @@ export class HookDispatcher {
       replicas: o.streamReplicas,
     });
     const logger = this.deps.logger;
+    if (stream.stream === 'kept') {
+      logger.warn({ stream: o.streamName, reason: stream.reason }, 'status stream exists with other settings; kept as is');
+    }
     this.worker = new DeliveryWorker(
       {
         redis: this.deps.redis,

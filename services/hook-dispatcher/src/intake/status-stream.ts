@@ -33,7 +33,11 @@ export interface StatusStreamSpec {
  * instead of silently dropping the oldest undelivered events; `Nats-Msg-Id`
  * de-duplication (2 min) absorbs publisher retries.
  */
-export async function ensureStatusStream(jsm: JetStreamManager, spec: StatusStreamSpec): Promise<void> {
+export async function ensureStatusStream(
+  jsm: JetStreamManager,
+  spec: StatusStreamSpec,
+): Promise<{ stream: 'created' | 'updated' | 'kept'; reason?: string }> {
+  let outcome: { stream: 'created' | 'updated' | 'kept'; reason?: string } = { stream: 'updated' };
   const config: Partial<StreamConfig> & { name: string } = {
     name: spec.stream,
     subjects: [spec.subject],
@@ -46,12 +50,24 @@ export async function ensureStatusStream(jsm: JetStreamManager, spec: StatusStre
     duplicate_window: nanos(120_000),
     num_replicas: spec.replicas,
   };
+  let exists = true;
   try {
     await jsm.streams.info(spec.stream);
-    await jsm.streams.update(spec.stream, config);
   } catch (err) {
     if (!isNotFound(err)) throw err;
+    exists = false;
+  }
+  if (!exists) {
     await jsm.streams.add(config);
+    outcome = { stream: 'created' };
+  } else {
+    try {
+      await jsm.streams.update(spec.stream, config);
+    } catch (err) {
+      // Someone created it differently (e.g. limits retention, which JetStream cannot change
+      // in place). Consuming works the same either way, so keep it rather than refuse to start.
+      outcome = { stream: 'kept', reason: (err as Error).message };
+    }
   }
   const consumer: Partial<ConsumerConfig> = {
     durable_name: spec.consumer,
@@ -73,6 +89,7 @@ export async function ensureStatusStream(jsm: JetStreamManager, spec: StatusStre
     if (!isNotFound(err)) throw err;
     await jsm.consumers.add(spec.stream, consumer);
   }
+  return outcome;
 }
 
 function isNotFound(err: unknown): boolean {
