@@ -180,7 +180,7 @@ export abstract class SipMessage {
         if (hasLength) continue;
         hasLength = true;
         head += `${h.name}: ${this.body.length}${CRLF}`;
-      } else head += `${h.name}: ${h.value}${CRLF}`;
+      } else head += `${h.name}: ${safeValue(h.value)}${CRLF}`;
     }
     if (!hasLength) head += `Content-Length: ${this.body.length}${CRLF}`;
     head += CRLF;
@@ -195,4 +195,9 @@ export abstract class SipMessage {
   toString(): string {
     return this.toBuffer().toString('utf8');
   }
+}
+
+/** A CR or LF inside a value would inject header lines; fold it to a space (RFC 3261 §7.3.1 LWS). */
+function safeValue(value: string): string {
+  return value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0 ? value.replace(/[\r\n]+[ \t]*/g, ' ') : value;
 }

@@ -122,4 +122,20 @@ describe('SipMessage header model', () => {
     expect(m.toBuffer().equals(input)).toBe(true);
     expect(m.body.toString('utf8')).toBe(body);
   });
+
+  it('never lets a value inject header lines when serialising', () => {
+    const r = new SipResponse(200, 'OK');
+    r.append('X-Evil', 'a\r\nVia: SIP/2.0/UDP attacker;branch=z9hG4bKx\r\n\r\nbody');
+    const text = r.toString();
+    expect(text).toBe('SIP/2.0 200 OK\r\nX-Evil: a Via: SIP/2.0/UDP attacker;branch=z9hG4bKx body\r\nContent-Length: 0\r\n\r\n');
+    expect(parseMessageHeaders(text)).toEqual(['X-Evil', 'Content-Length']);
+  });
 });
+
+function parseMessageHeaders(text: string): string[] {
+  return text
+    .split('\r\n\r\n')[0]!
+    .split('\r\n')
+    .slice(1)
+    .map((l) => l.slice(0, l.indexOf(':')));
+}
