@@ -13,6 +13,7 @@ import { initialCseq } from '../uac/build-request.js';
 import { buildInDialogRequest } from './build-in-dialog-request.js';
 import { Dialog, endsSubscription } from './dialog.js';
 import { DialogState } from './dialog-state.js';
+import { parseSessionExpires } from './session-expires.js';
 
 /** Session-timer handling (RFC 4028) plugged in by the wiring. */
 export interface SessionTimerHook {
@@ -20,6 +21,8 @@ export interface SessionTimerHook {
   arm(d: Dialog, req: SipRequest, res: SipResponse): void;
   /** A refresh (re-INVITE/UPDATE) arrived from the peer. */
   refreshed(d: Dialog, req: SipRequest): void;
+  /** Smallest session interval accepted (RFC 4028 Min-SE), seconds. */
+  readonly minSE: number;
 }
 
 /** Hook the UAC layer registers to send an in-dialog request as a tracked client transaction. */
@@ -63,6 +66,19 @@ export class DialogLayer {
     }
     d.remoteCseq = seq;
     if (req.method === 'INVITE' || req.method === 'UPDATE') {
+      // RFC 4028 §8.1: a session interval below our minimum is refused with 422 + Min-SE.
+      const se = parseSessionExpires(req.get('session-expires'));
+      const minSE = this.sessionTimer?.minSE ?? 90;
+      if (se && se.seconds < minSE) {
+        const res = makeResponse(req, 422);
+        res.append('Min-SE', String(minSE));
+        try {
+          txn.respond(res);
+        } catch {
+          /* already answered */
+        }
+        return;
+      }
       const c = req.get('contact');
       if (c !== undefined) {
         try {

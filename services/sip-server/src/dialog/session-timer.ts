@@ -19,7 +19,7 @@ export class SessionTimer implements SessionTimerHook {
     private readonly ctx: BridgeContext,
     private readonly dialogs: DialogLayer,
     /** Smallest interval honoured, seconds (RFC 4028 Min-SE). @defaultValue 90 */
-    private readonly minSE: number,
+    readonly minSE: number,
   ) {}
 
   arm(d: Dialog, _req: SipRequest, res: SipResponse): void {

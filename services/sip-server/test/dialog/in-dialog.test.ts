@@ -150,4 +150,10 @@ describe('in-dialog requests', () => {
     await ua.response(481, 'BYE');
     expect(server.stats().dialogs).toBe(0);
   });
+
+  it('refuses an in-dialog re-INVITE whose Session-Expires is below Min-SE with 422 (RFC 4028 §8.1)', async () => {
+    uaRequest('INVITE', ['Session-Expires: 30', 'Supported: timer']);
+    const r = await ua.response(422, 'INVITE');
+    expect(r.get('min-se')).toBe('90');
+  });
 });
