@@ -17,6 +17,7 @@ const OptionsSchema = Type.Object(
     affinityTtlSec: Type.Optional(Type.Integer({ minimum: 1, maximum: 7 * 86_400 })),
     placement: Type.Optional(Type.Union(PLACEMENTS.map((p) => Type.Literal(p)))),
     deleteDelaySec: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })),
+    affinityCacheSize: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000 })),
   },
   { additionalProperties: false },
 );
@@ -49,6 +50,13 @@ export interface MediaControllerOptions {
    * @defaultValue 0
    */
   readonly deleteDelaySec: number;
+  /**
+   * Call→engine entries each replica keeps in memory to skip a Redis read;
+   * Redis stays the truth (a stale entry is dropped when the engine disowns
+   * the call). 0 = always ask Redis.
+   * @defaultValue 50000
+   */
+  readonly affinityCacheSize: number;
 }
 
 const check = TypeCompiler.Compile(OptionsSchema);
@@ -69,5 +77,6 @@ export function resolveMediaControllerOptions(input: MediaControllerInput): Medi
     affinityTtlSec: input.affinityTtlSec ?? 43_200,
     placement: input.placement ?? 'least-loaded',
     deleteDelaySec: input.deleteDelaySec ?? 0,
+    affinityCacheSize: input.affinityCacheSize ?? 50_000,
   });
 }

@@ -80,8 +80,8 @@ export class MediaController {
       else logger.warn(line, 'RTPEngine down');
     });
     const affinity = new CallAffinity(
-      { keyPrefix: this.options.keyPrefix, ttlSec: this.options.affinityTtlSec },
-      { redis: deps.redis },
+      { keyPrefix: this.options.keyPrefix, ttlSec: this.options.affinityTtlSec, cacheSize: this.options.affinityCacheSize },
+      { redis: deps.redis, onError: (err) => logger.warn({ err }, 'renewing a call affinity TTL failed') },
     );
     this.#ops = new MediaOperations({ deleteDelaySec: this.options.deleteDelaySec }, { router: new EngineRouter({ pool: this.pool, affinity, ng: this.#ng }) });
   }

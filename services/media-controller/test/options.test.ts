@@ -14,6 +14,7 @@ describe('media-controller options', () => {
       affinityTtlSec: 43_200,
       placement: 'least-loaded',
       deleteDelaySec: 0,
+      affinityCacheSize: 50_000,
     });
     expect(Object.isFrozen(o)).toBe(true);
     expect(Object.isFrozen(o.engines[0])).toBe(true);

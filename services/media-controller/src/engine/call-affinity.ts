@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { AffinityCache } from './affinity-cache.js';
 
 /** Options of {@link CallAffinity}. */
 export interface CallAffinityOptions {
@@ -6,6 +7,17 @@ export interface CallAffinityOptions {
   readonly keyPrefix: string;
   /** Lifetime of an entry, renewed by every operation on the call (s). */
   readonly ttlSec: number;
+  /**
+   * Entries kept in this replica's memory; 0 turns the cache off.
+   * @defaultValue 50000
+   */
+  readonly cacheSize?: number;
+}
+
+/** Where an engine id came from: this replica's cache, or Redis. */
+export interface AffinityLookup {
+  readonly engineId: string;
+  readonly cached: boolean;
 }
 
 /**
@@ -18,10 +30,39 @@ export interface CallAffinityOptions {
 export class CallAffinity {
   readonly #redis: Redis;
   readonly #options: CallAffinityOptions;
+  readonly #cache: AffinityCache | undefined;
+  readonly #onError: (err: Error) => void;
 
-  constructor(options: CallAffinityOptions, deps: { readonly redis: Redis }) {
+  constructor(options: CallAffinityOptions, deps: { readonly redis: Redis; readonly onError?: (err: Error) => void }) {
     this.#options = options;
     this.#redis = deps.redis;
+    const size = options.cacheSize ?? 50_000;
+    this.#cache = size > 0 ? new AffinityCache(size) : undefined;
+    this.#onError = deps.onError ?? (() => {});
+  }
+
+  /**
+   * The engine of a call: from this replica's cache when it has one (renewing
+   * the Redis TTL in the background now and then), otherwise from Redis.
+   */
+  async lookup(callId: string): Promise<AffinityLookup | undefined> {
+    const hit = this.#cache?.get(callId);
+    if (hit) {
+      const now = Date.now();
+      // Renew at most every quarter TTL; nobody waits for it.
+      if (now - hit.renewedAt > this.#options.ttlSec * 250) {
+        hit.renewedAt = now;
+        this.#redis.expire(this.key(callId), this.#options.ttlSec).catch(this.#onError);
+      }
+      return { engineId: hit.engineId, cached: true };
+    }
+    const engineId = await this.get(callId);
+    return engineId === undefined ? undefined : { engineId, cached: false };
+  }
+
+  /** Drops the cached entry so the next lookup asks Redis. */
+  forget(callId: string): void {
+    this.#cache?.delete(callId);
   }
 
   key(callId: string): string {
@@ -35,18 +76,27 @@ export class CallAffinity {
   async claim(callId: string, engineId: string): Promise<string> {
     const key = this.key(callId);
     const set = await this.#redis.set(key, engineId, 'EX', this.#options.ttlSec, 'NX');
-    if (set === 'OK') return engineId;
+    if (set === 'OK') {
+      this.#cache?.set(callId, engineId, Date.now());
+      return engineId;
+    }
     return (await this.get(callId)) ?? engineId;
   }
 
   /** The engine of a call, renewing the entry's lifetime; undefined when none. */
   async get(callId: string): Promise<string | undefined> {
     const v = await this.#redis.getex(this.key(callId), 'EX', this.#options.ttlSec);
-    return v ?? undefined;
+    if (v === null) {
+      this.#cache?.delete(callId);
+      return undefined;
+    }
+    this.#cache?.set(callId, v, Date.now());
+    return v;
   }
 
   /** Removes and returns the entry in one round trip (whole-call delete). */
   async take(callId: string): Promise<string | undefined> {
+    this.#cache?.delete(callId);
     return (await this.#redis.getdel(this.key(callId))) ?? undefined;
   }
 
@@ -56,6 +106,7 @@ export class CallAffinity {
   }
 
   async release(callId: string): Promise<void> {
+    this.#cache?.delete(callId);
     await this.#redis.del(this.key(callId));
   }
 }

@@ -67,9 +67,17 @@ export class EngineRouter {
    * @throws PBX_ERR_MEDIA_ENGINE_DOWN when its engine is down (without waiting)
    */
   async send(callId: string, command: NgCommand, params: Record<string, unknown>): Promise<RoutedReply> {
-    const id = await this.#affinity.get(callId);
-    if (id === undefined) throw new PBX_ERR_MEDIA_CALL_UNKNOWN(callId);
-    return this.#sendTo(this.#owner(id, callId), callId, command, params);
+    const found = await this.#affinity.lookup(callId);
+    if (found === undefined) throw new PBX_ERR_MEDIA_CALL_UNKNOWN(callId);
+    try {
+      return await this.#sendTo(this.#owner(found.engineId, callId), callId, command, params);
+    } catch (err) {
+      // A cached entry may be stale (another replica deleted or re-placed the
+      // call): when the engine disowns the call, ask Redis once more.
+      if (!found.cached || !isStale(err)) throw err;
+      this.#affinity.forget(callId);
+      return this.send(callId, command, params);
+    }
   }
 
   /**
@@ -86,12 +94,6 @@ export class EngineRouter {
       if (!(err instanceof PBX_ERR_MEDIA_ENGINE_REFUSED)) await this.#affinity.restore(callId, id);
       throw err;
     }
-  }
-
-  /** The engine of a call, if any, without sending anything. */
-  async engineOf(callId: string): Promise<RtpEngine | undefined> {
-    const id = await this.#affinity.get(callId);
-    return id === undefined ? undefined : this.#pool.get(id);
   }
 
   releaseCall(callId: string): Promise<void> {
@@ -114,4 +116,10 @@ export class EngineRouter {
       throw err;
     }
   }
+}
+
+/** Errors that may only mean "this replica's cached engine is out of date". */
+function isStale(err: unknown): boolean {
+  if (err instanceof PBX_ERR_MEDIA_ENGINE_DOWN) return true;
+  return err instanceof PBX_ERR_MEDIA_ENGINE_REFUSED && /unknown call|call-id not found/i.test((err as Error).message);
 }
