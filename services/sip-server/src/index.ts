@@ -22,6 +22,7 @@ export { type SipParams, parseParams, formatParams } from './sip/params.js';
 export { splitHeaderValues } from './sip/split-header-values.js';
 export { headerKey, isListHeader } from './sip/compact-forms.js';
 export { makeResponse, REASON_PHRASES } from './sip/make-response.js';
+export { nextHopUri } from './sip/next-hop-uri.js';
 export { randomToken, newBranch } from './sip/random-token.js';
 export * from './sip/errors.js';
 export { TransactionState } from './transaction/transaction-state.js';

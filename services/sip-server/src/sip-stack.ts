@@ -23,6 +23,11 @@
  *   `sendStateless(res, txn.source)`-style calls until the ACK (`ack` event).
  * - `ClientTransaction` emits `sent` (exact bytes + local contact) before any
  *   `response`; 100 is never emitted; `retransmission` carries 2xx repeats.
+ * - A pending client transaction whose TCP connection closes emits
+ *   `transport-error` (PBX_ERR_SIP_TRANSPORT); resolution failures do too
+ *   (PBX_ERR_SIP_RESOLVE / PBX_ERR_SIP_NO_TRANSPORT).
+ * - INVITE retransmissions are absorbed silently while only the automatic
+ *   100 was sent; once the TU sent a provisional it is resent (§17.2.1).
  * - A server transaction the TU never answers is released silently after
  *   2×64×T1 (non-INVITE; 64 s by default) or Timer C (INVITE; 185 s);
  *   `terminate()` releases it earlier (e.g. when the app connection is gone).
