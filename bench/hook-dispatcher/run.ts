@@ -4,7 +4,8 @@
  *   node --import tsx bench/hook-dispatcher/run.ts [--events 20000] [--calls 5000] [--rate 2000]
  *        [--seconds 10] [--replicas 1] [--concurrency 128]
  *
- * 1. baseline: the same events POSTed straight to the receiver by one got loop (64 in flight);
+ * 1. baseline: the same events POSTed straight to the receiver by one got loop, one request at
+ *    a time and with 64 in flight;
  * 2. throughput: every event published to JetStream at once, timed from the first publish to the
  *    last 2xx at the receiver, through N dispatcher processes (`src/main.ts`);
  * 3. latency: events published at a fixed rate; latency = receipt time − `createdAt`.
@@ -106,15 +107,15 @@ function startDispatcher(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   });
 }
 
-async function baseline(url: string, list: StatusEnvelope[], seen: Map<string, number>) {
+async function baseline(url: string, list: StatusEnvelope[], seen: Map<string, number>, inFlight: number) {
   const client = got.extend({
-    agent: { http: new http.Agent({ keepAlive: true, maxSockets: 64 }) },
+    agent: { http: new http.Agent({ keepAlive: true, maxSockets: inFlight }) },
     retry: { limit: 0 },
   });
   let next = 0;
   const t0 = Date.now();
   await Promise.all(
-    Array.from({ length: 64 }, async () => {
+    Array.from({ length: inFlight }, async () => {
       while (next < list.length) {
         const e = list[next++]!;
         await client.post(url, { body: JSON.stringify(e.body), headers: { 'webhook-id': e.id } });
@@ -123,7 +124,7 @@ async function baseline(url: string, list: StatusEnvelope[], seen: Map<string, n
   );
   const ms = Date.now() - t0;
   seen.clear();
-  return { events: list.length, ms, perSec: Math.round((list.length / ms) * 1000) };
+  return { events: list.length, inFlight, ms, perSec: Math.round((list.length / ms) * 1000) };
 }
 
 async function publishAll(nats: NatsConnection, prefix: string, list: StatusEnvelope[]) {
@@ -152,7 +153,9 @@ async function main() {
     params: { EVENTS, CALLS, RATE, SECONDS, REPLICAS, CONCURRENCY },
   };
   try {
-    result.baseline = await baseline(receiver.url, events(receiver.url, EVENTS, CALLS, `${tag}base`), receiver.seen);
+    const base = events(receiver.url, EVENTS, CALLS, `${tag}base`);
+    result.baselineSequential = await baseline(receiver.url, base, receiver.seen, 1);
+    result.baseline64 = await baseline(receiver.url, base, receiver.seen, 64);
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       REDIS_URL,
