@@ -46,8 +46,15 @@ start_postgres() {
   wait_port 127.0.0.1 "$PG_PORT" 30 postgresql
 }
 
+udp_listening() { # port
+  ss -Hlun "sport = :$1" 2>/dev/null | grep -q . && return 0
+  return 1
+}
+
 start_rtpengine() {
   if [ -f "$STATE_DIR/rtpengine.pid" ] && kill -0 "$(cat "$STATE_DIR/rtpengine.pid")" 2>/dev/null; then return 0; fi
+  # Another RTPEngine (system service or another checkout's stack) already serves this ng port.
+  if udp_listening "$RTPENGINE_PORT"; then return 0; fi
   log "starting rtpengine (userspace) ng=127.0.0.1:$RTPENGINE_PORT rtp=$RTP_PORT_MIN-$RTP_PORT_MAX"
   mkdir -p "$STATE_DIR/rtpengine"
   nohup rtpengine --interface=127.0.0.1 --listen-ng="127.0.0.1:$RTPENGINE_PORT" \

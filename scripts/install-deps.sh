@@ -12,6 +12,7 @@ have_cmd rtpengine || [ -x /usr/bin/rtpengine ] || need+=(rtpengine-daemon)
 have_cmd sipp || need+=(sip-tester)
 have_cmd ffmpeg || need+=(ffmpeg)
 have_cmd sox || need+=(sox)
+have_cmd ss || need+=(iproute2)
 if [ "${1:-}" = "--with-postgres" ]; then
   have_cmd pg_ctlcluster || need+=(postgresql)
 fi
