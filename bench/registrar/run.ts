@@ -3,7 +3,7 @@
  * path (SIPp → sip-server → registrar → RegHook → Redis) against the same SIPp
  * load answered by a minimal drachtio-srf app (200 without auth).
  *
- *   node --import tsx bench/registrar/run.ts [--rates 250,500,1000] [--seconds 5] [--out bench/results/registrar.md]
+ *   node --import tsx bench/registrar/run.ts [--rates 250,500,1000] [--seconds 5] [--out bench/results/registrar.md] [--cpu-prof dir]
  *
  * Needs Redis and NATS on 127.0.0.1 (scripts/infra.sh up) and sipp on PATH.
  * Ports 27501–27505 (the registrar's range).
@@ -31,9 +31,21 @@ const arg = (name: string, fallback: string) => {
 const rates = arg('rates', '250,500,750,1000,1250').split(',').map(Number);
 const seconds = Number(arg('seconds', '5'));
 const out = resolve(ROOT, arg('out', 'bench/results/registrar.md'));
+const cpuProf = arg('cpu-prof', '');
 
-function start(name: string, args: string[], env: Record<string, string> = {}): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+const children = new Set<ChildProcess>();
+// Never leave a SIP server or app behind on the bench ports, whatever happens.
+process.on('exit', () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+});
+
+function start(name: string, args: string[], env: Record<string, string> = {}, nodeFlags: string[] = []): ChildProcess {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
   child.stderr!.on('data', (d: Buffer) => process.stderr.write(`[${name}] ${d}`));
   return child;
 }
@@ -55,8 +67,23 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
+/** CPU time (user + system) of a process so far, in ms (Linux /proc; 100 ticks/s). */
+function cpuMs(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
 interface Step {
   rate: number;
+  /** CPU ms per successful registration: SIP server, then the application. */
+  serverCpu: number;
+  appCpu: number;
   calls: number;
   ok: number;
   failed: number;
@@ -64,7 +91,15 @@ interface Step {
   perSecond: number;
 }
 
-function sipp(scenario: string, rate: number): Promise<Step> {
+async function measure(scenario: string, rate: number, server: ChildProcess, app: ChildProcess): Promise<Step> {
+  const s0 = cpuMs(server.pid);
+  const a0 = cpuMs(app.pid);
+  const step = await sipp(scenario, rate);
+  const n = Math.max(1, step.ok);
+  return { ...step, serverCpu: (cpuMs(server.pid) - s0) / n, appCpu: (cpuMs(app.pid) - a0) / n };
+}
+
+function sipp(scenario: string, rate: number): Promise<Omit<Step, 'serverCpu' | 'appCpu'>> {
   const calls = rate * seconds;
   const dir = mkdtempSync(join(tmpdir(), 'bench-reg-'));
   const args = [
@@ -132,13 +167,16 @@ async function main(): Promise<void> {
     DIGEST_ALGORITHMS: 'MD5,SHA-256',
     FLOOD_TRUSTED_CIDRS: '127.0.0.0/8',
     LOGLEVEL: 'error',
-  });
+  },
+  // `--cpu-prof <dir>` writes a V8 CPU profile of the registrar on exit.
+  cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${resolve(cpuProf)}`] : [],
+  );
   await waitFor(async () => (await fetch(`http://127.0.0.1:${METRICS}/readyz`)).ok, 'registrar ready');
   const full: Step[] = [];
   for (const rate of rates) {
-    const step = await sipp('register-auth.xml', rate);
+    const step = await measure('register-auth.xml', rate, server, registrar);
     full.push(step);
-    process.stdout.write(`full path  rate ${rate}/s: ${step.ok} ok, ${step.failed} failed, ${step.perSecond.toFixed(0)} reg/s\n`);
+    process.stdout.write(`full path  rate ${rate}/s: ${step.ok} ok, ${step.failed} failed, ${step.perSecond.toFixed(0)} reg/s, CPU ms/reg sip-server ${step.serverCpu.toFixed(2)} app ${step.appCpu.toFixed(2)}\n`);
   }
   results.push({ name: 'full path (auth + RegHook + Redis)', steps: full });
   await stop(registrar);
@@ -151,9 +189,9 @@ async function main(): Promise<void> {
   await waitFor(async () => baselineOut.includes('baseline ready'), 'baseline app');
   const base: Step[] = [];
   for (const rate of rates) {
-    const step = await sipp('register-noauth.xml', rate);
+    const step = await measure('register-noauth.xml', rate, server, baseline);
     base.push(step);
-    process.stdout.write(`baseline   rate ${rate}/s: ${step.ok} ok, ${step.failed} failed, ${step.perSecond.toFixed(0)} reg/s\n`);
+    process.stdout.write(`baseline   rate ${rate}/s: ${step.ok} ok, ${step.failed} failed, ${step.perSecond.toFixed(0)} reg/s, CPU ms/reg sip-server ${step.serverCpu.toFixed(2)} app ${step.appCpu.toFixed(2)}\n`);
   }
   results.push({ name: 'baseline (200 without auth)', steps: base });
   await stop(baseline);
@@ -175,7 +213,18 @@ async function main(): Promise<void> {
   const bBase = best(base);
   const cpu = cpus()[0]?.model ?? 'unknown';
   const table = (steps: Step[]) =>
-    steps.map((s) => `| ${s.rate} | ${s.calls} | ${s.ok} | ${s.failed} | ${s.seconds.toFixed(1)} | ${s.perSecond.toFixed(0)} |`).join('\n');
+    steps
+      .map(
+        (s) =>
+          `| ${s.rate} | ${s.calls} | ${s.ok} | ${s.failed} | ${s.seconds.toFixed(1)} | ${s.perSecond.toFixed(0)} | ${s.serverCpu.toFixed(2)} | ${s.appCpu.toFixed(2)} |`,
+      )
+      .join('\n');
+  const capacity = (steps: Step[]) => {
+    const ok = steps.filter((s) => s.failed === 0 && s.ok > 0);
+    if (ok.length === 0) return 0;
+    const per = ok.reduce((m, s) => m + s.serverCpu + s.appCpu, 0) / ok.length;
+    return per > 0 ? 1000 / per : 0;
+  };
   const md = `# Registrar benchmark
 
 REGISTER with digest auth and a RegHook, through the full path
@@ -192,14 +241,14 @@ answered by a minimal drachtio-srf app that replies 200 without auth.
 
 ## Full path
 
-| target rate/s | calls | ok | failed | seconds | registrations/s |
-|---|---|---|---|---|---|
+| target rate/s | calls | ok | failed | seconds | registrations/s | sip-server CPU ms/reg | registrar CPU ms/reg |
+|---|---|---|---|---|---|---|---|
 ${table(full)}
 
 ## Baseline
 
-| target rate/s | calls | ok | failed | seconds | registrations/s |
-|---|---|---|---|---|---|
+| target rate/s | calls | ok | failed | seconds | registrations/s | sip-server CPU ms/reg | app CPU ms/reg |
+|---|---|---|---|---|---|---|---|
 ${table(base)}
 
 ## Result
@@ -208,6 +257,9 @@ ${table(base)}
 - Best baseline rate with zero failures: **${bBase.toFixed(0)} registrations/s**
 - Ratio full path / baseline: **${bBase > 0 ? (bFull / bBase).toFixed(2) : 'n/a'}**
 - Target (1 000 authenticated registrations/s): **${bFull >= 1000 ? 'met' : 'not met'}**
+- CPU cost: full path ${(1000 / Math.max(capacity(full), 1e-9)).toFixed(2)} ms per registration (sip-server + registrar),
+  baseline ${(1000 / Math.max(capacity(base), 1e-9)).toFixed(2)} ms; i.e. about ${capacity(full).toFixed(0)} vs ${capacity(base).toFixed(0)}
+  registrations per fully-used core (SIPp, Redis and the RegHook server not counted).
 `;
   writeFileSync(out, md);
   process.stdout.write(`${md}\n`);
