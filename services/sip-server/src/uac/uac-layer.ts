@@ -15,6 +15,9 @@ import { buildOutOfDialogRequest } from './build-request.js';
 import type { OutgoingTxn } from './outgoing-txn.js';
 import { NokError } from './uac-errors.js';
 
+/** RFC 3261 §25.1: user = 1*( unreserved / escaped / user-unreserved ). */
+const USER_PART = /^(?:[A-Za-z0-9\-_.!~*'()&=+$,;?/]|%[0-9A-Fa-f]{2})+$/;
+
 /** Headers of an app CANCEL that are ignored (reference §4.3). */
 const CANCEL_IGNORED = new Set(['from', 'to', 'contact', 'p-asserted-identity', 'via', 'route', 'record-route', 'call-id', 'cseq', 'content-length', 'max-forwards']);
 
@@ -31,11 +34,14 @@ export class UacLayer {
   /** App frame `sip||[|<routeUri>]` + request: a new out-of-dialog request (checklist 27–30, 38–42). */
   async onAppRequest(conn: AdminConnection, msgId: string, app: SipRequest, routeUri: string | undefined): Promise<void> {
     const ctx = this.ctx;
+    let user: string | undefined;
     try {
-      parseUri(app.uri);
+      user = parseUri(app.uri).user;
     } catch {
       throw new NokError(`invalid request-uri: ${app.startLine()}`);
     }
+    // Reference §4.3: an `@` with an invalid user part (RFC 3261 §25.1 `user`) is refused.
+    if (user !== undefined && !USER_PART.test(user)) throw new NokError(`invalid request-uri: ${app.startLine()}`);
     const target = routeUri ? (/^sips?:/i.test(routeUri) ? routeUri : `sip:${routeUri}`) : app.uri;
     const hop = (routeUri ? undefined : ctx.aliasedHop(app.uri)) ?? (await ctx.nextHop(target));
     const { destination } = hop;

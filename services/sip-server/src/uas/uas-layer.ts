@@ -67,6 +67,13 @@ export class UasLayer {
       this.#reply(txn, 481);
       return;
     }
+    if (method === 'REGISTER') {
+      const bad = badRegister(req);
+      if (bad) {
+        this.#reply(txn, 400, bad);
+        return;
+      }
+    }
     const verdict = ctx.settings.policy?.(req);
     if (verdict) {
       this.#reply(txn, verdict.status, verdict.reason);
@@ -269,4 +276,23 @@ export class UasLayer {
       if (key) this.ctx.stack.aliasConnection(key, conn);
     }
   }
+}
+
+/**
+ * Reference §4.2 REGISTER checks: every Contact needs a scheme, and
+ * `Contact: *` is only allowed with `Expires: 0` (RFC 3261 §10.3 step 6).
+ * Returns the 400 reason, or undefined when acceptable.
+ */
+function badRegister(req: SipRequest): string | undefined {
+  for (const c of req.getAll('contact')) {
+    const v = c.trim();
+    if (v === '*') {
+      if ((req.get('expires') ?? '').trim() !== '0') return 'Wildcard Contact requires Expires: 0';
+      continue;
+    }
+    const lt = v.indexOf('<');
+    const uri = lt >= 0 ? v.slice(lt + 1) : v;
+    if (!/^[A-Za-z][A-Za-z0-9+.-]*:/.test(uri)) return 'Invalid Contact';
+  }
+  return undefined;
 }
