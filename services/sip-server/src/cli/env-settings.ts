@@ -65,7 +65,7 @@ export function envSettings(env: Readonly<Record<string, string | undefined>>): 
 /**
  * Dragon PBX's own variables (`scripts/stack.sh` exports them for every
  * service): `DRACHTIO_PORT` (admin port), `SIP_PORT` (udp+tcp on all
- * interfaces), `METRICS_PORT`. They only fill what neither the command line,
+ * interfaces), `METRICS_PORT`, `LOGLEVEL`. They only fill what neither the command line,
  * drachtio's variables nor the configuration file set, so a drop-in
  * drachtio command line means exactly what it means to drachtio-server.
  */
@@ -83,5 +83,12 @@ export function projectEnvSettings(env: Readonly<Record<string, string | undefin
   }
   const metrics = get('METRICS_PORT');
   if (metrics !== undefined) s.metrics = { address: '0.0.0.0', port: parsePort('METRICS_PORT', metrics) };
+  const level = get('LOGLEVEL');
+  if (level !== undefined) {
+    // The stack's pino level names; the two we lack map to their nearest neighbour.
+    const mapped = mapLogLevel(level) ?? ({ fatal: 'error', trace: 'debug' } as const)[level.trim().toLowerCase() as 'fatal' | 'trace'];
+    if (!mapped) throw new PBX_ERR_SIP_CLI_INVALID('LOGLEVEL', `"${level}": expected fatal, error, warn, info, debug or trace`);
+    s.logLevel = mapped;
+  }
   return s;
 }

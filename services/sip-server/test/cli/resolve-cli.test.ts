@@ -78,8 +78,8 @@ describe('resolveCli', () => {
     expect(policy(req('OPTIONS', { 'user-agent': 'keepalive-probe/1.0' }))).toBeUndefined();
   });
 
-  it('uses the stack variables SIP_PORT / DRACHTIO_PORT / METRICS_PORT only below file and drachtio settings', () => {
-    const env = { SIP_PORT: '24032', DRACHTIO_PORT: '24033', METRICS_PORT: '24034' };
+  it('uses the stack variables SIP_PORT / DRACHTIO_PORT / METRICS_PORT / LOGLEVEL only below file and drachtio settings', () => {
+    const env = { SIP_PORT: '24032', DRACHTIO_PORT: '24033', METRICS_PORT: '24034', LOGLEVEL: 'trace' };
     const bare = resolveCli({ argv: [], env, ...noDefault });
     const o = resolveServerOptions(bare.serverOptions);
     expect(o.admin.port).toBe(24033);
@@ -88,6 +88,7 @@ describe('resolveCli', () => {
       { protocol: 'tcp', host: '0.0.0.0', port: 24032 },
     ]);
     expect(bare.metrics).toEqual({ address: '0.0.0.0', port: 24034 });
+    expect(o.logLevel).toBe('debug');
 
     const withFile = resolveServerOptions(resolveCli({ argv: ['-f', fx('minimal.conf.xml')], env }).serverOptions);
     expect(withFile.admin.port).toBe(24023);
@@ -96,6 +97,8 @@ describe('resolveCli', () => {
     const drachtioEnv = resolveCli({ argv: [], env: { ...env, DRACHTIO_ADMIN_TCP_PORT: '24035' }, ...noDefault });
     expect(drachtioEnv.serverOptions.admin?.port).toBe(24035);
     expect(() => resolveCli({ argv: [], env: { SIP_PORT: 'x' }, ...noDefault })).toThrow(/SIP_PORT/);
+    expect(() => resolveCli({ argv: [], env: { LOGLEVEL: 'chatty' }, ...noDefault })).toThrow(/LOGLEVEL/);
+    expect(resolveServerOptions(resolveCli({ argv: ['-l', 'error'], env, ...noDefault }).serverOptions).logLevel).toBe('error');
   });
 
   it('takes DRACHTIO_CONFIG_FILE_PATH and honours --noconfig', () => {
