@@ -82,7 +82,10 @@ export function parseMessage(buf: Buffer, options: ParseOptions = {}): SipMessag
     }
   } else if (options.stream) bad = 'Missing Content-Length';
   bad ??= validate(msg);
-  if (bad) throw new SipParseError(bad, { answerable, partial: msg });
+  if (bad) {
+    const status = bad === UNSUPPORTED_SCHEME ? 416 : 400;
+    throw new SipParseError(bad, { status, answerable, partial: msg });
+  }
   msg.body = buf.subarray(bodyStart, bodyStart + length);
   msg.raw = start === 0 && length === available ? buf : buf.subarray(start, bodyStart + length);
   return msg;
@@ -142,6 +145,14 @@ function parseHeaderLines(lines: string[], msg: SipMessage): string | undefined 
 /** Semantic checks the stack relies on; returns the 400 reason, if any. */
 function validate(msg: SipMessage): string | undefined {
   for (const name of MANDATORY) if (!msg.has(name)) return `Missing ${name} header`;
+  // RFC 4475 §3.2.8–9: a single-value header field present more than once.
+  const seen = new Set<string>();
+  for (const h of msg.headers) {
+    const key = headerKey(h.name);
+    if (!SINGLE_VALUE.has(key)) continue;
+    if (seen.has(key)) return `Multiple ${key} headers`;
+    seen.add(key);
+  }
   for (const h of msg.headers) {
     const key = headerKey(h.name);
     if (key === 'via') {
@@ -176,7 +187,10 @@ function validate(msg: SipMessage): string | undefined {
   if (cseq.method !== req.method) return 'CSeq method does not match request method';
   try {
     // RFC 3261 §19.1.1: headers are not allowed in a Request-URI (RFC 4475 §3.1.2.11).
-    if (parseUri(req.uri).headers !== undefined) return 'Bad Request-URI';
+    const uri = parseUri(req.uri);
+    if (uri.headers !== undefined) return 'Bad Request-URI';
+    // RFC 3261 §8.2.2.1 / RFC 4475 §3.2.2: unknown Request-URI schemes get 416.
+    if (!KNOWN_SCHEMES.has(uri.scheme)) return UNSUPPORTED_SCHEME;
   } catch {
     return 'Bad Request-URI';
   }
@@ -189,6 +203,9 @@ function validate(msg: SipMessage): string | undefined {
 }
 
 const MANDATORY = ['via', 'from', 'to', 'call-id', 'cseq'];
+const SINGLE_VALUE = new Set(['from', 'to', 'call-id', 'cseq', 'max-forwards', 'content-length']);
+const KNOWN_SCHEMES = new Set(['sip', 'sips', 'tel']);
+const UNSUPPORTED_SCHEME = 'Unsupported URI Scheme';
 const EMPTY_ELEMENT = /,\s*,|,\s*$|^\s*,/;
 
 function isUint32(s: string): boolean {

@@ -102,6 +102,63 @@ describe('RFC 4475 §3.1.1 valid messages', () => {
     expect(parseNameAddr(m.get('from')!).params.tag).toBe("_token~1'+`*%!-.");
   });
 
+  it('3.1.1.3 esc01 / 3.1.1.4 escnull / 3.1.1.5 esc02: escapes in URIs, methods and header names', () => {
+    const esc01 = parseMessage(
+      sipText(
+        [
+          'INVITE sip:sips%3Auser%40example.com@example.net SIP/2.0',
+          'To: sip:%75se%72@example.com',
+          'From: <sip:I%20have%20spaces@example.net>;tag=938',
+          'Max-Forwards: 87',
+          'i: esc01.239409asdfakjkn23onasd0-3234',
+          'CSeq: 234234 INVITE',
+          'Via: SIP/2.0/UDP host5.example.net;branch=z9hG4bKkdjuw',
+          'C: application/sdp',
+          'Contact:',
+          '  <sip:cal%6Cer@host5.example.net;%6C%72;n%61me=v%61lue%25%34%31>',
+          'Content-Length: {cl}',
+        ],
+        SDP,
+      ),
+    ) as SipRequest;
+    expect(parseUri(esc01.uri).user).toBe('sips%3Auser%40example.com');
+    expect(esc01.get('content-type')).toBe('application/sdp');
+    expect(parseUri(parseNameAddr(esc01.get('contact')!).uri).params).toEqual({ '%6c%72': null, 'n%61me': 'v%61lue%25%34%31' });
+    const escnull = parseMessage(
+      sipText([
+        'REGISTER sip:example.com SIP/2.0',
+        'To: sip:null-%00-null@example.com',
+        'From: sip:null-%00-null@example.com;tag=839923423',
+        'Max-Forwards: 70',
+        'Call-ID: escnull.39203ndfvkjdasfkq3w4otrq0adsf',
+        'CSeq: 3923239 REGISTER',
+        'Via: SIP/2.0/UDP host5.example.com;branch=z9hG4bKkdjuw',
+        'Contact: <sip:%00@host5.example.com>',
+        'Contact: <sip:%00%00@host5.example.com>',
+        'L:0',
+      ]),
+    );
+    expect(escnull.getAll('contact')).toHaveLength(2);
+    const esc02 = parseMessage(
+      sipText([
+        'RE%47IST%45R sip:registrar.example.com SIP/2.0',
+        'To: "%Z%45" <sip:resource@example.com>',
+        'From: "%Z%45" <sip:resource@example.com>;tag=f232jadfj23',
+        'Call-ID: esc02.asdfnqwo34rq23i34jrjasdcnl23nrlknsdf',
+        'Via: SIP/2.0/TCP host.example.com;branch=z9hG4bK209323',
+        'CSeq: 29344 RE%47IST%45R',
+        'Max-Forwards: 70',
+        'Contact: <sip:alias1@host1.example.com>',
+        'C%6Fntact: <sip:alias2@host2.example.com>',
+        'Contact: <sip:alias3@host3.example.com>',
+        'l: 0',
+      ]),
+    ) as SipRequest;
+    expect(esc02.method).toBe('RE%47IST%45R');
+    expect(esc02.getAll('contact')).toHaveLength(2);
+    expect(esc02.get('C%6Fntact')).toBe('<sip:alias2@host2.example.com>');
+  });
+
   it('3.1.1.6 lwsdisp + 3.1.1.9 semiuri + 3.1.1.10 transports', () => {
     const m = parseMessage(
       sipText([
@@ -188,6 +245,28 @@ describe('RFC 4475 §3.1.2 invalid messages', () => {
       expect(err.partial?.get('call-id')).toBeDefined();
     });
   }
+
+  it('3.2.2 unkscm: unknown Request-URI scheme → 416; 3.2.3 novelsc: novel schemes in From/To are fine', () => {
+    const err = parseError(sipText(['OPTIONS nobodyKnowsThisScheme:totallyopaquecontent SIP/2.0', ...BASE, 'CSeq: 1 OPTIONS', 'Content-Length: 0']));
+    expect([err.status, err.reason, err.answerable]).toEqual([416, 'Unsupported URI Scheme', true]);
+    const ok = parseMessage(
+      sipText(['OPTIONS sip:user@example.com SIP/2.0', BASE[0]!, 'To: <soap.beep://192.0.2.103:3002>', 'From: <soap.beep://192.0.2.103:3002>;tag=1', 'Call-ID: novelsc', 'CSeq: 1 OPTIONS', 'Content-Length: 0']),
+    );
+    expect(parseNameAddr(ok.get('to')!).uri).toBe('soap.beep://192.0.2.103:3002');
+    expect((parseMessage(sipText(['INVITE tel:+1-201-555-0123 SIP/2.0', ...BASE, 'CSeq: 1 INVITE', 'Content-Length: 0'])) as SipRequest).uri).toBe('tel:+1-201-555-0123');
+  });
+
+  it('3.2.8 multi01 / 3.2.9 mcl01: repeated single-value headers → 400', () => {
+    const multi = parseError(sipText(['INVITE sip:user@company.com SIP/2.0', ...BASE, 'To: <sip:other@example.net>', 'CSeq: 1 INVITE', 'Content-Length: 0']));
+    expect([multi.status, multi.reason]).toEqual([400, 'Multiple to headers']);
+    const mcl = parseError(sipText(['OPTIONS sip:user@example.com SIP/2.0', ...BASE, 'CSeq: 1 OPTIONS', 'Content-Length: 0', 'l: 0']));
+    expect(mcl.reason).toBe('Multiple content-length headers');
+  });
+
+  it('3.2.15 inv2543: an RFC 2543 request without branch is accepted', () => {
+    const m = parseMessage(sipText(['INVITE sip:UserB@example.com SIP/2.0', 'Via: SIP/2.0/UDP 192.0.2.15', 'From: <sip:UserA@example.com>', 'To: <sip:UserB@example.com>', 'Call-ID: inv2543.1717@example.com', 'CSeq: 1 INVITE', 'Content-Length: 0']));
+    expect(parseVia(m.get('via')!).branch).toBeUndefined();
+  });
 
   it('3.1.2.5 scalarlg / 3.1.2.19 bigcode: bad responses are unanswerable (dropped)', () => {
     const big = parseError(sipText(['SIP/2.0 4294967301 better not break the receiver', ...BASE, 'CSeq: 1 INVITE', 'Content-Length: 0']));
