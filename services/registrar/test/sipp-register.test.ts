@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DOMAIN, type Harness, startHarness } from './helpers/harness.js';
+import { DOMAIN, type Harness, startHarness, until } from './helpers/harness.js';
 import { describeSipp, runSipp } from './helpers/sipp.js';
 
 // Real phones' REGISTERs with digest auth, sent by SIPp (MD5: SIPp does not
@@ -80,6 +80,29 @@ describe('SIPp REGISTER', () => {
     expect(await h.state.contacts.list(DOMAIN, '1000')).toEqual([]);
     expect(await h.state.contacts.list(DOMAIN, '2501')).toEqual([]);
     expect(await h.state.contacts.list(DOMAIN, '2502')).toEqual([]);
+  });
+
+  it('multi-contact with eviction, removal with Expires: 0 and with Contact: *', async () => {
+    const mark = h.events.length;
+    const r = await runSipp({
+      scenario: 'uac-register-lifecycle.xml',
+      target: target(),
+      port: SIPP,
+      keys: { domain: DOMAIN, user: '1000' },
+      vars: { user: '1000', password: 'secret1000' },
+    });
+    expect(r.code, describeSipp(r)).toBe(0);
+    const base = `@127.0.0.1:${SIPP}`;
+    await until(() => h.events.length - mark >= 6, 3000, 'six registration events');
+    expect(h.events.slice(mark).map((e) => `${e.type} ${e.contact}`)).toEqual([
+      `registered sip:1000-a${base}`,
+      `registered sip:1000-b${base}`,
+      `registered sip:1000-c${base}`,
+      `evicted sip:1000-a${base}`,
+      `unregistered sip:1000-b${base}`,
+      'unregistered *',
+    ]);
+    expect(await h.state.contacts.list(DOMAIN, '1000')).toEqual([]);
   });
 
   it('unknown domain → 500 without a challenge', async () => {
