@@ -1,4 +1,5 @@
 import { PBX_ERR_SIP_CLI_INVALID } from './cli-errors.js';
+import type { LogLevel } from '../server-options.js';
 import { type DrachtioSettings, mapLogLevel } from './drachtio-settings.js';
 import { parseHostPort, parsePort } from './parse-number.js';
 
@@ -85,10 +86,11 @@ export function projectEnvSettings(env: Readonly<Record<string, string | undefin
   if (metrics !== undefined) s.metrics = { address: '0.0.0.0', port: parsePort('METRICS_PORT', metrics) };
   const level = get('LOGLEVEL');
   if (level !== undefined) {
-    // The stack's pino level names; the two we lack map to their nearest neighbour.
-    const mapped = mapLogLevel(level) ?? ({ fatal: 'error', trace: 'debug' } as const)[level.trim().toLowerCase() as 'fatal' | 'trace'];
-    if (!mapped) throw new PBX_ERR_SIP_CLI_INVALID('LOGLEVEL', `"${level}": expected fatal, error, warn, info, debug or trace`);
-    s.logLevel = mapped;
+    // The stack's pino level names; those we lack map to their nearest neighbour. Any other
+    // value is the other services' business (they validate LOGLEVEL), so it is ignored here.
+    const extra: Record<string, LogLevel> = { fatal: 'error', silent: 'error', trace: 'debug' };
+    const mapped = mapLogLevel(level) ?? extra[level.trim().toLowerCase()];
+    if (mapped) s.logLevel = mapped;
   }
   return s;
 }
