@@ -1,5 +1,7 @@
 /**
- * RFC 4475 §3.1.1 (valid) and §3.1.2 (invalid) messages and what a
+ * RFC 4475 §3.1.1 (valid) and §3.1.2 (invalid) messages (retyped into
+ * `fixtures/*.sip`; where the RFC abbreviates long repeated strings with its
+ * §2.3 notation, `longreq` expands them to comparable lengths) and what a
  * drachtio-style server must do with each when it arrives over UDP:
  *
  * - `handled`  a valid request: the application receives it, or the server answers it
@@ -26,6 +28,9 @@ const survive = { kind: 'survive' } as const;
 const lenient = { kind: 'lenient' } as const;
 const reject = (...codes: number[]) => ({ kind: 'reject', codes: codes.length ? codes : [400] }) as const;
 
+// Observed: wsinv carries a To tag matching no dialog, so it is answered 481 (reference §4.2);
+// methods no application routes (intmeth, esc02) get 503; every `reject` case gets 400 (505 for
+// badvers); lwsstart, escruri, regbadct, badaspec and baddn are rejected with 400 as well.
 export const TORTURE_CASES: readonly TortureCase[] = [
   { name: 'wsinv', section: '3.1.1.1', title: 'A short tortuous INVITE', expect: handled },
   { name: 'intmeth', section: '3.1.1.2', title: 'Wide range of valid characters', expect: survive },
