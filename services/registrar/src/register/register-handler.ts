@@ -20,6 +20,15 @@ import { challengeHeaders, contactHeader } from './register-response.js';
 import type { RegisterMessage } from './register-message.js';
 import type { RegistrationEventSink } from './registration-event.js';
 
+/** ioredis failures that mean "Redis is not reachable right now" (as opposed to a bug). */
+function isStoreUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  return (
+    err.name === 'MaxRetriesPerRequestError' ||
+    /Connection is closed|Stream isn't writeable|ECONNREFUSED|ETIMEDOUT|enableOfflineQueue/i.test(err.message)
+  );
+}
+
 /** The response side of a request, as drachtio-srf provides it. */
 export interface Responder {
   send(status: number, reason: string, opts: { headers: Record<string, string> }): void;
@@ -93,6 +102,12 @@ export class RegisterHandler {
       status = 400;
       reason = 'Bad Request';
       headers = { 'X-Reason': err.message.slice(0, 160) };
+    } else if (isStoreUnavailable(err)) {
+      // Redis unreachable: the phone should retry later, not think its credentials are wrong.
+      status = 503;
+      reason = 'Service Unavailable';
+      headers = { 'Retry-After': String(this.#options.retryAfterSec) };
+      this.#deps.logger.error({ err }, 'REGISTER failed: state store unavailable');
     } else {
       this.#deps.logger.error({ err }, 'REGISTER failed');
     }

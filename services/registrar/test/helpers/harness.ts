@@ -59,7 +59,11 @@ export interface Harness {
   readonly configFile: string;
   readonly webhook: WebhookClient;
   readonly replicas: Replica[];
-  startReplica(options?: Partial<RegistrarOptionsInput>, trunks?: Partial<TrunkRegistrarOptionsInput>): Promise<Replica>;
+  startReplica(
+    options?: Partial<RegistrarOptionsInput>,
+    trunks?: Partial<TrunkRegistrarOptionsInput>,
+    deps?: { readonly state?: StateStore },
+  ): Promise<Replica>;
   writeConfig(doc: unknown): void;
   stop(): Promise<void>;
 }
@@ -112,11 +116,15 @@ export async function startHarness(sipPort: number, configDoc?: (hookUrl: string
   const replicas: Replica[] = [];
   let n = 0;
 
-  const startReplica = async (options: Partial<RegistrarOptionsInput> = {}, trunkOptions?: Partial<TrunkRegistrarOptionsInput>): Promise<Replica> => {
+  const startReplica = async (
+    options: Partial<RegistrarOptionsInput> = {},
+    trunkOptions?: Partial<TrunkRegistrarOptionsInput>,
+    deps: { readonly state?: StateStore } = {},
+  ): Promise<Replica> => {
     const instanceId = `r${++n}-${id}`;
     const registrar = new Registrar(
       { nonceSecret: NONCE_SECRET, instanceId, hookTimeoutMs: 500, ...options },
-      { config, state, webhook, events: natsEventSink(nc, subjects, () => {}), logger: silent },
+      { config, state: deps.state ?? state, webhook, events: natsEventSink(nc, subjects, () => {}), logger: silent },
     );
     const srf = new Srf();
     registrar.attach(srf);
