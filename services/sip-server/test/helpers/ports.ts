@@ -36,6 +36,7 @@ export const PORT_BLOCKS = {
   appFrames: 24480,
   ackTimeout: 24500,
   prack: 24520,
+  ipv6: 24540,
 } as const;
 
 export function portBlock(name: keyof typeof PORT_BLOCKS): PortBlock {

@@ -29,6 +29,8 @@ export interface SippOptions {
   timeoutS?: number;
   /** Custom `[key]` values (`-key name value`). */
   keys?: Record<string, string>;
+  /** Local address (`-i`). @defaultValue '127.0.0.1' */
+  localIp?: string;
   /** Extra raw arguments (e.g. `-lost 10`). */
   extra?: string[];
 }
@@ -55,7 +57,7 @@ export function startSipp(o: SippOptions): SippRun {
   const args = [
     ...(o.target ? [o.target] : []),
     '-sf', join(SCENARIOS, o.scenario),
-    '-i', '127.0.0.1',
+    '-i', o.localIp ?? '127.0.0.1',
     '-p', String(o.port),
     '-mp', String(o.mediaPort),
     '-t', o.transport ?? 'u1',

@@ -16,14 +16,16 @@ export interface TestServerOptions {
   policy?: PolicyFn;
   protocols?: ReadonlyArray<'udp' | 'tcp'>;
   timers?: ServerOptionsInput['timers'];
+  /** SIP bind address. @defaultValue '127.0.0.1' */
+  sipHost?: string;
 }
 
-/** Starts a `SipServer` on 127.0.0.1 (admin `block.admin`, SIP `block.sip`). */
+/** Starts a `SipServer` on 127.0.0.1 (admin `block.admin`, SIP `block.sip` on `sipHost`). */
 export async function startTestServer(block: PortBlock, o: TestServerOptions = {}): Promise<TestServer> {
   const protocols = o.protocols ?? ['udp', 'tcp'];
   const input: ServerOptionsInput = {
     admin: { address: '127.0.0.1', port: block.admin, secret: o.secret ?? 'cymru' },
-    contacts: protocols.map((protocol) => ({ protocol, host: '127.0.0.1', port: block.sip })),
+    contacts: protocols.map((protocol) => ({ protocol, host: o.sipHost ?? '127.0.0.1', port: block.sip })),
     logLevel: 'error',
     ...(o.policy && { policy: o.policy }),
     ...(o.timers && { timers: o.timers }),
