@@ -39,3 +39,13 @@ export type {
   SentInfo,
 } from './transport/transport-types.js';
 export { resolveTarget, type Resolver, type ResolvedTarget } from './transport/resolve-target.js';
+// Drop-in command line, policy, ops (src/cli, src/policy, src/ops)
+export { resolveCli, DEFAULT_CONFIG_FILE, type CliInputs, type CliPlan } from './cli/resolve-cli.js';
+export { runCli, type RunCliDeps, type RunCliResult } from './cli/run-cli.js';
+export { PBX_ERR_SIP_CLI_INVALID, PBX_ERR_SIP_CONFIG_FILE } from './cli/cli-errors.js';
+export { compilePolicy, type PolicySource, type SpammerRulesSource } from './policy/compile-policy.js';
+export { createPolicy, type PolicyConfig, type PolicyEvent, type PolicyObserver, type PolicyResponse } from './policy/create-policy.js';
+export { PBX_ERR_SIP_POLICY_RULE } from './policy/policy-errors.js';
+export { SipServerMetrics, type SipServerMetricsOptions } from './ops/sip-server-metrics.js';
+export { startOpsServer, type OpsServer as SipOpsServer, type OpsServerOptions as SipOpsServerOptions } from './ops/ops-server.js';
+export type { MetricsSnapshot, MetricsSourceFn } from './ops/metrics-source.js';
