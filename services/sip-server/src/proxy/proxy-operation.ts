@@ -4,6 +4,7 @@ import { formatMeta } from '../drachtio/meta.js';
 import { nokAnswer } from '../drachtio/server-frames.js';
 import { makeResponse } from '../sip/make-response.js';
 import type { SipHeader } from '../sip/sip-header.js';
+import { parseNameAddr } from '../sip/name-addr.js';
 import type { SipRequest } from '../sip/sip-request.js';
 import type { SipResponse } from '../sip/sip-response.js';
 import { parseUri } from '../sip/sip-uri.js';
@@ -14,6 +15,23 @@ import { bestResponseIndex } from './best-response.js';
 import { forwardRequest } from './forward-request.js';
 import type { ProxyFrame } from './proxy-frame.js';
 
+/** Upper bound on targets including redirects (loop protection). */
+const MAX_BRANCHES = 16;
+
+function newBranch(dest: string): Branch {
+  return {
+    dest,
+    txn: undefined,
+    destination: undefined,
+    provisional: false,
+    final: undefined,
+    cancelPending: false,
+    failed: false,
+    redirected: false,
+    timer: undefined,
+  };
+}
+
 interface Branch {
   dest: string;
   txn: ClientTransaction | undefined;
@@ -23,6 +41,8 @@ interface Branch {
   cancelPending: boolean;
   /** No transport / resolution failure: nothing was sent. */
   failed: boolean;
+  /** A 3xx whose Contacts became new targets: not a candidate for the best response. */
+  redirected: boolean;
   timer: NodeJS.Timeout | undefined;
 }
 
@@ -51,16 +71,7 @@ export class ProxyOperation {
     /** Called once a 2xx was forwarded (record-routed calls are remembered by the layer). */
     private readonly onAnswered: () => void = () => {},
   ) {
-    this.#branches = frame.destinations.map((dest) => ({
-      dest,
-      txn: undefined,
-      destination: undefined,
-      provisional: false,
-      final: undefined,
-      cancelPending: false,
-      failed: false,
-      timer: undefined,
-    }));
+    this.#branches = frame.destinations.map((dest) => newBranch(dest));
   }
 
   start(): void {
@@ -155,7 +166,28 @@ export class ProxyOperation {
       this.#finish();
       return;
     }
+    if (res.status < 400 && this.frame.followRedirects && !this.#cancelled) this.#recurse(b, res);
     this.#branchFinal(b, res);
+  }
+
+  /** RFC 3261 §16.7 step 4: a 3xx's Contacts become new targets when following redirects. */
+  #recurse(b: Branch, res: SipResponse): void {
+    const added: Branch[] = [];
+    for (const c of res.getAll('contact')) {
+      let uri: string;
+      try {
+        uri = parseNameAddr(c).uri;
+      } catch {
+        continue;
+      }
+      if (this.#branches.length >= MAX_BRANCHES || this.#branches.some((x) => x.dest === uri)) continue;
+      const nb = newBranch(uri);
+      this.#branches.push(nb);
+      added.push(nb);
+    }
+    if (added.length === 0) return;
+    b.redirected = true;
+    if (this.frame.simultaneous) for (let i = 0; i < added.length; i++) this.#startNext();
   }
 
   /** `OK|<meta>|||continue` + the response (reference §3.9). */
@@ -206,7 +238,10 @@ export class ProxyOperation {
     const moreToTry = !this.#cancelled && started < this.#branches.length && !this.frame.simultaneous;
     if (moreToTry) return;
     if (!this.#branches.slice(0, started).every((b) => this.#ended(b))) return;
-    const finals = this.#branches.map((b) => b.final).filter((r): r is SipResponse => r !== undefined);
+    const finals = this.#branches
+      .filter((b) => !b.redirected)
+      .map((b) => b.final)
+      .filter((r): r is SipResponse => r !== undefined);
     if (finals.length === 0) {
       // Reference §4.13 / checklist 50: no usable transport for any target.
       this.#respondUpstream(500);

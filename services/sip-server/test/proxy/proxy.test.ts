@@ -196,4 +196,18 @@ describe('stateful proxy', () => {
     noRoute('INFO', 3);
     await a.response(481, 'INFO');
   });
+
+  it('follows a 3xx to the Contact it names when followRedirects is set', async () => {
+    proxyArgs = () => [[`sip:127.0.0.1:${b1.port}`], { followRedirects: true }];
+    sendInvite(`pxr-${++n}`);
+    const inv1 = await b1.request('INVITE');
+    b1.send(answer(inv1, 302, 'Moved Temporarily', 'b1', [`Contact: <sip:moved@127.0.0.1:${b2.port}>`]), port);
+    await b1.request('ACK');
+    const inv2 = await b2.request('INVITE');
+    expect(inv2.uri).toBe(`sip:moved@127.0.0.1:${b2.port}`);
+    b2.send(answer(inv2, 486, 'Busy Here', 'b2'), port);
+    // The 302 was consumed by the recursion: the caller gets the callee's answer.
+    await a.response(486, 'INVITE');
+    expect((await result).finalStatus).toBe(486);
+  });
 });
