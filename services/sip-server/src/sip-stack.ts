@@ -31,6 +31,9 @@
  * - A server transaction the TU never answers is released silently after
  *   2×64×T1 (non-INVITE; 64 s by default) or Timer C (INVITE; 185 s);
  *   `terminate()` releases it earlier (e.g. when the app connection is gone).
+ * - UDP sockets resolve IP literals without dns.lookup, and
+ *   `ServerTransaction.lastBytes` exposes the bytes `respond()` serialised
+ *   (reuse them for the `Msg sent:` echo).
  */
 import { EventEmitter } from 'node:events';
 import { safeEmit } from './safe-emit.js';

@@ -52,6 +52,11 @@ export class ServerTransaction extends EventEmitter<ServerTransactionEvents> {
     return this.#last;
   }
 
+  /** The exact bytes of the last response sent (serialised once by `respond`). */
+  get lastBytes(): Buffer | undefined {
+    return this.#lastBytes;
+  }
+
   /** Whether a final response has been sent. */
   get finalSent(): boolean {
     return this.#last !== undefined && this.#last.status >= 200;

@@ -5,7 +5,8 @@
  * connection aliases (a Contact registered over TCP → its connection).
  */
 import { type Socket as UdpSocket, createSocket } from 'node:dgram';
-import { type Server, type Socket, connect, createServer } from 'node:net';
+import { type LookupOptions, lookup } from 'node:dns';
+import { type Server, type Socket, connect, createServer, isIP } from 'node:net';
 import { PBX_ERR_SIP_NO_TRANSPORT, PBX_ERR_SIP_OPTIONS, PBX_ERR_SIP_TRANSPORT } from '../sip/errors.js';
 import type { StackLogger } from '../stack-logger.js';
 import { endpointKey, ipFamily, isLoopback, isWildcard, primaryAddress, unmapAddress } from './address-utils.js';
@@ -261,7 +262,7 @@ export class TransportLayer {
   }
 
   async #bindUdp(i: number, c: ListenContact, host: string, family: 4 | 6): Promise<void> {
-    const socket = createSocket({ type: family === 6 ? 'udp6' : 'udp4' });
+    const socket = createSocket({ type: family === 6 ? 'udp6' : 'udp4', lookup: literalLookup });
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
       socket.bind(c.port, host, () => {
@@ -329,4 +330,24 @@ export class TransportLayer {
 
 function stripBrackets(h: string): string {
   return h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h;
+}
+
+/**
+ * dgram resolves every destination with dns.lookup (a nextTick round trip even
+ * for IP literals); destinations here are almost always literals, so answer
+ * them at once and defer to dns.lookup only for names.
+ */
+function literalLookup(
+  host: string,
+  options: LookupOptions | number,
+  cb: (err: NodeJS.ErrnoException | null, address: string, family: number) => void,
+): void {
+  const family = isIP(host);
+  if (family !== 0) {
+    cb(null, host, family);
+    return;
+  }
+  lookup(host, typeof options === 'number' ? { family: options } : options, (err, address, fam) =>
+    cb(err, address as string, fam as number),
+  );
 }

@@ -69,6 +69,19 @@ for (const host of ['127.0.0.1', '::1']) {
   });
 }
 
+describe('stateless sends', () => {
+  it('reach IP literals and host names (Via sent-by without received)', async () => {
+    const { stack, peer } = await setup('127.0.0.1');
+    const byName = new SipResponse(200, 'OK').append('Via', `SIP/2.0/UDP localhost:${peer.port};branch=z9hG4bKn`);
+    const byIp = new SipResponse(202, 'Accepted').append('Via', `SIP/2.0/UDP 127.0.0.1:${peer.port};branch=z9hG4bKi`);
+    const info = await stack.sendStateless(byName);
+    expect(info.local.protocol).toBe('udp');
+    await stack.sendStateless(byIp);
+    await peer.waitFor((d) => d.data.startsWith('SIP/2.0 200 OK'));
+    await peer.waitFor((d) => d.data.startsWith('SIP/2.0 202 Accepted'));
+  });
+});
+
 describe('send failures never throw', () => {
   it('reports invalid ports as PBX_ERR_SIP_TRANSPORT for UDP and TCP', async () => {
     const { stack } = await setup('127.0.0.1');
