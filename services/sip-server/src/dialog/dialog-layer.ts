@@ -256,6 +256,7 @@ export class DialogLayer {
       return;
     }
     d.ackPending = false;
+    d.clearTimer('uac-ack-wait');
     ctx.sendStateless(req, hop.destination);
     const bytes = req.toBuffer();
     d.lastAck = req;

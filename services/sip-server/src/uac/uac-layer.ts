@@ -127,13 +127,17 @@ export class UacLayer {
       }
       if (method === 'INVITE' && !rec.dialog && res.has('rseq')) this.#uacDialog(rec, res, DialogState.Early);
     } else if (status < 300) {
-      if ((method === 'INVITE' || method === 'SUBSCRIBE') && !rec.dialog) {
+      if ((method === 'INVITE' || method === 'SUBSCRIBE') && !rec.dialog && rec.conn.isOpen) {
         const d = this.#uacDialog(rec, res, DialogState.Confirmed);
         if (method === 'INVITE') {
           d.inviteCseq = cseqOf(rec.req);
           d.lastAck = undefined;
           d.ackPending = true;
           d.cancelRace = rec.cancelled;
+          // Reference §4.6: an app that never ACKs leaves nothing behind after 64×T1 (no BYE).
+          d.setTimer('uac-ack-wait', 64 * ctx.settings.t1, () => {
+            if (d.ackPending) ctx.dialogs.remove(d);
+          });
         }
       } else if (method === 'INVITE' && rec.dialog) {
         const d = rec.dialog;

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SipServer } from '../../src/server.js';
 import type { SipRequest } from '../../src/sip/sip-request.js';
 import type { LooseSrf } from '../drachtio/srf-app.js';
+import { RawAdminClient } from '../drachtio/raw-admin-client.js';
 import { sleep, startApp, startServer } from '../uas/harness.js';
 import { SDP, UdpUa, answer } from '../uas/udp-ua.js';
 
@@ -165,4 +166,22 @@ describe('requests sent by a drachtio-srf app (UAC)', () => {
     await sleep(100);
     expect(frames.some((f) => f.includes('|unsolicited|'))).toBe(true);
   });
+
+  it('forgets a UAC dialog whose 2xx the app never ACKs after 64×T1, without sending BYE', async () => {
+    const raw = await RawAdminClient.open(server.adminPort);
+    try {
+      await raw.authenticate();
+      const echo = await raw.reply(raw.send('sip||', `INVITE sip:bob@127.0.0.1:${ua.port} SIP/2.0\r\n\r\n`));
+      expect(echo.tokens[3]).toBe('OK');
+      const inv = await ua.request('INVITE');
+      ua.send(answer(inv, 200, 'OK', 'na', [`Contact: <sip:bob@127.0.0.1:${ua.port}>`]), udpPort);
+      await raw.next((f) => f.tokens[1] === 'sip' && (f.sip ?? '').startsWith('SIP/2.0 200'));
+      expect(server.stats().dialogs).toBe(1);
+      await sleep(3500); // 64 × 50 ms
+      expect(server.stats().dialogs).toBe(0);
+      expect(ua.received.some((m) => m.isRequest)).toBe(false);
+    } finally {
+      raw.close();
+    }
+  }, 10_000);
 });
