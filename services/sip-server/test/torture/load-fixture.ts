@@ -14,11 +14,11 @@ export function loadFixture(name: string): Buffer {
   const split = text.indexOf('\r\n\r\n');
   const head = split < 0 ? text : text.slice(0, split + 4);
   const body = split < 0 ? '' : text.slice(split + 4);
-  const bodyBuf = unescape(body);
-  return Buffer.concat([unescape(head.replace('{cl}', String(bodyBuf.length))), bodyBuf]);
+  const bodyBuf = decodeFixtureEscapes(body);
+  return Buffer.concat([decodeFixtureEscapes(head.replace('{cl}', String(bodyBuf.length))), bodyBuf]);
 }
 
-function unescape(s: string): Buffer {
+function decodeFixtureEscapes(s: string): Buffer {
   const parts: Buffer[] = [];
   let last = 0;
   for (const m of s.matchAll(/\\x([0-9A-Fa-f]{2})/g)) {
