@@ -12,7 +12,7 @@ import { ProxyLayer } from './proxy/proxy-layer.js';
 import { type ServerOptions, type ServerOptionsInput, resolveServerOptions } from './server-options.js';
 import { SipStack, type SipStackDeps } from './sip-stack.js';
 import { formatHostPort } from './sip/sip-uri.js';
-import type { StackLogger } from './stack-logger.js';
+import { type StackLogger, stderrLogger } from './stack-logger.js';
 import type { BoundContact } from './transport/transport-types.js';
 import { UacLayer } from './uac/uac-layer.js';
 import { UasLayer } from './uas/uas-layer.js';
@@ -54,9 +54,10 @@ export class SipServer {
   constructor(options: ServerOptionsInput | ServerOptions = {}, deps: SipServerDeps = {}) {
     this.options = resolveServerOptions(options as ServerOptionsInput);
     const o = this.options;
-    const logger = deps.logger ?? (o.logLevel === 'debug' ? undefined : silentLogger);
+    // A pino logger passed in deps gets everything; otherwise only `debug` prints (warnings/errors on stderr).
+    const logger = deps.logger ?? (o.logLevel === 'debug' ? stderrLogger : silentLogger);
     this.stack = new SipStack(
-      { contacts: o.contacts, timers: o.timers, autoTrying: o.autoTrying, ...(logger ? { logger } : {}) },
+      { contacts: o.contacts, timers: o.timers, autoTrying: o.autoTrying, logger },
       deps.resolver ? { resolver: deps.resolver } : {},
     );
     let dispatch: AppFrameDispatch | undefined;
@@ -69,6 +70,8 @@ export class SipServer {
       localHostports: () => this.#hostports(false),
       onAppFrame: (conn, frame) => dispatch?.onFrame(conn, frame),
       onDisconnect: (conn) => dialogLayer?.onDisconnect(conn),
+      onProtocolError: (conn, err) =>
+        logger.warn({ app: conn.remote, code: (err as { code?: string }).code, err: err.message }, 'admin protocol error'),
     });
     const ctx = new BridgeContext(this.stack, this.admin.routes, {
       t1: o.timers.t1,
