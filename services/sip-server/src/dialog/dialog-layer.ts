@@ -252,6 +252,8 @@ export class DialogLayer {
     const req = buildInDialogRequest(app, d);
     const hop = await this.nextHop(d);
     if (app.method !== 'ACK') {
+      // Reference §4.3: a BYE while our re-INVITE is pending first CANCELs that re-INVITE.
+      if (app.method === 'BYE') d.cancelPendingInvite?.();
       this.sendInDialog?.(conn, msgId, req, hop, d);
       return;
     }

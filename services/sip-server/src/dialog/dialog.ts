@@ -65,6 +65,8 @@ export class Dialog {
   lastAck: SipRequest | undefined;
   /** Where {@link Dialog.lastAck} went. */
   lastAckHop: { destination: Destination; local: BoundContact } | undefined;
+  /** Cancels our own re-INVITE still in progress (set by the UAC layer while one is pending). */
+  cancelPendingInvite: (() => void) | undefined;
   /** Negotiated session interval in seconds (RFC 4028); 0 = no session timer. */
   sessionInterval = 0;
   /** We are the session refresher. */

@@ -78,7 +78,13 @@ export class UacLayer {
     const dropInvite = () => {
       if (inviteKey && ctx.outgoingInvites.get(inviteKey) === rec) ctx.outgoingInvites.delete(inviteKey);
     };
-    rec.release = dropInvite;
+    if (d && req.method === 'INVITE') {
+      d.cancelPendingInvite = () => this.#cancel(rec);
+      const own = d.cancelPendingInvite;
+      rec.release = () => {
+        if (d.cancelPendingInvite === own) d.cancelPendingInvite = undefined;
+      };
+    } else rec.release = dropInvite;
     txn.once('sent', (info) => {
       rec.echoed = true;
       conn.respond(msgId, requestSentAnswer(ctx.appMeta(info.data.length, info.local), rec.txnId), info.data);
@@ -222,6 +228,16 @@ export class UacLayer {
     return d;
   }
 
+  /** CANCELs a pending INVITE now, or once a provisional arrives (reference §4.5). */
+  #cancel(rec: OutgoingTxn, extra: ReadonlyArray<{ name: string; value: string }> = []): SipRequest {
+    const cancel = rec.txn.createCancel(extra);
+    rec.cancelled = true;
+    if (rec.txn.lastStatus >= 200) return cancel;
+    if (rec.provisional) this.ctx.stack.sendRequest(cancel, { destination: rec.txn.destination });
+    else rec.pendingCancel = cancel;
+    return cancel;
+  }
+
   /** App frame `sip|<inviteTxnId>|` + CANCEL (checklist 34). */
   onAppCancel(conn: AdminConnection, msgId: string, txnId: string, app: SipRequest): void {
     const ctx = this.ctx;
@@ -231,10 +247,7 @@ export class UacLayer {
       return;
     }
     const extra = app.headers.filter((h) => !CANCEL_IGNORED.has(h.name.toLowerCase()));
-    const cancel = rec.txn.createCancel(extra);
-    rec.cancelled = true;
-    if (rec.provisional) ctx.stack.sendRequest(cancel, { destination: rec.txn.destination });
-    else rec.pendingCancel = cancel;
+    const cancel = this.#cancel(rec, extra);
     const bytes = cancel.toBuffer();
     conn.respond(msgId, requestSentAnswer(ctx.appMeta(bytes.length, rec.local), ctx.newTxnId()), bytes);
   }

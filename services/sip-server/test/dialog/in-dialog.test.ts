@@ -156,4 +156,20 @@ describe('in-dialog requests', () => {
     const r = await ua.response(422, 'INVITE');
     expect(r.get('min-se')).toBe('90');
   });
+
+  it('CANCELs the app re-INVITE still in progress before sending the app BYE', async () => {
+    dlg.modify(SDP.replace('10000', '10030')).catch(() => {});
+    const re = await ua.request('INVITE');
+    ua.send(answer(re, 180, 'Ringing', 'callee'), udpPort);
+    await sleep(100);
+    dlg.destroy().catch(() => {});
+    const cancel = await ua.request('CANCEL');
+    expect(cancel.get('cseq')).toBe(`${re.get('cseq')?.split(' ')[0]} CANCEL`);
+    const bye = await ua.request('BYE');
+    ua.send(answer(cancel, 200, 'OK', 'callee'), udpPort);
+    ua.send(answer(re, 487, 'Request Terminated', 'callee'), udpPort);
+    ua.send(answer(bye, 200, 'OK', 'callee'), udpPort);
+    for (let i = 0; i < 50 && server.stats().dialogs > 0; i++) await sleep(20);
+    expect(server.stats().dialogs).toBe(0);
+  });
 });
