@@ -65,6 +65,11 @@ export class DialogLayer {
       return;
     }
     d.remoteCseq = seq;
+    if (req.method === 'INVITE' && d.cancelPendingInvite) {
+      // RFC 3261 §14.2: our own re-INVITE is in progress (glare).
+      reply(txn, 491);
+      return;
+    }
     if (req.method === 'INVITE' || req.method === 'UPDATE') {
       // RFC 4028 §8.1: a session interval below our minimum is refused with 422 + Min-SE.
       const se = parseSessionExpires(req.get('session-expires'));

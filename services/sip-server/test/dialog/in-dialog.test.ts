@@ -172,4 +172,13 @@ describe('in-dialog requests', () => {
     for (let i = 0; i < 50 && server.stats().dialogs > 0; i++) await sleep(20);
     expect(server.stats().dialogs).toBe(0);
   });
+
+  it('answers 491 to a peer re-INVITE that crosses the app re-INVITE (glare)', async () => {
+    dlg.modify(SDP.replace('10000', '10040')).catch(() => {});
+    const re = await ua.request('INVITE');
+    uaRequest('INVITE', ['Content-Type: application/sdp'], SDP);
+    await ua.response(491, 'INVITE');
+    ua.send(answer(re, 200, 'OK', 'callee', [`Contact: <sip:bob@127.0.0.1:${ua.port}>`, 'Content-Type: application/sdp']), udpPort, SDP);
+    await ua.request('ACK');
+  });
 });
