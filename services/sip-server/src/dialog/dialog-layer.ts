@@ -19,6 +19,8 @@ import { parseSessionExpires } from './session-expires.js';
 export interface SessionTimerHook {
   /** A 2xx to an INVITE (initial or re-INVITE) in `d` was sent by the app. */
   arm(d: Dialog, req: SipRequest, res: SipResponse): void;
+  /** A 2xx to an INVITE the app sent in/for `d`. */
+  armUac(d: Dialog, req: SipRequest, res: SipResponse): void;
   /** A refresh (re-INVITE/UPDATE) arrived from the peer. */
   refreshed(d: Dialog, req: SipRequest): void;
   /** Smallest session interval accepted (RFC 4028 Min-SE), seconds. */

@@ -36,6 +36,20 @@ export class SessionTimer implements SessionTimerHook {
     this.#schedule(d);
   }
 
+  /** A 2xx to an INVITE we sent (app INVITE or re-INVITE): here `refresher=uac` means us (RFC 4028 §7.2). */
+  armUac(d: Dialog, req: SipRequest, res: SipResponse): void {
+    if (req.body.length > 0) d.localSdp = req.body;
+    const se = parseSessionExpires(res.get('session-expires'));
+    d.clearTimer('session');
+    if (!se) {
+      d.sessionInterval = 0;
+      return;
+    }
+    d.sessionInterval = Math.max(this.minSE, se.seconds);
+    d.weRefresh = (se.refresher ?? 'uac') === 'uac';
+    this.#schedule(d);
+  }
+
   refreshed(d: Dialog, req: SipRequest): void {
     if (d.sessionInterval === 0) return;
     const se = parseSessionExpires(req.get('session-expires'));

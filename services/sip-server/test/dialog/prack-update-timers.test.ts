@@ -226,4 +226,38 @@ describe('PRACK, UPDATE and session timers', () => {
     const ack = await ua.request('ACK');
     expect(ack.get('cseq')).toBe(`${re.get('cseq')?.split(' ')[0]} ACK`);
   });
+
+  it('runs the session timer of an app INVITE: refreshes when we are the refresher, BYEs when the callee is and goes quiet', async () => {
+    await start();
+    const headers = { 'Session-Expires': '2;refresher=uac', Supported: 'timer' };
+    const p1 = srf.createUAC(`sip:bob@127.0.0.1:${ua.port}`, { localSdp: SDP, headers });
+    const inv1: SipRequest = await ua.request('INVITE');
+    expect(inv1.get('session-expires')).toBe('2;refresher=uac');
+    ua.send(answer(inv1, 200, 'OK', 's1', [`Contact: <sip:bob@127.0.0.1:${ua.port}>`, 'Session-Expires: 2;refresher=uac', 'Require: timer']), port);
+    await p1;
+    await ua.request('ACK');
+    const refresh = await ua.request('INVITE', 3000);
+    expect(refresh.get('to')).toContain('tag=s1');
+    expect(refresh.body.toString()).toBe(SDP);
+    ua.send(answer(refresh, 200, 'OK', 's1', [`Contact: <sip:bob@127.0.0.1:${ua.port}>`, 'Session-Expires: 2;refresher=uac']), port);
+    await ua.request('ACK');
+
+    let reason = '';
+    const p2 = srf.createUAC(`sip:carol@127.0.0.1:${ua.port}`, { localSdp: SDP, headers });
+    const inv2: SipRequest = await ua.request('INVITE');
+    ua.send(answer(inv2, 200, 'OK', 's2', [`Contact: <sip:carol@127.0.0.1:${ua.port}>`, 'Session-Expires: 2;refresher=uas']), port);
+    const dlg2 = await p2;
+    const destroyed = new Promise<void>((resolve) =>
+      dlg2.on('destroy', (_b: unknown, r: string) => {
+        reason = r;
+        resolve();
+      }),
+    );
+    await ua.request('ACK');
+    const bye = await ua.next<SipRequest>((m) => m.isRequest && (m as SipRequest).method === 'BYE' && (m.get('to') ?? '').includes('s2'), 3000);
+    expect(bye.get('reason')).toContain('Session timer expired');
+    ua.send(answer(bye, 200, 'OK', 's2'), port);
+    await destroyed;
+    expect(reason).toBe('Session timer expired');
+  });
 });
