@@ -357,7 +357,8 @@ export class SipStack extends EventEmitter<SipStackEvents> {
   }
 
   #onRequest(req: SipRequest, source: MessageSource): void {
-    const via = parseVia(req.get('via')!);
+    // Parsed once by the parser's validation; when stampVia edits it, it also rewrites the header (dropping the cache).
+    const via = req.topVia();
     stampVia(req, via, source);
     const method = req.method;
     if (method === 'ACK') {
@@ -394,7 +395,7 @@ export class SipStack extends EventEmitter<SipStackEvents> {
   }
 
   #onResponse(res: SipResponse, source: MessageSource): void {
-    const via = parseVia(res.get('via')!);
+    const via = res.topVia();
     const cseq = (res.get('cseq') ?? '').trim().split(/\s+/);
     const txn = via.branch ? this.#client.get(clientTransactionKey(via.branch, cseq[1] ?? '')) : undefined;
     if (txn) txn.receiveResponse(res);

@@ -72,13 +72,25 @@ export function formatNameAddr(na: NameAddr): string {
 /** Value of the `tag` parameter of a From/To header value, or undefined. */
 export function tagOf(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
+  // The same From/To value is asked for several times per message (transaction
+  // key, dialog id, app frames): remember the last few answers.
+  for (let i = 0; i < TAG_MEMO; i++) if (tagMemoKey[i] === value) return tagMemoVal[i];
+  let tag: string | undefined;
   try {
-    const t = parseNameAddr(value).params.tag;
-    return t ?? undefined;
+    tag = parseNameAddr(value).params.tag ?? undefined;
   } catch {
-    return undefined;
+    tag = undefined;
   }
+  tagMemoKey[tagMemoPos] = value;
+  tagMemoVal[tagMemoPos] = tag;
+  tagMemoPos = (tagMemoPos + 1) % TAG_MEMO;
+  return tag;
 }
+
+const TAG_MEMO = 4;
+const tagMemoKey: (string | undefined)[] = new Array(TAG_MEMO).fill(undefined);
+const tagMemoVal: (string | undefined)[] = new Array(TAG_MEMO).fill(undefined);
+let tagMemoPos = 0;
 
 /** Index of the `<` that opens the URI, skipping a quoted display name; -1 if none. */
 function findAngle(s: string): number {

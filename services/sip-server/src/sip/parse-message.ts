@@ -5,7 +5,6 @@
  * limited to what the stack needs to route and answer a message, plus the
  * RFC 4475 §3.1.2 cases that must get 400.
  */
-import { headerKey } from './compact-forms.js';
 import { type CSeq, parseCSeq } from './cseq.js';
 import { parseNameAddr } from './name-addr.js';
 import { SipParseError } from './sip-parse-error.js';
@@ -145,20 +144,25 @@ function parseHeaderLines(lines: string[], msg: SipMessage): string | undefined 
 /** Semantic checks the stack relies on; returns the 400 reason, if any. */
 function validate(msg: SipMessage): string | undefined {
   for (const name of MANDATORY) if (!msg.has(name)) return `Missing ${name} header`;
-  // RFC 4475 §3.2.8–9: a single-value header field present more than once.
-  const seen = new Set<string>();
-  for (const h of msg.headers) {
-    const key = headerKey(h.name);
-    if (!SINGLE_VALUE.has(key)) continue;
-    if (seen.has(key)) return `Multiple ${key} headers`;
-    seen.add(key);
-  }
-  for (const h of msg.headers) {
-    const key = headerKey(h.name);
+  const keys = msg.headerKeys;
+  const headers = msg.headers;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    // RFC 4475 §3.2.8–9: a single-value header field present more than once.
+    if (SINGLE_VALUE.has(key)) {
+      if (keys.indexOf(key) !== i) return `Multiple ${key} headers`;
+      continue;
+    }
+    const h = headers[i]!;
     if (key === 'via') {
       // RFC 4475 §3.1.2.1: empty list elements like `;;,;,,` are malformed.
       if (EMPTY_ELEMENT.test(h.value)) return 'Bad Via header';
-      for (const v of h.value.indexOf(',') >= 0 ? splitHeaderValues(h.value) : [h.value]) {
+      if (h.value.indexOf(',') < 0) {
+        // The common single-element line: the first one is parsed through the cache the stack reuses.
+        if (!valid(keys.indexOf('via') === i ? msg.topVia.bind(msg) : parseVia, h.value)) return 'Bad Via header';
+        continue;
+      }
+      for (const v of splitHeaderValues(h.value)) {
         if (!valid(parseVia, v)) return 'Bad Via header';
       }
     } else if (key === 'contact' && msg.isRequest) {

@@ -11,6 +11,7 @@
 import { headerKey, isListHeader } from './compact-forms.js';
 import type { SipHeader } from './sip-header.js';
 import { splitHeaderValues } from './split-header-values.js';
+import { type Via, parseVia } from './via.js';
 
 const CRLF = '\r\n';
 const EMPTY = Buffer.alloc(0);
@@ -19,6 +20,8 @@ export abstract class SipMessage {
   #headers: SipHeader[] = [];
   /** Canonical keys parallel to #headers (avoids lower-casing on every lookup). */
   #keys: string[] = [];
+  /** Parsed top Via, dropped whenever a Via header changes (the parser, stack and dialog layer all need it). */
+  #topVia?: Via;
   /** Message body (a view into the received buffer when parsed; not copied). */
   body: Buffer = EMPTY;
   /**
@@ -37,6 +40,21 @@ export abstract class SipMessage {
   /** Headers in wire order. Mutate through set/append/prepend/remove only. */
   get headers(): readonly SipHeader[] {
     return this.#headers;
+  }
+
+  /** Canonical keys (see `headerKey`) parallel to {@link SipMessage.headers}. */
+  get headerKeys(): readonly string[] {
+    return this.#keys;
+  }
+
+  /**
+   * The parsed top Via element, parsed once and cached until a Via header is
+   * changed through this object. Callers must not mutate the result.
+   * Throws PBX_ERR_SIP_BAD_VALUE when absent or malformed.
+   */
+  topVia(): Via {
+    if (this.#topVia === undefined) this.#topVia = parseVia(this.get('via') ?? '');
+    return this.#topVia;
   }
 
   /** First value (first element for list headers) of `name`, or undefined. */
@@ -74,6 +92,7 @@ export abstract class SipMessage {
    */
   set(name: string, value: string): this {
     const key = headerKey(name);
+    if (key === 'via') this.#topVia = undefined;
     const i = this.#keys.indexOf(key);
     if (i < 0) return this.append(name, value);
     this.#headers[i] = { name: this.#headers[i]!.name, value };
@@ -88,14 +107,17 @@ export abstract class SipMessage {
 
   /** Adds a header line at the end. */
   append(name: string, value: string): this {
+    const key = headerKey(name);
+    if (key === 'via') this.#topVia = undefined;
     this.#headers.push({ name, value });
-    this.#keys.push(headerKey(name));
+    this.#keys.push(key);
     return this;
   }
 
   /** Adds a header line before every other header of the same name (or at the top if none), e.g. a new Via (RFC 3261 §16.6 step 8). */
   prepend(name: string, value: string): this {
     const key = headerKey(name);
+    if (key === 'via') this.#topVia = undefined;
     let i = this.#keys.indexOf(key);
     if (i < 0) i = 0;
     this.#headers.splice(i, 0, { name, value });
@@ -110,6 +132,7 @@ export abstract class SipMessage {
    */
   setFirst(name: string, value: string): this {
     const key = headerKey(name);
+    if (key === 'via') this.#topVia = undefined;
     const i = this.#keys.indexOf(key);
     if (i < 0) return this.append(name, value);
     const h = this.#headers[i]!;
@@ -128,6 +151,7 @@ export abstract class SipMessage {
   /** Removes every `name` header; returns how many lines were removed. */
   remove(name: string): number {
     const key = headerKey(name);
+    if (key === 'via') this.#topVia = undefined;
     let n = 0;
     for (let j = this.#keys.length - 1; j >= 0; j--) {
       if (this.#keys[j] === key) {
@@ -146,6 +170,7 @@ export abstract class SipMessage {
    */
   removeFirst(name: string): string | undefined {
     const key = headerKey(name);
+    if (key === 'via') this.#topVia = undefined;
     const i = this.#keys.indexOf(key);
     if (i < 0) return undefined;
     const h = this.#headers[i]!;

@@ -20,13 +20,20 @@ export class ServerTransaction extends EventEmitter<ServerTransactionEvents> {
   readonly source: MessageSource;
   readonly isInvite: boolean;
   #state: TransactionState;
+  /**
+   * The last response object; released once a final response was sent (the
+   * transaction may linger 64×T1 in an end state, and at high call rates the
+   * parsed responses would dominate the heap — only the bytes are needed).
+   */
   #last?: SipResponse;
+  #lastStatus = 0;
   #lastBytes?: Buffer;
   #timerG?: NodeJS.Timeout;
   #timerH?: NodeJS.Timeout;
+  /** Timer J/L/I (end state) or, before any final response, the reap timer: never both at once. */
   #timerEnd?: NodeJS.Timeout;
-  #timerReap?: NodeJS.Timeout;
   #gInterval = 0;
+  #sentCb?: (err: Error | undefined) => void;
   readonly #ctx: TransactionContext;
 
   constructor(id: string, request: SipRequest, source: MessageSource, ctx: TransactionContext) {
@@ -40,14 +47,14 @@ export class ServerTransaction extends EventEmitter<ServerTransactionEvents> {
     // Hygiene: a request the TU never answers is released silently (the
     // reference forgets unanswered requests after 64 s); INVITEs may ring
     // longer, so they get Timer C.
-    this.#timerReap = setTimeout(() => this.terminate(), this.isInvite ? ctx.timers.c : 2 * ctx.timers.timeout64);
+    this.#timerEnd = setTimeout(ServerTransaction.#onEnd, this.isInvite ? ctx.timers.c : 2 * ctx.timers.timeout64, this);
   }
 
   get state(): TransactionState {
     return this.#state;
   }
 
-  /** The last response sent, if any. */
+  /** The last provisional response sent, if any; undefined once a final response was sent (see `lastStatus`). */
   get lastResponse(): SipResponse | undefined {
     return this.#last;
   }
@@ -57,9 +64,14 @@ export class ServerTransaction extends EventEmitter<ServerTransactionEvents> {
     return this.#lastBytes;
   }
 
+  /** Status of the last response sent; 0 before any. */
+  get lastStatus(): number {
+    return this.#lastStatus;
+  }
+
   /** Whether a final response has been sent. */
   get finalSent(): boolean {
-    return this.#last !== undefined && this.#last.status >= 200;
+    return this.#lastStatus >= 200;
   }
 
   get #reliable(): boolean {
@@ -79,6 +91,7 @@ export class ServerTransaction extends EventEmitter<ServerTransactionEvents> {
     if (s === TransactionState.Accepted) {
       if (res.status < 200 || res.status >= 300) throw new PBX_ERR_SIP_TXN_STATE('only 2xx may follow a 2xx');
       this.#transmit(res);
+      this.#last = undefined;
       return;
     }
     if (s === TransactionState.Completed || s === TransactionState.Confirmed) {
@@ -90,8 +103,9 @@ export class ServerTransaction extends EventEmitter<ServerTransactionEvents> {
       if (!this.isInvite) this.#state = TransactionState.Proceeding;
       return;
     }
-    if (this.#timerReap) clearTimeout(this.#timerReap);
-    this.#timerReap = undefined;
+    if (this.#timerEnd) clearTimeout(this.#timerEnd);
+    this.#timerEnd = undefined;
+    this.#last = undefined;
     if (!this.isInvite) {
       // §17.2.2: Timer J = 64*T1 on unreliable transports, zero on reliable.
       this.#enterEnd(TransactionState.Completed, this.#reliable ? 0 : this.#ctx.timers.j);
@@ -102,9 +116,9 @@ export class ServerTransaction extends EventEmitter<ServerTransactionEvents> {
       this.#state = TransactionState.Completed;
       if (!this.#reliable) {
         this.#gInterval = this.#ctx.timers.t1;
-        this.#timerG = setTimeout(this.#onTimerG, this.#gInterval);
+        this.#timerG = setTimeout(ServerTransaction.#onTimerG, this.#gInterval, this);
       }
-      this.#timerH = setTimeout(this.#onTimerH, this.#ctx.timers.timeout64);
+      this.#timerH = setTimeout(ServerTransaction.#onTimerH, this.#ctx.timers.timeout64, this);
     }
   }
 
@@ -120,7 +134,7 @@ export class ServerTransaction extends EventEmitter<ServerTransactionEvents> {
     // While only the automatic 100 went out (the TU has not answered yet) the
     // retransmission is dropped silently, as drachtio-server does for requests
     // still waiting for the app; a later provisional is resent (§17.2.1).
-    if (this.#state === TransactionState.Proceeding && this.#last?.status === 100) return;
+    if (this.#state === TransactionState.Proceeding && this.#lastStatus === 100) return;
     if (this.#lastBytes) this.#write(this.#lastBytes);
   }
 
@@ -150,6 +164,7 @@ export class ServerTransaction extends EventEmitter<ServerTransactionEvents> {
 
   #transmit(res: SipResponse): void {
     this.#last = res;
+    this.#lastStatus = res.status;
     this.#lastBytes = res.toBuffer();
     this.#write(this.#lastBytes);
   }
@@ -173,41 +188,50 @@ export class ServerTransaction extends EventEmitter<ServerTransactionEvents> {
   }
 
   #write(bytes: Buffer): void {
-    this.#ctx.send(bytes, this.#destination(), (err) => {
-      if (!err || this.#state === TransactionState.Terminated) return;
-      // §17.2.4: a transport failure is reported to the TU and ends the transaction.
-      safeEmit(this, this.#ctx.logger, 'transport-error', err);
-      this.terminate();
-    });
+    // One callback per transaction, created on first use (not a closure per send).
+    this.#sentCb ??= (err) => this.#afterSend(err);
+    this.#ctx.send(bytes, this.#destination(), this.#sentCb);
+  }
+
+  #afterSend(err: Error | undefined): void {
+    if (!err || this.#state === TransactionState.Terminated) return;
+    // §17.2.4: a transport failure is reported to the TU and ends the transaction.
+    safeEmit(this, this.#ctx.logger, 'transport-error', err);
+    this.terminate();
+  }
+
+  // Timer callbacks are static and take the transaction as argument: no closure per timer.
+  static #onEnd(t: ServerTransaction): void {
+    t.#timerEnd = undefined;
+    t.terminate();
   }
 
   #enterEnd(state: TransactionState, delay: number): void {
     this.#state = state;
     if (delay <= 0) this.terminate();
-    else this.#timerEnd = setTimeout(() => this.terminate(), delay);
+    else this.#timerEnd = setTimeout(ServerTransaction.#onEnd, delay, this);
   }
 
-  #onTimerG = (): void => {
-    this.#timerG = undefined;
-    if (this.#state !== TransactionState.Completed || !this.#lastBytes) return;
-    this.#write(this.#lastBytes);
+  static #onTimerG(t: ServerTransaction): void {
+    t.#timerG = undefined;
+    if (t.#state !== TransactionState.Completed || !t.#lastBytes) return;
+    t.#write(t.#lastBytes);
     // §17.2.1: Timer G doubles up to T2.
-    this.#gInterval = Math.min(this.#gInterval * 2, this.#ctx.timers.t2);
-    this.#timerG = setTimeout(this.#onTimerG, this.#gInterval);
-  };
+    t.#gInterval = Math.min(t.#gInterval * 2, t.#ctx.timers.t2);
+    t.#timerG = setTimeout(ServerTransaction.#onTimerG, t.#gInterval, t);
+  }
 
-  #onTimerH = (): void => {
-    this.#timerH = undefined;
-    if (this.#state !== TransactionState.Completed) return;
-    safeEmit(this, this.#ctx.logger, 'timeout');
-    this.terminate();
-  };
+  static #onTimerH(t: ServerTransaction): void {
+    t.#timerH = undefined;
+    if (t.#state !== TransactionState.Completed) return;
+    safeEmit(t, t.#ctx.logger, 'timeout');
+    t.terminate();
+  }
 
   #clear(): void {
     if (this.#timerG) clearTimeout(this.#timerG);
     if (this.#timerH) clearTimeout(this.#timerH);
     if (this.#timerEnd) clearTimeout(this.#timerEnd);
-    if (this.#timerReap) clearTimeout(this.#timerReap);
-    this.#timerG = this.#timerH = this.#timerEnd = this.#timerReap = undefined;
+    this.#timerG = this.#timerH = this.#timerEnd = undefined;
   }
 }
