@@ -234,7 +234,7 @@ export class UasLayer {
       conn.respond(msgId, nokAnswer('Response not sent due to unknown transaction'));
       return;
     }
-    const bytes = out.toBuffer();
+    const bytes = rec.txn.lastBytes ?? out.toBuffer();
     const dialogId = d ? d.id : rec.dialogId;
     conn.respond(msgId, responseSentAnswer(ctx.appMeta(bytes.length, local), txnId, dialogId), bytes);
     if (status < 200) {
