@@ -21,11 +21,37 @@ const COMPACT: Readonly<Record<string, string>> = {
   y: 'identity',
 };
 
+/**
+ * Header names seen so far → their key, and → one shared copy of the name.
+ * Every message repeats the same few dozen names: this skips the lower-casing
+ * and lets all messages share the name strings instead of each holding its
+ * own. Bounded, so that arbitrary names sent by a peer cannot grow it.
+ */
+const KEY_CACHE = new Map<string, string>();
+const NAME_CACHE = new Map<string, string>();
+const CACHE_MAX = 512;
+
 /** Canonical lower-case key of a header name: `V`, `via`, `VIA` → `via`. */
 export function headerKey(name: string): string {
+  const hit = KEY_CACHE.get(name);
+  if (hit !== undefined) return hit;
   const lower = name.toLowerCase();
-  if (lower.length === 1) return COMPACT[lower] ?? lower;
-  return lower;
+  const key = lower.length === 1 ? (COMPACT[lower] ?? lower) : lower;
+  if (KEY_CACHE.size < CACHE_MAX) KEY_CACHE.set(name, key);
+  return key;
+}
+
+/** The shared copy of a header name interned before (so already validated), if any. */
+export function knownHeaderName(name: string): string | undefined {
+  return NAME_CACHE.get(name);
+}
+
+/** Interns a validated header name; returns the shared copy the parser stores in the header list. */
+export function internHeaderName(name: string): string {
+  const hit = NAME_CACHE.get(name);
+  if (hit !== undefined) return hit;
+  if (NAME_CACHE.size < CACHE_MAX) NAME_CACHE.set(name, name);
+  return name;
 }
 
 /**

@@ -5,6 +5,7 @@
  * limited to what the stack needs to route and answer a message, plus the
  * RFC 4475 §3.1.2 cases that must get 400.
  */
+import { internHeaderName, knownHeaderName } from './compact-forms.js';
 import { type CSeq, parseCSeq } from './cseq.js';
 import { parseNameAddr } from './name-addr.js';
 import { SipParseError } from './sip-parse-error.js';
@@ -130,11 +131,16 @@ function parseHeaderLines(lines: string[], msg: SipMessage): string | undefined 
     pendingName = undefined;
     const colon = line.indexOf(':');
     const name = colon > 0 ? line.slice(0, colon).trimEnd() : '';
-    if (!name || !TOKEN.test(name)) {
-      error ??= `bad header line ${line.slice(0, 40)}`;
-      continue;
+    // Names interned earlier were validated then; only new ones need the token check.
+    let known = knownHeaderName(name);
+    if (known === undefined) {
+      if (!name || !TOKEN.test(name)) {
+        error ??= `bad header line ${line.slice(0, 40)}`;
+        continue;
+      }
+      known = internHeaderName(name);
     }
-    pendingName = name;
+    pendingName = known;
     pendingValue = line.slice(colon + 1).trim();
   }
   if (pendingName !== undefined) msg.append(pendingName, pendingValue);

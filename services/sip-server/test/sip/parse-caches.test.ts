@@ -32,4 +32,18 @@ describe('parse caches', () => {
       expect(tagOf(values[0])).toBe('t0');
     }
   });
+
+  it('keeps each header name as written, beyond the name cache bound, and still rejects bad names', () => {
+    for (let i = 0; i < 700; i++) {
+      const m = parseMessage(basicInvite([`X-Ext-${i}: v${i}`, `x-EXT-${i}: w${i}`]));
+      expect(m.headers.filter((h) => h.name.toLowerCase() === `x-ext-${i}`).map((h) => `${h.name}=${h.value}`)).toEqual([
+        `X-Ext-${i}=v${i}`,
+        `x-EXT-${i}=w${i}`,
+      ]);
+      expect(m.getAll(`X-EXT-${i}`)).toEqual([`v${i}`, `w${i}`]);
+    }
+    expect(() => parseMessage(basicInvite(['Bad Name: x']))).toThrow(expect.objectContaining({ status: 400 }));
+    expect(() => parseMessage(basicInvite(['Via(: x']))).toThrow(expect.objectContaining({ status: 400 }));
+    expect(parseMessage(basicInvite(['v: SIP/2.0/UDP 192.0.2.3;branch=z9hG4bKc'])).getAll('via')).toHaveLength(2);
+  });
 });
