@@ -77,6 +77,8 @@ export interface ServerOptionsInput {
   autoTrying?: boolean;
   /** Smallest session interval honoured, seconds (RFC 4028 Min-SE). @defaultValue 90 */
   minSE?: number;
+  /** Send CDR frames (`<cdrs>true</cdrs>`) to apps that route `cdr:*`. @defaultValue false */
+  cdrs?: boolean;
 }
 
 /** Validated, frozen options. */
@@ -94,6 +96,8 @@ export interface ServerOptions {
   readonly autoTrying: boolean;
   /** @defaultValue 90 */
   readonly minSE: number;
+  /** @defaultValue false */
+  readonly cdrs: boolean;
 }
 
 export const PBX_ERR_SIP_SERVER_OPTIONS = createError<[string, string]>(
@@ -115,6 +119,7 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = Object.freeze({
   metricsPort: undefined,
   autoTrying: true,
   minSE: 90,
+  cdrs: false,
 });
 
 const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
@@ -196,5 +201,6 @@ export function resolveServerOptions(input: ServerOptionsInput = {}): ServerOpti
     metricsPort,
     autoTrying: input.autoTrying ?? d.autoTrying,
     minSE: checkPositive('minSE', input.minSE ?? d.minSE),
+    cdrs: input.cdrs === true,
   });
 }

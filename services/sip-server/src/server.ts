@@ -79,6 +79,7 @@ export class SipServer {
       policy: o.policy,
       // Reference §4.2: 64 s with the default T1.
       pendingTimeoutMs: 128 * o.timers.t1,
+      cdrs: o.cdrs,
     });
     this.#ctx = ctx;
     dialogLayer = new DialogLayer(ctx);

@@ -97,6 +97,7 @@ export class DialogLayer {
     }
     // Reference §4.7: removed on receipt of BYE, or of the NOTIFY that ends a subscription.
     if (req.method === 'BYE' || endsSubscription(d, req)) ctx.dialogs.remove(d);
+    if (req.method === 'BYE' && d.usage === 'invite') ctx.cdr.stop('network', 'normal-release', ctx.rawOf(req));
     if (req.method === 'PRACK') d.clearTimer('rel1xx'); // RFC 3262 §3
     if (req.method === 'UPDATE') this.sessionTimer?.refreshed(d, req);
     const rec: IncomingTxn = {
@@ -293,6 +294,8 @@ export class DialogLayer {
       (hop) => {
         const txn = ctx.stack.sendRequest(bye, { destination: hop.destination });
         txn.once('sent', (info) => {
+          const why = reasonText === 'Session timer expired' ? 'session-expired' : 'system-initiated-termination';
+          ctx.cdr.stop('application', why, info.data);
           const meta = ctx.appMeta(info.data.length, info.local);
           d.owner.send(sipLeader(meta, 'unsolicited', d.id), info.data);
         });

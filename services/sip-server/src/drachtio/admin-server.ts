@@ -139,11 +139,6 @@ export class AdminServer extends EventEmitter<AdminServerEvents> {
           conn.respond(frame.msgId, 'NO|Invalid message format');
           return;
         }
-        if (verb.startsWith('cdr:') && frame.type === 'route') {
-          // CDR frames are optional (reference §3.10); say so instead of silently never sending them.
-          conn.respond(frame.msgId, 'NOK|cdr events are not supported by this server');
-          return;
-        }
         if (frame.type === 'route') {
           conn.verbs.add(verb);
           this.routes.add(verb, conn);

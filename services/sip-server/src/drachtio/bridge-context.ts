@@ -12,6 +12,7 @@ import type { IncomingTxn } from '../uas/incoming-txn.js';
 import type { OutgoingTxn } from '../uac/outgoing-txn.js';
 import { NokError } from '../uac/uac-errors.js';
 import type { AdminConnection } from './admin-connection.js';
+import { CdrEmitter } from './cdr-emitter.js';
 import type { SipMeta } from './meta.js';
 import type { RouteTable } from './route-table.js';
 import type { StackPort } from './stack-port.js';
@@ -23,6 +24,8 @@ export interface BridgeSettings {
   policy: PolicyFn | undefined;
   /** A new request the app never answers is forgotten after this long (reference §4.2). @defaultValue 64000 */
   pendingTimeoutMs: number;
+  /** Send CDR frames to apps that route `cdr:*` (reference §3.10). @defaultValue false */
+  cdrs: boolean;
 }
 
 /** A resolved next hop plus the listening point to send from. */
@@ -48,12 +51,15 @@ export class BridgeContext {
   readonly outgoing = new Map<string, OutgoingTxn>();
   /** Call-ID + our From-tag → app INVITE still without a final (UPDATE from the callee, reference §5.3 step 9). */
   readonly outgoingInvites = new Map<string, OutgoingTxn>();
+  readonly cdr: CdrEmitter;
 
   constructor(
     readonly stack: StackPort,
     readonly routes: RouteTable<AdminConnection>,
     readonly settings: BridgeSettings,
-  ) {}
+  ) {
+    this.cdr = new CdrEmitter(routes, settings.cdrs);
+  }
 
   newTxnId(): string {
     return randomUUID();

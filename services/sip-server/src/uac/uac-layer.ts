@@ -87,6 +87,8 @@ export class UacLayer {
     } else rec.release = dropInvite;
     txn.once('sent', (info) => {
       rec.echoed = true;
+      if (req.method === 'INVITE' && !d) ctx.cdr.attempt('application', info.data);
+      else if (req.method === 'BYE' && d) ctx.cdr.stop('application', 'normal-release', info.data);
       conn.respond(msgId, requestSentAnswer(ctx.appMeta(info.data.length, info.local), rec.txnId), info.data);
       for (const f of rec.queued.splice(0)) f();
     });
@@ -157,6 +159,10 @@ export class UacLayer {
       }
     }
     const raw = ctx.rawOf(res);
+    if (method === 'INVITE' && !rec.dialog && status >= 200) {
+      if (status < 300) ctx.cdr.start('network', 'uac', raw);
+      else ctx.cdr.stop('network', status === 487 ? 'call-canceled' : 'call-rejected', raw);
+    }
     const src = { protocol: rec.local.protocol, address: rec.txn.destination?.address ?? '', port: rec.txn.destination?.port ?? 0, local: rec.local };
     this.#deliver(rec, res, ctx.networkMeta(raw.length, src));
     if (status >= 200) this.#final(rec, res);

@@ -75,6 +75,7 @@ export class UasLayer {
       }
     }
     const verdict = ctx.settings.policy?.(req);
+    if (method === 'INVITE') ctx.cdr.attempt('network', ctx.rawOf(req));
     if (verdict) {
       this.#reply(txn, verdict.status, verdict.reason);
       return;
@@ -184,6 +185,7 @@ export class UasLayer {
     this.forget(rec);
     this.dialogs.onUasFailure(rec, rec.localTag);
     const raw = this.ctx.rawOf(cancel);
+    this.ctx.cdr.stop('network', 'call-canceled', raw);
     rec.conn.send(
       sipLeader(this.ctx.networkMeta(raw.length, cancelTxn.source), rec.txnId, rec.provisionalSent ? rec.dialogId : ''),
       raw,
@@ -246,10 +248,13 @@ export class UasLayer {
       return;
     }
     this.forget(rec);
+    const initialInvite = method === 'INVITE' && !d;
     if (status >= 300) {
       if (method === 'INVITE') this.dialogs.onUasFailure(rec, rec.localTag);
+      if (initialInvite) ctx.cdr.stop('application', 'call-rejected', bytes);
       return;
     }
+    if (initialInvite) ctx.cdr.start('application', 'uas', bytes);
     if (dialogForming) this.dialogs.onUas2xx(rec, out);
     if (method === 'REGISTER' || method === 'SUBSCRIBE') this.#aliasRegistration(rec, out);
   }

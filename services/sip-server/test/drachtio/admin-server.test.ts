@@ -62,12 +62,12 @@ describe('AdminServer (drachtio application protocol, inbound)', () => {
     expect(server.routes.connections('invite')).toHaveLength(0);
   });
 
-  it('answers NOK to a cdr route: CDR frames are not produced', async () => {
+  it('accepts cdr routes like any verb', async () => {
     const c = await open();
     await c.authenticate('sekret');
     const r = await c.reply(c.send('route|cdr:start'));
-    expect(r.tokens.slice(3)).toEqual(['NOK', 'cdr events are not supported by this server']);
-    expect(server.routes.connections('cdr:start')).toHaveLength(0);
+    expect(r.tokens[3]).toBe('OK');
+    expect(server.routes.connections('cdr:start')).toHaveLength(1);
   });
 
   it('answers ping with OK|pong', async () => {
