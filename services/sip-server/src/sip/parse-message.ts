@@ -17,6 +17,8 @@ import { parseVia } from './via.js';
 import type { SipMessage } from './sip-message.js';
 
 const TOKEN = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
+const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
+const LFLF = Buffer.from('\n\n', 'latin1');
 
 export interface ParseOptions {
   /**
@@ -29,10 +31,11 @@ export interface ParseOptions {
 
 /** Index just after the blank line ending the header section, and where it starts; -1 if none. */
 export function findHeaderEnd(buf: Buffer, from = 0): { headEnd: number; bodyStart: number } | undefined {
-  const crlf = buf.indexOf('\r\n\r\n', from, 'latin1');
+  // Buffer needles: a string needle is converted to bytes on every call.
+  const crlf = buf.indexOf(CRLFCRLF, from);
   // A bare-LF blank line only counts if it comes before the CRLF one (only scan that far).
   const lfScope = crlf >= 0 ? buf.subarray(0, crlf + 2) : buf;
-  const lf = lfScope.indexOf('\n\n', from, 'latin1');
+  const lf = lfScope.indexOf(LFLF, from);
   if (lf >= 0) return { headEnd: lf, bodyStart: lf + 2 };
   if (crlf >= 0) return { headEnd: crlf, bodyStart: crlf + 4 };
   return undefined;

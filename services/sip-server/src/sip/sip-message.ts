@@ -210,7 +210,9 @@ export abstract class SipMessage {
     if (!hasLength) head += `Content-Length: ${this.body.length}${CRLF}`;
     head += CRLF;
     const headLen = Buffer.byteLength(head, 'utf8');
-    const out = Buffer.allocUnsafe(headLen + this.body.length);
+    // Not from the shared 8 KiB pool: transactions keep these bytes for 64×T1
+    // for retransmissions, and one kept slice would pin a whole pool slab.
+    const out = Buffer.allocUnsafeSlow(headLen + this.body.length);
     out.write(head, 0, 'utf8');
     this.body.copy(out, headLen);
     return out;

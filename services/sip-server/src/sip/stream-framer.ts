@@ -75,7 +75,9 @@ export class SipStreamFramer {
       const total = end.bodyStart - pos + Number(clText);
       if (total > this.#limits.maxMessageBytes) return this.#fail(out, 'Message too large', headOnly);
       if (buf.length - pos < total) break;
-      out.push({ kind: 'message', data: buf.subarray(pos, pos + total) });
+      // A message that shares its read chunk with others gets its own copy: the
+      // stack keeps requests for 64×T1, and a view would pin the whole chunk.
+      out.push({ kind: 'message', data: total === buf.length ? buf : copyOf(buf.subarray(pos, pos + total)) });
       pos += total;
     }
     this.#buf = pos >= buf.length ? Buffer.alloc(0) : buf.subarray(pos);
@@ -94,4 +96,10 @@ function isCrlfPrefix(buf: Buffer, pos: number): boolean {
   const want = [0x0d, 0x0a, 0x0d, 0x0a];
   for (let i = pos, j = 0; i < buf.length; i++, j++) if (buf[i] !== want[j]) return false;
   return true;
+}
+
+function copyOf(view: Buffer): Buffer {
+  const out = Buffer.allocUnsafeSlow(view.length);
+  view.copy(out);
+  return out;
 }
