@@ -20,6 +20,8 @@ export FILE_PATH="${FILE_PATH:-$ROOT/config}"
 export RTPENGINE_HOST="${RTPENGINE_HOST:-127.0.0.1}"
 export RTPENGINE_PORT="${RTPENGINE_PORT:-22222}"
 export LOGLEVEL="${LOGLEVEL:-info}"
+# MD5 first: SIPp and many phones answer only the topmost challenge (both are offered).
+export DIGEST_ALGORITHMS="${DIGEST_ALGORITHMS:-MD5,SHA-256}"
 
 # name  directory  entry point
 COMPONENTS=(
