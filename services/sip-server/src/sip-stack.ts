@@ -34,6 +34,14 @@
  * - UDP sockets resolve IP literals without dns.lookup, and
  *   `ServerTransaction.lastBytes` exposes the bytes `respond()` serialised
  *   (reuse them for the `Msg sent:` echo).
+ * - Memory: after a final response a server transaction lingers 64×T1
+ *   (Timer J/L, 32 s by default) and keeps only the response bytes and
+ *   `lastStatus` (`lastResponse` is undefined then). Listeners attached to it
+ *   (e.g. `once('terminated', …)`) live as long: at 1 000 calls/s a closure
+ *   that captures a request record or a dialog keeps ~32 000 of them alive.
+ *   Remove such listeners (`txn.off`) once the record is forgotten.
+ * - `SipMessage.topVia()` is the parsed top Via, cached (the parser already
+ *   parsed it); `headerKeys` is the canonical key list parallel to `headers`.
  */
 import { EventEmitter } from 'node:events';
 import { safeEmit } from './safe-emit.js';
