@@ -16,6 +16,8 @@ export interface DrachtioSettings {
   timers?: Partial<SipTimerOptions>;
   spammers?: PolicySource['spammers'];
   optionsAutoRespond?: string[];
+  /** `<cdrs>true</cdrs>`: send CDR frames to apps that route `cdr:*`. */
+  cdrs?: boolean;
   /** Prometheus scrape listener (`--prometheus-scrape-port [host:]port`, `<monitoring><prometheus>`). */
   metrics?: { address: string; port: number };
 }

@@ -95,6 +95,7 @@ export function resolveCli(inputs: CliInputs): CliPlan {
   if (port !== undefined) admin.port = port;
   if (secret !== undefined) admin.secret = secret;
   const logLevel = pick(layers, 'logLevel');
+  const cdrs = pick(layers, 'cdrs');
 
   const serverOptions: ServerOptionsInput = {
     admin,
@@ -102,6 +103,7 @@ export function resolveCli(inputs: CliInputs): CliPlan {
     ...(contacts && contacts.length > 0 && { contacts }),
     ...(policy && { policy }),
     ...(logLevel && { logLevel }),
+    ...(cdrs !== undefined && { cdrs }),
     ...(metrics && { metricsPort: metrics.port }),
   };
   return {

@@ -26,9 +26,10 @@ describe('drachtio.conf.xml subset', () => {
     expect(settings.optionsAutoRespond).toEqual(['keepalive-probe/1.0']);
     expect(settings.logLevel).toBe('warn');
     expect(settings.metrics).toEqual({ address: '127.0.0.1', port: 24090 });
+    expect(settings.cdrs).toBe(true);
     // One warning per ignored item, each naming it.
     const joined = warnings.join('\n');
-    for (const w of ['TLS (sips:)', 'transport ws', '<outbound-proxy>', 'without name', '<cdrs>']) {
+    for (const w of ['TLS (sips:)', 'transport ws', '<outbound-proxy>', 'without name']) {
       expect(joined).toContain(w);
     }
     expect(joined).not.toContain('t1x64'); // 16000 = 64*250: consistent, nothing to say
@@ -37,6 +38,7 @@ describe('drachtio.conf.xml subset', () => {
   it('keeps a numeric-looking secret as a string and reads the single <contact> form', () => {
     const { settings } = readConfigFile(fx('minimal.conf.xml'));
     expect(settings.secret).toBe('0123');
+    expect(settings.cdrs).toBeUndefined();
     expect(settings.contacts).toEqual([{ protocols: ['tcp'], host: '127.0.0.1', port: 24064 }]);
   });
 

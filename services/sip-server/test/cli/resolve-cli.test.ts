@@ -18,6 +18,7 @@ describe('resolveCli', () => {
     expect(o.admin).toEqual({ address: '0.0.0.0', port: 9022, secret: 'cymru' });
     expect(o.contacts.map((c) => `${c.protocol}/${c.host}:${c.port}`)).toEqual(['udp/0.0.0.0:5060', 'tcp/0.0.0.0:5060']);
     expect(o.policy).toBeUndefined();
+    expect(o.cdrs).toBe(false);
     expect(plan.metrics).toBeUndefined();
     expect(plan.configFile).toBeUndefined();
   });
@@ -121,7 +122,8 @@ describe('resolveCli', () => {
     expect(o.policy!(req('OPTIONS', { 'user-agent': 'JsSIP 3.8.2' }))).toEqual({ status: 200, reason: 'OK' });
     expect(o.policy!(req('INVITE', { 'user-agent': 'sipcli/v1.8' }))).toEqual({ status: 603, reason: 'Decline' });
     const w = plan.warnings.join('\n');
-    for (const s of ['--memory-debug', '<session-timers>', '<udp-mtu>', '<cdrs>', 'without name']) expect(w).toContain(s);
+    for (const s of ['--memory-debug', '<session-timers>', '<udp-mtu>', 'without name']) expect(w).toContain(s);
+    expect(o.cdrs).toBe(true);
   });
 
   it('reads the default file only when it exists', () => {
