@@ -23,17 +23,31 @@ export interface Via {
   received?: string;
 }
 
+const LWS = /\s/;
+const TRANSPORT = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
+
 /** Parses one Via element; throws PBX_ERR_SIP_BAD_VALUE when malformed. */
 export function parseVia(value: string): Via {
   const semi = value.indexOf(';');
   const head = semi >= 0 ? value.slice(0, semi) : value;
-  const m = /^\s*SIP\s*\/\s*2\.0\s*\/\s*([A-Za-z0-9\-.!%*_+`'~]+)\s+(\S(?:.*\S)?)\s*$/i.exec(head);
-  if (!m) throw new PBX_ERR_SIP_BAD_VALUE('Via', value);
-  const hostport = m[2]!.replace(/\s*:\s*/, ':');
+  let protocol: string;
+  let hostport: string;
+  // Fast path for the canonical `SIP/2.0/UDP host:port` (no LWS anywhere);
+  // everything else goes through the tolerant expression below.
+  const sp = head.startsWith('SIP/2.0/') ? head.indexOf(' ', 8) : -1;
+  if (sp > 8 && sp + 1 < head.length && !LWS.test(head.slice(sp + 1)) && TRANSPORT.test(head.slice(8, sp))) {
+    protocol = head.slice(8, sp);
+    hostport = head.slice(sp + 1);
+  } else {
+    const m = /^\s*SIP\s*\/\s*2\.0\s*\/\s*([A-Za-z0-9\-.!%*_+`'~]+)\s+(\S(?:.*\S)?)\s*$/i.exec(head);
+    if (!m) throw new PBX_ERR_SIP_BAD_VALUE('Via', value);
+    protocol = m[1]!;
+    hostport = m[2]!.replace(/\s*:\s*/, ':');
+  }
   const { host, port } = parseHostPort(hostport, value);
   const params = semi >= 0 ? parseParams(value.slice(semi + 1)) : {};
   if (!params) throw new PBX_ERR_SIP_BAD_VALUE('Via', value);
-  const via: Via = { protocol: m[1]!.toUpperCase(), host, params };
+  const via: Via = { protocol: protocol.toUpperCase(), host, params };
   if (port !== undefined) via.port = port;
   if (params.branch) via.branch = params.branch;
   if ('rport' in params) {
