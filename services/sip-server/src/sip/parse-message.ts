@@ -50,7 +50,7 @@ export function parseMessage(buf: Buffer, options: ParseOptions = {}): SipMessag
   const end = findHeaderEnd(buf, start);
   const headEnd = end ? end.headEnd : buf.length;
   const bodyStart = end ? end.bodyStart : buf.length;
-  const lines = buf.toString('utf8', start, headEnd).split('\n');
+  const lines = splitLines(buf.toString('utf8', start, headEnd));
 
   const first = lines[0]!;
   const { msg, error: startError } = parseStartLine(first.endsWith('\r') ? first.slice(0, -1) : first);
@@ -144,10 +144,37 @@ function parseHeaderLines(lines: string[], msg: SipMessage): string | undefined 
       known = internHeaderName(name);
     }
     pendingName = known;
-    pendingValue = line.slice(colon + 1).trim();
+    pendingValue = trimmedValue(line, colon + 1);
   }
   if (pendingName !== undefined) msg.append(pendingName, pendingValue);
   return error;
+}
+
+/**
+ * Header lines without their line ends. CRLF (the norm) splits in one pass;
+ * a bare LF anywhere falls back to LF splitting with one trailing CR removed
+ * per line, which accepts both (RFC 3261 §7.5 robustness).
+ */
+function splitLines(head: string): string[] {
+  const lines = head.split('\r\n');
+  for (const l of lines) if (l.indexOf('\n') >= 0) return head.split('\n').map(stripCr);
+  return lines;
+}
+
+function stripCr(line: string): string {
+  return line.charCodeAt(line.length - 1) === 0x0d ? line.slice(0, -1) : line;
+}
+
+/** `line.slice(from).trim()` without the intermediate string (SP/HTAB ends; anything else goes through trim()). */
+function trimmedValue(line: string, from: number): string {
+  let s = from;
+  let e = line.length;
+  while (s < e && (line.charCodeAt(s) === 0x20 || line.charCodeAt(s) === 0x09)) s++;
+  while (e > s && (line.charCodeAt(e - 1) === 0x20 || line.charCodeAt(e - 1) === 0x09)) e--;
+  if (e > s && (line.charCodeAt(s) > 0x7e || line.charCodeAt(e - 1) > 0x7e || line.charCodeAt(s) < 0x20 || line.charCodeAt(e - 1) < 0x20)) {
+    return line.slice(s, e).trim();
+  }
+  return line.slice(s, e);
 }
 
 /** Semantic checks the stack relies on; returns the 400 reason, if any. */
