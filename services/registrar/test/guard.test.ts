@@ -9,7 +9,8 @@ let trunkSource: Harness;
 
 beforeAll(async () => {
   banned = await startHarness(27061);
-  await banned.startReplica({ flood: { limit: 5, windowMs: 2000, banMs: 3000 } });
+  // A long window so a slow machine cannot split the burst over two windows.
+  await banned.startReplica({ flood: { limit: 5, windowMs: 20_000, banMs: 3000 } });
   trusted = await startHarness(27062);
   await trusted.startReplica({ flood: { limit: 2, windowMs: 2000, banMs: 3000 }, trustedCidrs: ['127.0.0.0/8'] });
   trunkSource = await startHarness(27064, (hook) => {

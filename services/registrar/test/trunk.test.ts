@@ -59,5 +59,5 @@ describe('trunk registration', () => {
     await until(async () => (await h.state.trunkRegistrations.get(DOMAIN, '5'))?.granted === 6, 10_000, 'recovery');
     expect(replica.trunks!.held()[0]?.state).toBe('registered');
     await replica.stop();
-  });
+  }, 60_000);
 });
