@@ -20,7 +20,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import got from 'got';
 import { Redis } from 'ioredis';
-import { connect, type NatsConnection } from 'nats';
+import { connect, type JetStreamClient, type NatsConnection } from 'nats';
 import { publishStatusEvent, type StatusEnvelope } from '../../services/hook-dispatcher/src/index.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -127,11 +127,23 @@ async function baseline(url: string, list: StatusEnvelope[], seen: Map<string, n
   return { events: list.length, inFlight, ms, perSec: Math.round((list.length / ms) * 1000) };
 }
 
+/** Publishes with retries: the event id is the Nats-Msg-Id, so a retried publish is stored once. */
+async function publishOne(js: JetStreamClient, prefix: string, e: StatusEnvelope): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await publishStatusEvent(js, e, { subjectPrefix: prefix });
+      return;
+    } catch (err) {
+      if (attempt >= 5) throw err;
+    }
+  }
+}
+
 async function publishAll(nats: NatsConnection, prefix: string, list: StatusEnvelope[]) {
   const js = nats.jetstream();
-  const window = 512;
+  const window = 256;
   for (let i = 0; i < list.length; i += window) {
-    await Promise.all(list.slice(i, i + window).map((e) => publishStatusEvent(js, e, { subjectPrefix: prefix })));
+    await Promise.all(list.slice(i, i + window).map((e) => publishOne(js, prefix, e)));
   }
 }
 
@@ -200,7 +212,7 @@ async function main() {
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const e = fixed[i]!;
       e.createdAt = new Date().toISOString();
-      pubs.push(publishStatusEvent(js, e, { subjectPrefix: names.HOOK_SUBJECT_PREFIX }));
+      pubs.push(publishOne(js, names.HOOK_SUBJECT_PREFIX, e));
     }
     const pubSpan = Date.now() - start;
     await Promise.all(pubs);
