@@ -25,6 +25,10 @@ srf.invite((req: any, res: any) => {
 });
 srf.connect({ host: '127.0.0.1', port, secret });
 process.on('SIGTERM', () => {
-  srf.disconnect();
+  try {
+    srf.disconnect();
+  } catch {
+    // the server may already have closed the socket
+  }
   process.exit(0);
 });

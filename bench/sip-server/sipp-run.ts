@@ -22,7 +22,7 @@ export function runUac(o: { target: string; port: number; mediaPort: number; rat
     o.target, '-sn', 'uac', '-i', '127.0.0.1', '-p', String(o.port), '-mp', String(o.mediaPort),
     '-t', 'u1', '-r', String(o.rate), '-m', String(o.calls),
     '-l', String(Math.max(100, o.rate * 4)), '-recv_timeout', '8000', '-timeout', `${budget}s`,
-    '-timeout_error', '-nostdin', '-max_socket', '1000',
+    '-timeout_error', '-nostdin', '-max_socket', '1000', '-buff_size', '4194304',
   ];
   const started = process.hrtime.bigint();
   const child = spawn('sipp', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -54,7 +54,7 @@ export function runUac(o: { target: string; port: number; mediaPort: number; rat
 /** Starts SIPp's built-in `uas` on `port`; returns a stopper. */
 export function startUas(port: number, mediaPort: number): () => void {
   const dir = mkdtempSync(join(tmpdir(), 'sipp-bench-uas-'));
-  const child = spawn('sipp', ['-sn', 'uas', '-i', '127.0.0.1', '-p', String(port), '-mp', String(mediaPort), '-nostdin', '-max_socket', '1000'], {
+  const child = spawn('sipp', ['-sn', 'uas', '-i', '127.0.0.1', '-p', String(port), '-mp', String(mediaPort), '-nostdin', '-max_socket', '1000', '-buff_size', '4194304'], {
     cwd: dir,
     stdio: 'ignore',
   });
