@@ -181,7 +181,7 @@ describe('NonceCodec', () => {
     let now = 1_800_000_000_000;
     const codec = new NonceCodec({ secret: SECRET, lifetimeSec: 10, now: () => now });
     const n = codec.issue('a.example');
-    expect(n).toMatch(/^[A-Za-z0-9_-]{54}$/);
+    expect(n).toMatch(/^[A-Za-z0-9_-]{64}$/);
     expect(codec.check(n, 'a.example')).toEqual({ state: 'valid', issuedAt: now, remainingMs: 10_000 });
     expect(codec.check(n, 'b.example').state).toBe('bad');
     const tampered = (n[0] === 'A' ? 'B' : 'A') + n.slice(1);
@@ -195,6 +195,18 @@ describe('NonceCodec', () => {
     // A nonce dated in the future (issued by a clock far ahead) is refused.
     const future = new NonceCodec({ secret: SECRET, now: () => now + 60_000 }).issue('a.example');
     expect(codec.check(future, 'a.example').state).toBe('bad');
+  });
+
+  it('issues a different nonce for every challenge, even within one millisecond', () => {
+    const now = 1_800_000_000_000;
+    const codec = new NonceCodec({ secret: SECRET, now: () => now });
+    const nonces = Array.from({ length: 50 }, () => codec.issue('a.example'));
+    expect(new Set(nonces).size).toBe(50);
+    for (const n of nonces) expect(codec.check(n, 'a.example').state).toBe('valid');
+    // The salt is covered by the MAC: changing it makes the nonce invalid.
+    const raw = Buffer.from(nonces[0]!, 'base64url');
+    raw[9] = (raw[9] ?? 0) ^ 1;
+    expect(codec.check(raw.toString('base64url'), 'a.example').state).toBe('bad');
   });
 
   it('defaults to a 300 s lifetime and validates options', () => {

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { PBX_ERR_DIGEST_OPTIONS_INVALID } from './digest-errors.js';
 
 /** Options of {@link NonceCodec}. */
@@ -21,15 +21,21 @@ export type NonceCheck =
   | { readonly state: 'bad' };
 
 const TS_BYTES = 8;
+/** Random bytes so that two challenges issued in the same millisecond still differ. */
+const SALT_BYTES = 8;
 const MAC_BYTES = 32;
-const NONCE = /^[A-Za-z0-9_-]{54}$/;
+const HEAD_BYTES = TS_BYTES + SALT_BYTES;
+const NONCE = /^[A-Za-z0-9_-]{64}$/;
 /** A nonce dated this far in the future is forged or from a badly skewed peer. */
 const MAX_FUTURE_MS = 5_000;
 
 /**
- * Stateless nonces: `base64url(timestamp ‖ HMAC-SHA256(secret, timestamp ‖ realm))`.
+ * Stateless nonces: `base64url(timestamp ‖ salt ‖ HMAC-SHA256(secret, timestamp ‖ salt ‖ realm))`.
  * Any instance holding the secret can verify one without shared storage, and
- * binding the realm stops a nonce from one domain being used on another.
+ * binding the realm stops a nonce from one domain being used on another. The
+ * salt keeps nonces unique: without it two phones challenged in the same
+ * millisecond would share a nonce, and the second one's `nc=1` would look like
+ * a replay of the first (RFC 7616 §3.3 wants a nonce per challenge).
  */
 export class NonceCodec {
   readonly lifetimeMs: number;
@@ -53,26 +59,27 @@ export class NonceCodec {
 
   /** A fresh nonce for `realm`. */
   issue(realm: string): string {
-    const ts = Buffer.alloc(TS_BYTES);
-    ts.writeBigUInt64BE(BigInt(Math.max(0, Math.floor(this.#now()))));
-    return Buffer.concat([ts, this.#mac(ts, realm)]).toString('base64url');
+    const head = Buffer.alloc(HEAD_BYTES);
+    head.writeBigUInt64BE(BigInt(Math.max(0, Math.floor(this.#now()))));
+    randomBytes(SALT_BYTES).copy(head, TS_BYTES);
+    return Buffer.concat([head, this.#mac(head, realm)]).toString('base64url');
   }
 
   /** Authenticates `nonce` for `realm` and reports whether it is still fresh. */
   check(nonce: string, realm: string): NonceCheck {
     if (typeof nonce !== 'string' || !NONCE.test(nonce)) return { state: 'bad' };
     const raw = Buffer.from(nonce, 'base64url');
-    if (raw.length !== TS_BYTES + MAC_BYTES) return { state: 'bad' };
-    const ts = raw.subarray(0, TS_BYTES);
-    if (!timingSafeEqual(raw.subarray(TS_BYTES), this.#mac(ts, realm))) return { state: 'bad' };
-    const issuedAt = Number(ts.readBigUInt64BE());
+    if (raw.length !== HEAD_BYTES + MAC_BYTES) return { state: 'bad' };
+    const head = raw.subarray(0, HEAD_BYTES);
+    if (!timingSafeEqual(raw.subarray(HEAD_BYTES), this.#mac(head, realm))) return { state: 'bad' };
+    const issuedAt = Number(head.readBigUInt64BE());
     const now = this.#now();
     if (issuedAt > now + MAX_FUTURE_MS) return { state: 'bad' };
     const expiresAt = issuedAt + this.lifetimeMs;
     return now >= expiresAt ? { state: 'stale', issuedAt } : { state: 'valid', issuedAt, remainingMs: expiresAt - now };
   }
 
-  #mac(ts: Buffer, realm: string): Buffer {
-    return createHmac('sha256', this.#key).update(ts).update(realm, 'utf8').digest();
+  #mac(head: Buffer, realm: string): Buffer {
+    return createHmac('sha256', this.#key).update(head).update(realm, 'utf8').digest();
   }
 }
