@@ -96,12 +96,17 @@ describe('REGISTER with a static password', () => {
     expect(next?.status).toBe(200);
   });
 
-  it('accepts one nonce answered by two UAs with nc=1 (stateless nonces can coincide)', async () => {
+  it('gives every challenge its own nonce and accepts each (nonce, nc) once, whoever presents it', async () => {
     const challenge = await ua.register({ domain: DOMAIN, user: '1001' });
+    const other = await ua.register({ domain: DOMAIN, user: '1000' });
+    const nonceOf = (r: typeof challenge) => /nonce="([^"]+)"/.exec(r!.get('www-authenticate')!)![1];
+    expect(nonceOf(challenge)).not.toBe(nonceOf(other));
     const a = { domain: DOMAIN, user: '1001', contact: '<sip:1001@10.5.5.1>' };
     const b = { domain: DOMAIN, user: '1000', contact: '<sip:1000@10.5.5.2>' };
     expect((await ua.register({ ...a, authorization: authorize(challenge!, a, 'secret1001') }))?.status).toBe(200);
-    expect((await ua.register({ ...b, authorization: authorize(challenge!, b, 'secret1000') }))?.status).toBe(200);
+    // Another UA answering the same nonce with nc=1 is a replay of that (nonce, nc).
+    expect((await ua.register({ ...b, authorization: authorize(challenge!, b, 'secret1000') }))?.status).toBe(403);
+    expect((await ua.register({ ...b, authorization: authorize(other!, b, 'secret1000') }))?.status).toBe(200);
   });
 
   it('re-challenges a reused nonce from a UA without qop (RFC 2069 style)', async () => {
@@ -120,7 +125,7 @@ describe('REGISTER with a static password', () => {
   it('re-challenges a nonce that is not ours', async () => {
     const challenge = await ua.register({ domain: DOMAIN, user: '1001' });
     const good = authorize(challenge!, { domain: DOMAIN, user: '1001' }, 'secret1001');
-    const forged = good.replace(/nonce="[^"]+"/, `nonce="${'A'.repeat(54)}"`);
+    const forged = good.replace(/nonce="[^"]+"/, `nonce="${'A'.repeat(64)}"`);
     const r = await ua.register({ domain: DOMAIN, user: '1001', authorization: forged });
     expect(r?.status).toBe(401);
     expect(r?.get('www-authenticate')).not.toContain('stale');

@@ -16,7 +16,7 @@ import type { AuthResult, RegistrationGrant } from './registration-grant.js';
 /** Collaborators of {@link authenticateRegister}. */
 export interface AuthDeps {
   readonly config: ConfigSource;
-  /** Built with {@link CLAIMED_BY_CALLER}: replays are claimed here, with the cnonce. */
+  /** Built with {@link CLAIMED_BY_CALLER}: replays are claimed here, once per (nonce, nc). */
   readonly verifier: DigestVerifier;
   readonly replay: NonceReplayGuard;
   readonly webhook: WebhookClient;
