@@ -39,6 +39,11 @@ describe('ensureStream', () => {
     expect(changed.outcome).toBe('updated');
     expect(changed.info.config.max_age).toBe(nanos(120_000));
     expect(changed.info.config.max_msgs).toBe(1000);
+    expect(changed.info.config.discard).toBe('old');
+    // A stream that must not lose messages refuses new ones when full instead.
+    const strict = await ensureStream(jsm, { ...opts, limits: { maxAgeMs: 120_000, maxMsgs: 1000 }, discard: 'new' });
+    expect(strict.outcome).toBe('updated');
+    expect(strict.info.config.discard).toBe('new');
   });
 
   it('stores durable publishes and de-duplicates by msgId', async () => {

@@ -39,6 +39,13 @@ export interface EnsureStreamOptions {
   retention?: 'limits' | 'workqueue' | 'interest';
   /** @defaultValue 1 */
   replicas?: number;
+  /**
+   * What a full stream does with a new message: `'old'` drops the oldest,
+   * `'new'` refuses the publish (for streams where losing a message is worse
+   * than a publisher error).
+   * @defaultValue `'old'`
+   */
+  discard?: 'old' | 'new';
 }
 
 /** What {@link ensureStream} did. */
@@ -83,7 +90,7 @@ function toConfig(o: EnsureStreamOptions): Partial<StreamConfig> & { name: strin
         : o.retention === 'interest'
           ? RetentionPolicy.Interest
           : RetentionPolicy.Limits,
-    discard: DiscardPolicy.Old,
+    discard: o.discard === 'new' ? DiscardPolicy.New : DiscardPolicy.Old,
     num_replicas: o.replicas ?? 1,
     max_age: nanos(l.maxAgeMs ?? 0),
     max_msgs: l.maxMsgs ?? -1,

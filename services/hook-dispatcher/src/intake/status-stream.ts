@@ -1,14 +1,5 @@
-import {
-  AckPolicy,
-  type ConsumerConfig,
-  DeliverPolicy,
-  DiscardPolicy,
-  type JetStreamManager,
-  RetentionPolicy,
-  StorageType,
-  type StreamConfig,
-  nanos,
-} from 'nats';
+import { ensureStream } from '@dragonpbx/shared';
+import { AckPolicy, type ConsumerConfig, DeliverPolicy, type JetStreamManager, nanos } from 'nats';
 import { MAX_ENVELOPE_BYTES } from '../envelope/status-envelope.js';
 
 /** Names and limits of the status stream and its consumer. */
@@ -37,37 +28,23 @@ export async function ensureStatusStream(
   jsm: JetStreamManager,
   spec: StatusStreamSpec,
 ): Promise<{ stream: 'created' | 'updated' | 'kept'; reason?: string }> {
-  let outcome: { stream: 'created' | 'updated' | 'kept'; reason?: string } = { stream: 'updated' };
-  const config: Partial<StreamConfig> & { name: string } = {
-    name: spec.stream,
-    subjects: [spec.subject],
-    retention: RetentionPolicy.Workqueue,
-    storage: StorageType.File,
-    discard: DiscardPolicy.New,
-    max_age: nanos(spec.maxAgeMs),
-    max_bytes: spec.maxBytes,
-    max_msg_size: MAX_ENVELOPE_BYTES + 4096,
-    duplicate_window: nanos(120_000),
-    num_replicas: spec.replicas,
-  };
-  let exists = true;
+  let outcome: { stream: 'created' | 'updated' | 'kept'; reason?: string };
   try {
-    await jsm.streams.info(spec.stream);
+    const r = await ensureStream(jsm, {
+      name: spec.stream,
+      subjects: [spec.subject],
+      retention: 'workqueue',
+      storage: 'file',
+      discard: 'new',
+      replicas: spec.replicas,
+      limits: { maxAgeMs: spec.maxAgeMs, maxBytes: spec.maxBytes, maxMsgSize: MAX_ENVELOPE_BYTES + 4096, duplicateWindowMs: 120_000 },
+    });
+    outcome = { stream: r.outcome === 'created' ? 'created' : 'updated' };
   } catch (err) {
-    if (!isNotFound(err)) throw err;
-    exists = false;
-  }
-  if (!exists) {
-    await jsm.streams.add(config);
-    outcome = { stream: 'created' };
-  } else {
-    try {
-      await jsm.streams.update(spec.stream, config);
-    } catch (err) {
-      // Someone created it differently (e.g. limits retention, which JetStream cannot change
-      // in place). Consuming works the same either way, so keep it rather than refuse to start.
-      outcome = { stream: 'kept', reason: (err as Error).message };
-    }
+    // Someone created it differently (e.g. limits retention, which JetStream cannot change
+    // in place). Consuming works the same either way, so keep it rather than refuse to start.
+    if (!(await streamExists(jsm, spec.stream))) throw err;
+    outcome = { stream: 'kept', reason: (err as Error).message };
   }
   const consumer: Partial<ConsumerConfig> = {
     durable_name: spec.consumer,
@@ -90,6 +67,16 @@ export async function ensureStatusStream(
     await jsm.consumers.add(spec.stream, consumer);
   }
   return outcome;
+}
+
+async function streamExists(jsm: JetStreamManager, name: string): Promise<boolean> {
+  try {
+    await jsm.streams.info(name);
+    return true;
+  } catch (err) {
+    if (isNotFound(err)) return false;
+    throw err;
+  }
 }
 
 function isNotFound(err: unknown): boolean {
