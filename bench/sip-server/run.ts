@@ -4,7 +4,7 @@
  * server's RSS before/after a long run.
  *
  *   npx tsx bench/sip-server/run.ts [--step-seconds 10] [--max-rate 4000] [--rss-calls 100000]
- *                                   [--drain-seconds 35] [--out bench/results/sip-server.md]
+ *                                   [--drain-seconds 35] [--rss-rate <n> (memory run only)] [--out bench/results/sip-server.md]
  *
  * Ports 25000–25099. Each rate step offers `rate × step-seconds` calls; a step
  * passes only when every call succeeds. Rates double until a step fails, then
@@ -22,6 +22,8 @@ for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.repla
 const STEP_SECONDS = Number(args.get('step-seconds') ?? 10);
 const MAX_RATE = Number(args.get('max-rate') ?? 4000);
 const RSS_CALLS = Number(args.get('rss-calls') ?? 100_000);
+/** Skip both rate searches and run only the memory run at this rate. */
+const RSS_RATE = args.has('rss-rate') ? Number(args.get('rss-rate')) : undefined;
 const DRAIN_MS = 1000 * Number(args.get('drain-seconds') ?? 35);
 const OUT = args.get('out') ?? `${ROOT}bench/results/sip-server.md`;
 
@@ -130,23 +132,26 @@ async function main(): Promise<void> {
   log(`machine: ${cpus().length} cores (${cpus()[0]?.model}), load ${load0.map((l) => l.toFixed(2)).join(' ')}`);
 
   // 1. SIPp → SIPp, the ceiling of the load generator itself on this machine.
-  const stopUas = startUas(PORTS.uas, PORTS.uasMedia);
-  await sleep(500);
-  const direct = await rateSearch('direct', `127.0.0.1:${PORTS.uas}`);
-  stopUas();
-  await sleep(1000);
+  let direct: { best: number; runs: UacRun[] } = { best: 0, runs: [] };
+  if (RSS_RATE === undefined) {
+    const stopUas = startUas(PORTS.uas, PORTS.uasMedia);
+    await sleep(500);
+    direct = await rateSearch('direct', `127.0.0.1:${PORTS.uas}`);
+    stopUas();
+    await sleep(1000);
+  }
 
   // 2. SIPp → sip-server → drachtio-srf app, three processes.
   let { server, app } = await startPair();
   let result = '';
   try {
-    const through = await rateSearch('server', `127.0.0.1:${PORTS.sip}`);
+    const through = RSS_RATE === undefined ? await rateSearch('server', `127.0.0.1:${PORTS.sip}`) : { best: 0, runs: [] };
 
     // 3. RSS before/after RSS_CALLS calls, on a fresh server (the rate search's failed steps leave
     // confirmed dialogs whose BYE never came, which a server rightly keeps), at 60 % of the best rate.
     await stopPair({ server, app });
     ({ server, app } = await startPair());
-    const rssRate = Math.max(100, Math.floor((through.best * 0.6) / 25) * 25);
+    const rssRate = RSS_RATE ?? Math.max(100, Math.floor((through.best * 0.6) / 25) * 25);
     const warm = await runUac({ target: `127.0.0.1:${PORTS.sip}`, port: PORTS.uac, mediaPort: PORTS.uacMedia, rate: rssRate, calls: rssRate * 5 });
     log(`warm-up: ${warm.successful}/${warm.calls} ok`);
     await sleep(DRAIN_MS); // Timer J/K/D of the warm-up calls (64×T1 = 32 s)
