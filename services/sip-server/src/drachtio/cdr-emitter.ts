@@ -25,19 +25,22 @@ export class CdrEmitter {
   ) {}
 
   attempt(source: 'network' | 'application', msg: Buffer): void {
+    if (!this.enabled) return;
     this.#emit('cdr:attempt', `${source}|${stackTime()}`, msg);
   }
 
   start(source: 'network' | 'application', role: CdrRole, msg: Buffer): void {
+    if (!this.enabled) return;
     this.#emit('cdr:start', `${source}|${stackTime()}|${role}`, msg);
   }
 
   stop(source: 'network' | 'application', reason: CdrStopReason, msg: Buffer): void {
+    if (!this.enabled) return;
     this.#emit('cdr:stop', `${source}|${stackTime()}|${reason}`, msg);
   }
 
+  // Callers check `enabled` first so the time stamp is not formatted on every call with CDRs off.
   #emit(verb: string, rest: string, msg: Buffer): void {
-    if (!this.enabled) return;
     const conn = this.routes.select(verb);
     conn?.send(`${randomUUID()}|${verb}|${rest}`, msg);
   }

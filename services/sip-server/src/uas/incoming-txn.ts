@@ -22,4 +22,10 @@ export interface IncomingTxn {
   provisionalSent: boolean;
   /** Forget-after timer for requests the app never answers (reference §4.2). */
   timer: NodeJS.Timeout | undefined;
+  /**
+   * The `terminated` listener on {@link txn}; removed when the record is
+   * forgotten, so a finished transaction lingering through Timer J/L does not
+   * keep the record, its request and dialog alive.
+   */
+  onTerminated?: () => void;
 }

@@ -117,7 +117,8 @@ export class UasLayer {
       this.forget(rec);
       rec.txn.terminate();
     }, ctx.settings.pendingTimeoutMs);
-    rec.txn.once('terminated', () => this.forget(rec));
+    rec.onTerminated = () => this.forget(rec);
+    rec.txn.once('terminated', rec.onTerminated);
   }
 
   /** Drops a record (final response sent, CANCEL, timeout, txn gone). */
@@ -125,6 +126,10 @@ export class UasLayer {
     const ctx = this.ctx;
     if (rec.timer) clearTimeout(rec.timer);
     rec.timer = undefined;
+    if (rec.onTerminated) {
+      rec.txn.off('terminated', rec.onTerminated);
+      rec.onTerminated = undefined;
+    }
     if (ctx.incoming.get(rec.txnId) === rec) ctx.incoming.delete(rec.txnId);
     if (ctx.incomingByStackTxn.get(rec.txn.id) === rec) ctx.incomingByStackTxn.delete(rec.txn.id);
     if (rec.localTag !== undefined) {
