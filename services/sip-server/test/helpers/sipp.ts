@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Directory of the SIPp scenarios of this package. */
@@ -9,7 +9,7 @@ export const SCENARIOS = fileURLToPath(new URL('../scenarios/', import.meta.url)
 
 /** One SIPp run. */
 export interface SippOptions {
-  /** Scenario file name inside `test/scenarios/`. */
+  /** Scenario file name inside `test/scenarios/`, or an absolute path. */
   scenario: string;
   /** `host:port` to send to (UAC); omitted for a UAS. */
   target?: string;
@@ -56,7 +56,7 @@ export function startSipp(o: SippOptions): SippRun {
   const dir = mkdtempSync(join(tmpdir(), 'sipp-'));
   const args = [
     ...(o.target ? [o.target] : []),
-    '-sf', join(SCENARIOS, o.scenario),
+    '-sf', resolve(SCENARIOS, o.scenario),
     '-i', o.localIp ?? '127.0.0.1',
     '-p', String(o.port),
     '-mp', String(o.mediaPort),
