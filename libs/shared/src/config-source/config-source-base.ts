@@ -20,6 +20,9 @@ export abstract class ConfigSourceBase implements ConfigSource {
   abstract readonly kind: ConfigSourceKind;
   protected readonly logger: ConfigLogger;
   #index: ConfigIndex | undefined;
+  #reloadTimer: NodeJS.Timeout | undefined;
+  #reloading: Promise<void> = Promise.resolve();
+  #closed = false;
   readonly #listeners: { [E in keyof ConfigSourceEvents]: Set<AnyListener> } = {
     change: new Set(),
     invalid: new Set(),
@@ -62,6 +65,41 @@ export abstract class ConfigSourceBase implements ConfigSource {
     );
     if (previous) this.#emit('change', snapshot);
     return true;
+  }
+
+  /** True once {@link stopReloads} ran: no reload is scheduled or accepted any more. */
+  protected get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Debounced, serialised reload: triggers within `debounceMs` of each other
+   * collapse into one `load`, and a reload never overlaps the previous one. A
+   * failed load is {@link reject}ed (the live configuration stays).
+   */
+  protected scheduleReload(debounceMs: number, load: () => Promise<ConfigSnapshot>): void {
+    if (this.#closed) return;
+    clearTimeout(this.#reloadTimer);
+    this.#reloadTimer = setTimeout(() => {
+      this.#reloading = this.#reloading.then(() => this.#reload(load));
+    }, debounceMs);
+  }
+
+  /** Cancels a pending reload and waits for a running one; later triggers are ignored. */
+  protected async stopReloads(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#reloadTimer);
+    await this.#reloading;
+  }
+
+  async #reload(load: () => Promise<ConfigSnapshot>): Promise<void> {
+    if (this.#closed) return;
+    try {
+      const snapshot = await load();
+      if (!this.#closed) this.accept(snapshot);
+    } catch (err) {
+      if (!this.#closed) this.reject(err);
+    }
   }
 
   /** Logs why a reload failed (with its stable code) and keeps the live configuration. */

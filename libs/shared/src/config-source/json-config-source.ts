@@ -24,9 +24,6 @@ export class JsonConfigSource extends ConfigSourceBase {
   readonly kind = 'json' as const;
   readonly options: Readonly<JsonConfigSourceOptions>;
   #watcher: FSWatcher | undefined;
-  #timer: NodeJS.Timeout | undefined;
-  #reloading: Promise<void> = Promise.resolve();
-  #closed = false;
 
   constructor(options: JsonConfigSourceInput, deps: ConfigSourceDeps) {
     super(deps.logger);
@@ -46,11 +43,9 @@ export class JsonConfigSource extends ConfigSourceBase {
   }
 
   async close(): Promise<void> {
-    this.#closed = true;
     this.#watcher?.close();
     this.#watcher = undefined;
-    clearTimeout(this.#timer);
-    await this.#reloading;
+    await this.stopReloads();
   }
 
   #watch(): void {
@@ -60,29 +55,11 @@ export class JsonConfigSource extends ConfigSourceBase {
       // Kubernetes mounts a ConfigMap as `file -> ..data/file` and updates it by
       // swapping the `..data` symlink, so events on `..*` entries count too.
       const entry = changed?.toString();
-      if (entry === undefined || entry === name || entry.startsWith('..')) this.#schedule();
+      if (entry === undefined || entry === name || entry.startsWith('..')) this.scheduleReload(this.options.debounceMs, () => this.#read());
     });
     this.#watcher.on('error', (err) => {
       this.logger.warn({ source: this.kind, file: this.options.file, err: err.message }, 'config file watch failed');
     });
-  }
-
-  #schedule(): void {
-    if (this.#closed) return;
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => {
-      this.#reloading = this.#reloading.then(() => this.#reload());
-    }, this.options.debounceMs);
-  }
-
-  async #reload(): Promise<void> {
-    if (this.#closed) return;
-    try {
-      const snapshot = await this.#read();
-      if (!this.#closed) this.accept(snapshot);
-    } catch (err) {
-      if (!this.#closed) this.reject(err);
-    }
   }
 
   async #read(): Promise<ConfigSnapshot> {

@@ -34,10 +34,7 @@ export class PgConfigSource extends ConfigSourceBase {
   readonly #origin: string;
   #pool: pg.Pool | undefined;
   #listener: pg.Client | undefined;
-  #timer: NodeJS.Timeout | undefined;
   #reconnect: NodeJS.Timeout | undefined;
-  #reloading: Promise<void> = Promise.resolve();
-  #closed = false;
 
   constructor(options: PgConfigSourceInput, deps: ConfigSourceDeps) {
     super(deps.logger);
@@ -77,10 +74,8 @@ export class PgConfigSource extends ConfigSourceBase {
   }
 
   async close(): Promise<void> {
-    this.#closed = true;
-    clearTimeout(this.#timer);
     clearTimeout(this.#reconnect);
-    await this.#reloading;
+    await this.stopReloads();
     const listener = this.#listener;
     this.#listener = undefined;
     await listener?.end().catch(() => {});
@@ -115,7 +110,7 @@ export class PgConfigSource extends ConfigSourceBase {
    * became live are ignored.
    */
   #relisten(lost?: pg.Client): void {
-    if (this.#closed || (lost && this.#listener !== lost) || this.#reconnect) return;
+    if (this.closed || (lost && this.#listener !== lost) || this.#reconnect) return;
     this.#listener = undefined;
     lost?.end().catch(() => {});
     this.#reconnect = setTimeout(() => {
@@ -134,21 +129,11 @@ export class PgConfigSource extends ConfigSourceBase {
   }
 
   #schedule(): void {
-    if (this.#closed) return;
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => {
-      this.#reloading = this.#reloading.then(() => this.#reload());
-    }, this.options.debounceMs);
-  }
-
-  async #reload(): Promise<void> {
-    if (this.#closed) return;
-    try {
-      const snapshot = await this.#load();
-      if (!this.#closed) this.accept(snapshot);
-    } catch (err) {
-      if (!this.#closed) this.reject(dbError(err));
-    }
+    this.scheduleReload(this.options.debounceMs, () =>
+      this.#load().catch((err: unknown) => {
+        throw dbError(err);
+      }),
+    );
   }
 
   async #load(): Promise<ConfigSnapshot> {
