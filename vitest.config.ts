@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // `npx vitest run --project sip-server` runs one package alone.
 const packages = [
   ['shared', 'libs/shared'],
+  ['testkit', 'libs/testkit'],
   ['sip-server', 'services/sip-server'],
   ['registrar', 'services/registrar'],
   ['call-router', 'services/call-router'],

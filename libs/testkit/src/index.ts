@@ -1,0 +1,1 @@
+export { type SippOptions, type SippProcess, type SippResult, describeSipp, runSipp, startSipp } from './sipp.js';
