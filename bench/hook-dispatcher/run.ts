@@ -2,7 +2,7 @@
  * Hook-dispatcher benchmark.
  *
  *   node --import tsx bench/hook-dispatcher/run.ts [--events 20000] [--calls 5000] [--rate 2000]
- *        [--seconds 10] [--replicas 1] [--concurrency 128]
+ *        [--seconds 10] [--replicas 1] [--concurrency 128] [--cpu-prof <dir>] [--skip-latency]
  *
  * 1. baseline: the same events POSTed straight to the receiver by one got loop, one request at
  *    a time and with 64 in flight;
@@ -10,8 +10,13 @@
  *    last 2xx at the receiver, through N dispatcher processes (`src/main.ts`);
  * 3. latency: events published at a fixed rate; latency = receipt time − `createdAt`.
  * Uses its own stream / subject prefix / queue / key prefix and removes them afterwards.
+ * Each phase also reports the dispatchers' CPU time (utime + stime from /proc/<pid>/stat) per
+ * event, and the Redis commands per event (INFO commandstats delta; Redis is shared with other
+ * users of the machine, so treat it as an upper bound). `--cpu-prof <dir>` runs the dispatchers
+ * under `node --cpu-prof` and writes their profiles there on exit.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -38,6 +43,46 @@ const RATE = arg('rate', 2000);
 const SECONDS = arg('seconds', 10);
 const REPLICAS = arg('replicas', 1);
 const CONCURRENCY = arg('concurrency', 128);
+const profIndex = process.argv.indexOf('--cpu-prof');
+const CPU_PROF_DIR = profIndex > 0 ? path.resolve(process.argv[profIndex + 1] ?? '.') : undefined;
+const SKIP_LATENCY = process.argv.includes('--skip-latency');
+const CLK_TCK = 100;
+
+/** CPU time (user + system) a process has used so far, ms. */
+function cpuMs(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+}
+
+function childrenCpuMs(children: ChildProcess[]): number {
+  return children.reduce((sum, c) => sum + cpuMs(c.pid), 0);
+}
+
+/** Calls per Redis command so far (whole server). */
+async function redisCommandCalls(redis: Redis): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const line of (await redis.info('commandstats')).split('\n')) {
+    const m = /^cmdstat_([^:]+):calls=(\d+)/.exec(line.trim());
+    if (m) out.set(m[1]!, Number(m[2]));
+  }
+  return out;
+}
+
+function perEventCommands(before: Map<string, number>, after: Map<string, number>, events: number) {
+  const out: Record<string, number> = {};
+  let total = 0;
+  for (const [cmd, n] of after) {
+    const d = n - (before.get(cmd) ?? 0);
+    if (d <= 0 || cmd === 'info') continue;
+    total += d;
+    if (d / events >= 0.05) out[cmd] = Math.round((d / events) * 100) / 100;
+  }
+  out.total = Math.round((total / events) * 100) / 100;
+  return out;
+}
 
 /** Receiver: answers 200 at once and records receipt time per webhook-id (first receipt). */
 function startReceiver(): Promise<{ server: http.Server; url: string; seen: Map<string, number> }> {
@@ -92,7 +137,8 @@ async function waitUntil(cond: () => boolean, timeoutMs: number): Promise<boolea
 }
 
 function startDispatcher(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'services/hook-dispatcher/src/main.ts'], {
+  const prof = CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', 'services/hook-dispatcher/src/main.ts'], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -186,6 +232,8 @@ async function main() {
 
     // Throughput: everything at once.
     const burst = events(receiver.url, EVENTS, CALLS, `${tag}tp`);
+    let cpu0 = childrenCpuMs(children);
+    let cmd0 = await redisCommandCalls(redis);
     const t0 = Date.now();
     await publishAll(nats, names.HOOK_SUBJECT_PREFIX, burst);
     const published = Date.now() - t0;
@@ -197,40 +245,47 @@ async function main() {
       publishMs: published,
       endToEndMs: last - t0,
       perSec: Math.round((EVENTS / (last - t0)) * 1000),
+      dispatcherCpuMsPerEvent: Math.round(((childrenCpuMs(children) - cpu0) / EVENTS) * 1000) / 1000,
+      redisCommandsPerEvent: perEventCommands(cmd0, await redisCommandCalls(redis), EVENTS),
     };
-
-    // Latency at a fixed rate: one event every 1/RATE s, in ticks of 10 ms.
-    const total = RATE * SECONDS;
-    const fixed = events(receiver.url, total, Math.max(CALLS, Math.ceil(total / 4)), `${tag}lat`);
-    const js = nats.jetstream();
-    const perTick = RATE / 100;
-    const start = Date.now();
-    const pubs: Promise<unknown>[] = [];
-    for (let i = 0; i < fixed.length; i++) {
-      const due = start + Math.floor(i / perTick) * 10;
-      const wait = due - Date.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const e = fixed[i]!;
-      e.createdAt = new Date().toISOString();
-      pubs.push(publishOne(js, names.HOOK_SUBJECT_PREFIX, e));
+    if (!SKIP_LATENCY) {
+      // Latency at a fixed rate: one event every 1/RATE s, in ticks of 10 ms.
+      const total = RATE * SECONDS;
+      const fixed = events(receiver.url, total, Math.max(CALLS, Math.ceil(total / 4)), `${tag}lat`);
+      const js = nats.jetstream();
+      const perTick = RATE / 100;
+      cpu0 = childrenCpuMs(children);
+      cmd0 = await redisCommandCalls(redis);
+      const start = Date.now();
+      const pubs: Promise<unknown>[] = [];
+      for (let i = 0; i < fixed.length; i++) {
+        const due = start + Math.floor(i / perTick) * 10;
+        const wait = due - Date.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        const e = fixed[i]!;
+        e.createdAt = new Date().toISOString();
+        pubs.push(publishOne(js, names.HOOK_SUBJECT_PREFIX, e));
+      }
+      const pubSpan = Date.now() - start;
+      await Promise.all(pubs);
+      const done = await waitUntil(() => fixed.every((e) => receiver.seen.has(e.id)), 120_000);
+      const lat = fixed.map((e) => (receiver.seen.get(e.id) ?? Number.NaN) - Date.parse(e.createdAt)).sort((a, b) => a - b);
+      result.latency = {
+        rate: RATE,
+        achievedPublishRate: Math.round((total / pubSpan) * 1000),
+        events: total,
+        complete: done,
+        p50ms: pct(lat, 50),
+        p90ms: pct(lat, 90),
+        p99ms: pct(lat, 99),
+        maxms: lat.at(-1),
+        dispatcherCpuMsPerEvent: Math.round(((childrenCpuMs(children) - cpu0) / total) * 1000) / 1000,
+        redisCommandsPerEvent: perEventCommands(cmd0, await redisCommandCalls(redis), total),
+      };
     }
-    const pubSpan = Date.now() - start;
-    await Promise.all(pubs);
-    const done = await waitUntil(() => fixed.every((e) => receiver.seen.has(e.id)), 120_000);
-    const lat = fixed.map((e) => (receiver.seen.get(e.id) ?? Number.NaN) - Date.parse(e.createdAt)).sort((a, b) => a - b);
-    result.latency = {
-      rate: RATE,
-      achievedPublishRate: Math.round((total / pubSpan) * 1000),
-      events: total,
-      complete: done,
-      p50ms: pct(lat, 50),
-      p90ms: pct(lat, 90),
-      p99ms: pct(lat, 99),
-      maxms: lat.at(-1),
-    };
   } finally {
     for (const c of children) c.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 1500));
+    await new Promise((r) => setTimeout(r, CPU_PROF_DIR ? 4000 : 1500));
     const jsm = await nats.jetstreamManager();
     await jsm.streams.delete(names.HOOK_STREAM).catch(() => undefined);
     let cursor = '0';
