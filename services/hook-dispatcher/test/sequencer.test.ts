@@ -60,6 +60,25 @@ describe('CallSequencer (real Redis)', () => {
     expect(await seq.begin('c5', 'k2', 1)).toEqual({ action: 'add', id: 'k1', gen: 2, delayMs: 0 });
   });
 
+  it('advance with claim begins the next ready event in the same call', async () => {
+    await seq.stage('c7', 'n1', 1, '{"n":1}');
+    await seq.stage('c7', 'n2', 2, '{"n":2}');
+    await seq.stage('c7', 'n4', 4, '{"n":4}');
+    expect(await seq.begin('c7', 'n1', 1)).toEqual({ action: 'go', envelopeJson: '{"n":1}' });
+    expect(await seq.advance('c7', 'n1', 1, 1, true)).toEqual({
+      action: 'claimed',
+      id: 'n2',
+      gen: 2,
+      envelopeJson: '{"n":2}',
+    });
+    // A claimed event is a normal in-flight event: its job (if one is made) begins it again.
+    expect(await seq.begin('c7', 'n2', 2)).toEqual({ action: 'go', envelopeJson: '{"n":2}' });
+    // seq 3 is missing: the next event waits for the reorder window, so it is not claimed.
+    expect(await seq.advance('c7', 'n2', 2, 2, true)).toEqual({ action: 'add', id: 'n4', gen: 3, delayMs: 700 });
+    expect(await seq.begin('c7', 'n4', 3)).toEqual({ action: 'go', envelopeJson: '{"n":4}' });
+    expect(await seq.advance('c7', 'n4', 3, 4, true)).toEqual({ action: 'idle' });
+  });
+
   it('ignores an advance from a superseded job and points at the live one', async () => {
     await seq.stage('c6', 'm1', 1, '{}');
     expect(await seq.advance('c6', 'm1', 99, 1)).toEqual({ action: 'kick', id: 'm1', gen: 1 });

@@ -16,6 +16,8 @@ export interface WebhookPosterOptions {
   /** Per-attempt timeout, ms. */
   timeoutMs: number;
   tracer: Tracer;
+  /** Pooled keep-alive sockets per destination. @defaultValue 256 */
+  maxSockets?: number;
   /** @defaultValue `'dragonpbx-hook-dispatcher'` */
   userAgent?: string;
 }
@@ -35,8 +37,8 @@ export class WebhookPoster {
     this.options = options;
     // Keep-alive pools: most events go to a handful of hook servers.
     this.agents = {
-      http: new http.Agent({ keepAlive: true, maxSockets: 256 }),
-      https: new https.Agent({ keepAlive: true, maxSockets: 256 }),
+      http: new http.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 256 }),
+      https: new https.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 256 }),
     };
     this.client = got.extend({
       agent: this.agents,

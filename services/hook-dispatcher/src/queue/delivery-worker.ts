@@ -96,7 +96,7 @@ export class DeliveryWorker {
     }
     const envelope = parseEnvelope(decision.envelopeJson, data.id);
     const result = await this.attempt(job, token, envelope);
-    const next = await this.deps.sequencer.advance(data.callId, data.id, data.gen, envelope.seq);
+    const next = await this.deps.sequencer.advance(data.callId, data.id, data.gen, envelope.seq, true);
     await this.follow(data.callId, await this.chain(data.callId, next));
     return result;
   }
@@ -110,11 +110,10 @@ export class DeliveryWorker {
    */
   private async chain(callId: string, first: SequencerDecision): Promise<SequencerDecision> {
     let next = first;
-    for (let i = 0; i < MAX_INLINE_CHAIN && next.action === 'add' && next.delayMs === 0; i++) {
+    for (let i = 0; i < MAX_INLINE_CHAIN && next.action === 'claimed'; i++) {
+      // Claimed by the advance that produced it: already begun, no separate begin call.
       const { id, gen } = next;
-      const d = await this.deps.sequencer.begin(callId, id, gen);
-      if (d.action !== 'go') return d;
-      const env = parseEnvelope(d.envelopeJson, id);
+      const env = parseEnvelope(next.envelopeJson, id);
       const host = destinationHost(env.url);
       if (!this.deps.limiter.tryAcquire(host)) return next;
       let failure: DeliveryFailure | undefined;
@@ -132,7 +131,7 @@ export class DeliveryWorker {
         await this.deps.queue.addCall(callId, id, gen, delay, 1);
         return { action: 'queued' };
       }
-      next = await this.deps.sequencer.advance(callId, id, gen, env.seq);
+      next = await this.deps.sequencer.advance(callId, id, gen, env.seq, true);
     }
     return next;
   }
@@ -173,7 +172,10 @@ export class DeliveryWorker {
   /** Acts on a sequencer decision: create or re-create the job it names. */
   private async follow(callId: string, decision: SequencerDecision): Promise<void> {
     if (decision.action === 'add') await this.deps.queue.addCall(callId, decision.id, decision.gen, decision.delayMs);
-    else if (decision.action === 'kick') await this.deps.queue.addCall(callId, decision.id, decision.gen);
+    else if (decision.action === 'kick' || decision.action === 'claimed') {
+      // A claimed event not delivered inline (host busy, chain limit) gets its job like any other.
+      await this.deps.queue.addCall(callId, decision.id, decision.gen);
+    }
   }
 
   /** One delivery attempt; resolves with a final outcome or throws to retry. */

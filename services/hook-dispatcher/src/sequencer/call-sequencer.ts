@@ -70,10 +70,22 @@ export class CallSequencer {
     return parseReply(await this.begin_(...this.keys(callId), id, gen, this.options.reorderWindowMs));
   }
 
-  /** The in-flight event is finished (delivered or dead-lettered): release the next one. */
-  async advance(callId: string, id: string, gen: number, seq: number): Promise<SequencerDecision> {
+  /**
+   * The in-flight event is finished (delivered or dead-lettered): release the next one. With
+   * `claim`, a next event that may go at once comes back `claimed` (begun, with its envelope)
+   * instead of `add`, so an inline chain needs one script call per event instead of two.
+   */
+  async advance(callId: string, id: string, gen: number, seq: number, claim = false): Promise<SequencerDecision> {
     return parseReply(
-      await this.advance_(...this.keys(callId), id, gen, seq, this.options.ttlSec, this.options.reorderWindowMs),
+      await this.advance_(
+        ...this.keys(callId),
+        id,
+        gen,
+        seq,
+        this.options.ttlSec,
+        this.options.reorderWindowMs,
+        claim ? 1 : 0,
+      ),
     );
   }
 }
@@ -88,6 +100,8 @@ function parseReply(reply: unknown): SequencerDecision {
       return { action: 'add', id: a!, gen: Number(b), delayMs: Number(c) };
     case 'kick':
       return { action: 'kick', id: a!, gen: Number(b) };
+    case 'claim':
+      return { action: 'claimed', id: a!, gen: Number(b), envelopeJson: c! };
     case 'go':
       return { action: 'go', envelopeJson: a! };
     case 'queued':

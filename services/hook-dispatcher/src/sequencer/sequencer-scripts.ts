@@ -13,6 +13,7 @@
  *   {'add', id, gen, delayMs}  make a job for event `id` in generation `gen`
  *   {'kick', id, gen}          re-add the job of the in-flight event (idempotent)
  *   {'go', envelopeJson}       this job's event is the head: deliver it
+ *   {'claim', id, gen, json}   (advance with claim) next event `id` is begun: deliver it inline
  *   {'queued'} {'idle'} {'done'} {'stale'}
  */
 
@@ -70,7 +71,12 @@ if not json then return {'stale'} end
 return {'go', json}
 `;
 
-/** ARGV: id, gen, seq, ttlSec, reorderMs. Called once the event is delivered or dead-lettered. */
+/**
+ * ARGV: id, gen, seq, ttlSec, reorderMs, claim. Called once the event is delivered or dead-lettered.
+ * With claim = '1', a next event that may go at once is also begun in the same call (what BEGIN
+ * would answer for it): {'claim', id, gen, envelopeJson}. That saves the inline chain one script
+ * call per event; a caller that cannot deliver it after all makes its job, as for 'add'.
+ */
 export const ADVANCE_SCRIPT = `${DISPATCH_HEAD}
 local inflight = redis.call('HGET', KEYS[3], 'inflight')
 local gen = redis.call('HGET', KEYS[3], 'gen')
@@ -86,5 +92,10 @@ if seq + 1 > tonumber(redis.call('HGET', KEYS[3], 'next') or '1') then
   redis.call('HSET', KEYS[3], 'next', seq + 1)
 end
 touch(ARGV[4])
-return dispatch_head(tonumber(ARGV[5]))
+local d = dispatch_head(tonumber(ARGV[5]))
+if ARGV[6] == '1' and d[1] == 'add' and d[4] == '0' then
+  local json = redis.call('HGET', KEYS[2], d[2])
+  if json then return {'claim', d[2], d[3], json} end
+end
+return d
 `;
