@@ -79,6 +79,20 @@ describe('CallSequencer (real Redis)', () => {
     expect(await seq.advance('c7', 'n4', 3, 4, true)).toEqual({ action: 'idle' });
   });
 
+  it('stages a batch in order in one round trip, with a result per event', async () => {
+    const out = await seq.stageMany([
+      { callId: 'c8', id: 'p1', seq: 1, envelopeJson: '{"n":1}' },
+      { callId: 'c8', id: 'p2', seq: 2, envelopeJson: '{"n":2}' },
+      // A seq Redis cannot store fails this event only.
+      { callId: 'c9', id: 'q1', seq: Number.NaN, envelopeJson: '{}' },
+      { callId: 'c8', id: 'p1', seq: 1, envelopeJson: '{"n":1}' },
+    ]);
+    expect(out.slice(0, 2)).toEqual([{ action: 'add', id: 'p1', gen: 1, delayMs: 0 }, { action: 'queued' }]);
+    expect(out[2]).toBeInstanceOf(Error);
+    expect(out[3]).toEqual({ action: 'kick', id: 'p1', gen: 1 });
+    expect(await seq.stageMany([])).toEqual([]);
+  });
+
   it('ignores an advance from a superseded job and points at the live one', async () => {
     await seq.stage('c6', 'm1', 1, '{}');
     expect(await seq.advance('c6', 'm1', 99, 1)).toEqual({ action: 'kick', id: 'm1', gen: 1 });

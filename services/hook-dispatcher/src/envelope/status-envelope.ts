@@ -41,17 +41,26 @@ export const MAX_ENVELOPE_BYTES = 1024 * 1024;
  * caller terminates it instead of letting it be redelivered forever.
  */
 export function decodeStatusEnvelope(data: Uint8Array | string): StatusEnvelope {
+  return decodeStatusEnvelopeText(data).envelope;
+}
+
+/**
+ * {@link decodeStatusEnvelope}, also returning the payload text it parsed, which is the
+ * envelope's JSON as is (no need to serialize the decoded value again to store it).
+ */
+export function decodeStatusEnvelopeText(data: Uint8Array | string): { envelope: StatusEnvelope; json: string } {
   const size = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
   if (size > MAX_ENVELOPE_BYTES) throw new PBX_ERR_HOOK_EVENT_INVALID(`larger than ${MAX_ENVELOPE_BYTES} bytes`);
+  const json = typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
   let value: unknown;
   try {
-    value = JSON.parse(typeof data === 'string' ? data : Buffer.from(data).toString('utf8'));
+    value = JSON.parse(json);
   } catch (err) {
     throw new PBX_ERR_HOOK_EVENT_INVALID(`not JSON (${(err as Error).message})`);
   }
   const envelope = validator.parse(value);
   if (Number.isNaN(Date.parse(envelope.createdAt))) throw new PBX_ERR_HOOK_EVENT_INVALID('/createdAt: not a date');
-  return envelope;
+  return { envelope, json };
 }
 
 /** `host[:port]` of the StatusHook URL: the unit of per-destination concurrency and of metrics labels. */

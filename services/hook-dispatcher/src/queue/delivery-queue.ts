@@ -44,6 +44,21 @@ export class DeliveryQueue {
     );
   }
 
+  /**
+   * Adds many call jobs in one round trip (BullMQ `addBulk`, a MULTI of its add scripts).
+   * Like {@link addCall}, idempotent per (event id, generation).
+   */
+  async addCalls(jobs: readonly { callId: string; id: string; gen: number; delayMs?: number }[]): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.queue.addBulk(
+      jobs.map((j) => ({
+        name: 'call',
+        data: { kind: 'call' as const, callId: j.callId, id: j.id, gen: j.gen },
+        opts: { ...this.jobOptions, jobId: callJobId(j.id, j.gen), delay: j.delayMs && j.delayMs > 0 ? j.delayMs : undefined },
+      })),
+    );
+  }
+
   async addReplay(envelope: StatusEnvelope): Promise<string> {
     const jobId = `replay-${envelope.id}-${Date.now()}`;
     await this.queue.add('replay', { kind: 'replay', envelope }, { ...this.jobOptions, jobId });

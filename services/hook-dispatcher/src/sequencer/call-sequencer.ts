@@ -22,12 +22,13 @@ type ScriptRunner = (...keysThenArgs: (string | number)[]) => Promise<unknown>;
  * replica's calls carry on elsewhere.
  */
 export class CallSequencer {
+  private readonly stageCommand: string;
   private readonly stage_: ScriptRunner;
   private readonly begin_: ScriptRunner;
   private readonly advance_: ScriptRunner;
 
   constructor(
-    redis: Redis,
+    private readonly redis: Redis,
     private readonly options: CallSequencerOptions,
   ) {
     const r = redis as unknown as Record<string, ScriptRunner>;
@@ -41,7 +42,8 @@ export class CallSequencer {
       const cmd = `dragonSeq_${name}_${tag}`;
       if (typeof r[cmd] !== 'function') redis.defineCommand(cmd, { numberOfKeys: 4, lua });
     }
-    this.stage_ = (...a) => r[`dragonSeq_stage_${tag}`]!.apply(redis, a);
+    this.stageCommand = `dragonSeq_stage_${tag}`;
+    this.stage_ = (...a) => r[this.stageCommand]!.apply(redis, a);
     this.begin_ = (...a) => r[`dragonSeq_begin_${tag}`]!.apply(redis, a);
     this.advance_ = (...a) => r[`dragonSeq_advance_${tag}`]!.apply(redis, a);
   }
@@ -63,6 +65,34 @@ export class CallSequencer {
       this.options.reorderWindowMs,
     );
     return parseReply(reply);
+  }
+
+  /**
+   * Stages many events in one pipelined round trip, in order (two events of one call in the same
+   * batch are staged one after the other, as with {@link stage}). Each item gets its own result:
+   * a decision, or the error staging that event met, so one failure does not fail the others.
+   */
+  async stageMany(
+    events: readonly { callId: string; id: string; seq: number; envelopeJson: string }[],
+  ): Promise<(SequencerDecision | Error)[]> {
+    if (events.length === 0) return [];
+    const pipeline = this.redis.pipeline() as unknown as Record<string, (...a: (string | number)[]) => unknown> & {
+      exec(): Promise<[Error | null, unknown][] | null>;
+    };
+    const { ttlSec, reorderWindowMs } = this.options;
+    for (const e of events) {
+      pipeline[this.stageCommand]!(...this.keys(e.callId), e.id, e.seq, e.envelopeJson, ttlSec, reorderWindowMs);
+    }
+    const replies = await pipeline.exec();
+    if (!replies) throw new Error('sequencer pipeline discarded');
+    return replies.map(([err, reply]) => {
+      if (err) return err;
+      try {
+        return parseReply(reply);
+      } catch (e) {
+        return e as Error;
+      }
+    });
   }
 
   /** A job for (`id`, `gen`) starts: `go` with the envelope if it may deliver now. */

@@ -1,0 +1,96 @@
+import type { Redis } from 'ioredis';
+import type { NatsConnection } from 'nats';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { HookDispatcher } from '../src/dispatcher.js';
+import type { StatusEnvelope } from '../src/envelope/status-envelope.js';
+import { ensureStatusStream } from '../src/intake/status-stream.js';
+import { publishStatusEvent } from '../src/publish-status-event.js';
+import { CallSequencer } from '../src/sequencer/call-sequencer.js';
+import {
+  cleanup,
+  connectNats,
+  envelope,
+  FAST,
+  firstReceiptOrder,
+  isolation,
+  newRedis,
+  quietDeps,
+  waitFor,
+} from './helpers/infra.js';
+import { TestReceiver } from './helpers/receiver.js';
+
+describe('batch intake (real NATS, Redis, HTTP)', () => {
+  const iso = isolation();
+  const receiver = new TestReceiver();
+  const logs: { code?: string; msg?: string; subject?: string; err?: string }[] = [];
+  let redis: Redis;
+  let nats: NatsConnection;
+  let dispatcher: HookDispatcher;
+  let deps: ReturnType<typeof quietDeps>;
+
+  beforeAll(async () => {
+    redis = newRedis();
+    nats = await connectNats();
+    await receiver.start();
+    const logger = pino({ level: 'warn' }, { write: (line: string) => logs.push(JSON.parse(line)) });
+    deps = { ...quietDeps(redis, nats), logger };
+    dispatcher = new HookDispatcher(deps, { ...iso, ...FAST });
+  });
+
+  afterAll(async () => {
+    vi.restoreAllMocks();
+    await dispatcher.stop();
+    await receiver.stop();
+    await cleanup(redis, nats, iso);
+    await nats.close();
+    redis.disconnect();
+  });
+
+  it('terminates malformed messages of a batch with a coded log line and delivers the rest of it', async () => {
+    // The backlog is in the stream before the dispatcher starts, so it is staged in batches.
+    const jsm = await nats.jetstreamManager();
+    await ensureStatusStream(jsm, {
+      stream: iso.streamName!,
+      consumer: iso.consumerName!,
+      subject: dispatcher.subject,
+      maxAgeMs: 3_600_000,
+      maxBytes: 64 * 1024 * 1024,
+      replicas: 1,
+    });
+    const js = nats.jetstream();
+    const badSubject = `${iso.subjectPrefix}.dragon.status.example%2Ecom.bad`;
+    const good: StatusEnvelope[] = [];
+    for (let seq = 1; seq <= 3; seq++) {
+      for (const call of ['batch-a@host', 'batch-b@host']) {
+        const e = envelope(receiver.url(), call, seq);
+        good.push(e);
+        await publishStatusEvent(js, e, { subjectPrefix: iso.subjectPrefix });
+      }
+      if (seq === 1) await js.publish(badSubject, new TextEncoder().encode('{"id":"x:y"}'));
+      if (seq === 2) await js.publish(badSubject, new TextEncoder().encode('not json'));
+    }
+    const stageMany = vi.spyOn(CallSequencer.prototype, 'stageMany');
+    await dispatcher.start();
+
+    await waitFor(() => good.every((e) => receiver.ids().has(e.id)));
+    expect(receiver.ids().size).toBe(good.length);
+    for (const [, seqs] of firstReceiptOrder(receiver.received)) expect(seqs).toEqual([1, 2, 3]);
+    // Good events published on both sides of a malformed one were staged in one batch.
+    const batches = stageMany.mock.calls.map(([events]) => events.map((e) => e.id));
+    expect(batches.some((ids) => ids.includes(good[0]!.id) && ids.includes(good[good.length - 1]!.id))).toBe(true);
+
+    const rejected = logs.filter((l) => l.msg === 'status event rejected');
+    expect(rejected).toHaveLength(2);
+    for (const l of rejected) {
+      expect(l.code).toBe('PBX_ERR_HOOK_EVENT_INVALID');
+      expect(l.subject).toBe(badSubject);
+    }
+    expect(rejected.map((l) => l.err)).toEqual([expect.stringContaining('/id'), expect.stringContaining('not JSON')]);
+    expect(await deps.registry.getSingleMetricAsString('dragon_hook_intake_invalid_total')).toMatch(/ 2$/);
+    // Everything was acked or terminated: nothing left in the work-queue stream.
+    await waitFor(async () => (await jsm.streams.info(iso.streamName!)).state.messages === 0);
+    const consumer = await jsm.consumers.info(iso.streamName!, iso.consumerName!);
+    expect(consumer.num_ack_pending).toBe(0);
+  });
+});
