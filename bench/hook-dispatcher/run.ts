@@ -3,6 +3,7 @@
  *
  *   node --import tsx bench/hook-dispatcher/run.ts [--events 20000] [--calls 5000] [--rate 2000]
  *        [--seconds 10] [--replicas 1] [--concurrency 128] [--cpu-prof <dir>] [--skip-latency]
+ *        [--dispatcher <main.ts>]   (another build of the dispatcher, for A/B runs back to back)
  *
  * 1. baseline: the same events POSTed straight to the receiver by one got loop, one request at
  *    a time and with 64 in flight;
@@ -46,6 +47,9 @@ const CONCURRENCY = arg('concurrency', 128);
 const profIndex = process.argv.indexOf('--cpu-prof');
 const CPU_PROF_DIR = profIndex > 0 ? path.resolve(process.argv[profIndex + 1] ?? '.') : undefined;
 const SKIP_LATENCY = process.argv.includes('--skip-latency');
+const dispatcherIndex = process.argv.indexOf('--dispatcher');
+const DISPATCHER_MAIN =
+  dispatcherIndex > 0 ? path.resolve(process.argv[dispatcherIndex + 1]!) : 'services/hook-dispatcher/src/main.ts';
 const CLK_TCK = 100;
 
 /** CPU time (user + system) a process has used so far, ms. */
@@ -138,7 +142,7 @@ async function waitUntil(cond: () => boolean, timeoutMs: number): Promise<boolea
 
 function startDispatcher(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   const prof = CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : [];
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', 'services/hook-dispatcher/src/main.ts'], {
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', DISPATCHER_MAIN], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -208,7 +212,7 @@ async function main() {
   const children: ChildProcess[] = [];
   const result: Record<string, unknown> = {
     machine: `${os.cpus().length} cores (${os.cpus()[0]?.model}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
-    params: { EVENTS, CALLS, RATE, SECONDS, REPLICAS, CONCURRENCY },
+    params: { EVENTS, CALLS, RATE, SECONDS, REPLICAS, CONCURRENCY, dispatcher: DISPATCHER_MAIN },
   };
   try {
     const base = events(receiver.url, EVENTS, CALLS, `${tag}base`);
