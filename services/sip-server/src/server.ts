@@ -104,7 +104,7 @@ export class SipServer {
       if (proxy.onAck(ack)) return;
       dl.onAck(ack, source);
     });
-    this.stack.on('cancel', (cancel, cancelTxn, inviteTxn) => uas.onCancel(cancel, cancelTxn, inviteTxn));
+    this.stack.on('cancel', (cancel, cancelTxn, inviteTxn, inviteKey) => uas.onCancel(cancel, cancelTxn, inviteTxn, inviteKey));
     this.stack.on('stray-response', (res) => {
       if (proxy.onStrayResponse(res)) return;
       dl.onStrayResponse(res);

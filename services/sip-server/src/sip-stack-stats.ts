@@ -8,7 +8,17 @@ export interface SipStackStats {
   parseErrors: number;
   /** Request retransmissions absorbed by server transactions. */
   retransmissionsIn: number;
+  /** Server transactions alive, including the compact records below. */
   serverTransactions: number;
+  /**
+   * Finished UDP server transactions held as compact records (key, response
+   * bytes, destination, expiry) until Timer J/L, instead of the whole object.
+   */
+  serverTransactionRecords: number;
+  /** Server transactions replaced by a compact record so far. */
+  serverTransactionsRetired: number;
+  /** Compact records that reached Timer J/L so far. */
+  serverRecordsExpired: number;
   clientTransactions: number;
   /** Open TCP connections (incoming + outgoing). */
   connections: number;

@@ -34,12 +34,17 @@
  * - UDP sockets resolve IP literals without dns.lookup, and
  *   `ServerTransaction.lastBytes` exposes the bytes `respond()` serialised
  *   (reuse them for the `Msg sent:` echo).
- * - Memory: after a final response a server transaction lingers 64×T1
- *   (Timer J/L, 32 s by default) and keeps only the response bytes and
- *   `lastStatus` (`lastResponse` is undefined then). Listeners attached to it
- *   (e.g. `once('terminated', …)`) live as long: at 1 000 calls/s a closure
- *   that captures a request record or a dialog keeps ~32 000 of them alive.
- *   Remove such listeners (`txn.off`) once the record is forgotten.
+ * - Memory: after its final response a UDP server transaction only absorbs
+ *   retransmissions for 64×T1 (Timer J/L, 32 s by default). The stack then
+ *   swaps it in its map for a compact `ServerTxnRecord` (key, response bytes
+ *   for non-INVITE, destination, expiry), all expired by one timer over a
+ *   FIFO (`serverTransactionRecords` in `stats()`). The object itself keeps
+ *   working for whoever holds it (`resend()`, TU 2xx retransmissions; `state`
+ *   turns terminated at Timer J/L), but the stack keeps it only while it has
+ *   `terminated` listeners: remove such listeners (`txn.off`) once done with
+ *   the transaction, or it and whatever they capture (request records,
+ *   dialogs) stay alive 32 s — at 1 000 calls/s, ~64 000 of them. TCP
+ *   transactions and INVITE non-2xx (Timer G/H, I) keep the object.
  * - `SipMessage.topVia()` is the parsed top Via, cached (the parser already
  *   parsed it); `headerKeys` is the canonical key list parallel to `headers`.
  */
@@ -63,6 +68,7 @@ import { type StackLogger, stderrLogger } from './stack-logger.js';
 import { ClientTransaction } from './transaction/client-transaction.js';
 import { ServerTransaction } from './transaction/server-transaction.js';
 import type { TransactionContext } from './transaction/transaction-context.js';
+import { RecordQueue, ServerTxnRecord } from './transaction/server-txn-record.js';
 import { clientTransactionKey, serverTransactionKey } from './transaction/transaction-key.js';
 import { ipFamily } from './transport/address-utils.js';
 import { type Resolver, resolveTarget, systemResolver } from './transport/resolve-target.js';
@@ -90,7 +96,12 @@ export class SipStack extends EventEmitter<SipStackEvents> {
   readonly #logger: StackLogger;
   readonly #resolver: Resolver;
   readonly #transport: TransportLayer;
-  readonly #server = new Map<string, ServerTransaction>();
+  /** Live server transactions, and compact records of finished UDP ones absorbing retransmissions until Timer J/L. */
+  readonly #server = new Map<string, ServerTransaction | ServerTxnRecord>();
+  /** Records by expiry (all 64×T1 after their final response). */
+  readonly #records = new RecordQueue<ServerTxnRecord>((r) => this.#expireRecord(r));
+  /** Records currently in `#server`. */
+  #recordCount = 0;
   readonly #client = new Map<string, ClientTransaction>();
   readonly #ctx: TransactionContext;
   #state: 'new' | 'started' | 'stopped' = 'new';
@@ -101,6 +112,8 @@ export class SipStack extends EventEmitter<SipStackEvents> {
     responsesOut: 0,
     parseErrors: 0,
     retransmissionsIn: 0,
+    serverTransactionsRetired: 0,
+    serverRecordsExpired: 0,
   };
 
   constructor(options: SipStackOptions = {}, deps: SipStackDeps = {}) {
@@ -121,9 +134,25 @@ export class SipStack extends EventEmitter<SipStackEvents> {
       timers: this.options.timers,
       logger: this.#logger,
       send: (data, dest, cb) => this.#send(data, dest, cb),
-      removeTransaction: (key, kind) => {
-        if (kind === 'server') this.#server.delete(key);
-        else this.#client.delete(key);
+      removeTransaction: (key, kind, txn) => {
+        if (kind === 'client') {
+          this.#client.delete(key);
+          return;
+        }
+        const cur = this.#server.get(key);
+        if (cur === undefined) return;
+        if (cur instanceof ServerTxnRecord) {
+          // A retired transaction terminated early (TU abandon, send failure): its record goes too.
+          const t = txn as ServerTransaction | undefined;
+          if (t === undefined || cur.txn === t || cur.expiresAt === t.retiredUntil) this.#dropRecord(cur);
+          return;
+        }
+        if (txn === undefined || cur === txn) this.#server.delete(key);
+      },
+      retireServer: (txn, resendBytes, delay) => this.#retire(txn, resendBytes, delay),
+      pinServer: (txn, pinned) => {
+        const r = this.#server.get(txn.id);
+        if (r instanceof ServerTxnRecord && r.live && r.expiresAt === txn.retiredUntil) r.txn = pinned ? txn : undefined;
       },
     };
   }
@@ -139,7 +168,12 @@ export class SipStack extends EventEmitter<SipStackEvents> {
   async stop(): Promise<void> {
     if (this.#state === 'stopped') return;
     this.#state = 'stopped';
-    for (const t of [...this.#server.values()]) t.terminate();
+    for (const r of this.#records.clear()) {
+      if (!r.live) continue;
+      this.#dropRecord(r);
+      r.txn?.terminate();
+    }
+    for (const t of [...this.#server.values()]) if (t instanceof ServerTransaction) t.terminate();
     for (const t of [...this.#client.values()]) t.terminate();
     await this.#transport.stop();
   }
@@ -250,9 +284,14 @@ export class SipStack extends EventEmitter<SipStackEvents> {
     return this.#transport.findAlias(key);
   }
 
-  /** Server transaction by id (for tests and diagnostics). */
+  /**
+   * Server transaction by id (for tests and diagnostics); a finished UDP one
+   * held as a compact record is returned only while it has listeners (see
+   * `serverTransactionRecords` in {@link stats}).
+   */
   serverTransaction(id: string): ServerTransaction | undefined {
-    return this.#server.get(id);
+    const t = this.#server.get(id);
+    return t instanceof ServerTxnRecord ? t.txn : t;
   }
 
   /** Client transaction by id. */
@@ -264,10 +303,53 @@ export class SipStack extends EventEmitter<SipStackEvents> {
     return {
       ...this.#stats,
       serverTransactions: this.#server.size,
+      serverTransactionRecords: this.#recordCount,
       clientTransactions: this.#client.size,
       connections: this.#transport.connectionCount,
       aliases: this.#transport.aliasCount,
     };
+  }
+
+  /** Replaces a UDP server transaction that only absorbs retransmissions now by a compact record (see ServerTxnRecord). */
+  #retire(txn: ServerTransaction, resendBytes: Buffer | undefined, delay: number): number {
+    if (this.#state === 'stopped' || this.#server.get(txn.id) !== txn || delay !== this.options.timers.timeout64) return 0;
+    const src = txn.source;
+    const r = new ServerTxnRecord(txn.id, resendBytes, src.address, src.port, src.local, performance.now() + delay);
+    this.#server.set(txn.id, r);
+    this.#recordCount++;
+    this.#stats.serverTransactionsRetired++;
+    this.#records.push(r);
+    return r.expiresAt;
+  }
+
+  #dropRecord(r: ServerTxnRecord): void {
+    if (!r.live) return;
+    r.live = false;
+    if (this.#server.get(r.key) === r) this.#server.delete(r.key);
+    this.#recordCount--;
+  }
+
+  /** Timer J / L of a record. */
+  #expireRecord(r: ServerTxnRecord): void {
+    if (!r.live) return;
+    this.#dropRecord(r);
+    this.#stats.serverRecordsExpired++;
+    const t = r.txn;
+    r.txn = undefined;
+    t?.expireRetired();
+  }
+
+  /** §17.2.2: a retransmitted non-INVITE request gets the final response again. */
+  #resendRecord(r: ServerTxnRecord): void {
+    if (!r.bytes) return;
+    this.#send(r.bytes, { protocol: 'udp', address: r.address, port: r.port, local: r.local }, (err) => {
+      if (!err || !r.live) return;
+      // §17.2.4: a transport failure ends the transaction.
+      this.#logger.debug({ err }, 'retransmitted final response not sent');
+      const t = r.txn;
+      this.#dropRecord(r);
+      t?.retiredSendFailed(err);
+    });
   }
 
   #assertStarted(): void {
@@ -371,7 +453,8 @@ export class SipStack extends EventEmitter<SipStackEvents> {
     const method = req.method;
     if (method === 'ACK') {
       const txn = this.#server.get(serverTransactionKey(req, via));
-      if (txn?.receiveAck()) return;
+      // A record is an accepted INVITE (RFC 6026 §7.1): its ACKs belong to the TU.
+      if (txn instanceof ServerTransaction && txn.receiveAck()) return;
       safeEmit(this, this.#logger, 'ack', req, source);
       return;
     }
@@ -379,19 +462,23 @@ export class SipStack extends EventEmitter<SipStackEvents> {
     const existing = this.#server.get(key);
     if (existing) {
       this.#stats.retransmissionsIn++;
-      existing.receiveRetransmission();
+      if (existing instanceof ServerTxnRecord) this.#resendRecord(existing);
+      else existing.receiveRetransmission();
       return;
     }
     const txn = new ServerTransaction(key, req, source, this.#ctx);
     this.#server.set(key, txn);
     if (method === 'CANCEL') {
       // §9.2: the CANCEL matches the INVITE transaction with the same key but method INVITE.
-      const invite = this.#server.get(serverTransactionKey(req, via, 'INVITE'));
+      const inviteKey = serverTransactionKey(req, via, 'INVITE');
+      const invite = this.#server.get(inviteKey);
       if (this.listenerCount('cancel') === 0) {
         txn.respond(makeResponse(req, invite ? 200 : 481, undefined, { toTag: true }));
         return;
       }
-      safeEmit(this, this.#logger, 'cancel', req, txn, invite);
+      // An INVITE held as a record has sent its 2xx: only its key is left to match on.
+      const inviteTxn = invite instanceof ServerTxnRecord ? invite.txn : invite;
+      safeEmit(this, this.#logger, 'cancel', req, txn, inviteTxn, invite ? inviteKey : undefined);
       return;
     }
     if (method === 'INVITE' && this.options.autoTrying) txn.respond(makeResponse(req, 100));

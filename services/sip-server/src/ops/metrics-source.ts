@@ -13,6 +13,8 @@ export interface MetricsSnapshot {
   /** App-visible transactions (drachtio txnIds alive). */
   transactions?: number;
   serverTransactions?: number;
+  /** Finished UDP server transactions held as compact records until Timer J/L (counted in serverTransactions too). */
+  serverTransactionRecords?: number;
   clientTransactions?: number;
   /** Open SIP TCP connections. */
   connections?: number;

@@ -27,6 +27,7 @@ const GAUGES: ReadonlyArray<[keyof MetricsSnapshot, string, string]> = [
   ['dialogs', 'sip_dialogs_alive', 'SIP dialogs held (early and confirmed)'],
   ['transactions', 'drachtio_transactions_alive', 'Application-visible transactions alive'],
   ['serverTransactions', 'sip_server_transactions_alive', 'RFC 3261 server transactions alive'],
+  ['serverTransactionRecords', 'sip_server_transaction_records', 'Finished UDP server transactions held as compact records until Timer J/L'],
   ['clientTransactions', 'sip_client_transactions_alive', 'RFC 3261 client transactions alive'],
   ['connections', 'sip_tcp_connections', 'Open SIP TCP connections'],
 ];

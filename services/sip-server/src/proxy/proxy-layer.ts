@@ -89,8 +89,8 @@ export class ProxyLayer {
   }
 
   /** CANCEL for an INVITE being proxied: 200 here, then cancel the branches (reference §4.13). */
-  onCancel(_cancel: SipRequest, cancelTxn: ServerTransaction, inviteTxn: ServerTransaction): boolean {
-    const op = this.#ops.get(inviteTxn.id);
+  onCancel(_cancel: SipRequest, cancelTxn: ServerTransaction, inviteKey: string): boolean {
+    const op = this.#ops.get(inviteKey);
     if (!op) return false;
     respond(cancelTxn, 200);
     op.cancel();

@@ -33,6 +33,14 @@ export class ServerTransaction extends EventEmitter<ServerTransactionEvents> {
   /** Timer J/L/I (end state) or, before any final response, the reap timer: never both at once. */
   #timerEnd?: NodeJS.Timeout;
   #gInterval = 0;
+  /**
+   * Set once the stack took over the end state (UDP `completed` non-INVITE /
+   * `accepted` INVITE, see {@link ServerTxnRecord}): the time Timer J/L fires
+   * (`performance.now()` clock). The transaction is no longer in the stack's
+   * map; `state` turns terminated by itself at that time, and `terminated`
+   * listeners — which make the stack keep it — are told then.
+   */
+  #retiredUntil = 0;
   #sentCb?: (err: Error | undefined) => void;
   readonly #ctx: TransactionContext;
 
@@ -51,6 +59,12 @@ export class ServerTransaction extends EventEmitter<ServerTransactionEvents> {
   }
 
   get state(): TransactionState {
+    return this.#current();
+  }
+
+  /** The state, after letting a retired transaction reach Timer J/L on its own. */
+  #current(): TransactionState {
+    if (this.#retiredUntil !== 0 && performance.now() >= this.#retiredUntil) this.#expireRetired();
     return this.#state;
   }
 
@@ -86,7 +100,7 @@ export class ServerTransaction extends EventEmitter<ServerTransactionEvents> {
    * Throws PBX_ERR_SIP_TXN_STATE when a final was already sent (except 2xx in accepted).
    */
   respond(res: SipResponse): void {
-    const s = this.#state;
+    const s = this.#current();
     if (s === TransactionState.Terminated) throw new PBX_ERR_SIP_TXN_STATE('transaction terminated');
     if (s === TransactionState.Accepted) {
       if (res.status < 200 || res.status >= 300) throw new PBX_ERR_SIP_TXN_STATE('only 2xx may follow a 2xx');
@@ -108,10 +122,12 @@ export class ServerTransaction extends EventEmitter<ServerTransactionEvents> {
     this.#last = undefined;
     if (!this.isInvite) {
       // §17.2.2: Timer J = 64*T1 on unreliable transports, zero on reliable.
-      this.#enterEnd(TransactionState.Completed, this.#reliable ? 0 : this.#ctx.timers.j);
+      if (this.#reliable) this.#enterEnd(TransactionState.Completed, 0);
+      else this.#retire(TransactionState.Completed, this.#ctx.timers.j, this.#lastBytes);
     } else if (res.status < 300) {
       // RFC 6026 §7.1: accepted, absorb INVITE retransmissions until Timer L.
-      this.#enterEnd(TransactionState.Accepted, this.#ctx.timers.timeout64);
+      if (this.#reliable) this.#enterEnd(TransactionState.Accepted, this.#ctx.timers.timeout64);
+      else this.#retire(TransactionState.Accepted, this.#ctx.timers.timeout64, undefined);
     } else {
       this.#state = TransactionState.Completed;
       if (!this.#reliable) {
@@ -124,11 +140,12 @@ export class ServerTransaction extends EventEmitter<ServerTransactionEvents> {
 
   /** Re-sends the last response (e.g. a 2xx retransmitted by the dialog layer). */
   resend(): void {
-    if (this.#lastBytes && this.#state !== TransactionState.Terminated) this.#write(this.#lastBytes);
+    if (this.#lastBytes && this.#current() !== TransactionState.Terminated) this.#write(this.#lastBytes);
   }
 
   /** @internal A retransmission of the request arrived (§17.2.1, §17.2.2). */
   receiveRetransmission(): void {
+    if (this.#retiredUntil !== 0) return; // the stack's record answers for it
     if (this.#state === TransactionState.Trying || this.#state === TransactionState.Accepted) return;
     if (this.#state === TransactionState.Confirmed) return;
     // While only the automatic 100 went out (the TU has not answered yet) the
@@ -154,12 +171,67 @@ export class ServerTransaction extends EventEmitter<ServerTransactionEvents> {
 
   /** Terminates immediately (stack shutdown, TU abandon). Idempotent. */
   terminate(): void {
-    if (this.#state === TransactionState.Terminated) return;
+    if (this.#current() === TransactionState.Terminated) return;
     this.#clear();
     this.#state = TransactionState.Terminated;
-    this.#ctx.removeTransaction(this.id, 'server');
+    this.#ctx.removeTransaction(this.id, 'server', this);
+    this.#retiredUntil = 0;
     safeEmit(this, this.#ctx.logger, 'terminated');
     this.removeAllListeners();
+  }
+
+  /** @internal Timer J/L of a retired transaction (the stack's record expired). */
+  expireRetired(): void {
+    if (this.#retiredUntil !== 0) this.#expireRetired();
+  }
+
+  /** @internal When Timer J/L of a retired transaction fires (`performance.now()` clock); 0 when not retired. */
+  get retiredUntil(): number {
+    return this.#retiredUntil;
+  }
+
+  /** @internal A re-send of the retired final failed (§17.2.4): report it and end. */
+  retiredSendFailed(err: Error): void {
+    if (this.#retiredUntil !== 0) this.#afterSend(err);
+  }
+
+  /** Timer J/L of a retired transaction: terminated, listeners told (whichever comes first: the stack's sweep or a state read). */
+  #expireRetired(): void {
+    this.#retiredUntil = 0;
+    this.#state = TransactionState.Terminated;
+    safeEmit(this, this.#ctx.logger, 'terminated');
+    this.removeAllListeners();
+  }
+
+  /**
+   * UDP end state (non-INVITE completed, INVITE accepted): the stack replaces
+   * the transaction in its map with a compact record (`resendBytes` answer
+   * request retransmissions) expiring after `delay`; without such support
+   * the transaction keeps its own timer.
+   */
+  #retire(state: TransactionState, delay: number, resendBytes: Buffer | undefined): void {
+    this.#state = state;
+    const until = this.#ctx.retireServer?.(this, resendBytes, delay) ?? 0;
+    if (until === 0) {
+      this.#enterEnd(state, delay);
+      return;
+    }
+    this.#retiredUntil = until;
+    // The stack keeps the transaction only while `terminated` listeners wait for Timer J/L.
+    const ee = this as EventEmitter;
+    ee.on('newListener', ServerTransaction.#onListenerAdded);
+    ee.on('removeListener', ServerTransaction.#onListenerRemoved);
+    if (this.listenerCount('terminated') > 0) this.#ctx.pinServer?.(this, true);
+  }
+
+  static #onListenerAdded(this: ServerTransaction, event: string | symbol): void {
+    if (event === 'terminated' && this.#retiredUntil !== 0) this.#ctx.pinServer?.(this, true);
+  }
+
+  static #onListenerRemoved(this: ServerTransaction, event: string | symbol): void {
+    if (event === 'terminated' && this.#retiredUntil !== 0 && this.listenerCount('terminated') === 0) {
+      this.#ctx.pinServer?.(this, false);
+    }
   }
 
   #transmit(res: SipResponse): void {
@@ -194,7 +266,7 @@ export class ServerTransaction extends EventEmitter<ServerTransactionEvents> {
   }
 
   #afterSend(err: Error | undefined): void {
-    if (!err || this.#state === TransactionState.Terminated) return;
+    if (!err || this.#current() === TransactionState.Terminated) return;
     // §17.2.4: a transport failure is reported to the TU and ends the transaction.
     safeEmit(this, this.#ctx.logger, 'transport-error', err);
     this.terminate();

@@ -20,7 +20,8 @@ const DIALOG_ONLY = new Set(['BYE', 'UPDATE', 'PRACK', 'INFO', 'REFER']);
 
 /** Seen by the proxy layer before the UAS decides (it owns proxied INVITEs' CANCELs). */
 export interface CancelInterceptor {
-  onCancel(cancel: SipRequest, cancelTxn: ServerTransaction, inviteTxn: ServerTransaction): boolean;
+  /** `inviteKey`: the matched INVITE server transaction's key (its id). */
+  onCancel(cancel: SipRequest, cancelTxn: ServerTransaction, inviteKey: string): boolean;
 }
 
 /**
@@ -168,15 +169,24 @@ export class UasLayer {
     }
   }
 
-  /** Stack `cancel` event (reference §4.5, checklist 22–24). */
-  onCancel(cancel: SipRequest, cancelTxn: ServerTransaction, inviteTxn: ServerTransaction | undefined): void {
-    if (!inviteTxn) {
+  /**
+   * Stack `cancel` event (reference §4.5, checklist 22–24). `inviteKey` is set
+   * when an INVITE transaction matched, `inviteTxn` unless that INVITE already
+   * sent its 2xx over UDP (the stack then keeps only a record of it).
+   */
+  onCancel(
+    cancel: SipRequest,
+    cancelTxn: ServerTransaction,
+    inviteTxn: ServerTransaction | undefined,
+    inviteKey: string | undefined = inviteTxn?.id,
+  ): void {
+    if (inviteKey === undefined) {
       this.#reply(cancelTxn, 481);
       return;
     }
-    if (this.proxy?.onCancel(cancel, cancelTxn, inviteTxn)) return;
-    const rec = this.ctx.incomingByStackTxn.get(inviteTxn.id);
-    if (!rec || inviteTxn.finalSent) {
+    if (this.proxy?.onCancel(cancel, cancelTxn, inviteKey)) return;
+    const rec = this.ctx.incomingByStackTxn.get(inviteKey);
+    if (!rec || !inviteTxn || inviteTxn.finalSent) {
       this.#reply(cancelTxn, 481);
       return;
     }

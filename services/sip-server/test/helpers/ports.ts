@@ -37,6 +37,7 @@ export const PORT_BLOCKS = {
   ackTimeout: 24500,
   prack: 24520,
   ipv6: 24540,
+  memory: 24560,
 } as const;
 
 export function portBlock(name: keyof typeof PORT_BLOCKS): PortBlock {
