@@ -4,16 +4,26 @@
  *   B. the same cycle sent straight to RTPEngine with rtpengine-client;
  * in the same run, alternating A/B blocks so background load hits both alike.
  *
- *   node --import tsx bench/media-controller/run.ts [--cycles 2000] [--blocks 4] [--concurrency 1] [--inproc 1]
+ *   node --import tsx bench/media-controller/run.ts [--cycles 2000] [--blocks 4] [--concurrency 1] [--inproc 1] [--cpu-prof DIR]
  *
  * `--inproc 1` runs the controller inside the benchmark process instead of as
  * its own process (one process fewer to schedule; same NATS and Redis hops).
+ * `--cpu-prof DIR` writes a V8 CPU profile of the controller process into DIR.
+ * CONTROLLER_NODE_OPTIONS becomes the controller process's NODE_OPTIONS (e.g.
+ * `--perf-basic-prof` for `perf record`).
+ * `--main PATH` runs another controller entry point (e.g. an older copy of
+ * src/ inside the repository, for back-to-back A/B runs).
+ *
+ * Besides latency it reports the controller's CPU time per cycle (user + system,
+ * from /proc/<pid>/stat over the measured blocks only): unlike wall-clock
+ * figures it hardly moves when other processes compete for the cores.
  *
  * Uses an RTPEngine of its own (ng 26950, RTP 26400-26899) and a random NATS
  * subject / Redis key prefix; everything is stopped and removed afterwards.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +45,21 @@ const BLOCKS = arg('blocks', 4);
 const CONCURRENCY = arg('concurrency', 1);
 const INPROC = arg('inproc', 0) === 1;
 const NG_PORT = 26950;
+const argText = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const PROF_DIR = argText('cpu-prof');
+const MAIN = argText('main') ?? 'services/media-controller/src/main.ts';
+
+/** CPU time (ms) a process has used so far in user and in system mode, from /proc/<pid>/stat. */
+function cpuMs(pid: number): { user: number; system: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { user: (Number(fields[11]) * 1000) / CLOCK_TICKS, system: (Number(fields[12]) * 1000) / CLOCK_TICKS };
+}
+const CLOCK_TICKS = 100;
 
 const sdp = (port: number) =>
   `v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio ${port} RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\na=sendrecv\r\n`;
@@ -78,10 +103,11 @@ async function main(): Promise<void> {
     RTPENGINE_HOSTS: `127.0.0.1:${NG_PORT}`,
     NATS_SUBJECT_PREFIX: prefix,
     REDIS_KEY_PREFIX: `bench:${id}:`,
+    ...(process.env.CONTROLLER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.CONTROLLER_NODE_OPTIONS } : {}),
   };
   const child: ChildProcess | undefined = INPROC
     ? undefined
-    : spawn(process.execPath, ['--import', 'tsx', 'services/media-controller/src/main.ts'], {
+    : spawn(process.execPath, [...(PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROF_DIR] : []), '--import', 'tsx', MAIN], {
         cwd: ROOT,
         env: controllerEnv,
         stdio: ['ignore', 'inherit', 'inherit'],
@@ -130,8 +156,15 @@ async function main(): Promise<void> {
     const per = Math.max(1, Math.floor(CYCLES / BLOCKS));
     const a = { ms: [] as number[], wallMs: 0 };
     const b = { ms: [] as number[], wallMs: 0 };
+    // CPU of the process serving the controller (the benchmark itself when in-process).
+    const servingPid = child?.pid ?? process.pid;
+    const controllerCpu = { user: 0, system: 0 };
     for (let k = 0; k < BLOCKS; k++) {
+      const cpu0 = cpuMs(servingPid);
       const ra = await measure(per, (i) => viaController(k * per + i + 1_000_000));
+      const cpu1 = cpuMs(servingPid);
+      controllerCpu.user += cpu1.user - cpu0.user;
+      controllerCpu.system += cpu1.system - cpu0.system;
       a.ms.push(...ra.ms);
       a.wallMs += ra.wallMs;
       const rb = await measure(per, (i) => straight(k * per + i + 1_000_000));
@@ -147,7 +180,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       [
         `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, node ${process.version}, load average ${load}`,
-        `cycles ${CYCLES} in ${BLOCKS} alternating blocks, concurrency ${CONCURRENCY}, controller ${INPROC ? 'in the benchmark process' : 'in its own process (src/main.ts)'}`,
+        `cycles ${CYCLES} in ${BLOCKS} alternating blocks, concurrency ${CONCURRENCY}, controller ${INPROC ? 'in the benchmark process' : `in its own process (${MAIN})`}`,
         '',
         '| path | cycles | cycles/s | p50 ms | p90 ms | p99 ms |',
         '|---|---|---|---|---|---|',
@@ -156,6 +189,7 @@ async function main(): Promise<void> {
         '',
         `throughput ratio (controller / direct): ${(A.perSec / B.perSec).toFixed(3)}`,
         `added at the median: ${added.toFixed(3)} ms per cycle = ${(added / 3).toFixed(3)} ms per operation`,
+        `controller CPU (${INPROC ? 'benchmark process, client included' : 'its own process'}): ${((controllerCpu.user + controllerCpu.system) / a.ms.length).toFixed(3)} ms per cycle (user ${(controllerCpu.user / a.ms.length).toFixed(3)}, system ${(controllerCpu.system / a.ms.length).toFixed(3)})`,
         '',
       ].join('\n'),
     );
