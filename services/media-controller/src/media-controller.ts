@@ -120,25 +120,29 @@ export class MediaController {
   #serve<S extends TSchema>(op: MediaOp, schema: S, handler: (req: Static<S>) => Promise<unknown>): void {
     const codec: JsonCodec<Static<S>> = createJsonCodec(schema);
     const { metrics, logger } = this.#deps;
-    const counted = (payload: Static<S>) =>
-      // One span per operation, child of the caller's trace (serve() restores its context).
-      tracer.startActiveSpan(`media ${op}`, { kind: SpanKind.INTERNAL }, async (span) => {
-        const callId = (payload as { callId?: unknown }).callId;
-        if (typeof callId === 'string') span.setAttribute('dragon.call_id', callId);
-        try {
-          const result = await handler(payload);
-          metrics?.requests.inc({ op, result: 'ok' });
-          return result;
-        } catch (err) {
-          const code = err instanceof PbxError ? err.code : 'PBX_ERR_NATS_HANDLER_FAILED';
-          metrics?.requests.inc({ op, result: code });
-          span.setStatus({ code: SpanStatusCode.ERROR, message: code });
-          throw err;
-        } finally {
-          span.end();
-          this.#report();
-        }
+    const counted = async (payload: Static<S>) => {
+      // One span per operation, child of the caller's trace (serve() runs this in its context).
+      // Not made the active span: nothing below creates spans, and activating it costs an
+      // AsyncLocalStorage run per request.
+      const callId = (payload as { callId?: unknown }).callId;
+      const span = tracer.startSpan(`media ${op}`, {
+        kind: SpanKind.INTERNAL,
+        ...(typeof callId === 'string' ? { attributes: { 'dragon.call_id': callId } } : {}),
       });
+      try {
+        const result = await handler(payload);
+        metrics?.requests.inc({ op, result: 'ok' });
+        return result;
+      } catch (err) {
+        const code = err instanceof PbxError ? err.code : 'PBX_ERR_NATS_HANDLER_FAILED';
+        metrics?.requests.inc({ op, result: code });
+        span.setStatus({ code: SpanStatusCode.ERROR, message: code });
+        throw err;
+      } finally {
+        span.end();
+        this.#report();
+      }
+    };
     const sub = serve(this.#deps.nc, this.subjects.media(op), counted, {
       queue: this.options.queue,
       codec,

@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CallAffinity } from '../src/engine/call-affinity.js';
+import { EnginePool } from '../src/engine/engine-pool.js';
+import { EngineRouter } from '../src/engine/engine-router.js';
 import type { MediaController } from '../src/media-controller.js';
+import { NgClient } from '../src/ng/ng-client.js';
 import { createHarness, type Harness, newCall, sleep } from './support/harness.js';
 import { type RtpEngineProcess, startRtpEngine } from './support/rtpengine-process.js';
 import { PCMU, audioSdp } from './support/sdp.js';
@@ -118,6 +122,70 @@ describe('placement', () => {
   });
 });
 
+describe('a replica’s stale cache entry', () => {
+  it('is corrected from Redis: a re-offer lands on the recorded engine and leaves nothing on the cached one; a delete reaches the recorded engine', async () => {
+    const ng = new NgClient({ timeoutMs: 1500 });
+    const router = (engines: { host: string; port: number }[]) => {
+      const pool = new EnginePool({ engines, healthIntervalMs: 60_000, placement: 'round-robin' }, { ng });
+      const affinity = new CallAffinity({ keyPrefix: h.keyPrefix, ttlSec: 60 }, { redis: h.redis });
+      return { pool, affinity, router: new EngineRouter({ pool, affinity, ng }) };
+    };
+    const stale = router([E1, E2]);
+    const onE1 = router([E1]);
+    const onE2 = router([E2]);
+    await Promise.all([stale.pool.checkAll(), onE1.pool.checkAll(), onE2.pool.checkAll()]);
+    const ids = ['127.0.0.1:26901', '127.0.0.1:26902'];
+    const has = async (engine: typeof E1, callId: string) =>
+      ng.send(engine, 'query', { 'call-id': callId }).then(
+        () => true,
+        (err: { code?: string; message: string }) => {
+          // Only "the engine does not know the call" counts as absent.
+          expect(err.code).toBe('PBX_ERR_MEDIA_ENGINE_REFUSED');
+          expect(err.message).toMatch(/unknown call/i);
+          return false;
+        },
+      );
+    const params = (fromTag: string) => ({ 'from-tag': fromTag, sdp: sdp() });
+    try {
+      const call = newCall();
+      // The stale replica places the call on one engine and caches that…
+      const first = await stale.router.offer(call.callId, params(call.fromTag));
+      const placedOn = first.engine.id;
+      const [here, there] = placedOn === ids[0] ? [onE1, onE2] : [onE2, onE1];
+      const [hereAddr, thereAddr] = placedOn === ids[0] ? [E1, E2] : [E2, E1];
+      expect(stale.affinity.cached(call.callId)).toBe(placedOn);
+      // …then another replica deletes it and places the same Call-ID on the other engine.
+      await here.router.deleteCall(call.callId, { 'delete-delay': 0 });
+      const moved = await there.router.offer(call.callId, params(call.fromTag));
+      expect(moved.engine.id).not.toBe(placedOn);
+
+      // A re-offer through the stale replica goes to the engine Redis records…
+      const again = await stale.router.offer(call.callId, params(call.fromTag));
+      expect(again.engine.id).toBe(moved.engine.id);
+      expect(stale.affinity.cached(call.callId)).toBe(moved.engine.id);
+      // …and the session its speculative offer made on the cached engine is gone.
+      expect(await has(hereAddr, call.callId)).toBe(false);
+      expect(await has(thereAddr, call.callId)).toBe(true);
+
+      // The call moves back; the stale replica's delete still reaches it (and only it).
+      await there.router.deleteCall(call.callId, { 'delete-delay': 0 });
+      await here.router.offer(call.callId, params(call.fromTag));
+      const deleted = await stale.router.deleteCall(call.callId, { 'delete-delay': 0 });
+      expect(deleted.engine.id).toBe(placedOn);
+      expect(await has(hereAddr, call.callId)).toBe(false);
+      expect(await h.redis.exists(`${h.keyPrefix}media:engine:${call.callId}`)).toBe(0);
+      // Deleted everywhere while still cached: a stale delete of it is "unknown", not a success.
+      await here.router.offer(call.callId, params(call.fromTag));
+      await stale.router.send(call.callId, 'query', {});
+      expect(stale.affinity.cached(call.callId)).toBe(placedOn);
+      await here.router.deleteCall(call.callId, { 'delete-delay': 0 });
+      await expect(stale.router.deleteCall(call.callId, { 'delete-delay': 0 })).rejects.toMatchObject({ code: 'PBX_ERR_MEDIA_CALL_UNKNOWN' });
+    } finally {
+      ng.close();
+    }
+  });
+});
+
 describe('engine failure', () => {
   it('places new calls on the surviving engine and fails fast for calls on the dead one', async () => {
     const { controller, metrics } = await h.startController();
@@ -144,6 +212,8 @@ describe('engine failure', () => {
       remote: { code: 'PBX_ERR_MEDIA_ENGINE_DOWN' },
     });
     expect(Date.now() - started).toBeLessThan(1000); // well below the 1500 ms ng timeout: no waiting
+    // A re-offer of it too (the replica knows its engine is down, so nothing is sent anywhere).
+    await expect(h.client.offer({ ...onDead, sdp: sdp() })).rejects.toMatchObject({ remote: { code: 'PBX_ERR_MEDIA_ENGINE_DOWN' } });
     // Deleting it fails just as clearly, and keeps the record for later operations.
     await expect(h.client.delete({ callId: onDead.callId })).rejects.toMatchObject({ remote: { code: 'PBX_ERR_MEDIA_ENGINE_DOWN' } });
     await expect(h.client.query({ callId: onDead.callId })).rejects.toMatchObject({ remote: { code: 'PBX_ERR_MEDIA_ENGINE_DOWN' } });

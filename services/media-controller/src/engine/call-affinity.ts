@@ -60,6 +60,11 @@ export class CallAffinity {
     return engineId === undefined ? undefined : { engineId, cached: false };
   }
 
+  /** The engine this replica's cache holds for a call, without asking Redis (may be stale). */
+  cached(callId: string): string | undefined {
+    return this.#cache?.get(callId)?.engineId;
+  }
+
   /** Drops the cached entry so the next lookup asks Redis. */
   forget(callId: string): void {
     this.#cache?.delete(callId);

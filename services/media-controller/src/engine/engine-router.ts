@@ -37,12 +37,48 @@ export class EngineRouter {
    * An offer: reuses the call's engine when it has one (re-offer, or another
    * fork of a parallel connect), otherwise places the call. A new call whose
    * engine times out is retried once on another healthy engine.
+   *
+   * The Redis claim and the engine's offer go out together, so placing a call
+   * costs one round trip, not two; the reply still waits for both, so no other
+   * replica can be asked about the call before Redis records it. When Redis
+   * names another engine than the one offered to (a fork another replica
+   * placed, or this replica's cache was stale), the session the offer made
+   * there is deleted and the offer goes to the recorded engine.
    */
   async offer(callId: string, params: Record<string, unknown>): Promise<RoutedReply> {
     const tried = new Set<string>();
     for (;;) {
-      // Claim first (one Redis round trip for a new call); a call that already
-      // has an engine keeps it and the candidate is not charged for it.
+      // The engine this replica already knows for the call is the best guess;
+      // a known call whose engine is down is claimed first (no guess to make).
+      const knownId = tried.size === 0 ? this.#affinity.cached(callId) : undefined;
+      const known = knownId === undefined ? undefined : this.#pool.get(knownId);
+      if (knownId !== undefined && !known?.up) return this.#offerClaimedFirst(callId, params, tried);
+      const candidate = known ?? this.#pool.pick(tried);
+      tried.add(candidate.id);
+      const sent = settle(this.#sendTo(candidate, callId, 'offer', params));
+      let owner: string;
+      try {
+        owner = await this.#affinity.claim(callId, candidate.id);
+      } catch (err) {
+        await sent;
+        throw err;
+      }
+      const outcome = await sent;
+      if (owner !== candidate.id) {
+        // pick() charged the candidate with a call it does not get.
+        if (known === undefined) candidate.sessions -= 1;
+        if (outcome.ok) await this.#discard(candidate, callId);
+        return this.#sendTo(this.#owner(owner, callId), callId, 'offer', params);
+      }
+      if (outcome.ok) return outcome.value;
+      this.#moveOrThrow(outcome.error, candidate, tried);
+      await this.#affinity.release(callId);
+    }
+  }
+
+  /** The offer of a call recorded on an engine that is down: Redis decides, then the engine. */
+  async #offerClaimedFirst(callId: string, params: Record<string, unknown>, tried: Set<string>): Promise<RoutedReply> {
+    for (;;) {
       const candidate = this.#pool.pick(tried);
       tried.add(candidate.id);
       const owner = await this.#affinity.claim(callId, candidate.id);
@@ -51,13 +87,31 @@ export class EngineRouter {
       try {
         return await this.#sendTo(engine, callId, 'offer', params);
       } catch (err) {
-        // Only a fresh placement that timed out moves; a refusal is the SDP's fault.
-        if (!(err instanceof PBX_ERR_MEDIA_ENGINE_TIMEOUT) || engine !== candidate) throw err;
+        if (engine !== candidate) throw err;
+        this.#moveOrThrow(err, candidate, tried);
         await this.#affinity.release(callId);
-        if (!this.#pool.engines.some((e) => e.up && !tried.has(e.id))) {
-          throw new PBX_ERR_MEDIA_NO_ENGINE(`${candidate.id} timed out and no other engine is up`);
-        }
       }
+    }
+  }
+
+  /**
+   * After a failed offer on the call's own engine: returns when the call may
+   * move to another engine (the engine timed out and another one is up).
+   */
+  #moveOrThrow(err: unknown, engine: RtpEngine, tried: ReadonlySet<string>): void {
+    // Only a timeout moves a call; a refusal is the SDP's fault.
+    if (!(err instanceof PBX_ERR_MEDIA_ENGINE_TIMEOUT)) throw err;
+    if (!this.#pool.engines.some((e) => e.up && !tried.has(e.id))) {
+      throw new PBX_ERR_MEDIA_NO_ENGINE(`${engine.id} timed out and no other engine is up`);
+    }
+  }
+
+  /** Deletes the session an offer made on an engine that does not own the call. */
+  async #discard(engine: RtpEngine, callId: string): Promise<void> {
+    try {
+      await this.#ng.send(engine, 'delete', { 'call-id': callId, 'delete-delay': 0 });
+    } catch {
+      // Best effort: the engine times the idle session out on its own.
     }
   }
 
@@ -82,11 +136,36 @@ export class EngineRouter {
 
   /**
    * Deletes a whole call, dropping its affinity in the same Redis round trip.
-   * When the engine cannot be reached the entry is put back, so later
-   * operations still report PBX_ERR_MEDIA_ENGINE_DOWN rather than "unknown".
+   * When this replica's cache knows the call's engine, the engine's delete and
+   * the Redis GETDEL go out together; if Redis names another engine (the cache
+   * was stale) the delete is sent there as well. When the engine cannot be
+   * reached the entry is put back, so later operations still report
+   * PBX_ERR_MEDIA_ENGINE_DOWN rather than "unknown".
    */
   async deleteCall(callId: string, params: Record<string, unknown>): Promise<RoutedReply> {
-    const id = await this.#affinity.take(callId);
+    const knownId = this.#affinity.cached(callId);
+    const known = knownId === undefined ? undefined : this.#pool.get(knownId);
+    if (!known?.up) return this.#deleteRecorded(callId, await this.#affinity.take(callId), params);
+    const sent = settle(this.#sendTo(known, callId, 'delete', params));
+    let id: string | undefined;
+    try {
+      id = await this.#affinity.take(callId);
+    } catch (err) {
+      await sent;
+      throw err;
+    }
+    const outcome = await sent;
+    if (id === known.id) {
+      if (outcome.ok) return outcome.value;
+      if (!(outcome.error instanceof PBX_ERR_MEDIA_ENGINE_REFUSED)) await this.#affinity.restore(callId, known.id);
+      throw outcome.error;
+    }
+    // Stale cache: nobody records the call any more (unknown, as without a cache: an
+    // engine answers `ok` to the delete of a call it does not know), or another engine holds it.
+    return this.#deleteRecorded(callId, id, params);
+  }
+
+  async #deleteRecorded(callId: string, id: string | undefined, params: Record<string, unknown>): Promise<RoutedReply> {
     if (id === undefined) throw new PBX_ERR_MEDIA_CALL_UNKNOWN(callId);
     try {
       return await this.#sendTo(this.#owner(id, callId), callId, 'delete', params);
@@ -116,6 +195,16 @@ export class EngineRouter {
       throw err;
     }
   }
+}
+
+type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+
+/** Waits for a promise without letting it reject (its outcome is looked at later). */
+function settle<T>(p: Promise<T>): Promise<Settled<T>> {
+  return p.then(
+    (value) => ({ ok: true, value }),
+    (error: unknown) => ({ ok: false, error }),
+  );
 }
 
 /** Errors that may only mean "this replica's cached engine is out of date". */
