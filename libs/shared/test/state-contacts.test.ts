@@ -101,6 +101,43 @@ describe('ContactStore', () => {
     expect(one.contacts.map((c) => c.uri)).toEqual([binding(5).uri]);
   });
 
+  it('binds in one step: adds, refreshes, and leaves a contact alone for the same Call-ID with a CSeq not above the stored one', async () => {
+    const base = `${f.prefix}client:{${D}}:1000`;
+    const first = await f.store.contacts.bind(D, '1000', binding(1, { callId: 'c', cseq: 5 }), 120, 2);
+    expect(first).toMatchObject({ known: false, applied: true, evicted: [] });
+    expect(first.contacts.map((c) => c.uri)).toEqual([binding(1).uri]);
+    const stored = await f.redis.hget(base, `c:${binding(1).uri}`);
+    const score = await f.redis.zscore(`${base}:exp`, binding(1).uri);
+    // Same Call-ID, same or lower CSeq: out of order or replayed; nothing is written.
+    for (const cseq of [5, 4]) {
+      const stale = await f.store.contacts.bind(D, '1000', binding(1, { callId: 'c', cseq, userAgent: 'Other' }), 600, 2);
+      expect(stale).toMatchObject({ known: true, applied: false, evicted: [] });
+      expect(stale.contacts).toHaveLength(1);
+      expect(stale.contacts[0]!.cseq).toBe(5);
+      expect(stale.contacts[0]!.expiresIn).toBeLessThanOrEqual(120);
+      expect(await f.redis.hget(base, `c:${binding(1).uri}`)).toBe(stored);
+      expect(await f.redis.zscore(`${base}:exp`, binding(1).uri)).toBe(score);
+    }
+    // A higher CSeq, or another Call-ID whatever its CSeq, refreshes the binding.
+    const newer = await f.store.contacts.bind(D, '1000', binding(1, { callId: 'c', cseq: 6 }), 600, 2);
+    expect(newer).toMatchObject({ known: true, applied: true });
+    expect(newer.contacts[0]!.expiresIn).toBeGreaterThan(590);
+    const other = await f.store.contacts.bind(D, '1000', binding(1, { callId: 'd', cseq: 1 }), 300, 2);
+    expect(other).toMatchObject({ known: true, applied: true });
+    expect(other.contacts[0]).toMatchObject({ callId: 'd', cseq: 1 });
+    // A stored contact without a CSeq, or a corrupt one, is simply replaced.
+    await f.store.contacts.add(D, '1000', binding(2, { callId: 'e', cseq: undefined }), 60, 2);
+    expect(await f.store.contacts.bind(D, '1000', binding(2, { callId: 'e', cseq: 0 }), 60, 2)).toMatchObject({ known: true, applied: true });
+    await f.redis.hset(base, `c:${binding(2).uri}`, '{not json');
+    expect(await f.store.contacts.bind(D, '1000', binding(2, { callId: 'e', cseq: 0 }), 60, 2)).toMatchObject({ known: true, applied: true });
+    // Eviction as with add; an expired contact counts as unknown.
+    const third = await f.store.contacts.bind(D, '1000', binding(3), 1, 2);
+    expect(third).toMatchObject({ known: false, applied: true, evicted: [binding(1).uri] });
+    await sleep(1100);
+    expect(await f.store.contacts.bind(D, '1000', binding(3), 60, 2)).toMatchObject({ known: false, applied: true, evicted: [] });
+    await expect(rejects(f.store.contacts.bind(D, '1000', binding(4), 0, 2))).resolves.toMatchObject({ code: 'PBX_ERR_STATE_INPUT_INVALID' });
+  });
+
   it('removes one contact, then all, and cleans the domain index', async () => {
     await f.store.contacts.add(D, '1000', binding(1), 600, 3);
     await f.store.contacts.add(D, '1000', binding(2), 600, 3);

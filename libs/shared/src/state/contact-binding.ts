@@ -40,6 +40,17 @@ export interface AddContactResult {
   readonly evicted: readonly string[];
 }
 
+/** The outcome of {@link ContactStore.bind}. */
+export interface BindContactResult extends AddContactResult {
+  /** Whether a live contact with this URI existed before. */
+  readonly known: boolean;
+  /**
+   * False when the stored contact had the same `callId` and a `cseq` at or above
+   * the binding's: nothing was written and nothing evicted.
+   */
+  readonly applied: boolean;
+}
+
 /** `sip:ip:port` for the source, bracketing IPv6 and naming non-UDP transports. */
 export function proxyUri(source: ContactSource): string {
   const host = source.ip.includes(':') ? `[${source.ip}]` : source.ip;

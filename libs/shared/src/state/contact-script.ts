@@ -9,10 +9,15 @@ import { LuaScript } from './lua-script.js';
  * so that every instance agrees on it.
  *
  * KEYS: 1 data hash, 2 expiry zset, 3 order zset, 4 domain index zset.
- * ARGV: 1 op (add|remove|clear|list), 2 extension, then per op:
+ * ARGV: 1 op (add|bind|remove|clear|list), 2 extension, then per op:
  *   add: 3 contact id, 4 JSON, 5 expires ms, 6 maxClients
+ *   bind: as add, then 7 Call-ID, 8 CSeq ('' for none). Like add, except that a
+ *     live contact with the same id, the same `callId` and a `cseq` ≥ ARGV 8 is
+ *     left as it is (an out-of-order or replayed REGISTER, RFC 3261 §10.3 step 7)
  *   remove: 3 contact id
- * Returns { now, changed (evicted ids for add, removed count otherwise), {{id, json|false, expiresAt}…} }.
+ * Returns { now, changed, {{id, json|false, expiresAt}…} } where changed is the
+ * evicted ids for add, { known 0|1, stale 0|1, evicted ids } for bind, the
+ * removed count otherwise.
  */
 const SOURCE = `
 local t = redis.call('TIME')
@@ -28,9 +33,7 @@ end
 
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', exp, '-inf', now)) do drop(id) end
 
-local changed = 0
-if op == 'add' then
-  local id = ARGV[3]
+local function add(id)
   redis.call('HSET', data, 'c:' .. id, ARGV[4])
   redis.call('ZADD', exp, now + tonumber(ARGV[5]), id)
   redis.call('ZADD', order, redis.call('HINCRBY', data, 'seq', 1), id)
@@ -41,7 +44,24 @@ if op == 'add' then
     drop(oldest)
     evicted[#evicted + 1] = oldest
   end
-  changed = evicted
+  return evicted
+end
+
+local changed = 0
+if op == 'add' then
+  changed = add(ARGV[3])
+elseif op == 'bind' then
+  local id = ARGV[3]
+  local known, stale = 0, 0
+  if redis.call('ZSCORE', exp, id) then
+    known = 1
+    local cseq = tonumber(ARGV[8])
+    local ok, prev = pcall(cjson.decode, redis.call('HGET', data, 'c:' .. id) or '')
+    if cseq and ok and type(prev) == 'table' and prev.callId == ARGV[7] and type(prev.cseq) == 'number' and cseq <= prev.cseq then
+      stale = 1
+    end
+  end
+  changed = { known, stale, stale == 1 and {} or add(id) }
 elseif op == 'remove' then
   changed = redis.call('ZREM', exp, ARGV[3])
   drop(ARGV[3])

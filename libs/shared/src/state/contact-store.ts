@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { parseIp } from '../cidr/parse-ip.js';
 import {
   type AddContactResult,
+  type BindContactResult,
   type ContactBinding,
   SIP_TRANSPORTS,
   type StoredContact,
@@ -16,7 +17,7 @@ export const MAX_CLIENTS_LIMIT = 100;
 /** Upper bound on a contact's expiry (one week). */
 const MAX_EXPIRES_SEC = 7 * 24 * 3600;
 
-type ScriptReply = [string, string[] | number, [string, string | null, string][]];
+type ScriptReply = [string, string[] | number | [number, number, string[]], [string, string | null, string][]];
 
 /**
  * Registrations: several contacts per extension, each with its own expiry,
@@ -38,16 +39,29 @@ export class ContactStore {
    * @param maxClients - contacts allowed for the extension; @defaultValue 1
    */
   async add(domain: string, ext: string, binding: ContactBinding, expiresSec: number, maxClients = 1): Promise<AddContactResult> {
-    validateBinding(binding);
-    if (!Number.isInteger(expiresSec) || expiresSec < 1 || expiresSec > MAX_EXPIRES_SEC) {
-      throw new PBX_ERR_STATE_INPUT_INVALID('expires', `expected an integer in [1, ${MAX_EXPIRES_SEC}], got ${expiresSec}`);
-    }
-    if (!Number.isInteger(maxClients) || maxClients < 1 || maxClients > MAX_CLIENTS_LIMIT) {
-      throw new PBX_ERR_STATE_INPUT_INVALID('maxClients', `expected an integer in [1, ${MAX_CLIENTS_LIMIT}], got ${maxClients}`);
-    }
-    const record = JSON.stringify(pickBinding(binding));
+    const record = validateAdd(binding, expiresSec, maxClients);
     const reply = await this.#run(domain, ext, ['add', ext, binding.uri, record, expiresSec * 1000, maxClients]);
     return Object.freeze({ contacts: this.#decode(domain, ext, reply), evicted: Object.freeze(reply[1] as string[]) });
+  }
+
+  /**
+   * {@link add} for a REGISTER, in the same single round trip: unless the live
+   * contact with this URI has the binding's `callId` and a `cseq` at or above
+   * the binding's (an out-of-order or replayed REGISTER, RFC 3261 §10.3 step 7),
+   * in which case nothing changes. Says whether the contact existed before.
+   * @param maxClients - contacts allowed for the extension; @defaultValue 1
+   */
+  async bind(domain: string, ext: string, binding: ContactBinding, expiresSec: number, maxClients = 1): Promise<BindContactResult> {
+    const record = validateAdd(binding, expiresSec, maxClients);
+    const cseq = binding.cseq === undefined ? '' : binding.cseq;
+    const reply = await this.#run(domain, ext, ['bind', ext, binding.uri, record, expiresSec * 1000, maxClients, binding.callId, cseq]);
+    const [known, stale, evicted] = reply[1] as [number, number, string[]];
+    return Object.freeze({
+      contacts: this.#decode(domain, ext, reply),
+      evicted: Object.freeze(evicted),
+      known: known === 1,
+      applied: stale !== 1,
+    });
   }
 
   /** Removes one contact (REGISTER with `Expires: 0`); resolves whether it existed. */
@@ -107,6 +121,18 @@ export class ContactStore {
 function pickBinding(b: ContactBinding): ContactBinding {
   const { uri, source, callId, cseq, userAgent, dialplan, codecs } = b;
   return { uri, source: { ip: source.ip, port: source.port, transport: source.transport }, callId, cseq, userAgent, dialplan, codecs };
+}
+
+/** Validates the arguments of {@link ContactStore.add}; returns the record to store. */
+function validateAdd(binding: ContactBinding, expiresSec: number, maxClients: number): string {
+  validateBinding(binding);
+  if (!Number.isInteger(expiresSec) || expiresSec < 1 || expiresSec > MAX_EXPIRES_SEC) {
+    throw new PBX_ERR_STATE_INPUT_INVALID('expires', `expected an integer in [1, ${MAX_EXPIRES_SEC}], got ${expiresSec}`);
+  }
+  if (!Number.isInteger(maxClients) || maxClients < 1 || maxClients > MAX_CLIENTS_LIMIT) {
+    throw new PBX_ERR_STATE_INPUT_INVALID('maxClients', `expected an integer in [1, ${MAX_CLIENTS_LIMIT}], got ${maxClients}`);
+  }
+  return JSON.stringify(pickBinding(binding));
 }
 
 function validateBinding(b: ContactBinding): void {
