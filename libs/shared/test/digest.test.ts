@@ -207,6 +207,10 @@ describe('NonceCodec', () => {
     const raw = Buffer.from(nonces[0]!, 'base64url');
     raw[9] = (raw[9] ?? 0) ^ 1;
     expect(codec.check(raw.toString('base64url'), 'a.example').state).toBe('bad');
+    // Salts come from a pool refilled every 512 challenges: still unique across refills.
+    const many = Array.from({ length: 1500 }, () => codec.issue('a.example'));
+    expect(new Set([...nonces, ...many]).size).toBe(1550);
+    expect(codec.check(many[1499]!, 'a.example')).toEqual({ state: 'valid', issuedAt: now, remainingMs: 300_000 });
   });
 
   it('defaults to a 300 s lifetime and validates options', () => {

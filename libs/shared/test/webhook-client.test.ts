@@ -163,6 +163,35 @@ describe('webhook client', () => {
     expect(() => createWebhookClient({ signingSecret: 'whsec_!!' })).toThrow(/secret is invalid/);
   });
 
+  it('logs one debug line per call only when the logger is at debug level, and checks each URL once', async () => {
+    const { url } = await hookServer(json(200, '{}'));
+    const lines: { obj: Record<string, unknown>; msg: string }[] = [];
+    const at = (level: string) =>
+      ({
+        debug: (obj: Record<string, unknown>, msg: string) => lines.push({ obj, msg }),
+        isLevelEnabled: (l: string) => l === level || level === 'debug',
+      }) as never;
+    const quiet = createWebhookClient({ logger: at('info') });
+    const loud = createWebhookClient({ logger: at('debug') });
+    // A logger without isLevelEnabled (e.g. a test double) gets every line.
+    const plain = createWebhookClient({ logger: { debug: (obj: object, msg: string) => lines.push({ obj: obj as Record<string, unknown>, msg }) } as never });
+    try {
+      expect((await quiet.post(url, {})).ok).toBe(true);
+      expect(lines).toEqual([]);
+      expect((await loud.post(url, {})).ok).toBe(true);
+      expect((await plain.post(url, {})).ok).toBe(true);
+      expect(lines.map((l) => l.msg)).toEqual(['webhook call', 'webhook call']);
+      expect(lines[0]!.obj).toMatchObject({ url, ok: true });
+      // The URL check is remembered per URL, a bad one is refused every time.
+      for (let i = 0; i < 2; i++) await expect(loud.post('ftp://x/y', {})).rejects.toMatchObject({ code: 'PBX_ERR_WEBHOOK_BAD_URL' });
+      expect((await loud.post(url, {})).ok).toBe(true);
+    } finally {
+      quiet.close();
+      loud.close();
+      plain.close();
+    }
+  });
+
   it('reuses one keep-alive connection across calls', async () => {
     const ports = new Set<number>();
     const { url } = await hookServer((req, res) => {

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomFillSync, timingSafeEqual } from 'node:crypto';
 import { PBX_ERR_DIGEST_OPTIONS_INVALID } from './digest-errors.js';
 
 /** Options of {@link NonceCodec}. */
@@ -28,6 +28,20 @@ const HEAD_BYTES = TS_BYTES + SALT_BYTES;
 const NONCE = /^[A-Za-z0-9_-]{64}$/;
 /** A nonce dated this far in the future is forged or from a badly skewed peer. */
 const MAX_FUTURE_MS = 5_000;
+
+const MAX_MS = 2 ** 48 - 1;
+/** Salts come from one CSPRNG fill per 512 challenges instead of a `randomBytes` call each. */
+const saltPool = Buffer.alloc(SALT_BYTES * 512);
+let saltOffset = saltPool.length;
+
+function takeSalt(into: Buffer, at: number): void {
+  if (saltOffset + SALT_BYTES > saltPool.length) {
+    randomFillSync(saltPool);
+    saltOffset = 0;
+  }
+  saltPool.copy(into, at, saltOffset, saltOffset + SALT_BYTES);
+  saltOffset += SALT_BYTES;
+}
 
 /**
  * Stateless nonces: `base64url(timestamp ‖ salt ‖ HMAC-SHA256(secret, timestamp ‖ salt ‖ realm))`.
@@ -60,8 +74,9 @@ export class NonceCodec {
   /** A fresh nonce for `realm`. */
   issue(realm: string): string {
     const head = Buffer.alloc(HEAD_BYTES);
-    head.writeBigUInt64BE(BigInt(Math.max(0, Math.floor(this.#now()))));
-    randomBytes(SALT_BYTES).copy(head, TS_BYTES);
+    // The 8-byte big-endian timestamp: ms fit in the low 6 bytes (until the year 10889).
+    head.writeUIntBE(Math.min(MAX_MS, Math.max(0, Math.floor(this.#now()))), TS_BYTES - 6, 6);
+    takeSalt(head, TS_BYTES);
     return Buffer.concat([head, this.#mac(head, realm)]).toString('base64url');
   }
 

@@ -2,6 +2,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { SpanKind, SpanStatusCode, type TextMapSetter, context, propagation } from '@opentelemetry/api';
 import got, { type Got, RequestError, TimeoutError } from 'got';
+import type { Logger } from 'pino';
 import { sharedTracer } from '../observability/tracer.js';
 import { newWebhookId, signWebhook } from './sign-webhook.js';
 import { decodeSigningSecret } from './signing-secret.js';
@@ -34,6 +35,8 @@ export interface WebhookClient {
 }
 
 const MAX_BODY_LOG = 4096;
+/** Bound on remembered hook URLs (a RegHook URL per domain, a CallHook per dialplan…). */
+const MAX_CACHED_URLS = 1024;
 
 const headerSetter: TextMapSetter<Record<string, string>> = {
   set: (carrier, key, value) => {
@@ -58,12 +61,28 @@ export function createWebhookClient(options: WebhookClientOptions = {}): Webhook
     headers: { 'user-agent': options.userAgent ?? 'DragonPBX', 'content-type': 'application/json' },
   });
 
+  // Services post to a handful of configured hook URLs, each many times a second:
+  // parse each once (validity and its query-less form for spans), not twice per call.
+  const spanUrls = new Map<string, string | null>();
+  const spanUrl = (url: string): string | null => {
+    let known = spanUrls.get(url);
+    if (known === undefined) {
+      known = isHttpUrl(url) ? stripQuery(url) : null;
+      if (spanUrls.size >= MAX_CACHED_URLS) spanUrls.clear();
+      spanUrls.set(url, known);
+    }
+    return known;
+  };
+  const logger = options.logger;
+  const debugEnabled = () => logger !== undefined && (logger as Partial<Logger>).isLevelEnabled?.('debug') !== false;
+
   function post<T>(url: string, body: unknown, po: PostOptions = {}): Promise<WebhookResult<T>> {
-    if (!isHttpUrl(url)) return Promise.reject(new PBX_ERR_WEBHOOK_BAD_URL(url));
+    const forSpan = spanUrl(url);
+    if (forSpan === null) return Promise.reject(new PBX_ERR_WEBHOOK_BAD_URL(url));
     // A CLIENT span per call; `traceparent` below carries its id to the hook.
     return sharedTracer().startActiveSpan(
       'webhook POST',
-      { kind: SpanKind.CLIENT, attributes: { 'http.request.method': 'POST', 'url.full': stripQuery(url) } },
+      { kind: SpanKind.CLIENT, attributes: { 'http.request.method': 'POST', 'url.full': forSpan } },
       async (span) => {
         const result = await send<T>(url, body, po);
         if (result.ok || result.kind === 'http-error' || result.kind === 'bad-json') {
@@ -99,10 +118,9 @@ export function createWebhookClient(options: WebhookClientOptions = {}): Webhook
         result = { ok: false, kind: 'network', code: 'PBX_ERR_WEBHOOK_NETWORK', message: new PBX_ERR_WEBHOOK_NETWORK(url, detail).message, cause, ...common() };
       }
     }
-    options.logger?.debug(
-      { url, webhookId, ok: result.ok, kind: result.ok ? undefined : result.kind, durationMs: result.durationMs },
-      'webhook call',
-    );
+    if (debugEnabled()) {
+      logger!.debug({ url, webhookId, ok: result.ok, kind: result.ok ? undefined : result.kind, durationMs: result.durationMs }, 'webhook call');
+    }
     return result;
   }
 
