@@ -3,7 +3,11 @@
  * path (SIPp → sip-server → registrar → RegHook → Redis) against the same SIPp
  * load answered by a minimal drachtio-srf app (200 without auth).
  *
- *   node --import tsx bench/registrar/run.ts [--rates 250,500,1000] [--seconds 5] [--out bench/results/registrar.md] [--cpu-prof dir]
+ *   node --import tsx bench/registrar/run.ts [--rates 250,500,1000] [--seconds 5] [--out bench/results/registrar.md] [--cpu-prof dir] [--no-baseline]
+ *
+ * `--no-baseline` skips the minimal-app runs (for quick before/after checks of the registrar).
+ * `--warmup <seconds>` first runs each app at the first rate for that long, unrecorded, so that
+ * the recorded CPU per registration is not the JIT's warm-up.
  *
  * Needs Redis and NATS on 127.0.0.1 (scripts/infra.sh up) and sipp on PATH.
  * Ports 27501–27505 (the registrar's range).
@@ -32,6 +36,8 @@ const rates = arg('rates', '250,500,750,1000,1250').split(',').map(Number);
 const seconds = Number(arg('seconds', '5'));
 const out = resolve(ROOT, arg('out', 'bench/results/registrar.md'));
 const cpuProf = arg('cpu-prof', '');
+const withBaseline = !process.argv.includes('--no-baseline');
+const warmupSeconds = Number(arg('warmup', '0'));
 
 const children = new Set<ChildProcess>();
 // Never leave a SIP server or app behind on the bench ports, whatever happens.
@@ -99,8 +105,14 @@ async function measure(scenario: string, rate: number, server: ChildProcess, app
   return { ...step, serverCpu: (cpuMs(server.pid) - s0) / n, appCpu: (cpuMs(app.pid) - a0) / n };
 }
 
-function sipp(scenario: string, rate: number): Promise<Omit<Step, 'serverCpu' | 'appCpu'>> {
-  const calls = rate * seconds;
+async function warmUp(scenario: string): Promise<void> {
+  if (warmupSeconds <= 0) return;
+  const step = await sipp(scenario, rates[0]!, warmupSeconds);
+  process.stdout.write(`warm-up    rate ${step.rate}/s: ${step.ok} ok, ${step.failed} failed (not recorded)\n`);
+}
+
+function sipp(scenario: string, rate: number, duration = seconds): Promise<Omit<Step, 'serverCpu' | 'appCpu'>> {
+  const calls = rate * duration;
   const dir = mkdtempSync(join(tmpdir(), 'bench-reg-'));
   const args = [
     `127.0.0.1:${SIP}`,
@@ -108,7 +120,7 @@ function sipp(scenario: string, rate: number): Promise<Omit<Step, 'serverCpu' | 
     '-i', '127.0.0.1', '-p', String(SIPP),
     '-r', String(rate), '-m', String(calls), '-l', String(rate * 4),
     '-au', '2000', '-ap', 'bench-password',
-    '-timeout', `${seconds * 6 + 20}s`, '-timeout_error', '-nostdin',
+    '-timeout', `${duration * 6 + 20}s`, '-timeout_error', '-nostdin',
     '-trace_err', '-error_file', join(dir, 'errors.log'),
   ];
   const started = performance.now();
@@ -173,6 +185,7 @@ async function main(): Promise<void> {
   );
   await waitFor(async () => (await fetch(`http://127.0.0.1:${METRICS}/readyz`)).ok, 'registrar ready');
   const full: Step[] = [];
+  await warmUp('register-auth.xml');
   for (const rate of rates) {
     const step = await measure('register-auth.xml', rate, server, registrar);
     full.push(step);
@@ -181,20 +194,23 @@ async function main(): Promise<void> {
   results.push({ name: 'full path (auth + RegHook + Redis)', steps: full });
   await stop(registrar);
 
-  const baseline = start('baseline', ['bench/registrar/baseline-app.ts', String(ADMIN), SECRET]);
-  let baselineOut = '';
-  baseline.stdout!.on('data', (d: Buffer) => {
-    baselineOut += d.toString();
-  });
-  await waitFor(async () => baselineOut.includes('baseline ready'), 'baseline app');
   const base: Step[] = [];
-  for (const rate of rates) {
-    const step = await measure('register-noauth.xml', rate, server, baseline);
-    base.push(step);
-    process.stdout.write(`baseline   rate ${rate}/s: ${step.ok} ok, ${step.failed} failed, ${step.perSecond.toFixed(0)} reg/s, CPU ms/reg sip-server ${step.serverCpu.toFixed(2)} app ${step.appCpu.toFixed(2)}\n`);
+  if (withBaseline) {
+    const baseline = start('baseline', ['bench/registrar/baseline-app.ts', String(ADMIN), SECRET]);
+    let baselineOut = '';
+    baseline.stdout!.on('data', (d: Buffer) => {
+      baselineOut += d.toString();
+    });
+    await waitFor(async () => baselineOut.includes('baseline ready'), 'baseline app');
+    await warmUp('register-noauth.xml');
+    for (const rate of rates) {
+      const step = await measure('register-noauth.xml', rate, server, baseline);
+      base.push(step);
+      process.stdout.write(`baseline   rate ${rate}/s: ${step.ok} ok, ${step.failed} failed, ${step.perSecond.toFixed(0)} reg/s, CPU ms/reg sip-server ${step.serverCpu.toFixed(2)} app ${step.appCpu.toFixed(2)}\n`);
+    }
+    results.push({ name: 'baseline (200 without auth)', steps: base });
+    await stop(baseline);
   }
-  results.push({ name: 'baseline (200 without auth)', steps: base });
-  await stop(baseline);
   await stop(server);
   hook.close();
 
@@ -233,7 +249,7 @@ answered by a minimal drachtio-srf app that replies 200 without auth.
 
 - Date: ${new Date().toISOString()}
 - Machine: ${cpus().length} × ${cpu}, Node ${process.version}, shared with other workloads
-- Command: \`node --import tsx bench/registrar/run.ts --rates ${rates.join(',')} --seconds ${seconds}\`
+- Command: \`node --import tsx bench/registrar/run.ts --rates ${rates.join(',')} --seconds ${seconds}${warmupSeconds > 0 ? ` --warmup ${warmupSeconds}` : ''}\`
 - Each full-path registration is two SIP transactions (REGISTER → 401, REGISTER → 200),
   one RegHook POST, one nonce claim and one contact write in Redis; the baseline is one transaction.
 - All processes (SIPp, sip-server, registrar, the RegHook server) share the same cores.

@@ -19,6 +19,9 @@ import { Registrar } from './registrar.js';
 import { createRegistrarMetrics } from './registrar-metrics.js';
 import { TrunkRegistrar } from './trunk/trunk-registrar.js';
 
+/** Idle keep-alive sockets kept per RegHook host. */
+const HOOK_FREE_SOCKETS = 256;
+
 /**
  * Runs one registrar replica from the environment (`npm start -w @dragonpbx/registrar`):
  * connects to the SIP server at DRACHTIO_HOST:DRACHTIO_PORT with DRACHTIO_SECRET,
@@ -38,12 +41,16 @@ async function main(): Promise<void> {
 
   const config = createConfigSource(env, { logger });
   await config.start();
-  const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2 });
+  // Auto-pipelining: the commands of REGISTERs handled in the same tick share one write.
+  const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2, enableAutoPipelining: true });
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
   const state = new StateStore({ keyPrefix: opts.keyPrefix }, { redis });
   const nc = await connect({ servers: env.NATS_URL, name: `registrar-${env.INSTANCE_ID}`, maxReconnectAttempts: -1 });
   const webhook = createWebhookClient({
     timeoutMs: env.HOOK_TIMEOUT_MS,
+    // Every REGISTER makes one RegHook POST: keep enough idle sockets for a burst of them,
+    // or each one past the pool opens (and later closes) its own TCP connection.
+    maxFreeSockets: HOOK_FREE_SOCKETS,
     ...(env.HOOK_SIGNING_SECRET && { signingSecret: env.HOOK_SIGNING_SECRET }),
     logger,
   });

@@ -1,6 +1,7 @@
 import { DigestVerifier, type ConfigSource, type SrfApp, type SrfRequest, type SrfResponse, type StateStore, type WebhookClient } from '@dragonpbx/shared';
 import type { Logger } from 'pino';
 import { RequestGuard } from './guard/request-guard.js';
+import { headerView } from './register/header-view.js';
 import { RegisterHandler } from './register/register-handler.js';
 import { CLAIMED_BY_CALLER } from './register/replay-claim.js';
 import type { RegistrationEventSink } from './register/registration-event.js';
@@ -57,13 +58,14 @@ export class Registrar {
 
   /** Handles a REGISTER; resolves with the status sent, or 0 when it was dropped. */
   async onRegister(req: SrfRequest, res: SrfResponse): Promise<number> {
-    if (!(await this.#admit(req))) return 0;
-    return this.#register.handle(req, { send: (s, r, o) => res.send(s, r, o) });
+    const msg = headerView(req);
+    if (!(await this.#admit(msg.source_address, msg.get('User-Agent')))) return 0;
+    return this.#register.handle(msg, res);
   }
 
   /** NAT keepalive OPTIONS from registered phones (reference §1.2 "OPTIONS gets 200"). */
   async onOptions(req: SrfRequest, res: SrfResponse): Promise<number> {
-    if (!(await this.#admit(req))) return 0;
+    if (!(await this.#admit(req.source_address, req.get('User-Agent')))) return 0;
     try {
       res.send(200, 'OK', { headers: { Allow: 'INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, REFER, NOTIFY, INFO', Accept: 'application/sdp' } });
     } catch (err) {
@@ -72,10 +74,10 @@ export class Registrar {
     return 200;
   }
 
-  async #admit(req: SrfRequest): Promise<boolean> {
+  async #admit(source: string, userAgent: string | undefined): Promise<boolean> {
     let verdict: Awaited<ReturnType<RequestGuard['check']>>;
     try {
-      verdict = await this.#guard.check(req.source_address, req.get('User-Agent'));
+      verdict = await this.#guard.check(source, userAgent);
     } catch (err) {
       // Redis down: serve rather than drop everyone; the REGISTER path will report Redis itself.
       this.#deps.logger.warn({ err }, 'flood check failed');
@@ -83,7 +85,7 @@ export class Registrar {
     }
     if (verdict === 'pass') return true;
     this.#deps.metrics?.dropped.inc({ reason: verdict });
-    this.#deps.logger.debug({ source: req.source_address, reason: verdict }, 'dropped request');
+    this.#deps.logger.debug({ source, reason: verdict }, 'dropped request');
     return false;
   }
 }

@@ -18,6 +18,7 @@ export interface BindingsResult {
  * Updates the extension's bindings in Redis (RFC 3261 §10.3 steps 6–8):
  * `*` clears them, a contact with expiry 0 is removed, any other is added
  * or refreshed for its clamped grant, evicting the oldest past `maxClients`.
+ * A REGISTER with one contact to add or refresh costs one Redis round trip.
  */
 export async function applyBindings(
   reg: ParsedRegister,
@@ -38,24 +39,24 @@ export async function applyBindings(
   let contacts: readonly StoredContact[] | undefined;
   let expires = 0;
   for (const c of reg.contacts) {
-    const before = contacts ?? (await store.list(reg.domain, reg.user));
-    contacts = before;
-    const existing = before.find((b) => b.uri === c.uri);
-    // RFC 3261 §10.3 step 7: same Call-ID with a CSeq not above the stored one is an
-    // out-of-order or replayed REGISTER; the binding stays as it is.
-    if (existing && existing.callId === reg.callId && existing.cseq !== undefined && reg.cseq <= existing.cseq) {
-      expires = Math.max(expires, existing.expiresIn);
-      continue;
-    }
     const requested = requestedExpiry(c.expires, reg.expires, options.defaultExpires);
     if (requested === 0) {
+      const before = contacts ?? (await store.list(reg.domain, reg.user));
+      contacts = before;
+      const existing = before.find((b) => b.uri === c.uri);
+      // RFC 3261 §10.3 step 7: same Call-ID with a CSeq not above the stored one is an
+      // out-of-order or replayed REGISTER; the binding stays as it is.
+      if (existing && existing.callId === reg.callId && existing.cseq !== undefined && reg.cseq <= existing.cseq) {
+        expires = Math.max(expires, existing.expiresIn);
+        continue;
+      }
       if (await store.remove(reg.domain, reg.user, c.uri)) events.push({ ...base, type: 'unregistered', contact: c.uri, expires: 0 });
       contacts = undefined;
       continue;
     }
     const granted = grantExpiry(requested, grant.expires, options.minExpires, options.maxExpires);
-    const known = existing !== undefined;
-    const added = await store.add(
+    // One round trip: the store applies the same step 7 check atomically before writing.
+    const bound = await store.bind(
       reg.domain,
       reg.user,
       {
@@ -70,10 +71,14 @@ export async function applyBindings(
       granted,
       Math.min(grant.maxClients, 100),
     );
-    contacts = added.contacts;
+    contacts = bound.contacts;
+    if (!bound.applied) {
+      expires = Math.max(expires, bound.contacts.find((b) => b.uri === c.uri)?.expiresIn ?? 0);
+      continue;
+    }
     expires = granted;
-    events.push({ ...base, type: known ? 'refreshed' : 'registered', contact: c.uri, expires: granted });
-    for (const uri of added.evicted) events.push({ ...base, type: 'evicted', contact: uri, expires: 0 });
+    events.push({ ...base, type: bound.known ? 'refreshed' : 'registered', contact: c.uri, expires: granted });
+    for (const uri of bound.evicted) events.push({ ...base, type: 'evicted', contact: uri, expires: 0 });
   }
   return { contacts: contacts ?? (await store.list(reg.domain, reg.user)), expires, events };
 }
