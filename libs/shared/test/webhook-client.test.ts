@@ -192,6 +192,33 @@ describe('webhook client', () => {
     }
   });
 
+  it('opens at most maxSockets connections for a burst of calls and reuses them', async () => {
+    const ports = new Set<number>();
+    let open = 0;
+    let most = 0;
+    const { url } = await hookServer((req, res) => {
+      ports.add(req.socket.remotePort ?? 0);
+      open++;
+      most = Math.max(most, open);
+      setTimeout(() => {
+        open--;
+        res.end('{}');
+      }, 5);
+    });
+    const client = createWebhookClient({ maxSockets: 3, maxFreeSockets: 8 });
+    try {
+      for (let round = 0; round < 2; round++) {
+        const results = await Promise.all(Array.from({ length: 20 }, (_, i) => client.post(url, { i })));
+        expect(results.every((r) => r.ok)).toBe(true);
+      }
+      expect(ports.size).toBe(3);
+      expect(most).toBe(3);
+    } finally {
+      client.close();
+    }
+    expect(() => createWebhookClient({ maxSockets: 0 })).toThrow(RangeError);
+  });
+
   it('reuses one keep-alive connection across calls', async () => {
     const ports = new Set<number>();
     const { url } = await hookServer((req, res) => {

@@ -24,6 +24,13 @@ export interface WebhookClientOptions {
    * @defaultValue 16
    */
   maxFreeSockets?: number;
+  /**
+   * Connections open at once per host; further calls wait for a free one
+   * (the wait counts against the timeout). A bound keeps a burst of calls from
+   * opening connections that then sit idle until the hook closes them.
+   * @defaultValue unbounded
+   */
+  maxSockets?: number;
   /** Receives one debug line per call (never the body or the signature). */
   logger?: Pick<Logger, 'debug'>;
 }

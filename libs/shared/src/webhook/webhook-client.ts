@@ -50,7 +50,14 @@ export function createWebhookClient(options: WebhookClientOptions = {}): Webhook
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new RangeError(`timeoutMs must be a positive integer, got ${timeoutMs}`);
   // Decode once: a bad secret fails at boot, not on the first call.
   const key = options.signingSecret ? decodeSigningSecret(options.signingSecret) : undefined;
-  const agentOpts = { keepAlive: true, maxFreeSockets: options.maxFreeSockets ?? 16 };
+  if (options.maxSockets !== undefined && (!Number.isInteger(options.maxSockets) || options.maxSockets < 1)) {
+    throw new RangeError(`maxSockets must be a positive integer, got ${options.maxSockets}`);
+  }
+  const agentOpts = {
+    keepAlive: true,
+    maxFreeSockets: options.maxFreeSockets ?? 16,
+    ...(options.maxSockets !== undefined && { maxSockets: options.maxSockets }),
+  };
   const agent = { http: new HttpAgent(agentOpts), https: new HttpsAgent(agentOpts) };
   const http: Got = got.extend({
     agent,
