@@ -155,6 +155,11 @@ async function main(): Promise<void> {
       res.end('{"status":"ok","expires":300,"maxClients":1,"codecs":["PCMU"]}');
     });
   });
+  // Keep-alive check: every RegHook POST should reuse a pooled connection.
+  let hookConnections = 0;
+  hook.on('connection', () => {
+    hookConnections++;
+  });
   await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
   const hookPort = (hook.address() as { port: number }).port;
   const configFile = join(dir, 'config.json');
@@ -189,7 +194,7 @@ async function main(): Promise<void> {
   for (const rate of rates) {
     const step = await measure('register-auth.xml', rate, server, registrar);
     full.push(step);
-    process.stdout.write(`full path  rate ${rate}/s: ${step.ok} ok, ${step.failed} failed, ${step.perSecond.toFixed(0)} reg/s, CPU ms/reg sip-server ${step.serverCpu.toFixed(2)} app ${step.appCpu.toFixed(2)}\n`);
+    process.stdout.write(`full path  rate ${rate}/s: ${step.ok} ok, ${step.failed} failed, ${step.perSecond.toFixed(0)} reg/s, CPU ms/reg sip-server ${step.serverCpu.toFixed(2)} app ${step.appCpu.toFixed(2)} (RegHook connections so far ${hookConnections})\n`);
   }
   results.push({ name: 'full path (auth + RegHook + Redis)', steps: full });
   await stop(registrar);
@@ -253,7 +258,7 @@ answered by a minimal drachtio-srf app that replies 200 without auth.
 - Each full-path registration is two SIP transactions (REGISTER → 401, REGISTER → 200),
   one RegHook POST, one nonce claim and one contact write in Redis; the baseline is one transaction.
 - All processes (SIPp, sip-server, registrar, the RegHook server) share the same cores.
-- RegHook calls answered: ${hookCalls}
+- RegHook calls answered: ${hookCalls} over ${hookConnections} TCP connections
 
 ## Full path
 

@@ -19,8 +19,13 @@ import { Registrar } from './registrar.js';
 import { createRegistrarMetrics } from './registrar-metrics.js';
 import { TrunkRegistrar } from './trunk/trunk-registrar.js';
 
-/** Idle keep-alive sockets kept per RegHook host. */
-const HOOK_FREE_SOCKETS = 256;
+/**
+ * RegHook connections per hook host. Every REGISTER makes one POST, and REGISTERs
+ * arrive in bursts: unbounded, a burst opens a connection per POST that later sits
+ * idle until the hook server closes it, so the next burst connects again. 64 calls
+ * in flight cover 1 000 REGISTERs/s at 64 ms per hook answer; more wait for a socket.
+ */
+const HOOK_SOCKETS = 64;
 
 /**
  * Runs one registrar replica from the environment (`npm start -w @dragonpbx/registrar`):
@@ -48,9 +53,8 @@ async function main(): Promise<void> {
   const nc = await connect({ servers: env.NATS_URL, name: `registrar-${env.INSTANCE_ID}`, maxReconnectAttempts: -1 });
   const webhook = createWebhookClient({
     timeoutMs: env.HOOK_TIMEOUT_MS,
-    // Every REGISTER makes one RegHook POST: keep enough idle sockets for a burst of them,
-    // or each one past the pool opens (and later closes) its own TCP connection.
-    maxFreeSockets: HOOK_FREE_SOCKETS,
+    maxSockets: HOOK_SOCKETS,
+    maxFreeSockets: HOOK_SOCKETS,
     ...(env.HOOK_SIGNING_SECRET && { signingSecret: env.HOOK_SIGNING_SECRET }),
     logger,
   });
