@@ -10,7 +10,8 @@ import { DeadLetterStore } from './dead-letter/dead-letter-store.js';
 import { HostLimiter } from './delivery/host-limiter.js';
 import { WebhookPoster } from './delivery/post-webhook.js';
 import { StatusIntake } from './intake/status-intake.js';
-import { ensureStatusStream } from './intake/status-stream.js';
+import type { StatusEnvelope } from './envelope/status-envelope.js';
+import { ensureStatusStream, STATUS_ACK_WAIT_MS } from './intake/status-stream.js';
 import { DispatcherMetrics } from './observability/dispatcher-metrics.js';
 import { DeliveryQueue } from './queue/delivery-queue.js';
 import { DeliveryWorker } from './queue/delivery-worker.js';
@@ -119,8 +120,20 @@ export class HookDispatcher {
         lockDurationMs: o.lockDurationMs,
       },
     );
+    const worker = this.worker;
     this.intake = new StatusIntake(
-      { js: this.deps.nats.jetstream(), sequencer: this.sequencer, queue: this.queue, metrics: this.metrics, logger },
+      {
+        js: this.deps.nats.jetstream(),
+        sequencer: this.sequencer,
+        queue: this.queue,
+        metrics: this.metrics,
+        logger,
+        // A head event is delivered by the intake itself (no BullMQ job) while its stream message
+        // waits unacked; only when one attempt surely ends well within the stream's ack wait.
+        ...(o.requestTimeoutMs * 3 <= STATUS_ACK_WAIT_MS
+          ? { deliverStaged: (env: StatusEnvelope, gen: number) => worker.deliverStaged(env, gen) }
+          : {}),
+      },
       { stream: o.streamName, consumer: o.consumerName, concurrency: o.intakeConcurrency },
     );
     await this.intake.start();

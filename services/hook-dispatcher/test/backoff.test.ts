@@ -50,4 +50,15 @@ describe('retry backoff', () => {
     expect(plain).toBeGreaterThanOrEqual(50);
     expect(plain).toBeLessThanOrEqual(100);
   });
+
+  it('as a BullMQ strategy counts attempts made before the job existed', () => {
+    const s = backoffStrategy({ baseMs: 100, maxMs: 60_000 });
+    // BullMQ's first retry of a job whose event was tried once inline is the second retry.
+    for (let i = 0; i < 20; i++) {
+      const d = s(1, 'dragon', new Error('x'), { data: { kind: 'call', priorAttempts: 1 } });
+      expect(d).toBeGreaterThanOrEqual(100);
+      expect(d).toBeLessThanOrEqual(200);
+    }
+    expect(s(2, 'dragon', new Error('x'), { data: { kind: 'call' } })).toBeGreaterThanOrEqual(100);
+  });
 });

@@ -6,6 +6,7 @@ import { HookDispatcher } from '../src/dispatcher.js';
 import type { StatusEnvelope } from '../src/envelope/status-envelope.js';
 import { ensureStatusStream } from '../src/intake/status-stream.js';
 import { publishStatusEvent } from '../src/publish-status-event.js';
+import { DeliveryQueue } from '../src/queue/delivery-queue.js';
 import { CallSequencer } from '../src/sequencer/call-sequencer.js';
 import {
   cleanup,
@@ -92,5 +93,33 @@ describe('batch intake (real NATS, Redis, HTTP)', () => {
     await waitFor(async () => (await jsm.streams.info(iso.streamName!)).state.messages === 0);
     const consumer = await jsm.consumers.info(iso.streamName!, iso.consumerName!);
     expect(consumer.num_ack_pending).toBe(0);
+  });
+
+  it('delivers an event that finds its call idle without a BullMQ job', async () => {
+    const addCall = vi.spyOn(DeliveryQueue.prototype, 'addCall');
+    const addCalls = vi.spyOn(DeliveryQueue.prototype, 'addCalls');
+    const e = envelope(receiver.url(), 'direct-a@host', 1);
+    await publishStatusEvent(nats.jetstream(), e, { subjectPrefix: iso.subjectPrefix });
+    await waitFor(() => receiver.ids().has(e.id));
+    const queued = [
+      ...addCall.mock.calls.map((c) => c[1]),
+      ...addCalls.mock.calls.flatMap(([jobs]) => jobs.map((j) => j.id)),
+    ];
+    expect(queued).not.toContain(e.id);
+    // And the call's state moved on: the same event redelivered is recognised as done.
+    const sequencer = new CallSequencer(redis, { keyPrefix: iso.keyPrefix!, reorderWindowMs: 500, ttlSec: 60 });
+    expect(await sequencer.stage(e.callId, e.id, 1, JSON.stringify(e))).toEqual({ action: 'done' });
+  });
+
+  it('re-adds the job of an event staged by a replica that died before delivering it', async () => {
+    // A replica staged the event (now in flight, no job) and was killed before the ack: the
+    // message comes again and must not be stuck behind the orphaned in-flight state.
+    const e = envelope(receiver.url(), 'orphan-a@host', 1);
+    const sequencer = new CallSequencer(redis, { keyPrefix: iso.keyPrefix!, reorderWindowMs: 500, ttlSec: 60 });
+    expect(await sequencer.stage(e.callId, e.id, 1, JSON.stringify(e))).toMatchObject({ action: 'add', id: e.id });
+    await publishStatusEvent(nats.jetstream(), e, { subjectPrefix: iso.subjectPrefix });
+    await waitFor(() => receiver.ids().has(e.id));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(receiver.received.filter((r) => r.id === e.id)).toHaveLength(1);
   });
 });

@@ -43,8 +43,15 @@ export function parseRetryAfter(value: string | string[] | undefined, nowMs: num
   return Math.max(0, at - nowMs);
 }
 
-/** BullMQ custom backoff strategy bound to `params` (see `settings.backoffStrategy`). */
+/**
+ * BullMQ custom backoff strategy bound to `params` (see `settings.backoffStrategy`). Attempts
+ * made before the job existed (`job.data.priorAttempts`: the first attempt made inline by the
+ * intake or a chain) count toward the retry number, so the schedule is the same either way.
+ */
 export function backoffStrategy(params: BackoffParams) {
-  return (attemptsMade: number, _type?: string, err?: Error): number =>
-    retryDelay(attemptsMade, params, err instanceof DeliveryFailure ? err.retryAfterMs : undefined);
+  return (attemptsMade: number, _type?: string, err?: Error, job?: { data?: unknown }): number => {
+    const prior = (job?.data as { priorAttempts?: unknown } | undefined)?.priorAttempts;
+    const made = attemptsMade + (typeof prior === 'number' && prior > 0 ? prior : 0);
+    return retryDelay(made, params, err instanceof DeliveryFailure ? err.retryAfterMs : undefined);
+  };
 }

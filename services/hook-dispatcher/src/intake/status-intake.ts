@@ -14,6 +14,11 @@ export interface StatusIntakeDeps {
   queue: DeliveryQueue;
   metrics: DispatcherMetrics;
   logger: Logger;
+  /**
+   * Delivers a just-staged event that is its call's head without a BullMQ job (see
+   * `DeliveryWorker.deliverStaged`); false when its host is busy. Unset: every event gets a job.
+   */
+  deliverStaged?: (envelope: StatusEnvelope, gen: number) => Promise<boolean>;
 }
 
 /** Options of {@link StatusIntake}. */
@@ -126,12 +131,18 @@ export class StatusIntake {
     }
     const jobs = new Map<string, { callId: string; id: string; gen: number; delayMs?: number }>();
     const ok: JsMsg[] = [];
+    const direct: { s: Staged; gen: number }[] = [];
     for (let i = 0; i < staged.length; i++) {
       const s = staged[i]!;
       const d = decisions[i]!;
       if (d instanceof Error) {
         logger.error({ err: d, eventId: s.envelope.id }, 'staging status event failed; will be redelivered');
         s.m.nak(1000);
+        continue;
+      }
+      if (this.deps.deliverStaged && d.action === 'add' && d.delayMs === 0 && d.id === s.envelope.id) {
+        // This very event is its call's head: deliver it now, ack after.
+        direct.push({ s, gen: d.gen });
         continue;
       }
       if (d.action === 'add' || d.action === 'kick') {
@@ -146,9 +157,25 @@ export class StatusIntake {
       // Staged but without their jobs: a redelivered event that is in flight re-adds its job.
       logger.error({ err, events: ok.length }, 'queueing status events failed; will be redelivered');
       for (const m of ok) m.nak(1000);
+      for (const { s } of direct) s.m.nak(1000);
       return;
     }
     for (const m of ok) m.ack();
+    if (direct.length > 0) await Promise.all(direct.map(({ s, gen }) => this.deliverDirect(s, gen)));
+  }
+
+  /** Delivers a staged head event at once (or queues its job when its host is busy), then acks. */
+  private async deliverDirect(s: Staged, gen: number): Promise<void> {
+    try {
+      if (!(await this.deps.deliverStaged!(s.envelope, gen))) {
+        await this.deps.queue.addCall(s.envelope.callId, s.envelope.id, gen);
+      }
+      s.m.ack();
+    } catch (err) {
+      // In flight with no job: the redelivered message re-adds it.
+      this.deps.logger.error({ err, eventId: s.envelope.id }, 'delivering status event failed; will be redelivered');
+      s.m.nak(1000);
+    }
   }
 
   /** Decodes one message; a malformed one is terminated, counted and logged, and yields nothing. */

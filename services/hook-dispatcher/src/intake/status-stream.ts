@@ -2,6 +2,9 @@ import { ensureStream } from '@dragonpbx/shared';
 import { AckPolicy, type ConsumerConfig, DeliverPolicy, type JetStreamManager, nanos } from 'nats';
 import { MAX_ENVELOPE_BYTES } from '../envelope/status-envelope.js';
 
+/** Default redelivery delay of an unacked status message, ms. */
+export const STATUS_ACK_WAIT_MS = 30_000;
+
 /** Names and limits of the status stream and its consumer. */
 export interface StatusStreamSpec {
   stream: string;
@@ -50,7 +53,7 @@ export async function ensureStatusStream(
     durable_name: spec.consumer,
     ack_policy: AckPolicy.Explicit,
     deliver_policy: DeliverPolicy.All,
-    ack_wait: nanos(spec.ackWaitMs ?? 30_000),
+    ack_wait: nanos(spec.ackWaitMs ?? STATUS_ACK_WAIT_MS),
     // Never give up on an event: malformed ones are terminated explicitly instead.
     max_deliver: -1,
     max_ack_pending: 20_000,

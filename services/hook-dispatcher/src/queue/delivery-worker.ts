@@ -136,6 +136,38 @@ export class DeliveryWorker {
     return next;
   }
 
+  /**
+   * Delivers an event the intake has just staged and found to be its call's head (`add` with no
+   * delay: in flight in generation `gen`, nothing before it), without a BullMQ job: one attempt
+   * here; a retryable failure gets its job with the normal backoff (this attempt counted), and
+   * the call's next event gets its job as usual. Resolves false, doing nothing, when the host
+   * has no free slot: the caller then adds the event's job. The caller acks the stream message
+   * only after this resolves, so a replica killed meanwhile gets the message redelivered, and
+   * the redelivered event, still in flight, re-adds its job (stage answers `kick`).
+   */
+  async deliverStaged(env: StatusEnvelope, gen: number): Promise<boolean> {
+    const host = destinationHost(env.url);
+    if (!this.deps.limiter.tryAcquire(host)) return false;
+    let failure: DeliveryFailure | undefined;
+    try {
+      await this.deps.poster.post(env, 1);
+      this.recordDelivered(host, env);
+    } catch (err) {
+      if (!(err instanceof DeliveryFailure)) throw err;
+      failure = err;
+    } finally {
+      this.deps.limiter.release(host);
+    }
+    if (failure && (await this.settleFailure(env, 1, failure, host)) === 'retry') {
+      const delay = backoffStrategy({ baseMs: this.options.backoffBaseMs, maxMs: this.options.backoffMaxMs })(1, 'dragon', failure);
+      await this.deps.queue.addCall(env.callId, env.id, gen, delay, 1);
+      return true;
+    }
+    // No inline chain here: the stream message waits for this, so it must stay short.
+    await this.follow(env.callId, await this.deps.sequencer.advance(env.callId, env.id, gen, env.seq));
+    return true;
+  }
+
   private async processReplay(job: Job<ReplayDeliveryJob, JobResult>, token?: string): Promise<JobResult> {
     const result = await this.attempt(job, token, job.data.envelope);
     if (result === 'delivered') await this.deps.deadLetters.remove(job.data.envelope.id);
