@@ -1,14 +1,34 @@
 /**
  * SIP server benchmark: SIPp UAC → sip-server → minimal drachtio-srf app,
  * next to SIPp UAC → SIPp UAS directly (same machine, same run), then the
- * server's RSS before/after a long run.
+ * server's memory before/after a long run.
  *
  *   npx tsx bench/sip-server/run.ts [--step-seconds 10] [--max-rate 4000] [--rss-calls 100000]
- *                                   [--drain-seconds 35] [--rss-rate <n> (memory run only)] [--out bench/results/sip-server.md]
+ *                                   [--warm-seconds 40] [--drain-seconds 35] [--rss-rate <n> (memory run only)]
+ *                                   [--out bench/results/sip-server.md]
  *
  * Ports 25000–25099. Each rate step offers `rate × step-seconds` calls; a step
  * passes only when every call succeeds. Rates double until a step fails, then
  * a binary search narrows to within 5 %.
+ *
+ * Memory method: a fresh server and app; a warm-up of `warm-seconds` at the
+ * memory-run rate, longer than Timer J/L (64×T1 = 32 s), so the warm-up already
+ * reaches the steady-state live set of finished transactions waiting for their
+ * timers (V8 keeps the heap it grew to: a 5 s warm-up made "before" miss that
+ * working set and counted it as growth); then `drain-seconds` idle so those
+ * timers expire; "before" = RSS (/proc/<pid>/status VmRSS) and V8 heapUsed
+ * (the server's `nodejs_heap_size_used_bytes` gauge) at that point. Then
+ * `rss-calls` calls, a sample right after the last one, another after
+ * `drain-seconds` idle ("after drain"); growth = after drain − before. Samples
+ * every 5 s in between give the peak (no GC forced there: heapUsed is the
+ * live set plus garbage not yet collected). At the three points RSS is read
+ * first, then the server (run through gc-main.ts with --expose-gc) is sent
+ * SIGUSR2 for a forced full GC and heapUsed read again: the "live heap"
+ * columns, reported as such. `--server-main <path>/services/sip-server/src/main.ts`
+ * measures another tree (e.g. an older commit extracted with git archive, with
+ * a node_modules symlink) for back-to-back A/B runs.
+ * The memory run only (`--rss-rate`) writes the report too: pass `--out` to
+ * keep bench/results/ untouched.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -25,6 +45,11 @@ const RSS_CALLS = Number(args.get('rss-calls') ?? 100_000);
 /** Skip both rate searches and run only the memory run at this rate. */
 const RSS_RATE = args.has('rss-rate') ? Number(args.get('rss-rate')) : undefined;
 const DRAIN_MS = 1000 * Number(args.get('drain-seconds') ?? 35);
+/** Warm-up length: longer than Timer J/L (64×T1 = 32 s) so the warm-up reaches the steady-state live set. */
+const WARM_SECONDS = Number(args.get('warm-seconds') ?? 40);
+const SAMPLE_MS = 5000;
+/** main.ts of another tree to measure instead of this checkout's (A/B runs). */
+const SERVER_MAIN = args.get('server-main');
 const OUT = args.get('out') ?? `${ROOT}bench/results/sip-server.md`;
 
 const PORTS = { admin: 25000, sip: 25001, metrics: 25002, uac: 25010, uacMedia: 25020, uas: 25030, uasMedia: 25040 };
@@ -73,15 +98,89 @@ function rssKb(pid: number): number {
 async function scrape(): Promise<Record<string, number>> {
   const text = await (await fetch(`http://127.0.0.1:${PORTS.metrics}/metrics`)).text();
   const out: Record<string, number> = {};
-  for (const name of ['sip_dialogs_alive', 'drachtio_transactions_alive', 'drachtio_app_connections']) {
+  for (const name of [
+    'sip_dialogs_alive', 'drachtio_transactions_alive', 'drachtio_app_connections', 'sip_server_transactions_alive',
+    'sip_server_transaction_records', 'sip_client_transactions_alive', 'nodejs_heap_size_used_bytes', 'nodejs_heap_size_total_bytes',
+  ]) {
     const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
     if (m) out[name] = Number(m[1]);
   }
   return out;
 }
 
-function spawnNode(script: string, argv: string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', script, ...argv], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+interface Sample {
+  readonly rssKb: number;
+  readonly m: Record<string, number>;
+}
+
+const mb = (bytes: number | undefined) => (bytes === undefined || Number.isNaN(bytes) ? '?' : (bytes / 1048576).toFixed(1));
+
+/**
+ * RSS from /proc and the server's own gauges (heap used/total, transactions, records, dialogs), logged.
+ * With `gcOf`, also heapUsed right after a forced full GC (the live set) as `liveHeap`.
+ */
+async function sample(pid: number, label: string, gcOf?: ChildProcess): Promise<Sample> {
+  const rss = rssKb(pid);
+  const m = await scrape();
+  if (gcOf) {
+    await forceGc(gcOf);
+    await sleep(100); // the scrape snapshot is cached 50 ms
+    m.liveHeap = (await scrape()).nodejs_heap_size_used_bytes ?? Number.NaN;
+    m.rssAfterGc = rssKb(pid) * 1024;
+  }
+  log(
+    `${label}: rss ${mb(rss * 1024)} MB, heapUsed ${mb(m.nodejs_heap_size_used_bytes)} MB${gcOf ? ` (${mb(m.liveHeap)} MB after forced GC, rss then ${mb(m.rssAfterGc)} MB)` : ''}, heapTotal ${mb(m.nodejs_heap_size_total_bytes)} MB, ` +
+      `server txns ${m.sip_server_transactions_alive ?? '?'} (compact records ${m.sip_server_transaction_records ?? 'n/a'}), ` +
+      `client txns ${m.sip_client_transactions_alive ?? '?'}, dialogs ${m.sip_dialogs_alive ?? '?'}, app txns ${m.drachtio_transactions_alive ?? '?'}`,
+  );
+  return { rssKb: rss, m };
+}
+
+/** Samples every SAMPLE_MS until stopped; returns the peak RSS and heapUsed seen. */
+function startSampler(pid: number): { stop(): { rssKb: number; heapUsed: number } } {
+  let rss = 0;
+  let heap = 0;
+  let busy = false;
+  const t = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    sample(pid, 'sample')
+      .then((s) => {
+        rss = Math.max(rss, s.rssKb);
+        heap = Math.max(heap, s.m.nodejs_heap_size_used_bytes ?? 0);
+      })
+      .catch(() => {})
+      .finally(() => {
+        busy = false;
+      });
+  }, SAMPLE_MS);
+  return {
+    stop() {
+      clearInterval(t);
+      return { rssKb: rss, heapUsed: heap };
+    },
+  };
+}
+
+function spawnNode(script: string, argv: string[], nodeFlags: string[] = [], env: NodeJS.ProcessEnv = process.env): ChildProcess {
+  return spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script, ...argv], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+/** Forces a full GC in the server (SIGUSR2 to gc-main.ts) and waits for it to finish. */
+async function forceGc(server: ChildProcess): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const t = setTimeout(done, 15_000);
+    function done() {
+      clearTimeout(t);
+      server.stdout!.off('data', onData);
+      resolve();
+    }
+    function onData(d: Buffer) {
+      if (d.toString().includes('gc done')) done();
+    }
+    server.stdout!.on('data', onData);
+    server.kill('SIGUSR2');
+  });
 }
 
 async function waitFor(child: ChildProcess, text: string, ms: number): Promise<void> {
@@ -99,11 +198,13 @@ async function waitFor(child: ChildProcess, text: string, ms: number): Promise<v
 }
 
 async function startPair(): Promise<{ server: ChildProcess; app: ChildProcess }> {
-  const server = spawnNode('services/sip-server/src/main.ts', [
+  // gc-main.ts runs main.ts (or SERVER_MAIN, e.g. an older tree for an A/B) with a forced GC on SIGUSR2.
+  const env = SERVER_MAIN ? { ...process.env, SIP_SERVER_MAIN: SERVER_MAIN } : process.env;
+  const server = spawnNode('bench/sip-server/gc-main.ts', [
     '--noconfig', '--address', '127.0.0.1', '--port', String(PORTS.admin),
     '--contact', `sip:127.0.0.1:${PORTS.sip};transport=udp`, '--loglevel', 'error',
     '--prometheus-scrape-port', `127.0.0.1:${PORTS.metrics}`,
-  ]);
+  ], ['--expose-gc'], env);
   server.stdout!.resume();
   await sleep(500);
   for (let i = 0; ; i++) {
@@ -152,17 +253,19 @@ async function main(): Promise<void> {
     await stopPair({ server, app });
     ({ server, app } = await startPair());
     const rssRate = RSS_RATE ?? Math.max(100, Math.floor((through.best * 0.6) / 25) * 25);
-    const warm = await runUac({ target: `127.0.0.1:${PORTS.sip}`, port: PORTS.uac, mediaPort: PORTS.uacMedia, rate: rssRate, calls: rssRate * 5 });
+    const warm = await runUac({ target: `127.0.0.1:${PORTS.sip}`, port: PORTS.uac, mediaPort: PORTS.uacMedia, rate: rssRate, calls: rssRate * WARM_SECONDS });
     log(`warm-up: ${warm.successful}/${warm.calls} ok`);
     await sleep(DRAIN_MS); // Timer J/K/D of the warm-up calls (64×T1 = 32 s)
-    const before = rssKb(server.pid!);
+    const before = await sample(server.pid!, 'before', server);
+    const sampler = startSampler(server.pid!);
     const long = await runUac({ target: `127.0.0.1:${PORTS.sip}`, port: PORTS.uac, mediaPort: PORTS.uacMedia, rate: rssRate, calls: RSS_CALLS });
     log(`long run: ${long.successful}/${long.calls} ok, ${long.failed} failed in ${long.seconds.toFixed(1)} s`);
-    const afterNow = rssKb(server.pid!);
-    const stateNow = await scrape();
+    const now = await sample(server.pid!, 'right after the last call', server);
     await sleep(DRAIN_MS);
-    const afterDrain = rssKb(server.pid!);
-    const stateDrain = await scrape();
+    const drained = await sample(server.pid!, 'after drain', server);
+    const peak = sampler.stop();
+    const afterNow = now.rssKb;
+    const afterDrain = drained.rssKb;
     const load1 = loadavg();
 
     const rows = (runs: UacRun[]) =>
@@ -195,17 +298,25 @@ Generated by \`npx tsx bench/sip-server/run.ts\` on ${new Date().toISOString()}.
 | SIPp → sip-server → drachtio-srf app | **${through.best} calls/s** | **${achieved(through.runs)} calls/s** |
 | ratio server / direct | ${ratio} | ${(achieved(through.runs) / Math.max(1, achieved(direct.runs))).toFixed(2)} |
 
-## Memory (server process RSS)
+## Memory (server process RSS and V8 heap; live heap = heapUsed right after a forced full GC)
 
-${RSS_CALLS} calls at ${rssRate} calls/s after a ${warm.calls}-call warm-up: ${long.successful} successful, ${long.failed} failed.
+${RSS_CALLS} calls at ${rssRate} calls/s after a ${warm.calls}-call (${WARM_SECONDS} s) warm-up: ${long.successful} successful, ${long.failed} failed.
 
-| point | RSS | dialogs alive | app transactions alive |
-|---|---|---|---|
-| before (after warm-up and ${DRAIN_MS / 1000} s drain) | ${(before / 1024).toFixed(1)} MB | | |
-| right after the last call | ${(afterNow / 1024).toFixed(1)} MB | ${stateNow.sip_dialogs_alive ?? '?'} | ${stateNow.drachtio_transactions_alive ?? '?'} |
-| ${DRAIN_MS / 1000} s later (timers drained) | ${(afterDrain / 1024).toFixed(1)} MB | ${stateDrain.sip_dialogs_alive ?? '?'} | ${stateDrain.drachtio_transactions_alive ?? '?'} |
+| point | RSS | heapUsed | live heap (forced GC) | server txns (compact records) | client txns | dialogs alive | app transactions alive |
+|---|---|---|---|---|---|---|---|
+${[
+  [`before (after warm-up and ${DRAIN_MS / 1000} s drain)`, before],
+  ['right after the last call', now],
+  [`${DRAIN_MS / 1000} s later (timers drained)`, drained],
+]
+  .map(
+    ([label, p]) =>
+      `| ${label} | ${((p as Sample).rssKb / 1024).toFixed(1)} MB | ${mb((p as Sample).m.nodejs_heap_size_used_bytes)} MB | ${mb((p as Sample).m.liveHeap)} MB | ${(p as Sample).m.sip_server_transactions_alive ?? '?'} (${(p as Sample).m.sip_server_transaction_records ?? 'n/a'}) | ${(p as Sample).m.sip_client_transactions_alive ?? '?'} | ${(p as Sample).m.sip_dialogs_alive ?? '?'} | ${(p as Sample).m.drachtio_transactions_alive ?? '?'} |`,
+  )
+  .join('\n')}
+| peak during the run (${SAMPLE_MS / 1000} s samples, no GC forced) | ${(peak.rssKb / 1024).toFixed(1)} MB | ${mb(peak.heapUsed)} MB | | | | | |
 
-RSS growth over the run: **${((afterDrain - before) / 1024).toFixed(1)} MB** (after drain), ${((afterNow - before) / 1024).toFixed(1)} MB right after the last call.
+RSS growth over the run: **${((afterDrain - before.rssKb) / 1024).toFixed(1)} MB** (after drain), ${((afterNow - before.rssKb) / 1024).toFixed(1)} MB right after the last call; live heap ${mb(before.m.liveHeap)} → ${mb(drained.m.liveHeap)} MB (after drain), ${mb(now.m.liveHeap)} MB right after the last call.
 
 ## Steps
 
