@@ -159,15 +159,24 @@ async function main(): Promise<void> {
     // CPU of the process serving the controller (the benchmark itself when in-process).
     const servingPid = child?.pid ?? process.pid;
     const controllerCpu = { user: 0, system: 0 };
+    // The benchmark process's own CPU: the NATS client (MediaClient) in A, rtpengine-client in B.
+    let clientCpuA = 0;
+    let clientCpuB = 0;
     for (let k = 0; k < BLOCKS; k++) {
       const cpu0 = cpuMs(servingPid);
+      const own0 = process.cpuUsage();
       const ra = await measure(per, (i) => viaController(k * per + i + 1_000_000));
+      const ownA = process.cpuUsage(own0);
+      clientCpuA += (ownA.user + ownA.system) / 1000;
       const cpu1 = cpuMs(servingPid);
       controllerCpu.user += cpu1.user - cpu0.user;
       controllerCpu.system += cpu1.system - cpu0.system;
       a.ms.push(...ra.ms);
       a.wallMs += ra.wallMs;
+      const own1 = process.cpuUsage();
       const rb = await measure(per, (i) => straight(k * per + i + 1_000_000));
+      const ownB = process.cpuUsage(own1);
+      clientCpuB += (ownB.user + ownB.system) / 1000;
       b.ms.push(...rb.ms);
       b.wallMs += rb.wallMs;
     }
@@ -189,6 +198,7 @@ async function main(): Promise<void> {
         '',
         `throughput ratio (controller / direct): ${(A.perSec / B.perSec).toFixed(3)}`,
         `added at the median: ${added.toFixed(3)} ms per cycle = ${(added / 3).toFixed(3)} ms per operation`,
+        `benchmark process CPU per cycle: ${(clientCpuA / a.ms.length).toFixed(3)} ms through the controller, ${(clientCpuB / b.ms.length).toFixed(3)} ms direct`,
         `controller CPU (${INPROC ? 'benchmark process, client included' : 'its own process'}): ${((controllerCpu.user + controllerCpu.system) / a.ms.length).toFixed(3)} ms per cycle (user ${(controllerCpu.user / a.ms.length).toFixed(3)}, system ${(controllerCpu.system / a.ms.length).toFixed(3)})`,
         '',
       ].join('\n'),
