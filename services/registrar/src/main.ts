@@ -20,12 +20,14 @@ import { createRegistrarMetrics } from './registrar-metrics.js';
 import { TrunkRegistrar } from './trunk/trunk-registrar.js';
 
 /**
- * RegHook connections per hook host. Every REGISTER makes one POST, and REGISTERs
- * arrive in bursts: unbounded, a burst opens a connection per POST that later sits
- * idle until the hook server closes it, so the next burst connects again. 64 calls
- * in flight cover 1 000 REGISTERs/s at 64 ms per hook answer; more wait for a socket.
+ * Idle keep-alive RegHook connections kept per hook host. Every REGISTER makes one
+ * POST and REGISTERs arrive in bursts: a connection freed while the idle pool is
+ * full is closed, so with a small pool a loaded registrar (hundreds of calls in
+ * flight) spends its time connecting and closing. The number of connections is
+ * not bounded: a bound makes calls wait for a socket, and on a loaded event loop
+ * each socket serves few calls per second, so the wait turns into RegHook timeouts.
  */
-const HOOK_SOCKETS = 64;
+const HOOK_IDLE_SOCKETS = 1024;
 
 /**
  * Runs one registrar replica from the environment (`npm start -w @dragonpbx/registrar`):
@@ -53,8 +55,7 @@ async function main(): Promise<void> {
   const nc = await connect({ servers: env.NATS_URL, name: `registrar-${env.INSTANCE_ID}`, maxReconnectAttempts: -1 });
   const webhook = createWebhookClient({
     timeoutMs: env.HOOK_TIMEOUT_MS,
-    maxSockets: HOOK_SOCKETS,
-    maxFreeSockets: HOOK_SOCKETS,
+    maxFreeSockets: HOOK_IDLE_SOCKETS,
     ...(env.HOOK_SIGNING_SECRET && { signingSecret: env.HOOK_SIGNING_SECRET }),
     logger,
   });
