@@ -166,6 +166,16 @@ describe('a replica’s stale cache entry', () => {
       // …and the session its speculative offer made on the cached engine is gone.
       expect(await has(hereAddr, call.callId)).toBe(false);
       expect(await has(thereAddr, call.callId)).toBe(true);
+      // A replica that never saw the call and picks the other engine first (round robin, turn 0)
+      // ends up on the recorded engine too, without charging or leaving anything on its pick.
+      const fresh = router([hereAddr, thereAddr]);
+      await fresh.pool.checkAll();
+      const picked = fresh.pool.get(placedOn);
+      const load = picked?.sessions;
+      const forked = await fresh.router.offer(call.callId, params(call.fromTag));
+      expect(forked.engine.id).toBe(moved.engine.id);
+      expect(picked?.sessions).toBe(load);
+      expect(await has(hereAddr, call.callId)).toBe(false);
 
       // The call moves back; the stale replica's delete still reaches it (and only it).
       await there.router.deleteCall(call.callId, { 'delete-delay': 0 });
