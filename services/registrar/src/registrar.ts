@@ -1,6 +1,6 @@
 import { DigestVerifier, type ConfigSource, type SrfApp, type SrfRequest, type SrfResponse, type StateStore, type WebhookClient } from '@dragonpbx/shared';
 import type { Logger } from 'pino';
-import { RequestGuard } from './guard/request-guard.js';
+import { type GuardVerdict, RequestGuard } from './guard/request-guard.js';
 import { headerView } from './register/header-view.js';
 import { RegisterHandler } from './register/register-handler.js';
 import { CLAIMED_BY_CALLER } from './register/replay-claim.js';
@@ -59,13 +59,15 @@ export class Registrar {
   /** Handles a REGISTER; resolves with the status sent, or 0 when it was dropped. */
   async onRegister(req: SrfRequest, res: SrfResponse): Promise<number> {
     const msg = headerView(req);
-    if (!(await this.#admit(msg.source_address, msg.get('User-Agent')))) return 0;
+    const admitted = this.#admit(msg.source_address, msg.get('User-Agent'));
+    if (admitted !== true && !(await admitted)) return 0;
     return this.#register.handle(msg, res);
   }
 
   /** NAT keepalive OPTIONS from registered phones (reference §1.2 "OPTIONS gets 200"). */
   async onOptions(req: SrfRequest, res: SrfResponse): Promise<number> {
-    if (!(await this.#admit(req.source_address, req.get('User-Agent')))) return 0;
+    const admitted = this.#admit(req.source_address, req.get('User-Agent'));
+    if (admitted !== true && !(await admitted)) return 0;
     try {
       res.send(200, 'OK', { headers: { Allow: 'INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, REFER, NOTIFY, INFO', Accept: 'application/sdp' } });
     } catch (err) {
@@ -74,18 +76,24 @@ export class Registrar {
     return 200;
   }
 
-  async #admit(source: string, userAgent: string | undefined): Promise<boolean> {
-    let verdict: Awaited<ReturnType<RequestGuard['check']>>;
-    try {
-      verdict = await this.#guard.check(source, userAgent);
-    } catch (err) {
-      // Redis down: serve rather than drop everyone; the REGISTER path will report Redis itself.
-      this.#deps.logger.warn({ err }, 'flood check failed');
-      return true;
-    }
-    if (verdict === 'pass') return true;
+  /** Synchronous when the guard needs no Redis (no flood limit, trusted source, scanner). */
+  #admit(source: string, userAgent: string | undefined): boolean | Promise<boolean> {
+    const quick = this.#guard.quickCheck(source, userAgent);
+    if (quick === 'pass') return true;
+    if (quick !== undefined) return this.#dropped(source, quick);
+    return this.#guard.check(source, userAgent).then(
+      (verdict) => verdict === 'pass' || this.#dropped(source, verdict),
+      (err: unknown) => {
+        // Redis down: serve rather than drop everyone; the REGISTER path will report Redis itself.
+        this.#deps.logger.warn({ err }, 'flood check failed');
+        return true;
+      },
+    );
+  }
+
+  #dropped(source: string, verdict: Exclude<GuardVerdict, 'pass'>): false {
     this.#deps.metrics?.dropped.inc({ reason: verdict });
-    this.#deps.logger.debug({ source, reason: verdict }, 'dropped request');
+    if (this.#deps.logger.isLevelEnabled('debug')) this.#deps.logger.debug({ source, reason: verdict }, 'dropped request');
     return false;
   }
 }

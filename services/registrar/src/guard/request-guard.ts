@@ -47,11 +47,17 @@ export class RequestGuard {
     return this.#options.scannerAgents.some((s) => ua.includes(s));
   }
 
-  async check(sourceIp: string, userAgent: string | undefined): Promise<GuardVerdict> {
+  /** The verdict when it needs no Redis (scanner, flood limit off, trusted source), else `undefined`. */
+  quickCheck(sourceIp: string, userAgent: string | undefined): GuardVerdict | undefined {
     if (this.isScanner(userAgent)) return 'scanner';
+    if (!this.#options.flood.enabled || this.isTrusted(sourceIp)) return 'pass';
+    return undefined;
+  }
+
+  async check(sourceIp: string, userAgent: string | undefined): Promise<GuardVerdict> {
+    const quick = this.quickCheck(sourceIp, userAgent);
+    if (quick !== undefined) return quick;
     const f = this.#options.flood;
-    if (!f.enabled) return 'pass';
-    if (this.isTrusted(sourceIp)) return 'pass';
     const verdict = await this.#flood.hit(sourceIp, { windowMs: f.windowMs, limit: f.limit, banMs: f.banMs });
     return verdict.banned ? 'flood' : 'pass';
   }

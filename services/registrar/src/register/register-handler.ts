@@ -29,6 +29,19 @@ function isStoreUnavailable(err: unknown): boolean {
   );
 }
 
+let dateSecond = -1;
+let dateText = '';
+
+/** The `Date` header value (RFC 7231 IMF-fixdate), formatted once per second. */
+export function httpDate(now = Date.now()): string {
+  const second = Math.floor(now / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateText = new Date(second * 1000).toUTCString();
+  }
+  return dateText;
+}
+
 /** The response side of a request, as drachtio-srf provides it. */
 export interface Responder {
   send(status: number, reason: string, opts: { headers: Record<string, string> }): void;
@@ -50,6 +63,7 @@ export interface RegisterHandlerDeps {
 export class RegisterHandler {
   readonly #options: RegistrarOptions;
   readonly #deps: RegisterHandlerDeps;
+  readonly #byStatus = new Map<number, { inc(): void }>();
 
   constructor(options: RegistrarOptions, deps: RegisterHandlerDeps) {
     this.#options = options;
@@ -58,8 +72,23 @@ export class RegisterHandler {
 
   async handle(req: RegisterMessage, res: Responder): Promise<number> {
     const status = await this.#process(req, res).catch((err: unknown) => this.#fail(err, res));
-    this.#deps.metrics?.registers.inc({ status: String(status) });
+    if (this.#deps.metrics) this.#counted(status).inc();
     return status;
+  }
+
+  /** The per-status counter child, looked up once per status rather than per REGISTER. */
+  #counted(status: number): { inc(): void } {
+    let child = this.#byStatus.get(status);
+    if (child === undefined) {
+      child = this.#deps.metrics!.registers.labels({ status: String(status) });
+      this.#byStatus.set(status, child);
+    }
+    return child;
+  }
+
+  /** Whether debug lines are wanted; checked per call so a runtime level change applies. */
+  get #debug(): boolean {
+    return this.#deps.logger.isLevelEnabled('debug');
   }
 
   async #process(req: RegisterMessage, res: Responder): Promise<number> {
@@ -77,16 +106,18 @@ export class RegisterHandler {
       return 401;
     }
     const result = await applyBindings(reg, auth.grant, this.#options, this.#deps.contacts);
-    const headers: Record<string, string> = { Expires: String(result.expires), Date: new Date().toUTCString() };
+    const headers: Record<string, string> = { Expires: String(result.expires), Date: httpDate() };
     const contact = contactHeader(result.contacts);
     if (contact !== undefined) headers.Contact = contact;
     res.send(200, 'OK', { headers });
     const timestamp = new Date().toISOString();
     for (const e of result.events) this.#deps.events.emit({ ...e, instanceId: this.#options.instanceId, timestamp });
-    this.#deps.logger.debug(
-      { domain: reg.domain, user: reg.user, callId: reg.callId, expires: result.expires, contacts: result.contacts.length },
-      'registered',
-    );
+    if (this.#debug) {
+      this.#deps.logger.debug(
+        { domain: reg.domain, user: reg.user, callId: reg.callId, expires: result.expires, contacts: result.contacts.length },
+        'registered',
+      );
+    }
     return 200;
   }
 
