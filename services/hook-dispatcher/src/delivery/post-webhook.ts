@@ -45,6 +45,8 @@ export class WebhookPoster {
       retry: { limit: 0 },
       throwHttpErrors: false,
       followRedirect: false,
+      // The answer's body is never read: no accept-encoding, no decompression stream per response.
+      decompress: false,
       timeout: { request: options.timeoutMs },
       headers: { 'user-agent': options.userAgent ?? 'dragonpbx-hook-dispatcher' },
     });
