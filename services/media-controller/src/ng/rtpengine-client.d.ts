@@ -1,5 +1,4 @@
-// rtpengine-client ships no types; this declares the small part the benchmark's
-// direct path uses (bench/media-controller/run.ts). The service speaks ng itself (ng-client.ts).
+// rtpengine-client ships no types; this declares the small part we use.
 declare module 'rtpengine-client' {
   import type { EventEmitter } from 'node:events';
 
