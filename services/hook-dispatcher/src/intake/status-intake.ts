@@ -151,6 +151,8 @@ export class StatusIntake {
       }
       ok.push(s.m);
     }
+    // A copy of an event delivered directly in this batch asks to re-add its job: it has none on purpose.
+    for (const { s, gen } of direct) jobs.delete(callJobId(s.envelope.id, gen));
     try {
       await queue.addCalls([...jobs.values()]);
     } catch (err) {
