@@ -3,6 +3,7 @@
  *
  *   node --import tsx bench/hook-dispatcher/run.ts [--events 20000] [--calls 5000] [--rate 2000]
  *        [--seconds 10] [--replicas 1] [--concurrency 128] [--cpu-prof <dir>] [--skip-latency]
+ *        [--skip-throughput] [--skip-baseline]
  *        [--dispatcher <main.ts>]   (another build of the dispatcher, for A/B runs back to back)
  *
  * 1. baseline: the same events POSTed straight to the receiver by one got loop, one request at
@@ -47,6 +48,8 @@ const CONCURRENCY = arg('concurrency', 128);
 const profIndex = process.argv.indexOf('--cpu-prof');
 const CPU_PROF_DIR = profIndex > 0 ? path.resolve(process.argv[profIndex + 1] ?? '.') : undefined;
 const SKIP_LATENCY = process.argv.includes('--skip-latency');
+const SKIP_THROUGHPUT = process.argv.includes('--skip-throughput');
+const SKIP_BASELINE = process.argv.includes('--skip-baseline');
 const dispatcherIndex = process.argv.indexOf('--dispatcher');
 const DISPATCHER_MAIN =
   dispatcherIndex > 0 ? path.resolve(process.argv[dispatcherIndex + 1]!) : 'services/hook-dispatcher/src/main.ts';
@@ -216,8 +219,10 @@ async function main() {
   };
   try {
     const base = events(receiver.url, EVENTS, CALLS, `${tag}base`);
-    result.baselineSequential = await baseline(receiver.url, base, receiver.seen, 1);
-    result.baseline64 = await baseline(receiver.url, base, receiver.seen, 64);
+    if (!SKIP_BASELINE) {
+      result.baselineSequential = await baseline(receiver.url, base, receiver.seen, 1);
+      result.baseline64 = await baseline(receiver.url, base, receiver.seen, 64);
+    }
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       REDIS_URL,
@@ -234,24 +239,26 @@ async function main() {
     // main.ts logs "admin http listening" at info; keep warn for the rest but let that line through.
     for (let i = 0; i < REPLICAS; i++) children.push(await startDispatcher({ ...env, LOGLEVEL: 'info' }));
 
-    // Throughput: everything at once.
-    const burst = events(receiver.url, EVENTS, CALLS, `${tag}tp`);
     let cpu0 = childrenCpuMs(children);
     let cmd0 = await redisCommandCalls(redis);
-    const t0 = Date.now();
-    await publishAll(nats, names.HOOK_SUBJECT_PREFIX, burst);
-    const published = Date.now() - t0;
-    const ok = await waitUntil(() => burst.every((e) => receiver.seen.has(e.id)), 300_000);
-    const last = Math.max(...burst.map((e) => receiver.seen.get(e.id) ?? Number.NaN));
-    result.throughput = {
-      events: EVENTS,
-      complete: ok,
-      publishMs: published,
-      endToEndMs: last - t0,
-      perSec: Math.round((EVENTS / (last - t0)) * 1000),
-      dispatcherCpuMsPerEvent: Math.round(((childrenCpuMs(children) - cpu0) / EVENTS) * 1000) / 1000,
-      redisCommandsPerEvent: perEventCommands(cmd0, await redisCommandCalls(redis), EVENTS),
-    };
+    if (!SKIP_THROUGHPUT) {
+      // Throughput: everything at once.
+      const burst = events(receiver.url, EVENTS, CALLS, `${tag}tp`);
+      const t0 = Date.now();
+      await publishAll(nats, names.HOOK_SUBJECT_PREFIX, burst);
+      const published = Date.now() - t0;
+      const ok = await waitUntil(() => burst.every((e) => receiver.seen.has(e.id)), 300_000);
+      const last = Math.max(...burst.map((e) => receiver.seen.get(e.id) ?? Number.NaN));
+      result.throughput = {
+        events: EVENTS,
+        complete: ok,
+        publishMs: published,
+        endToEndMs: last - t0,
+        perSec: Math.round((EVENTS / (last - t0)) * 1000),
+        dispatcherCpuMsPerEvent: Math.round(((childrenCpuMs(children) - cpu0) / EVENTS) * 1000) / 1000,
+        redisCommandsPerEvent: perEventCommands(cmd0, await redisCommandCalls(redis), EVENTS),
+      };
+    }
     if (!SKIP_LATENCY) {
       // Latency at a fixed rate: one event every 1/RATE s, in ticks of 10 ms.
       const total = RATE * SECONDS;
