@@ -219,6 +219,28 @@ describe('webhook client', () => {
     expect(() => createWebhookClient({ maxSockets: 0 })).toThrow(RangeError);
   });
 
+  it('takes idle connections round robin with fifo scheduling, the latest one with lifo', async () => {
+    const order = async (scheduling: 'fifo' | 'lifo') => {
+      const ports: number[] = [];
+      const { url } = await hookServer((req, res) => {
+        ports.push(req.socket.remotePort ?? 0);
+        setTimeout(() => res.end('{}'), 5);
+      });
+      const client = createWebhookClient({ scheduling });
+      try {
+        // Open three connections, then use them one call at a time.
+        await Promise.all([0, 1, 2].map((i) => client.post(url, { i })));
+        for (let i = 0; i < 6; i++) expect((await client.post(url, { i })).ok).toBe(true);
+      } finally {
+        client.close();
+      }
+      return new Set(ports.slice(3)).size;
+    };
+    expect(await order('fifo')).toBe(3);
+    expect(await order('lifo')).toBe(1);
+    expect(() => createWebhookClient({ scheduling: 'random' as never })).toThrow(RangeError);
+  });
+
   it('reuses one keep-alive connection across calls', async () => {
     const ports = new Set<number>();
     const { url } = await hookServer((req, res) => {

@@ -31,6 +31,14 @@ export interface WebhookClientOptions {
    * @defaultValue unbounded
    */
   maxSockets?: number;
+  /**
+   * Which idle connection the next call takes: `lifo` (the most recently used;
+   * the rest can idle out) or `fifo` (round robin, so a pool sized for bursts
+   * stays open under steady traffic instead of being closed by the hook's idle
+   * timeout and reopened at the next burst).
+   * @defaultValue 'lifo'
+   */
+  scheduling?: 'fifo' | 'lifo';
   /** Receives one debug line per call (never the body or the signature). */
   logger?: Pick<Logger, 'debug'>;
 }

@@ -57,7 +57,11 @@ export function createWebhookClient(options: WebhookClientOptions = {}): Webhook
     keepAlive: true,
     maxFreeSockets: options.maxFreeSockets ?? 16,
     ...(options.maxSockets !== undefined && { maxSockets: options.maxSockets }),
+    scheduling: options.scheduling ?? 'lifo',
   };
+  if (agentOpts.scheduling !== 'fifo' && agentOpts.scheduling !== 'lifo') {
+    throw new RangeError(`scheduling must be 'fifo' or 'lifo', got ${String(agentOpts.scheduling)}`);
+  }
   const agent = { http: new HttpAgent(agentOpts), https: new HttpsAgent(agentOpts) };
   const http: Got = got.extend({
     agent,
