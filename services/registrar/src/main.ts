@@ -56,6 +56,9 @@ async function main(): Promise<void> {
   const webhook = createWebhookClient({
     timeoutMs: env.HOOK_TIMEOUT_MS,
     maxFreeSockets: HOOK_IDLE_SOCKETS,
+    // Round robin keeps every pooled connection in use, so the hook's idle timeout
+    // does not close the ones a burst opened (to be reopened at the next burst).
+    scheduling: 'fifo',
     ...(env.HOOK_SIGNING_SECRET && { signingSecret: env.HOOK_SIGNING_SECRET }),
     logger,
   });
