@@ -59,6 +59,10 @@ export type JobResult = 'delivered' | 'dead-lettered' | 'superseded';
  */
 export class DeliveryWorker {
   readonly worker: Worker<DeliveryJobData, JobResult>;
+  private readonly perHost = new Map<
+    string,
+    { delivered: { inc(): void }; latency: { observe(v: number): void } }
+  >();
 
   constructor(
     private readonly deps: DeliveryWorkerDeps,
@@ -235,8 +239,15 @@ export class DeliveryWorker {
   }
 
   private recordDelivered(host: string, env: StatusEnvelope): void {
-    this.deps.metrics.delivered.inc({ host });
-    this.deps.metrics.latency.observe({ host }, Math.max(0, Date.now() - Date.parse(env.createdAt)) / 1000);
+    let m = this.perHost.get(host);
+    if (!m) {
+      // Label lookups hash their label object on every call; keep the children per host.
+      m = { delivered: this.deps.metrics.delivered.labels(host), latency: this.deps.metrics.latency.labels(host) };
+      if (this.perHost.size >= 1024) this.perHost.clear();
+      this.perHost.set(host, m);
+    }
+    m.delivered.inc();
+    m.latency.observe(Math.max(0, Date.now() - Date.parse(env.createdAt)) / 1000);
   }
 
   /** Counts a failed attempt; dead-letters the event when it is final. */
