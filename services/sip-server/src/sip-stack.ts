@@ -314,8 +314,12 @@ export class SipStack extends EventEmitter<SipStackEvents> {
   #retire(txn: ServerTransaction, resendBytes: Buffer | undefined, delay: number): number {
     if (this.#state === 'stopped' || this.#server.get(txn.id) !== txn || delay !== this.options.timers.timeout64) return 0;
     const src = txn.source;
-    const r = new ServerTxnRecord(txn.id, resendBytes, src.address, src.port, src.local, performance.now() + delay);
-    this.#server.set(txn.id, r);
+    // The key is a rope over slices of the request text (Via branch, sent-by): a flat copy, put
+    // in the map in place of the original key, lets the request text go with the transaction.
+    const key = flatCopy(txn.id);
+    const r = new ServerTxnRecord(key, resendBytes, src.address, src.port, src.local, performance.now() + delay);
+    this.#server.delete(txn.id);
+    this.#server.set(key, r);
     this.#recordCount++;
     this.#stats.serverTransactionsRetired++;
     this.#records.push(r);
@@ -496,4 +500,9 @@ export class SipStack extends EventEmitter<SipStackEvents> {
     if (txn) txn.receiveResponse(res);
     else safeEmit(this, this.#logger, 'stray-response', res, source);
   }
+}
+
+/** A string with the same text that shares no storage with `s` (V8 keeps concatenations and slices pointing at their sources). */
+function flatCopy(s: string): string {
+  return Buffer.from(s, 'utf8').toString('utf8');
 }

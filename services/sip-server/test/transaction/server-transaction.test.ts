@@ -216,6 +216,35 @@ describe('CANCEL matching (RFC 3261 §9.2)', () => {
     expect(stack.stats().serverTransactions).toBe(0);
   });
 
+  it('matches a CANCEL to an INVITE that sent its 2xx over UDP (held as a compact record) by key', async () => {
+    const { stack, reqs, send, peer } = await setup();
+    const cancels: Array<[ServerTransaction | undefined, string | undefined]> = [];
+    stack.on('cancel', (_c, ct, it, key) => {
+      cancels.push([it, key]);
+      ct.respond(makeResponse(_c, 200, undefined, { toTag: true }));
+    });
+    await send(request('INVITE', { branch: 'z9hG4bKc4' }));
+    await expect.poll(() => reqs.length).toBe(1);
+    const [req, txn] = reqs[0]!;
+    txn.respond(makeResponse(req, 200, 'OK', { toTag: 'c4' }));
+    expect(stack.stats().serverTransactionRecords).toBe(1);
+    expect(stack.serverTransaction(txn.id)).toBeUndefined();
+    await send(request('CANCEL', { branch: 'z9hG4bKc4' }));
+    await expect.poll(() => cancels.length).toBe(1);
+    expect(cancels[0]![0]).toBeUndefined();
+    expect(cancels[0]![1]).toBe(txn.id);
+    // A `terminated` listener makes the stack keep the object with its record (and pass it on).
+    const ended = new Promise<void>((r) => txn.once('terminated', r));
+    expect(stack.serverTransaction(txn.id)).toBe(txn);
+    // A retransmitted CANCEL gets its 200 again from the CANCEL's own record (§17.2.2).
+    await send(request('CANCEL', { branch: 'z9hG4bKc4' }));
+    await peer.waitFor(starts('SIP/2.0 200 OK'), 3);
+    await ended;
+    expect(txn.state).toBe(TransactionState.Terminated);
+    // The CANCEL's own record expires a moment after the INVITE's.
+    await expect.poll(() => stack.stats().serverTransactionRecords, { timeout: 3000 }).toBe(0);
+  });
+
   it('answers 200/481 itself when nobody listens for cancel', async () => {
     const { peer, reqs, send } = await setup();
     await send(request('INVITE', { branch: 'z9hG4bKc2' }));
