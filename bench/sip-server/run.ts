@@ -24,7 +24,8 @@
  * live set plus garbage not yet collected). At the three points RSS is read
  * first, then the server (run through gc-main.ts with --expose-gc) is sent
  * SIGUSR2 for a forced full GC and heapUsed read again: the "live heap"
- * columns, reported as such. `--server-main <path>/services/sip-server/src/main.ts`
+ * columns, reported as such. The run starts from the state that GC left, so
+ * growth = RSS after drain (read before its GC) − RSS after the "before" GC. `--server-main <path>/services/sip-server/src/main.ts`
  * measures another tree (e.g. an older commit extracted with git archive, with
  * a node_modules symlink) for back-to-back A/B runs.
  * The memory run only (`--rss-rate`) writes the report too: pass `--out` to
@@ -266,6 +267,8 @@ async function main(): Promise<void> {
     const peak = sampler.stop();
     const afterNow = now.rssKb;
     const afterDrain = drained.rssKb;
+    // The long run starts from the state the forced GC at "before" left.
+    const start = Number.isFinite(before.m.rssAfterGc) ? before.m.rssAfterGc! / 1024 : before.rssKb;
     const load1 = loadavg();
 
     const rows = (runs: UacRun[]) =>
@@ -316,7 +319,7 @@ ${[
   .join('\n')}
 | peak during the run (${SAMPLE_MS / 1000} s samples, no GC forced) | ${(peak.rssKb / 1024).toFixed(1)} MB | ${mb(peak.heapUsed)} MB | | | | | |
 
-RSS growth over the run: **${((afterDrain - before.rssKb) / 1024).toFixed(1)} MB** (after drain), ${((afterNow - before.rssKb) / 1024).toFixed(1)} MB right after the last call; live heap ${mb(before.m.liveHeap)} → ${mb(drained.m.liveHeap)} MB (after drain), ${mb(now.m.liveHeap)} MB right after the last call.
+RSS growth over the run: **${((afterDrain - start) / 1024).toFixed(1)} MB** (after drain), ${((afterNow - start) / 1024).toFixed(1)} MB right after the last call, from ${(start / 1024).toFixed(1)} MB at the start of the run (the RSS after the forced GC of the "before" point; ${(before.rssKb / 1024).toFixed(1)} MB before that GC); after drain and its forced GC ${mb(drained.m.rssAfterGc)} MB; live heap ${mb(before.m.liveHeap)} → ${mb(drained.m.liveHeap)} MB (after drain), ${mb(now.m.liveHeap)} MB right after the last call.
 
 ## Steps
 
