@@ -14,11 +14,12 @@
  * Uses its own stream / subject prefix / queue / key prefix and removes them afterwards.
  * Each phase also reports the dispatchers' CPU time (utime + stime from /proc/<pid>/stat) per
  * event, and the Redis commands per event (INFO commandstats delta; Redis is shared with other
- * users of the machine, so treat it as an upper bound). `--cpu-prof <dir>` runs the dispatchers
+ * users of the machine, so treat it as an upper bound), and the local redis-server's and
+ * nats-server's CPU per event (same caveat). `--cpu-prof <dir>` runs the dispatchers
  * under `node --cpu-prof` and writes their profiles there on exit.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -62,6 +63,35 @@ function cpuMs(pid: number | undefined): number {
   // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+}
+
+/** Pids of local server processes by command name (Redis, NATS), for their CPU per event. */
+function serverPids(): Record<string, number[]> {
+  const out: Record<string, number[]> = { 'redis-server': [], 'nats-server': [] };
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const comm = readFileSync(`/proc/${d}/comm`, 'utf8').trim();
+      if (comm in out) out[comm]!.push(Number(d));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+function serversCpuMs(pids: Record<string, number[]>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, list] of Object.entries(pids)) out[name] = list.reduce((sum, pid) => sum + cpuMs(pid), 0);
+  return out;
+}
+
+/** Servers' CPU ms per event since `before` (shared servers: other users' work shows up too). */
+function serversCpuPerEvent(pids: Record<string, number[]>, before: Record<string, number>, events: number) {
+  const now = serversCpuMs(pids);
+  const out: Record<string, number> = {};
+  for (const name of Object.keys(now)) out[name] = Math.round(((now[name]! - before[name]!) / events) * 1000) / 1000;
+  return out;
 }
 
 function childrenCpuMs(children: ChildProcess[]): number {
@@ -239,7 +269,9 @@ async function main() {
     // main.ts logs "admin http listening" at info; keep warn for the rest but let that line through.
     for (let i = 0; i < REPLICAS; i++) children.push(await startDispatcher({ ...env, LOGLEVEL: 'info' }));
 
+    const servers = serverPids();
     let cpu0 = childrenCpuMs(children);
+    let srv0 = serversCpuMs(servers);
     let cmd0 = await redisCommandCalls(redis);
     if (!SKIP_THROUGHPUT) {
       // Throughput: everything at once.
@@ -256,6 +288,7 @@ async function main() {
         endToEndMs: last - t0,
         perSec: Math.round((EVENTS / (last - t0)) * 1000),
         dispatcherCpuMsPerEvent: Math.round(((childrenCpuMs(children) - cpu0) / EVENTS) * 1000) / 1000,
+        serverCpuMsPerEvent: serversCpuPerEvent(servers, srv0, EVENTS),
         redisCommandsPerEvent: perEventCommands(cmd0, await redisCommandCalls(redis), EVENTS),
       };
     }
@@ -266,6 +299,7 @@ async function main() {
       const js = nats.jetstream();
       const perTick = RATE / 100;
       cpu0 = childrenCpuMs(children);
+      srv0 = serversCpuMs(servers);
       cmd0 = await redisCommandCalls(redis);
       const start = Date.now();
       const pubs: Promise<unknown>[] = [];
@@ -291,6 +325,7 @@ async function main() {
         p99ms: pct(lat, 99),
         maxms: lat.at(-1),
         dispatcherCpuMsPerEvent: Math.round(((childrenCpuMs(children) - cpu0) / total) * 1000) / 1000,
+        serverCpuMsPerEvent: serversCpuPerEvent(servers, srv0, total),
         redisCommandsPerEvent: perEventCommands(cmd0, await redisCommandCalls(redis), total),
       };
     }
