@@ -330,8 +330,24 @@ async function main() {
       };
     }
   } finally {
-    for (const c of children) c.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, CPU_PROF_DIR ? 4000 : 1500));
+    // Clean up only once the dispatchers have exited, or their shutdown re-creates keys.
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            if (c.exitCode !== null || c.signalCode !== null) return resolve();
+            const timer = setTimeout(() => {
+              c.kill('SIGKILL');
+              resolve();
+            }, 15_000);
+            c.once('exit', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            c.kill('SIGTERM');
+          }),
+      ),
+    );
     const jsm = await nats.jetstreamManager();
     await jsm.streams.delete(names.HOOK_STREAM).catch(() => undefined);
     let cursor = '0';
