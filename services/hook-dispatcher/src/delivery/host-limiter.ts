@@ -7,10 +7,15 @@ export class HostLimiter {
 
   constructor(private readonly limit: number) {}
 
-  /** Takes a slot for `host`; false when the host is at its limit. */
-  tryAcquire(host: string): boolean {
+  /** The per-host limit. */
+  get max(): number {
+    return this.limit;
+  }
+
+  /** Takes a slot for `host`; false when the host has `cap` (default: the limit) requests in flight. */
+  tryAcquire(host: string, cap: number = this.limit): boolean {
     const n = this.inFlight.get(host) ?? 0;
-    if (n >= this.limit) return false;
+    if (n >= Math.min(cap, this.limit)) return false;
     this.inFlight.set(host, n + 1);
     return true;
   }

@@ -151,7 +151,10 @@ export class DeliveryWorker {
    */
   async deliverStaged(env: StatusEnvelope, gen: number): Promise<boolean> {
     const host = destinationHost(env.url);
-    if (!this.deps.limiter.tryAcquire(host)) return false;
+    // Half the host's slots at most: once it is that busy, new events queue behind the jobs
+    // already waiting for it instead of overtaking them (which starved the jobs under load).
+    const { limiter } = this.deps;
+    if (!limiter.tryAcquire(host, Math.max(1, Math.floor(limiter.max / 2)))) return false;
     let failure: DeliveryFailure | undefined;
     try {
       await this.deps.poster.post(env, 1);
