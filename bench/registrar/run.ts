@@ -15,7 +15,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
+
+/** 1/5/15-minute load averages when the benchmark started (other work on the machine skews the rates). */
+const LOAD_AT_START = loadavg();
+const fmtLoad = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
@@ -253,7 +257,7 @@ REGISTER with digest auth and a RegHook, through the full path
 answered by a minimal drachtio-srf app that replies 200 without auth.
 
 - Date: ${new Date().toISOString()}
-- Machine: ${cpus().length} × ${cpu}, Node ${process.version}, shared with other workloads
+- Machine: ${cpus().length} × ${cpu}, Node ${process.version}; load average (1/5/15 min) ${fmtLoad(LOAD_AT_START)} at the start, ${fmtLoad(loadavg())} at the end
 - Command: \`node --import tsx bench/registrar/run.ts --rates ${rates.join(',')} --seconds ${seconds}${warmupSeconds > 0 ? ` --warmup ${warmupSeconds}` : ''}\`
 - Each full-path registration is two SIP transactions (REGISTER → 401, REGISTER → 200),
   one RegHook POST, one nonce claim and one contact write in Redis; the baseline is one transaction.
