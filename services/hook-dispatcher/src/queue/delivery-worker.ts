@@ -120,24 +120,32 @@ export class DeliveryWorker {
       const env = parseEnvelope(next.envelopeJson, id);
       const host = destinationHost(env.url);
       if (!this.deps.limiter.tryAcquire(host)) return next;
-      let failure: DeliveryFailure | undefined;
-      try {
-        await this.deps.poster.post(env, 1);
-        this.recordDelivered(host, env);
-      } catch (err) {
-        if (!(err instanceof DeliveryFailure)) throw err;
-        failure = err;
-      } finally {
-        this.deps.limiter.release(host);
-      }
-      if (failure && (await this.settleFailure(env, 1, failure, host)) === 'retry') {
-        const delay = backoffStrategy({ baseMs: this.options.backoffBaseMs, maxMs: this.options.backoffMaxMs })(1, 'dragon', failure);
-        await this.deps.queue.addCall(callId, id, gen, delay, 1);
-        return { action: 'queued' };
-      }
+      if ((await this.attemptInline(callId, env, host, gen)) === 'queued') return { action: 'queued' };
       next = await this.deps.sequencer.advance(callId, id, gen, env.seq, true);
     }
     return next;
+  }
+
+  /**
+   * One attempt outside a BullMQ job, on a slot of `host` the caller acquired (released here).
+   * A retryable failure gives the event its own job with the normal backoff, this attempt
+   * counted: 'queued'. Delivered, or dead-lettered for good: 'settled' (the call may advance).
+   */
+  private async attemptInline(callId: string, env: StatusEnvelope, host: string, gen: number): Promise<'queued' | 'settled'> {
+    let failure: DeliveryFailure | undefined;
+    try {
+      await this.deps.poster.post(env, 1);
+      this.recordDelivered(host, env);
+    } catch (err) {
+      if (!(err instanceof DeliveryFailure)) throw err;
+      failure = err;
+    } finally {
+      this.deps.limiter.release(host);
+    }
+    if (!failure || (await this.settleFailure(env, 1, failure, host)) !== 'retry') return 'settled';
+    const delay = backoffStrategy({ baseMs: this.options.backoffBaseMs, maxMs: this.options.backoffMaxMs })(1, 'dragon', failure);
+    await this.deps.queue.addCall(callId, env.id, gen, delay, 1);
+    return 'queued';
   }
 
   /**
@@ -155,21 +163,7 @@ export class DeliveryWorker {
     // already waiting for it instead of overtaking them (which starved the jobs under load).
     const { limiter } = this.deps;
     if (!limiter.tryAcquire(host, Math.max(1, Math.floor(limiter.max / 2)))) return false;
-    let failure: DeliveryFailure | undefined;
-    try {
-      await this.deps.poster.post(env, 1);
-      this.recordDelivered(host, env);
-    } catch (err) {
-      if (!(err instanceof DeliveryFailure)) throw err;
-      failure = err;
-    } finally {
-      this.deps.limiter.release(host);
-    }
-    if (failure && (await this.settleFailure(env, 1, failure, host)) === 'retry') {
-      const delay = backoffStrategy({ baseMs: this.options.backoffBaseMs, maxMs: this.options.backoffMaxMs })(1, 'dragon', failure);
-      await this.deps.queue.addCall(env.callId, env.id, gen, delay, 1);
-      return true;
-    }
+    if ((await this.attemptInline(env.callId, env, host, gen)) === 'queued') return true;
     // No inline chain here: the stream message waits for this, so it must stay short.
     await this.follow(env.callId, await this.deps.sequencer.advance(env.callId, env.id, gen, env.seq));
     return true;
