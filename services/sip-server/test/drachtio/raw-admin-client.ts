@@ -12,6 +12,8 @@ export interface RawFrame {
 /** Minimal admin-protocol client for tests: writes raw bytes, queues decoded frames. */
 export class RawAdminClient {
   readonly frames: RawFrame[] = [];
+  /** Every frame received, in order (`frames` loses the ones `next` took). */
+  readonly seen: RawFrame[] = [];
   closed = false;
   #waiters: Array<() => void> = [];
   readonly #decoder = new FrameDecoder();
@@ -21,11 +23,13 @@ export class RawAdminClient {
       for (const p of this.#decoder.push(d)) {
         const s = p.toString('utf8');
         const i = s.indexOf('\r\n');
-        this.frames.push({
+        const frame: RawFrame = {
           tokens: (i < 0 ? s : s.slice(0, i)).split('|'),
           sip: i < 0 ? undefined : s.slice(i + 2),
           raw: p,
-        });
+        };
+        this.frames.push(frame);
+        this.seen.push(frame);
       }
       this.#wake();
     });
