@@ -74,7 +74,12 @@ case "${1:-run}" in
     scripts/install-deps.sh
     scripts/infra.sh up
     npx tsx scripts/gen-media.ts
-    trap 'log "stopping"; stop_components; scripts/infra.sh down; exit 0' INT TERM
+    # `npm start` runs this under `sh -c`, and npm passes a SIGTERM only to that shell: stop too
+    # when the parent goes away, not only on Ctrl-C (which reaches the whole process group).
+    parent=$PPID
+    ( while kill -0 "$parent" 2>/dev/null; do sleep 1; done; kill -TERM $$ 2>/dev/null ) &
+    watcher=$!
+    trap 'log "stopping"; kill "$watcher" 2>/dev/null; stop_components; scripts/infra.sh down; exit 0' INT TERM
     start_components fg >/dev/null
     log "Dragon PBX running: SIP on port $SIP_PORT; Ctrl-C stops everything"
     wait
