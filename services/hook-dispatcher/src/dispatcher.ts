@@ -73,6 +73,8 @@ export class HookDispatcher {
     });
     this.metrics.setDepthProbe(async () => ({
       ...(await this.queue.depth()),
+      // Per replica: events the intake is delivering itself, outside BullMQ.
+      direct: this.worker?.directInFlight ?? 0,
       dead_lettered: await this.deadLetters.count(),
     }));
   }

@@ -104,6 +104,22 @@ describe('StatusHook delivery (real NATS, Redis, HTTP)', () => {
     expect(text).toContain(`dragon_hook_delivered_total{host="${host}"} 16`);
     expect(text).toMatch(new RegExp(`dragon_hook_delivery_latency_seconds_count\\{host="${host.replace('.', '\\.')}"\\} 16`));
     expect(text).toContain('dragon_hook_queue_depth{state="dead_lettered"} 0');
+    // Every event has been delivered: none is still being delivered directly by the intake.
+    expect(text).toContain('dragon_hook_queue_depth{state="direct"} 0');
     await app.close();
+  });
+  it('counts an event the intake delivers itself as queue depth "direct" while the receiver holds it', async () => {
+    const depth = async () => (await deps.registry.getSingleMetricAsString('dragon_hook_queue_depth')).match(/state="direct"\} (\d+)/)?.[1];
+    receiver.behaviour = () => ({ status: 200, delayMs: 600 });
+    try {
+      const held = envelope(receiver.url(), 'call-direct@host', 1);
+      await publishStatusEvent(nats.jetstream(), held, { subjectPrefix: iso.subjectPrefix });
+      await waitFor(() => receiver.ids().has(held.id));
+      expect(await depth()).toBe('1');
+      // Back to zero once the attempt is over.
+      await waitFor(async () => (await depth()) === '0');
+    } finally {
+      receiver.behaviour = () => ({ status: 200 });
+    }
   });
 });

@@ -59,6 +59,8 @@ export type JobResult = 'delivered' | 'dead-lettered' | 'superseded';
  */
 export class DeliveryWorker {
   readonly worker: Worker<DeliveryJobData, JobResult>;
+  /** Events being delivered by the intake itself right now (they have no BullMQ job). */
+  #direct = 0;
   private readonly perHost = new Map<
     string,
     { delivered: { inc(): void }; latency: { observe(v: number): void } }
@@ -126,6 +128,11 @@ export class DeliveryWorker {
     return next;
   }
 
+  /** Events this replica is delivering without a BullMQ job at this moment (`deliverStaged`). */
+  get directInFlight(): number {
+    return this.#direct;
+  }
+
   /**
    * One attempt outside a BullMQ job, on a slot of `host` the caller acquired (released here).
    * A retryable failure gives the event its own job with the normal backoff, this attempt
@@ -163,7 +170,14 @@ export class DeliveryWorker {
     // already waiting for it instead of overtaking them (which starved the jobs under load).
     const { limiter } = this.deps;
     if (!limiter.tryAcquire(host, Math.max(1, Math.floor(limiter.max / 2)))) return false;
-    if ((await this.attemptInline(env.callId, env, host, gen)) === 'queued') return true;
+    this.#direct++;
+    let outcome: 'queued' | 'settled';
+    try {
+      outcome = await this.attemptInline(env.callId, env, host, gen);
+    } finally {
+      this.#direct--;
+    }
+    if (outcome === 'queued') return true;
     // No inline chain here: the stream message waits for this, so it must stay short.
     await this.follow(env.callId, await this.deps.sequencer.advance(env.callId, env.id, gen, env.seq));
     return true;
