@@ -68,7 +68,8 @@ import { type StackLogger, stderrLogger } from './stack-logger.js';
 import { ClientTransaction } from './transaction/client-transaction.js';
 import { ServerTransaction } from './transaction/server-transaction.js';
 import type { TransactionContext } from './transaction/transaction-context.js';
-import { RecordQueue, ServerTxnRecord } from './transaction/server-txn-record.js';
+import { ServerTxnRecord } from './transaction/server-txn-record.js';
+import { ServerTxnTable } from './transaction/server-txn-table.js';
 import { clientTransactionKey, serverTransactionKey } from './transaction/transaction-key.js';
 import { ipFamily } from './transport/address-utils.js';
 import { type Resolver, resolveTarget, systemResolver } from './transport/resolve-target.js';
@@ -97,11 +98,7 @@ export class SipStack extends EventEmitter<SipStackEvents> {
   readonly #resolver: Resolver;
   readonly #transport: TransportLayer;
   /** Live server transactions, and compact records of finished UDP ones absorbing retransmissions until Timer J/L. */
-  readonly #server = new Map<string, ServerTransaction | ServerTxnRecord>();
-  /** Records by expiry (all 64×T1 after their final response). */
-  readonly #records = new RecordQueue<ServerTxnRecord>((r) => this.#expireRecord(r));
-  /** Records currently in `#server`. */
-  #recordCount = 0;
+  readonly #server: ServerTxnTable;
   readonly #client = new Map<string, ClientTransaction>();
   readonly #ctx: TransactionContext;
   #state: 'new' | 'started' | 'stopped' = 'new';
@@ -112,8 +109,6 @@ export class SipStack extends EventEmitter<SipStackEvents> {
     responsesOut: 0,
     parseErrors: 0,
     retransmissionsIn: 0,
-    serverTransactionsRetired: 0,
-    serverRecordsExpired: 0,
   };
 
   constructor(options: SipStackOptions = {}, deps: SipStackDeps = {}) {
@@ -130,6 +125,11 @@ export class SipStack extends EventEmitter<SipStackEvents> {
         connectionClosed: (conn) => this.#onConnectionClosed(conn),
       },
     );
+    this.#server = new ServerTxnTable(
+      this.options.timers.timeout64,
+      (data, dest, cb) => this.#send(data, dest, cb),
+      this.#logger,
+    );
     this.#ctx = {
       timers: this.options.timers,
       logger: this.#logger,
@@ -139,21 +139,10 @@ export class SipStack extends EventEmitter<SipStackEvents> {
           this.#client.delete(key);
           return;
         }
-        const cur = this.#server.get(key);
-        if (cur === undefined) return;
-        if (cur instanceof ServerTxnRecord) {
-          // A retired transaction terminated early (TU abandon, send failure): its record goes too.
-          const t = txn as ServerTransaction | undefined;
-          if (t === undefined || cur.txn === t || cur.expiresAt === t.retiredUntil) this.#dropRecord(cur);
-          return;
-        }
-        if (txn === undefined || cur === txn) this.#server.delete(key);
+        this.#server.remove(key, txn as ServerTransaction | undefined);
       },
-      retireServer: (txn, resendBytes, delay) => this.#retire(txn, resendBytes, delay),
-      pinServer: (txn, pinned) => {
-        const r = this.#server.get(txn.id);
-        if (r instanceof ServerTxnRecord && r.live && r.expiresAt === txn.retiredUntil) r.txn = pinned ? txn : undefined;
-      },
+      retireServer: (txn, resendBytes, delay) => this.#server.retire(txn, resendBytes, delay),
+      pinServer: (txn, pinned) => this.#server.pin(txn, pinned),
     };
   }
 
@@ -168,12 +157,7 @@ export class SipStack extends EventEmitter<SipStackEvents> {
   async stop(): Promise<void> {
     if (this.#state === 'stopped') return;
     this.#state = 'stopped';
-    for (const r of this.#records.clear()) {
-      if (!r.live) continue;
-      this.#dropRecord(r);
-      r.txn?.terminate();
-    }
-    for (const t of [...this.#server.values()]) if (t instanceof ServerTransaction) t.terminate();
+    this.#server.close();
     for (const t of [...this.#client.values()]) t.terminate();
     await this.#transport.stop();
   }
@@ -303,57 +287,13 @@ export class SipStack extends EventEmitter<SipStackEvents> {
     return {
       ...this.#stats,
       serverTransactions: this.#server.size,
-      serverTransactionRecords: this.#recordCount,
+      serverTransactionRecords: this.#server.recordCount,
+      serverTransactionsRetired: this.#server.retired,
+      serverRecordsExpired: this.#server.expired,
       clientTransactions: this.#client.size,
       connections: this.#transport.connectionCount,
       aliases: this.#transport.aliasCount,
     };
-  }
-
-  /** Replaces a UDP server transaction that only absorbs retransmissions now by a compact record (see ServerTxnRecord). */
-  #retire(txn: ServerTransaction, resendBytes: Buffer | undefined, delay: number): number {
-    if (this.#state === 'stopped' || this.#server.get(txn.id) !== txn || delay !== this.options.timers.timeout64) return 0;
-    const src = txn.source;
-    // The key is a rope over slices of the request text (Via branch, sent-by): a flat copy, put
-    // in the map in place of the original key, lets the request text go with the transaction.
-    const key = flatCopy(txn.id);
-    const r = new ServerTxnRecord(key, resendBytes, src.address, src.port, src.local, performance.now() + delay);
-    this.#server.delete(txn.id);
-    this.#server.set(key, r);
-    this.#recordCount++;
-    this.#stats.serverTransactionsRetired++;
-    this.#records.push(r);
-    return r.expiresAt;
-  }
-
-  #dropRecord(r: ServerTxnRecord): void {
-    if (!r.live) return;
-    r.live = false;
-    if (this.#server.get(r.key) === r) this.#server.delete(r.key);
-    this.#recordCount--;
-  }
-
-  /** Timer J / L of a record. */
-  #expireRecord(r: ServerTxnRecord): void {
-    if (!r.live) return;
-    this.#dropRecord(r);
-    this.#stats.serverRecordsExpired++;
-    const t = r.txn;
-    r.txn = undefined;
-    t?.expireRetired();
-  }
-
-  /** §17.2.2: a retransmitted non-INVITE request gets the final response again. */
-  #resendRecord(r: ServerTxnRecord): void {
-    if (!r.bytes) return;
-    this.#send(r.bytes, { protocol: 'udp', address: r.address, port: r.port, local: r.local }, (err) => {
-      if (!err || !r.live) return;
-      // §17.2.4: a transport failure ends the transaction.
-      this.#logger.debug({ err }, 'retransmitted final response not sent');
-      const t = r.txn;
-      this.#dropRecord(r);
-      t?.retiredSendFailed(err);
-    });
   }
 
   #assertStarted(): void {
@@ -466,12 +406,12 @@ export class SipStack extends EventEmitter<SipStackEvents> {
     const existing = this.#server.get(key);
     if (existing) {
       this.#stats.retransmissionsIn++;
-      if (existing instanceof ServerTxnRecord) this.#resendRecord(existing);
+      if (existing instanceof ServerTxnRecord) this.#server.resend(existing);
       else existing.receiveRetransmission();
       return;
     }
     const txn = new ServerTransaction(key, req, source, this.#ctx);
-    this.#server.set(key, txn);
+    this.#server.add(txn);
     if (method === 'CANCEL') {
       // §9.2: the CANCEL matches the INVITE transaction with the same key but method INVITE.
       const inviteKey = serverTransactionKey(req, via, 'INVITE');
@@ -500,9 +440,4 @@ export class SipStack extends EventEmitter<SipStackEvents> {
     if (txn) txn.receiveResponse(res);
     else safeEmit(this, this.#logger, 'stray-response', res, source);
   }
-}
-
-/** A string with the same text that shares no storage with `s` (V8 keeps concatenations and slices pointing at their sources). */
-function flatCopy(s: string): string {
-  return Buffer.from(s, 'utf8').toString('utf8');
 }
