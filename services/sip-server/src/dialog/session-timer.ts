@@ -24,21 +24,18 @@ export class SessionTimer implements SessionTimerHook {
 
   arm(d: Dialog, _req: SipRequest, res: SipResponse): void {
     if (res.body.length > 0) d.localSdp = res.body;
-    const se = parseSessionExpires(res.get('session-expires'));
-    d.clearTimer('session');
-    if (!se) {
-      d.sessionInterval = 0;
-      return;
-    }
-    d.sessionInterval = Math.max(this.minSE, se.seconds);
     // refresher is relative to the transaction we answered: uas = us.
-    d.weRefresh = (se.refresher ?? 'uas') === 'uas';
-    this.#schedule(d);
+    this.#start(d, res, 'uas');
   }
 
   /** A 2xx to an INVITE we sent (app INVITE or re-INVITE): here `refresher=uac` means us (RFC 4028 §7.2). */
   armUac(d: Dialog, req: SipRequest, res: SipResponse): void {
     if (req.body.length > 0) d.localSdp = req.body;
+    this.#start(d, res, 'uac');
+  }
+
+  /** (Re)starts the session timer from the 2xx's Session-Expires; `us` is our role in that transaction (the default refresher). */
+  #start(d: Dialog, res: SipResponse, us: 'uas' | 'uac'): void {
     const se = parseSessionExpires(res.get('session-expires'));
     d.clearTimer('session');
     if (!se) {
@@ -46,7 +43,7 @@ export class SessionTimer implements SessionTimerHook {
       return;
     }
     d.sessionInterval = Math.max(this.minSE, se.seconds);
-    d.weRefresh = (se.refresher ?? 'uac') === 'uac';
+    d.weRefresh = (se.refresher ?? us) === us;
     this.#schedule(d);
   }
 
