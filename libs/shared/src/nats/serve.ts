@@ -7,6 +7,7 @@ import type { JsonCodec } from './json-codec.js';
 import { decodeJson, encodeJson } from './json-codec.js';
 import { PBX_ERR_NATS_HANDLER_FAILED } from './nats-errors.js';
 import type { RpcReply } from './rpc-reply.js';
+import { subscribeEach } from './subscribe-each.js';
 import { extractTraceContext } from './trace-headers.js';
 
 /** What a {@link serve} handler gets besides the decoded payload. */
@@ -45,16 +46,7 @@ export function serve<Q = unknown, R = unknown>(
   handler: ServeHandler<Q, R>,
   options: ServeOptions<Q> = {},
 ): Subscription {
-  return nc.subscribe(subject, {
-    ...(options.queue ? { queue: options.queue } : {}),
-    callback: (err, msg) => {
-      if (err) {
-        options.logger?.error({ err, subject }, 'NATS subscription error');
-        return;
-      }
-      void handle(msg, handler, options);
-    },
-  });
+  return subscribeEach(nc, subject, (msg) => handle(msg, handler, options), options);
 }
 
 async function handle<Q, R>(msg: Msg, handler: ServeHandler<Q, R>, options: ServeOptions<Q>): Promise<void> {

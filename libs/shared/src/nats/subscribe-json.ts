@@ -6,6 +6,7 @@ import { sharedTracer } from '../observability/tracer.js';
 import type { JsonCodec } from './json-codec.js';
 import { decodeJson } from './json-codec.js';
 import type { ServeContext } from './serve.js';
+import { subscribeEach } from './subscribe-each.js';
 import { extractTraceContext } from './trace-headers.js';
 
 /** An event handler; what it throws is logged, never propagated. */
@@ -36,16 +37,7 @@ export function subscribeJson<T = unknown>(
   handler: EventHandler<T>,
   options: SubscribeJsonOptions<T> = {},
 ): Subscription {
-  return nc.subscribe(subject, {
-    ...(options.queue ? { queue: options.queue } : {}),
-    callback: (err, msg) => {
-      if (err) {
-        options.logger?.error({ err, subject }, 'NATS subscription error');
-        return;
-      }
-      void deliver(msg, handler, options);
-    },
-  });
+  return subscribeEach(nc, subject, (msg) => deliver(msg, handler, options), options);
 }
 
 async function deliver<T>(msg: Msg, handler: EventHandler<T>, options: SubscribeJsonOptions<T>): Promise<void> {
