@@ -7,7 +7,6 @@ import { HookDispatcher } from '../src/dispatcher.js';
 import { buildAdminServer } from '../src/http/admin-server.js';
 import { publishStatusEvent } from '../src/publish-status-event.js';
 import {
-  cleanup,
   connectNats,
   envelope,
   FAST,
@@ -16,6 +15,7 @@ import {
   newRedis,
   quietDeps,
   SECRET,
+  tearDown,
   waitFor,
 } from './helpers/infra.js';
 import { TestReceiver } from './helpers/receiver.js';
@@ -40,11 +40,7 @@ describe('StatusHook delivery (real NATS, Redis, HTTP)', () => {
   });
 
   afterAll(async () => {
-    await dispatcher.stop();
-    await receiver.stop();
-    await cleanup(redis, nats, iso);
-    await nats.close();
-    redis.disconnect();
+    await tearDown({ dispatcher, receiver, redis, nats, iso });
   });
 
   it('delivers every event once, signed, in seq order per call, inside the call trace', async () => {

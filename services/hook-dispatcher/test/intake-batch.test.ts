@@ -9,7 +9,6 @@ import { publishStatusEvent } from '../src/publish-status-event.js';
 import { DeliveryQueue } from '../src/queue/delivery-queue.js';
 import { CallSequencer } from '../src/sequencer/call-sequencer.js';
 import {
-  cleanup,
   connectNats,
   envelope,
   FAST,
@@ -17,6 +16,7 @@ import {
   isolation,
   newRedis,
   quietDeps,
+  tearDown,
   waitFor,
 } from './helpers/infra.js';
 import { TestReceiver } from './helpers/receiver.js';
@@ -41,11 +41,7 @@ describe('batch intake (real NATS, Redis, HTTP)', () => {
 
   afterAll(async () => {
     vi.restoreAllMocks();
-    await dispatcher.stop();
-    await receiver.stop();
-    await cleanup(redis, nats, iso);
-    await nats.close();
-    redis.disconnect();
+    await tearDown({ dispatcher, receiver, redis, nats, iso });
   });
 
   it('terminates malformed messages of a batch with a coded log line and delivers the rest of it', async () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HookDispatcher } from '../src/dispatcher.js';
 import { publishStatusEvent } from '../src/publish-status-event.js';
 import { CallSequencer } from '../src/sequencer/call-sequencer.js';
-import { cleanup, connectNats, envelope, FAST, isolation, newRedis, quietDeps, waitFor } from './helpers/infra.js';
+import { connectNats, envelope, FAST, isolation, newRedis, quietDeps, tearDown, waitFor } from './helpers/infra.js';
 import { TestReceiver } from './helpers/receiver.js';
 
 describe('a call job that fails internally on every attempt', () => {
@@ -26,11 +26,7 @@ describe('a call job that fails internally on every attempt', () => {
   });
 
   afterAll(async () => {
-    await dispatcher.stop();
-    await receiver.stop();
-    await cleanup(redis, nats, iso);
-    await nats.close();
-    redis.disconnect();
+    await tearDown({ dispatcher, receiver, redis, nats, iso });
   });
 
   it('is dropped with a coded log line and the call’s next event is still delivered', async () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HookDispatcher } from '../src/dispatcher.js';
 import { buildAdminServer } from '../src/http/admin-server.js';
 import { publishStatusEvent } from '../src/publish-status-event.js';
-import { cleanup, connectNats, envelope, FAST, isolation, newRedis, quietDeps, SECRET, waitFor } from './helpers/infra.js';
+import { connectNats, envelope, FAST, isolation, newRedis, quietDeps, SECRET, tearDown, waitFor } from './helpers/infra.js';
 import { type Answer, type Received, TestReceiver } from './helpers/receiver.js';
 
 describe('retries, dead-letter list and replay', () => {
@@ -37,11 +37,7 @@ describe('retries, dead-letter list and replay', () => {
   });
 
   afterAll(async () => {
-    await dispatcher.stop();
-    await receiver.stop();
-    await cleanup(redis, nats, iso);
-    await nats.close();
-    redis.disconnect();
+    await tearDown({ dispatcher, receiver, redis, nats, iso });
   });
 
   it('retries 500s with growing delays, same webhook-id, fresh valid signature each time', async () => {

@@ -60,6 +60,21 @@ export async function cleanup(redis: Redis, nats: NatsConnection, opts: Partial<
   await jsm.streams.delete(opts.streamName!).catch(() => undefined);
 }
 
+/** The end of a test file: stops its dispatcher and receiver, removes its keys and stream, closes the connections. */
+export async function tearDown(t: {
+  dispatcher: { stop(): Promise<void> };
+  receiver: { stop(): Promise<void> };
+  redis: Redis;
+  nats: NatsConnection;
+  iso: Partial<DispatcherOptions>;
+}): Promise<void> {
+  await t.dispatcher.stop();
+  await t.receiver.stop();
+  await cleanup(t.redis, t.nats, t.iso);
+  await t.nats.close();
+  t.redis.disconnect();
+}
+
 let counter = 0;
 
 /** A StatusHook event envelope for call `callId`, event number `seq`. */
