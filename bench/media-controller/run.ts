@@ -27,9 +27,8 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MediaClient, createSubjects } from '@dragonpbx/shared';
+import { MediaClient, connectNats, createSubjects } from '@dragonpbx/shared';
 import { Redis } from 'ioredis';
-import { connect } from 'nats';
 import { Client } from 'rtpengine-client';
 import { pino } from 'pino';
 import { MediaController } from '../../services/media-controller/src/media-controller.js';
@@ -112,7 +111,7 @@ async function main(): Promise<void> {
         env: controllerEnv,
         stdio: ['ignore', 'inherit', 'inherit'],
       });
-  const nc = await connect({ servers: process.env.NATS_URL ?? '127.0.0.1:4222' });
+  const nc = await connectNats({ servers: process.env.NATS_URL ?? '127.0.0.1:4222', name: 'bench-media-client' });
   const media = new MediaClient({ subjects: createSubjects({ prefix }), timeoutMs: 5000 }, { nc });
   const direct = new Client({ timeout: 5000 });
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');

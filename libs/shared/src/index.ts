@@ -25,6 +25,7 @@ export { createJsonCodec, decodeJson, encodeJson, type JsonCodec, type PayloadGu
 export { injectTraceHeaders, extractTraceContext } from './nats/trace-headers.js';
 export { publish, publishDurable, type PublishOptions, type PublishDurableOptions } from './nats/publish.js';
 export { request, type RequestOptions } from './nats/request.js';
+export { connectNats, type ConnectNatsOptions } from './nats/connect-nats.js';
 export { serve, type ServeContext, type ServeHandler, type ServeOptions } from './nats/serve.js';
 export type { RpcErrorBody, RpcReply } from './nats/rpc-reply.js';
 export { NatsRemoteError } from './nats/nats-remote-error.js';

@@ -4,6 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { type NatsConnection, connect } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createError } from '../src/errors/create-error.js';
+import { connectNats } from '../src/nats/connect-nats.js';
 import { createJsonCodec } from '../src/nats/json-codec.js';
 import { NatsRemoteError } from '../src/nats/nats-remote-error.js';
 import { publish } from '../src/nats/publish.js';
@@ -110,6 +111,24 @@ describe('request / serve', () => {
     } finally {
       sub.unsubscribe();
       raw.unsubscribe();
+    }
+  });
+});
+
+describe('connectNats', () => {
+  it('connects with the given name and splits a comma-separated NATS_URL', async () => {
+    const own = await connectNats({ servers: ' 127.0.0.1:4222 ,nats://127.0.0.1:4222', name: 'connect-nats-test' });
+    try {
+      expect(own.info?.server_name).toBeDefined();
+      const subject = subjects.media('query');
+      const sub = serve(own, subject, () => 'pong');
+      try {
+        await expect(request(nc, subject, {})).resolves.toBe('pong');
+      } finally {
+        sub.unsubscribe();
+      }
+    } finally {
+      await own.close();
     }
   });
 });

@@ -1,6 +1,5 @@
-import { loadEnvOrExit, PbxError } from '@dragonpbx/shared';
+import { connectNats, loadEnvOrExit, PbxError } from '@dragonpbx/shared';
 import { Redis } from 'ioredis';
-import { connect } from 'nats';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { optionsFromEnv } from './config/env-options.js';
@@ -24,7 +23,7 @@ async function main(argv: string[]): Promise<number> {
   const env = loadEnvOrExit();
   const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
   // Only used to satisfy the constructor: the CLI never starts consuming.
-  const nats = await connect({ servers: env.NATS_URL, name: 'hook-dispatcher-cli' });
+  const nats = await connectNats({ servers: env.NATS_URL, name: 'hook-dispatcher-cli', maxReconnectAttempts: 0 });
   const dispatcher = new HookDispatcher(
     { redis, nats, logger: pino({ level: 'silent' }), registry: new Registry() },
     optionsFromEnv(process.env),

@@ -1,6 +1,5 @@
-import { loadEnvOrExit, PbxError } from '@dragonpbx/shared';
+import { connectNats, loadEnvOrExit, PbxError } from '@dragonpbx/shared';
 import { Redis } from 'ioredis';
-import { connect } from 'nats';
 import { pino } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { optionsFromEnv } from './config/env-options.js';
@@ -29,7 +28,7 @@ async function main(): Promise<void> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
-  const nats = await connect({ servers: env.NATS_URL, name: 'hook-dispatcher', maxReconnectAttempts: -1 });
+  const nats = await connectNats({ servers: env.NATS_URL, name: 'hook-dispatcher' });
   const dispatcher = new HookDispatcher({ redis, nats, logger, registry }, options);
   const app = buildAdminServer(dispatcher, registry, { apiToken: env.API_TOKEN });
   await dispatcher.start();

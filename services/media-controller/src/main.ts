@@ -1,6 +1,5 @@
-import { createLogger, createMetrics, createOpsServer, loadEnvOrExit, PbxError, startTracing } from '@dragonpbx/shared';
+import { connectNats, createLogger, createMetrics, createOpsServer, loadEnvOrExit, PbxError, startTracing } from '@dragonpbx/shared';
 import { Redis } from 'ioredis';
-import { connect } from 'nats';
 import { optionsFromEnv } from './env-options.js';
 import { MediaController } from './media-controller.js';
 import { createMediaMetrics } from './media-metrics.js';
@@ -27,7 +26,7 @@ async function main(): Promise<void> {
   }
   const metrics = createMetrics({ service: 'media-controller' });
   const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2 });
-  const nc = await connect({ servers: env.NATS_URL, name: `media-controller-${env.INSTANCE_ID}`, maxReconnectAttempts: -1 });
+  const nc = await connectNats({ servers: env.NATS_URL, name: `media-controller-${env.INSTANCE_ID}` });
   const controller = new MediaController(input, { nc, redis, logger, metrics: createMediaMetrics(metrics) });
   await controller.start();
   const ops = await createOpsServer({

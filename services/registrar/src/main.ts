@@ -2,6 +2,7 @@ import {
   PbxError,
   Srf,
   StateStore,
+  connectNats,
   connectSrf,
   createConfigSource,
   createLogger,
@@ -12,7 +13,6 @@ import {
   loadEnvOrExit,
 } from '@dragonpbx/shared';
 import { Redis } from 'ioredis';
-import { connect } from 'nats';
 import { registrarEnvOptions } from './env-options.js';
 import { natsEventSink } from './register/nats-event-sink.js';
 import { Registrar } from './registrar.js';
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2, enableAutoPipelining: true });
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
   const state = new StateStore({ keyPrefix: opts.keyPrefix }, { redis });
-  const nc = await connect({ servers: env.NATS_URL, name: `registrar-${env.INSTANCE_ID}`, maxReconnectAttempts: -1 });
+  const nc = await connectNats({ servers: env.NATS_URL, name: `registrar-${env.INSTANCE_ID}` });
   const webhook = createWebhookClient({
     timeoutMs: env.HOOK_TIMEOUT_MS,
     maxSockets: HOOK_SOCKETS,
