@@ -63,6 +63,14 @@ describe('JSON codec', () => {
     expect(err?.message).toContain('/port');
   });
 
+  it('checks an already parsed value with the same rules as decode', () => {
+    const value = { callId: 'x', port: 5060 };
+    expect(schemaCodec.check(value)).toBe(value);
+    expect(() => schemaCodec.check({ callId: 'x', port: 0 }, 'dragon.media.answer')).toThrow(
+      expect.objectContaining({ code: 'PBX_ERR_NATS_BAD_MESSAGE', message: expect.stringMatching(/dragon\.media\.answer.*\/port/) }),
+    );
+  });
+
   it('rejects garbage JSON and invalid UTF-8 with PBX_ERR_NATS_BAD_MESSAGE', () => {
     expect(() => schemaCodec.decode(enc.encode('{not json'))).toThrow(/not JSON/);
     expect(() => schemaCodec.decode(new Uint8Array([0xff, 0xfe]))).toThrow(/UTF-8/);

@@ -16,6 +16,11 @@ export interface JsonCodec<T> {
    * @throws PBX_ERR_NATS_BAD_MESSAGE when the bytes are not JSON or fail validation
    */
   decode(data: Uint8Array, subject?: string): T;
+  /**
+   * Validates a value that is already parsed (e.g. one field of a decoded envelope).
+   * @throws PBX_ERR_NATS_BAD_MESSAGE when it fails validation
+   */
+  check(value: unknown, subject?: string): T;
 }
 
 const encoder = new TextEncoder();
@@ -47,16 +52,17 @@ export function decodeJson(data: Uint8Array, subject = '?'): unknown {
 /** Builds a codec from a TypeBox schema (compiled once) or a type-guard function. */
 export function createJsonCodec<S extends TSchema>(schema: S): JsonCodec<Static<S>>;
 export function createJsonCodec<T>(validator: PayloadGuard<T>): JsonCodec<T>;
-export function createJsonCodec(check: TSchema | PayloadGuard<unknown>): JsonCodec<unknown> {
-  const validate = typeof check === 'function' ? fromGuard(check) : fromSchema(check);
+export function createJsonCodec(rule: TSchema | PayloadGuard<unknown>): JsonCodec<unknown> {
+  const validate = typeof rule === 'function' ? fromGuard(rule) : fromSchema(rule);
+  const check = (value: unknown, subject = '?') => {
+    const problem = validate(value);
+    if (problem !== undefined) throw new PBX_ERR_NATS_BAD_MESSAGE(subject, problem);
+    return value;
+  };
   return Object.freeze({
     encode: encodeJson,
-    decode(data: Uint8Array, subject = '?') {
-      const value = decodeJson(data, subject);
-      const problem = validate(value);
-      if (problem !== undefined) throw new PBX_ERR_NATS_BAD_MESSAGE(subject, problem);
-      return value;
-    },
+    decode: (data: Uint8Array, subject = '?') => check(decodeJson(data, subject), subject),
+    check,
   });
 }
 

@@ -61,9 +61,11 @@ async function doRequest<R>(nc: NatsConnection, subject: string, payload: unknow
   const timeoutMs = options.timeoutMs ?? 2000;
   let reply: Uint8Array;
   try {
+    const headers = injectTraceHeaders(options.headers);
+    // Without tracing there may be nothing to send: an empty header block still costs both sides a parse.
     const msg = await nc.request(subject, encodeJson(payload), {
       timeout: timeoutMs,
-      headers: injectTraceHeaders(options.headers),
+      ...(headers.keys().length > 0 ? { headers } : {}),
     });
     reply = msg.data;
   } catch (err) {
@@ -75,8 +77,7 @@ async function doRequest<R>(nc: NatsConnection, subject: string, payload: unknow
   }
   if (!envelope.ok) throw new NatsRemoteError(subject, envelope.error);
   if (!options.resultCodec) return envelope.result as R;
-  // Re-encode only the result so the codec validates exactly what we return.
-  return options.resultCodec.decode(encodeJson(envelope.result), subject);
+  return options.resultCodec.check(envelope.result, subject);
 }
 
 function mapRequestError(err: unknown, subject: string, timeoutMs: number): Error {
