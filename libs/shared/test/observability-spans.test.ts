@@ -68,6 +68,23 @@ describe('one trace across NATS and webhooks', () => {
     expect(hookHeaders[0]?.traceparent).toBe(`00-${traceId}-${web?.spanContext().spanId}-01`);
   });
 
+  it('names the serve span and sets attributes from the request; the handler sees it as the active span', async () => {
+    exporter.reset();
+    const subject = createSubjects({ prefix: `t${randomBytes(6).toString('hex')}` }).media('answer');
+    const sub = serve(nc, subject, (_p: { callId: string }, ctx) => trace.getActiveSpan() === ctx.span, {
+      spanName: 'media answer',
+      spanAttributes: (p) => ({ 'dragon.call_id': p.callId }),
+    });
+    try {
+      expect(await request(nc, subject, { callId: 'c-42' })).toBe(true);
+    } finally {
+      sub.unsubscribe();
+    }
+    const span = exporter.getFinishedSpans().find((s) => s.name === 'media answer');
+    expect(span?.attributes['dragon.call_id']).toBe('c-42');
+    expect(span?.attributes['messaging.destination.name']).toBe(subject);
+  });
+
   it('marks failed NATS requests and webhook calls as errors', async () => {
     exporter.reset();
     const subject = createSubjects({ prefix: `t${randomBytes(6).toString('hex')}` }).media('play');

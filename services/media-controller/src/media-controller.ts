@@ -17,7 +17,7 @@ import {
   serve,
   type Subjects,
 } from '@dragonpbx/shared';
-import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { Attributes } from '@opentelemetry/api';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Redis } from 'ioredis';
 import type { NatsConnection, Subscription } from 'nats';
@@ -32,7 +32,11 @@ import type { MediaMetrics } from './media-metrics.js';
 import { NgClient } from './ng/ng-client.js';
 import { MediaOperations } from './ops/media-operations.js';
 
-const tracer = trace.getTracer('@dragonpbx/media-controller');
+/** Every media request names its call; it goes on the operation's span. */
+function callIdAttribute(payload: unknown): Attributes {
+  const callId = (payload as { callId?: unknown }).callId;
+  return typeof callId === 'string' ? { 'dragon.call_id': callId } : {};
+}
 
 /** Collaborators of {@link MediaController}; the controller never closes them. */
 export interface MediaControllerDeps {
@@ -121,32 +125,25 @@ export class MediaController {
     const codec: JsonCodec<Static<S>> = createJsonCodec(schema);
     const { metrics, logger } = this.#deps;
     const counted = async (payload: Static<S>) => {
-      // One span per operation, child of the caller's trace (serve() runs this in its context).
-      // Not made the active span: nothing below creates spans, and activating it costs an
-      // AsyncLocalStorage run per request.
-      const callId = (payload as { callId?: unknown }).callId;
-      const span = tracer.startSpan(`media ${op}`, {
-        kind: SpanKind.INTERNAL,
-        ...(typeof callId === 'string' ? { attributes: { 'dragon.call_id': callId } } : {}),
-      });
       try {
         const result = await handler(payload);
         metrics?.requests.inc({ op, result: 'ok' });
         return result;
       } catch (err) {
-        const code = err instanceof PbxError ? err.code : 'PBX_ERR_NATS_HANDLER_FAILED';
-        metrics?.requests.inc({ op, result: code });
-        span.setStatus({ code: SpanStatusCode.ERROR, message: code });
+        metrics?.requests.inc({ op, result: err instanceof PbxError ? err.code : 'PBX_ERR_NATS_HANDLER_FAILED' });
         throw err;
       } finally {
-        span.end();
         this.#report();
       }
     };
+    // serve() gives each operation one span, a child of the caller's trace, and marks
+    // failures with their code.
     const sub = serve(this.#deps.nc, this.subjects.media(op), counted, {
       queue: this.options.queue,
       codec,
       logger,
+      spanName: `media ${op}`,
+      spanAttributes: callIdAttribute,
     });
     this.#subs.push(sub);
   }

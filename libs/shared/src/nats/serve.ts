@@ -1,4 +1,4 @@
-import { type Context, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { type Attributes, type Context, type Span, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import type { Msg, MsgHdrs, NatsConnection, Subscription } from 'nats';
 import type { Logger } from 'pino';
 import { PbxError } from '../errors/pbx-error.js';
@@ -16,6 +16,8 @@ export interface ServeContext {
   headers: MsgHdrs | undefined;
   /** The sender's trace context; the handler already runs inside it. */
   traceContext: Context;
+  /** This message's span (SERVER in serve, CONSUMER in subscribeJson), already active: add to it, never end it. */
+  span: Span;
 }
 
 /** A request handler. Throw a {@link PbxError} to answer with its code. */
@@ -32,6 +34,13 @@ export interface ServeOptions<Q> {
   codec?: JsonCodec<Q>;
   /** Where handler failures are logged. */
   logger?: Pick<Logger, 'warn' | 'error'>;
+  /**
+   * Name of the span each request gets.
+   * @defaultValue `nats serve <subject>`
+   */
+  spanName?: string;
+  /** Attributes taken from a decoded request and set on its span (e.g. the call id). */
+  spanAttributes?: (payload: Q) => Attributes;
 }
 
 /**
@@ -52,14 +61,12 @@ export function serve<Q = unknown, R = unknown>(
 async function handle<Q, R>(msg: Msg, handler: ServeHandler<Q, R>, options: ServeOptions<Q>): Promise<void> {
   const parent = extractTraceContext(msg.headers);
   const span = sharedTracer().startSpan(
-    `nats serve ${msg.subject}`,
+    options.spanName ?? `nats serve ${msg.subject}`,
     { kind: SpanKind.SERVER, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': msg.subject } },
     parent,
   );
   try {
-    await answer(msg, handler, options, trace.setSpan(parent, span), (code) => {
-      span.setStatus({ code: SpanStatusCode.ERROR, message: code });
-    });
+    await answer(msg, handler, options, trace.setSpan(parent, span), span);
   } finally {
     span.end();
   }
@@ -70,19 +77,20 @@ async function answer<Q, R>(
   handler: ServeHandler<Q, R>,
   options: ServeOptions<Q>,
   traceContext: Context,
-  onError: (code: string) => void,
+  span: Span,
 ): Promise<void> {
   let reply: RpcReply<R>;
   try {
     const payload = options.codec
       ? options.codec.decode(msg.data, msg.subject)
       : (decodeJson(msg.data, msg.subject) as Q);
-    const ctx: ServeContext = { subject: msg.subject, headers: msg.headers, traceContext };
+    if (options.spanAttributes) span.setAttributes(options.spanAttributes(payload));
+    const ctx: ServeContext = { subject: msg.subject, headers: msg.headers, traceContext, span };
     const result = await context.with(traceContext, () => handler(payload, ctx));
     reply = { ok: true, result };
   } catch (err) {
     reply = { ok: false, error: toErrorBody(err, msg.subject) };
-    onError(reply.error.code);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: reply.error.code });
     options.logger?.warn({ err, subject: msg.subject, code: reply.error.code }, 'NATS request failed');
   }
   if (!msg.reply) return; // a plain publish: nobody to answer

@@ -50,7 +50,7 @@ async function deliver<T>(msg: Msg, handler: EventHandler<T>, options: Subscribe
   const traceContext = trace.setSpan(parent, span);
   try {
     const payload = options.codec ? options.codec.decode(msg.data, msg.subject) : (decodeJson(msg.data, msg.subject) as T);
-    await context.with(traceContext, () => handler(payload, { subject: msg.subject, headers: msg.headers, traceContext }));
+    await context.with(traceContext, () => handler(payload, { subject: msg.subject, headers: msg.headers, traceContext, span }));
   } catch (err) {
     const code = err instanceof PbxError ? err.code : 'PBX_ERR_NATS_HANDLER_FAILED';
     span.setStatus({ code: SpanStatusCode.ERROR, message: code });
