@@ -2,7 +2,9 @@
  * Media-controller benchmark: offer + answer + delete cycles per second
  *   A. through NATS → media-controller (src/main.ts, its own process) → RTPEngine;
  *   B. the same cycle sent straight to RTPEngine with rtpengine-client;
- * in the same run, alternating A/B blocks so background load hits both alike.
+ *   C. the same three MediaClient requests answered at once by a bare NATS
+ *      responder in its own process (no engine, no Redis): the transport's share;
+ * in the same run, alternating A/B/C blocks so background load hits them alike.
  *
  *   node --import tsx bench/media-controller/run.ts [--cycles 2000] [--blocks 4] [--concurrency 1] [--inproc 1] [--cpu-prof DIR]
  *
@@ -67,6 +69,24 @@ const ANSWER = sdp(40_002);
 
 type Cycle = (i: number) => Promise<void>;
 
+/**
+ * Path C's responder: answers every media request at once with a canned reply
+ * of the right shape (plain nats, no validation, no spans), in its own process
+ * like the controller. argv: NATS URL, then the offer/answer/delete subjects.
+ */
+const INSTANT_RESPONDER = `
+const { connect } = require('nats');
+const [url, offer, answer, del] = process.argv.slice(1);
+const sdp = ${JSON.stringify(JSON.stringify({ ok: true, result: { sdp: sdp(30_000), engine: '127.0.0.1:1', direct: false } }))};
+const enc = new TextEncoder();
+const replies = { [offer]: enc.encode(sdp), [answer]: enc.encode(sdp), [del]: enc.encode('{"ok":true,"result":{"deleted":true}}') };
+connect({ servers: url, noAsyncTraces: true }).then(async (nc) => {
+  for (const subject of [offer, answer, del]) nc.subscribe(subject, { callback: (_e, m) => m.respond(replies[m.subject]) });
+  await nc.flush();
+  process.stdout.write('ready\\n');
+});
+`;
+
 /** Runs `count` cycles with `CONCURRENCY` in flight; returns per-cycle ms and wall time. */
 async function measure(count: number, cycle: Cycle): Promise<{ ms: number[]; wallMs: number }> {
   const ms: number[] = [];
@@ -111,8 +131,20 @@ async function main(): Promise<void> {
         env: controllerEnv,
         stdio: ['ignore', 'inherit', 'inherit'],
       });
-  const nc = await connectNats({ servers: process.env.NATS_URL ?? '127.0.0.1:4222', name: 'bench-media-client' });
+  const natsUrl = process.env.NATS_URL ?? '127.0.0.1:4222';
+  const nc = await connectNats({ servers: natsUrl, name: 'bench-media-client' });
   const media = new MediaClient({ subjects: createSubjects({ prefix }), timeoutMs: 5000 }, { nc });
+  const instantSubjects = createSubjects({ prefix: `${prefix}instant` });
+  const instant = new MediaClient({ subjects: instantSubjects, timeoutMs: 5000 }, { nc });
+  const responder = spawn(
+    process.execPath,
+    ['-e', INSTANT_RESPONDER, natsUrl, ...(['offer', 'answer', 'delete'] as const).map((op) => instantSubjects.media(op))],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    responder.stdout!.once('data', () => resolve());
+    responder.once('exit', (code) => reject(new Error(`instant responder exited (${code})`)));
+  });
   const direct = new Client({ timeout: 5000 });
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
   const inproc = INPROC
@@ -139,6 +171,12 @@ async function main(): Promise<void> {
       await media.answer({ callId, fromTag: 'a', toTag: 'b', sdp: ANSWER });
       await media.delete({ callId });
     };
+    const transportOnly: Cycle = async (i) => {
+      const callId = `b-${id}-t-${i}`;
+      await instant.offer({ callId, fromTag: 'a', sdp: OFFER });
+      await instant.answer({ callId, fromTag: 'a', toTag: 'b', sdp: ANSWER });
+      await instant.delete({ callId });
+    };
     const straight: Cycle = async (i) => {
       const callId = `b-${id}-d-${i}`;
       const ok = (r: Record<string, unknown>) => {
@@ -151,10 +189,12 @@ async function main(): Promise<void> {
     // Warm both paths (JIT, sockets, the engine's allocator).
     await measure(Math.min(200, CYCLES), viaController);
     await measure(Math.min(200, CYCLES), straight);
+    await measure(Math.min(200, CYCLES), transportOnly);
 
     const per = Math.max(1, Math.floor(CYCLES / BLOCKS));
     const a = { ms: [] as number[], wallMs: 0 };
     const b = { ms: [] as number[], wallMs: 0 };
+    const c = { ms: [] as number[], wallMs: 0 };
     // CPU of the process serving the controller (the benchmark itself when in-process).
     const servingPid = child?.pid ?? process.pid;
     const controllerCpu = { user: 0, system: 0 };
@@ -178,9 +218,13 @@ async function main(): Promise<void> {
       clientCpuB += (ownB.user + ownB.system) / 1000;
       b.ms.push(...rb.ms);
       b.wallMs += rb.wallMs;
+      const rc = await measure(per, (i) => transportOnly(k * per + i + 1_000_000));
+      c.ms.push(...rc.ms);
+      c.wallMs += rc.wallMs;
     }
     const A = summary('NATS → controller → RTPEngine', a.ms, a.wallMs);
     const B = summary('rtpengine-client → RTPEngine', b.ms, b.wallMs);
+    const C = summary('NATS → instant responder (no engine)', c.ms, c.wallMs);
     const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
     const row = (r: ReturnType<typeof summary>) =>
       `| ${r.name} | ${r.cycles} | ${r.perSec.toFixed(0)} | ${r.p50.toFixed(3)} | ${r.p90.toFixed(3)} | ${r.p99.toFixed(3)} |`;
@@ -194,9 +238,11 @@ async function main(): Promise<void> {
         '|---|---|---|---|---|---|',
         row(A),
         row(B),
+        row(C),
         '',
         `throughput ratio (controller / direct): ${(A.perSec / B.perSec).toFixed(3)}`,
         `added at the median: ${added.toFixed(3)} ms per cycle = ${(added / 3).toFixed(3)} ms per operation`,
+        `of which NATS request/reply alone (path C's median): ${C.p50.toFixed(3)} ms per cycle; the rest, ${(added - C.p50).toFixed(3)} ms, is the controller's own work and the extra processes it wakes`,
         `benchmark process CPU per cycle: ${(clientCpuA / a.ms.length).toFixed(3)} ms through the controller, ${(clientCpuB / b.ms.length).toFixed(3)} ms direct`,
         `controller CPU (${INPROC ? 'benchmark process, client included' : 'its own process'}): ${((controllerCpu.user + controllerCpu.system) / a.ms.length).toFixed(3)} ms per cycle (user ${(controllerCpu.user / a.ms.length).toFixed(3)}, system ${(controllerCpu.system / a.ms.length).toFixed(3)})`,
         '',
@@ -206,6 +252,7 @@ async function main(): Promise<void> {
     if (left.length > 0) await redis.del(...left);
   } finally {
     direct.close();
+    responder.kill('SIGTERM');
     await inproc?.stop();
     await nc.drain();
     redis.disconnect();
