@@ -2,7 +2,7 @@ import http from 'node:http';
 import { signWebhookHeaders } from '@dragonpbx/shared';
 import https from 'node:https';
 import { SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
-import got, { type Got, RequestError } from 'got';
+import got, { type Got, type PlainResponse, RequestError } from 'got';
 import type { StatusEnvelope } from '../envelope/status-envelope.js';
 import { contextFromTraceparent, formatTraceparent } from '../observability/trace-context.js';
 import { parseRetryAfter } from './backoff.js';
@@ -79,7 +79,7 @@ export class WebhookPoster {
     const tp = formatTraceparent(span.spanContext()) ?? envelope.traceparent;
     if (tp) headers.traceparent = tp;
     try {
-      const res = await this.client.post(envelope.url, { body, headers });
+      const res = await this.#send(envelope.url, body, headers);
       span.setAttribute('http.response.status_code', res.statusCode);
       if (res.statusCode >= 200 && res.statusCode < 300) {
         span.setStatus({ code: SpanStatusCode.OK });
@@ -109,6 +109,24 @@ export class WebhookPoster {
     } finally {
       span.end();
     }
+  }
+
+  /**
+   * One POST through got's stream interface: the answer's body is drained and never
+   * buffered, which costs less CPU per request than the promise interface.
+   * Resolves with the response head; rejects with got's RequestError.
+   */
+  #send(url: string, body: string, headers: Record<string, string>): Promise<PlainResponse> {
+    return new Promise((resolve, reject) => {
+      const stream = this.client.stream.post(url, { body, headers });
+      // Kept for the stream's whole life: an error after the head (e.g. the body timing
+      // out) must not become an unhandled 'error' event.
+      stream.on('error', reject);
+      stream.once('response', (res: PlainResponse) => {
+        stream.resume();
+        resolve(res);
+      });
+    });
   }
 
   /** Closes pooled sockets. */
