@@ -5,6 +5,9 @@
  *        [--seconds 10] [--replicas 1] [--concurrency 128] [--cpu-prof <dir>] [--skip-latency]
  *        [--skip-throughput] [--skip-baseline]
  *        [--dispatcher <main.ts>]   (another build of the dispatcher, for A/B runs back to back)
+ * DISPATCHER_NODE_ARGS (space-separated) go on the dispatchers' node command line, before the
+ * entry point (e.g. `--max-semi-space-size=32 --single-threaded-gc`); DISPATCHER_NODE_OPTIONS
+ * becomes their NODE_OPTIONS.
  *
  * 1. baseline: the same events POSTed straight to the receiver by one got loop, one request at
  *    a time and with 64 in flight;
@@ -175,7 +178,8 @@ async function waitUntil(cond: () => boolean, timeoutMs: number): Promise<boolea
 
 function startDispatcher(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   const prof = CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : [];
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', DISPATCHER_MAIN], {
+  const nodeArgs = (process.env.DISPATCHER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...prof, ...nodeArgs, '--import', 'tsx', DISPATCHER_MAIN], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -264,6 +268,7 @@ async function main() {
       HOOK_CONCURRENCY: String(CONCURRENCY),
       HOOK_HOST_CONCURRENCY: String(CONCURRENCY),
       HOOK_INTAKE_CONCURRENCY: '512',
+      ...(process.env.DISPATCHER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.DISPATCHER_NODE_OPTIONS } : {}),
       ...names,
     };
     // main.ts logs "admin http listening" at info; keep warn for the rest but let that line through.
@@ -315,6 +320,12 @@ async function main() {
       await Promise.all(pubs);
       const done = await waitUntil(() => fixed.every((e) => receiver.seen.has(e.id)), 120_000);
       const lat = fixed.map((e) => (receiver.seen.get(e.id) ?? Number.NaN) - Date.parse(e.createdAt)).sort((a, b) => a - b);
+      // Per second of publishing: shows whether the tail is a start-up transient or steady.
+      const bySecond: number[][] = [];
+      for (const e of fixed) {
+        const created = Date.parse(e.createdAt);
+        (bySecond[Math.floor((created - start) / 1000)] ??= []).push((receiver.seen.get(e.id) ?? Number.NaN) - created);
+      }
       result.latency = {
         rate: RATE,
         achievedPublishRate: Math.round((total / pubSpan) * 1000),
@@ -324,6 +335,10 @@ async function main() {
         p90ms: pct(lat, 90),
         p99ms: pct(lat, 99),
         maxms: lat.at(-1),
+        bySecond: bySecond.map((l, second) => {
+          const sorted = l.sort((a, b) => a - b);
+          return `${second}s: n ${sorted.length} p50 ${pct(sorted, 50)} p99 ${pct(sorted, 99)} max ${sorted.at(-1)}`;
+        }),
         dispatcherCpuMsPerEvent: Math.round(((childrenCpuMs(children) - cpu0) / total) * 1000) / 1000,
         serverCpuMsPerEvent: serversCpuPerEvent(servers, srv0, total),
         redisCommandsPerEvent: perEventCommands(cmd0, await redisCommandCalls(redis), total),
