@@ -113,6 +113,33 @@ describe('batch intake (real NATS, Redis, HTTP)', () => {
     expect(await sequencer.stage(e.callId, e.id, 1, JSON.stringify(e))).toEqual({ action: 'done' });
   });
 
+  it('lets an event wait briefly for a slot of a busy host instead of giving it a BullMQ job', async () => {
+    // FAST: 8 slots per host, 4 of them for events the intake delivers itself. Eight idle calls
+    // at once against a slow receiver: four go at once, four wait for those slots.
+    const addCall = vi.spyOn(DeliveryQueue.prototype, 'addCall');
+    const addCalls = vi.spyOn(DeliveryQueue.prototype, 'addCalls');
+    let inFlight = 0;
+    let most = 0;
+    receiver.behaviour = () => {
+      most = Math.max(most, ++inFlight);
+      setTimeout(() => inFlight--, 150);
+      return { status: 200, delayMs: 150 };
+    };
+    try {
+      const burst = Array.from({ length: 8 }, (_, i) => envelope(receiver.url(), `busy-${i}@host`, 1));
+      await Promise.all(burst.map((e) => publishStatusEvent(nats.jetstream(), e, { subjectPrefix: iso.subjectPrefix })));
+      await waitFor(() => burst.every((e) => receiver.ids().has(e.id)));
+      const queued = new Set([
+        ...addCall.mock.calls.map((c) => c[1]),
+        ...addCalls.mock.calls.flatMap(([jobs]) => jobs.map((j) => j.id)),
+      ]);
+      expect(burst.filter((e) => queued.has(e.id))).toEqual([]);
+      expect(most).toBeLessThanOrEqual(4);
+    } finally {
+      receiver.behaviour = () => ({ status: 200 });
+    }
+  });
+
   it('re-adds the job of an event staged by a replica that died before delivering it', async () => {
     // A replica staged the event (now in flight, no job) and was killed before the ack: the
     // message comes again and must not be stuck behind the orphaned in-flight state.

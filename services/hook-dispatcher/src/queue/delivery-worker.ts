@@ -40,6 +40,8 @@ export interface DeliveryWorkerOptions {
 
 /** Most events of one call a job delivers inline after its own (fairness to other calls). */
 const MAX_INLINE_CHAIN = 32;
+/** How long an event the intake delivers itself may wait for a slot of its host before it becomes a job. */
+const DIRECT_SLOT_WAIT_MS = 500;
 
 function parseEnvelope(json: string, id: string): StatusEnvelope {
   try {
@@ -166,10 +168,14 @@ export class DeliveryWorker {
    */
   async deliverStaged(env: StatusEnvelope, gen: number): Promise<boolean> {
     const host = destinationHost(env.url);
-    // Half the host's slots at most: once it is that busy, new events queue behind the jobs
-    // already waiting for it instead of overtaking them (which starved the jobs under load).
+    // Half the host's slots at most, so jobs waiting for the host keep the other half (taking
+    // them all starved the jobs under load). At that cap the event waits a little for a slot,
+    // as many waiting as the cap: a short burst or pause then costs no BullMQ job (three
+    // scripts and a worker wake-up each, which made a brief stall snowball). A host that
+    // stays busy longer gets its events as jobs, as before.
     const { limiter } = this.deps;
-    if (!limiter.tryAcquire(host, Math.max(1, Math.floor(limiter.max / 2)))) return false;
+    const cap = Math.max(1, Math.floor(limiter.max / 2));
+    if (!(await limiter.acquire(host, cap, { maxWaiters: cap, timeoutMs: DIRECT_SLOT_WAIT_MS }))) return false;
     this.#direct++;
     let outcome: 'queued' | 'settled';
     try {
