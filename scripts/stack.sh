@@ -23,11 +23,15 @@ export LOGLEVEL="${LOGLEVEL:-info}"
 # MD5 first: SIPp and many phones answer only the topmost challenge (both are offered).
 export DIGEST_ALGORITHMS="${DIGEST_ALGORITHMS:-MD5,SHA-256}"
 
-# name  directory  entry point
+# name  directory  entry point  [node flags, comma-separated]
+# hook-dispatcher: V8's parallel GC helper threads compete with everything else on a small
+# machine and its scavenges then stall the event loop for 20-30 ms; single-threaded GC keeps
+# the delivery latency tail down (bench/results/hook-dispatcher.md). V8 flags such as this
+# one are refused in NODE_OPTIONS, so they go on the command line.
 COMPONENTS=(
   "sip-server services/sip-server src/main.ts"
   "media-controller services/media-controller src/main.ts"
-  "hook-dispatcher services/hook-dispatcher src/main.ts"
+  "hook-dispatcher services/hook-dispatcher src/main.ts --single-threaded-gc"
   "registrar services/registrar src/main.ts"
   "call-router services/call-router src/main.ts"
   "hooks-app examples/hooks-app src/main.ts"
@@ -36,7 +40,9 @@ COMPONENTS=(
 start_components() { # mode: fg|bg
   local pids=()
   for c in "${COMPONENTS[@]}"; do
-    read -r name dir entry <<<"$c"
+    read -r name dir entry flags <<<"$c"
+    local node_flags=()
+    [ -n "${flags:-}" ] && IFS=',' read -r -a node_flags <<<"$flags"
     if [ ! -f "$dir/$entry" ]; then
       log "$name: not built yet ($dir/$entry missing), skipped"
       continue
@@ -48,9 +54,9 @@ start_components() { # mode: fg|bg
       args=(--contact "sip:${SIP_HOST:-0.0.0.0}:${SIP_PORT};transport=udp,tcp" --address "${DRACHTIO_ADMIN_ADDRESS:-127.0.0.1}" --port "$DRACHTIO_PORT")
     fi
     if [ "$1" = fg ]; then
-      node --import tsx "$dir/$entry" "${args[@]}" &
+      node "${node_flags[@]}" --import tsx "$dir/$entry" "${args[@]}" &
     else
-      nohup node --import tsx "$dir/$entry" "${args[@]}" >"$STATE_DIR/$name.log" 2>&1 &
+      nohup node "${node_flags[@]}" --import tsx "$dir/$entry" "${args[@]}" >"$STATE_DIR/$name.log" 2>&1 &
     fi
     echo $! >"$STATE_DIR/$name.pid"
     pids+=($!)
