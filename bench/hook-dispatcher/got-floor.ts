@@ -13,6 +13,7 @@ import { decodeSigningSecret } from '@dragonpbx/shared';
 import { trace } from '@opentelemetry/api';
 import { WebhookPoster } from '../../services/hook-dispatcher/src/delivery/post-webhook.js';
 import type { StatusEnvelope } from '../../services/hook-dispatcher/src/index.js';
+import { reap } from '../lib/reap-children.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -29,7 +30,7 @@ s.listen(0, '127.0.0.1', () => process.stdout.write(String(s.address().port) + '
 `;
 
 async function main() {
-  const child: ChildProcess = spawn(process.execPath, ['-e', RECEIVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = reap(spawn(process.execPath, ['-e', RECEIVER], { stdio: ['ignore', 'pipe', 'inherit'] }));
   const port = await new Promise<number>((resolve) => child.stdout!.once('data', (d: Buffer) => resolve(Number(String(d).trim()))));
   const url = `http://127.0.0.1:${port}/status`;
   const poster = new WebhookPoster({

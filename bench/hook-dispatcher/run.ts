@@ -33,6 +33,7 @@ import got from 'got';
 import { Redis } from 'ioredis';
 import { connect, type JetStreamClient, type NatsConnection } from 'nats';
 import { publishStatusEvent, type StatusEnvelope } from '../../services/hook-dispatcher/src/index.js';
+import { reap } from '../lib/reap-children.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -179,11 +180,13 @@ async function waitUntil(cond: () => boolean, timeoutMs: number): Promise<boolea
 function startDispatcher(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   const prof = CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : [];
   const nodeArgs = (process.env.DISPATCHER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...prof, ...nodeArgs, '--import', 'tsx', DISPATCHER_MAIN], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = reap(
+    spawn(process.execPath, [...prof, ...nodeArgs, '--import', 'tsx', DISPATCHER_MAIN], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }),
+  );
   return new Promise((resolve, reject) => {
     let buf = '';
     child.stdout!.on('data', (d: Buffer) => {

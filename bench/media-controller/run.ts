@@ -35,6 +35,7 @@ import { Client } from 'rtpengine-client';
 import { pino } from 'pino';
 import { MediaController } from '../../services/media-controller/src/media-controller.js';
 import { startRtpEngine } from '../../services/media-controller/test/support/rtpengine-process.js';
+import { reap } from '../lib/reap-children.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const arg = (name: string, fallback: number) => {
@@ -126,20 +127,24 @@ async function main(): Promise<void> {
   };
   const child: ChildProcess | undefined = INPROC
     ? undefined
-    : spawn(process.execPath, [...(PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROF_DIR] : []), '--import', 'tsx', MAIN], {
-        cwd: ROOT,
-        env: controllerEnv,
-        stdio: ['ignore', 'inherit', 'inherit'],
-      });
+    : reap(
+        spawn(process.execPath, [...(PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROF_DIR] : []), '--import', 'tsx', MAIN], {
+          cwd: ROOT,
+          env: controllerEnv,
+          stdio: ['ignore', 'inherit', 'inherit'],
+        }),
+      );
   const natsUrl = process.env.NATS_URL ?? '127.0.0.1:4222';
   const nc = await connectNats({ servers: natsUrl, name: 'bench-media-client' });
   const media = new MediaClient({ subjects: createSubjects({ prefix }), timeoutMs: 5000 }, { nc });
   const instantSubjects = createSubjects({ prefix: `${prefix}instant` });
   const instant = new MediaClient({ subjects: instantSubjects, timeoutMs: 5000 }, { nc });
-  const responder = spawn(
-    process.execPath,
-    ['-e', INSTANT_RESPONDER, natsUrl, ...(['offer', 'answer', 'delete'] as const).map((op) => instantSubjects.media(op))],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  const responder = reap(
+    spawn(
+      process.execPath,
+      ['-e', INSTANT_RESPONDER, natsUrl, ...(['offer', 'answer', 'delete'] as const).map((op) => instantSubjects.media(op))],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+    ),
   );
   await new Promise<void>((resolve, reject) => {
     responder.stdout!.once('data', () => resolve());

@@ -23,6 +23,7 @@ const fmtLoad = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
+import { reap } from '../lib/reap-children.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
@@ -43,19 +44,16 @@ const cpuProf = arg('cpu-prof', '');
 const withBaseline = !process.argv.includes('--no-baseline');
 const warmupSeconds = Number(arg('warmup', '0'));
 
-const children = new Set<ChildProcess>();
-// Never leave a SIP server or app behind on the bench ports, whatever happens.
-process.on('exit', () => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-});
 
 function start(name: string, args: string[], env: Record<string, string> = {}, nodeFlags: string[] = []): ChildProcess {
-  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
+  // Never leave a SIP server or app behind on the bench ports, whatever happens.
+  const child = reap(
+    spawn(process.execPath, [...nodeFlags, '--import', 'tsx', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
   child.stderr!.on('data', (d: Buffer) => process.stderr.write(`[${name}] ${d}`));
   return child;
 }
@@ -129,7 +127,7 @@ function sipp(scenario: string, rate: number, duration = seconds): Promise<Omit<
   ];
   const started = performance.now();
   return new Promise((resolveStep) => {
-    const child = spawn('sipp', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = reap(spawn('sipp', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] }));
     let text = '';
     child.stdout.on('data', (d: Buffer) => {
       text += d.toString();

@@ -36,6 +36,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { type UacRun, runUac, startUas } from './sipp-run.js';
+import { reap } from '../lib/reap-children.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const args = new Map<string, string>();
@@ -164,7 +165,7 @@ function startSampler(pid: number): { stop(): { rssKb: number; heapUsed: number 
 }
 
 function spawnNode(script: string, argv: string[], nodeFlags: string[] = [], env: NodeJS.ProcessEnv = process.env): ChildProcess {
-  return spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script, ...argv], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  return reap(spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script, ...argv], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] }));
 }
 
 /** Forces a full GC in the server (SIGUSR2 to gc-main.ts) and waits for it to finish. */

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { reap } from '../lib/reap-children.js';
 
 /** Outcome of one SIPp UAC run. */
 export interface UacRun {
@@ -25,7 +26,7 @@ export function runUac(o: { target: string; port: number; mediaPort: number; rat
     '-timeout_error', '-nostdin', '-max_socket', '1000', '-buff_size', '4194304',
   ];
   const started = process.hrtime.bigint();
-  const child = spawn('sipp', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = reap(spawn('sipp', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] }));
   let out = '';
   child.stdout.on('data', (d: Buffer) => {
     out = (out + d.toString()).slice(-20_000);
@@ -54,10 +55,12 @@ export function runUac(o: { target: string; port: number; mediaPort: number; rat
 /** Starts SIPp's built-in `uas` on `port`; returns a stopper. */
 export function startUas(port: number, mediaPort: number): () => void {
   const dir = mkdtempSync(join(tmpdir(), 'sipp-bench-uas-'));
-  const child = spawn('sipp', ['-sn', 'uas', '-i', '127.0.0.1', '-p', String(port), '-mp', String(mediaPort), '-nostdin', '-max_socket', '1000', '-buff_size', '4194304'], {
-    cwd: dir,
-    stdio: 'ignore',
-  });
+  const child = reap(
+    spawn('sipp', ['-sn', 'uas', '-i', '127.0.0.1', '-p', String(port), '-mp', String(mediaPort), '-nostdin', '-max_socket', '1000', '-buff_size', '4194304'], {
+      cwd: dir,
+      stdio: 'ignore',
+    }),
+  );
   return () => {
     child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
