@@ -152,3 +152,38 @@ describe('batch intake (real NATS, Redis, HTTP)', () => {
     expect(receiver.received.filter((r) => r.id === e.id)).toHaveLength(1);
   });
 });
+
+describe('direct delivery with one slot per host (real NATS, Redis, HTTP)', () => {
+  const iso = isolation();
+  const receiver = new TestReceiver();
+  let redis: Redis;
+  let nats: NatsConnection;
+  let dispatcher: HookDispatcher;
+
+  beforeAll(async () => {
+    redis = newRedis();
+    nats = await connectNats();
+    await receiver.start();
+    dispatcher = new HookDispatcher(quietDeps(redis, nats), { ...iso, ...FAST, hostConcurrency: 1 });
+    await dispatcher.start();
+  });
+
+  afterAll(async () => {
+    vi.restoreAllMocks();
+    await tearDown({ dispatcher, receiver, redis, nats, iso });
+  });
+
+  it('does not wait for the only slot (jobs need it too): a second idle call gets a job', async () => {
+    const addCall = vi.spyOn(DeliveryQueue.prototype, 'addCall');
+    receiver.behaviour = () => ({ status: 200, delayMs: 300 });
+    try {
+      const [a, b] = [envelope(receiver.url(), 'one-slot-a@host', 1), envelope(receiver.url(), 'one-slot-b@host', 1)];
+      await Promise.all([a, b].map((e) => publishStatusEvent(nats.jetstream(), e, { subjectPrefix: iso.subjectPrefix })));
+      await waitFor(() => receiver.ids().has(a.id) && receiver.ids().has(b.id));
+      // Whichever came second found the slot taken and was handed to BullMQ at once.
+      expect(addCall.mock.calls.map((c) => c[1]).filter((id) => id === a.id || id === b.id)).toHaveLength(1);
+    } finally {
+      receiver.behaviour = () => ({ status: 200 });
+    }
+  });
+});

@@ -175,7 +175,10 @@ export class DeliveryWorker {
     // stays busy longer gets its events as jobs, as before.
     const { limiter } = this.deps;
     const cap = Math.max(1, Math.floor(limiter.max / 2));
-    if (!(await limiter.acquire(host, cap, { maxWaiters: cap, timeoutMs: DIRECT_SLOT_WAIT_MS }))) return false;
+    // With a single slot per host there is no half to leave to the jobs: never wait then, or
+    // direct events would keep the slot from the jobs for good.
+    const wait = cap < limiter.max ? { maxWaiters: cap, timeoutMs: DIRECT_SLOT_WAIT_MS } : { maxWaiters: 0, timeoutMs: 0 };
+    if (!(await limiter.acquire(host, cap, wait))) return false;
     this.#direct++;
     let outcome: 'queued' | 'settled';
     try {
