@@ -1,50 +1,19 @@
 import { verifyWebhook } from '@dragonpbx/shared';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { Redis } from 'ioredis';
-import type { NatsConnection } from 'nats';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HookDispatcher } from '../src/dispatcher.js';
+import { describe, expect, it } from 'vitest';
 import { buildAdminServer } from '../src/http/admin-server.js';
 import { publishStatusEvent } from '../src/publish-status-event.js';
-import {
-  connectNats,
-  envelope,
-  FAST,
-  firstReceiptOrder,
-  isolation,
-  newRedis,
-  quietDeps,
-  SECRET,
-  tearDown,
-  waitFor,
-} from './helpers/infra.js';
-import { TestReceiver } from './helpers/receiver.js';
+import { useDispatcher } from './helpers/dispatcher-fixture.js';
+import { envelope, firstReceiptOrder, SECRET, waitFor } from './helpers/infra.js';
 
 describe('StatusHook delivery (real NATS, Redis, HTTP)', () => {
-  const iso = isolation();
-  const receiver = new TestReceiver();
   const exporter = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-  let redis: Redis;
-  let nats: NatsConnection;
-  let dispatcher: HookDispatcher;
-  let deps: ReturnType<typeof quietDeps>;
-
-  beforeAll(async () => {
-    redis = newRedis();
-    nats = await connectNats();
-    await receiver.start();
-    deps = quietDeps(redis, nats);
-    dispatcher = new HookDispatcher({ ...deps, tracer: provider.getTracer('test') }, { ...iso, ...FAST });
-    await dispatcher.start();
-  });
-
-  afterAll(async () => {
-    await tearDown({ dispatcher, receiver, redis, nats, iso });
-  });
+  const t = useDispatcher({ tracer: provider.getTracer('test') });
+  const { iso, receiver } = t;
 
   it('delivers every event once, signed, in seq order per call, inside the call trace', async () => {
-    const js = nats.jetstream();
+    const js = t.nats.jetstream();
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const sent = [];
     for (let seq = 1; seq <= 5; seq++) {
@@ -80,19 +49,19 @@ describe('StatusHook delivery (real NATS, Redis, HTTP)', () => {
 
   it('terminates a malformed message with a counted, coded rejection and keeps delivering', async () => {
     const before = receiver.received.length;
-    nats.publish(`${iso.subjectPrefix}.dragon.status.example%2Ecom.bad`, new TextEncoder().encode('{"id":"x:y"}'));
-    await nats.flush();
+    t.nats.publish(`${iso.subjectPrefix}.dragon.status.example%2Ecom.bad`, new TextEncoder().encode('{"id":"x:y"}'));
+    await t.nats.flush();
     const good = envelope(receiver.url(), 'call-d@host', 1);
-    await publishStatusEvent(nats.jetstream(), good, { subjectPrefix: iso.subjectPrefix });
+    await publishStatusEvent(t.nats.jetstream(), good, { subjectPrefix: iso.subjectPrefix });
     await waitFor(() => receiver.ids().has(good.id));
     expect(receiver.received.length).toBe(before + 1);
-    await waitFor(async () => (await deps.registry.getSingleMetricAsString('dragon_hook_intake_invalid_total')).endsWith(' 1'));
+    await waitFor(async () => (await t.deps.registry.getSingleMetricAsString('dragon_hook_intake_invalid_total')).endsWith(' 1'));
   });
 
   it('serves health, readiness and metrics with per-host counters and queue depth', async () => {
-    const app = buildAdminServer(dispatcher, deps.registry);
+    const app = buildAdminServer(t.dispatcher, t.deps.registry);
     // The counter moves just after the receiver has answered the last request.
-    await waitFor(async () => (await dispatcher.metrics.delivered.get()).values[0]?.value === 16);
+    await waitFor(async () => (await t.dispatcher.metrics.delivered.get()).values[0]?.value === 16);
     expect((await app.inject('/healthz')).statusCode).toBe(200);
     expect((await app.inject('/readyz')).json()).toEqual({ status: 'ready' });
     const text = (await app.inject('/metrics')).body;
@@ -105,11 +74,11 @@ describe('StatusHook delivery (real NATS, Redis, HTTP)', () => {
     await app.close();
   });
   it('counts an event the intake delivers itself as queue depth "direct" while the receiver holds it', async () => {
-    const depth = async () => (await deps.registry.getSingleMetricAsString('dragon_hook_queue_depth')).match(/state="direct"\} (\d+)/)?.[1];
+    const depth = async () => (await t.deps.registry.getSingleMetricAsString('dragon_hook_queue_depth')).match(/state="direct"\} (\d+)/)?.[1];
     receiver.behaviour = () => ({ status: 200, delayMs: 600 });
     try {
       const held = envelope(receiver.url(), 'call-direct@host', 1);
-      await publishStatusEvent(nats.jetstream(), held, { subjectPrefix: iso.subjectPrefix });
+      await publishStatusEvent(t.nats.jetstream(), held, { subjectPrefix: iso.subjectPrefix });
       await waitFor(() => receiver.ids().has(held.id));
       expect(await depth()).toBe('1');
       // Back to zero once the attempt is over.

@@ -1,61 +1,35 @@
-import type { Redis } from 'ioredis';
-import type { NatsConnection } from 'nats';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { HookDispatcher } from '../src/dispatcher.js';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { StatusEnvelope } from '../src/envelope/status-envelope.js';
 import { ensureStatusStream } from '../src/intake/status-stream.js';
 import { publishStatusEvent } from '../src/publish-status-event.js';
 import { DeliveryQueue } from '../src/queue/delivery-queue.js';
 import { CallSequencer } from '../src/sequencer/call-sequencer.js';
-import {
-  connectNats,
-  envelope,
-  FAST,
-  firstReceiptOrder,
-  isolation,
-  newRedis,
-  quietDeps,
-  tearDown,
-  waitFor,
-} from './helpers/infra.js';
-import { TestReceiver } from './helpers/receiver.js';
+import { useDispatcher } from './helpers/dispatcher-fixture.js';
+import { envelope, firstReceiptOrder, waitFor } from './helpers/infra.js';
 
 describe('batch intake (real NATS, Redis, HTTP)', () => {
-  const iso = isolation();
-  const receiver = new TestReceiver();
   const logs: { code?: string; msg?: string; subject?: string; err?: string }[] = [];
-  let redis: Redis;
-  let nats: NatsConnection;
-  let dispatcher: HookDispatcher;
-  let deps: ReturnType<typeof quietDeps>;
-
-  beforeAll(async () => {
-    redis = newRedis();
-    nats = await connectNats();
-    await receiver.start();
-    const logger = pino({ level: 'warn' }, { write: (line: string) => logs.push(JSON.parse(line)) });
-    deps = { ...quietDeps(redis, nats), logger };
-    dispatcher = new HookDispatcher(deps, { ...iso, ...FAST });
+  // Started by the first test, once a backlog is in the stream.
+  const t = useDispatcher({
+    logger: pino({ level: 'warn' }, { write: (line: string) => logs.push(JSON.parse(line)) }),
+    start: false,
   });
-
-  afterAll(async () => {
-    vi.restoreAllMocks();
-    await tearDown({ dispatcher, receiver, redis, nats, iso });
-  });
+  const { iso, receiver } = t;
+  afterAll(() => vi.restoreAllMocks());
 
   it('terminates malformed messages of a batch with a coded log line and delivers the rest of it', async () => {
     // The backlog is in the stream before the dispatcher starts, so it is staged in batches.
-    const jsm = await nats.jetstreamManager();
+    const jsm = await t.nats.jetstreamManager();
     await ensureStatusStream(jsm, {
       stream: iso.streamName!,
       consumer: iso.consumerName!,
-      subject: dispatcher.subject,
+      subject: t.dispatcher.subject,
       maxAgeMs: 3_600_000,
       maxBytes: 64 * 1024 * 1024,
       replicas: 1,
     });
-    const js = nats.jetstream();
+    const js = t.nats.jetstream();
     const badSubject = `${iso.subjectPrefix}.dragon.status.example%2Ecom.bad`;
     const good: StatusEnvelope[] = [];
     for (let seq = 1; seq <= 3; seq++) {
@@ -72,7 +46,7 @@ describe('batch intake (real NATS, Redis, HTTP)', () => {
       msgID: `again-${good[0]!.id}`,
     });
     const stageMany = vi.spyOn(CallSequencer.prototype, 'stageMany');
-    await dispatcher.start();
+    await t.dispatcher.start();
 
     await waitFor(() => good.every((e) => receiver.ids().has(e.id)));
     await new Promise((r) => setTimeout(r, 300));
@@ -90,7 +64,7 @@ describe('batch intake (real NATS, Redis, HTTP)', () => {
       expect(l.subject).toBe(badSubject);
     }
     expect(rejected.map((l) => l.err)).toEqual([expect.stringContaining('/id'), expect.stringContaining('not JSON')]);
-    expect(await deps.registry.getSingleMetricAsString('dragon_hook_intake_invalid_total')).toMatch(/ 2$/);
+    expect(await t.deps.registry.getSingleMetricAsString('dragon_hook_intake_invalid_total')).toMatch(/ 2$/);
     // Everything was acked or terminated: nothing left in the work-queue stream.
     await waitFor(async () => (await jsm.streams.info(iso.streamName!)).state.messages === 0);
     const consumer = await jsm.consumers.info(iso.streamName!, iso.consumerName!);
@@ -101,7 +75,7 @@ describe('batch intake (real NATS, Redis, HTTP)', () => {
     const addCall = vi.spyOn(DeliveryQueue.prototype, 'addCall');
     const addCalls = vi.spyOn(DeliveryQueue.prototype, 'addCalls');
     const e = envelope(receiver.url(), 'direct-a@host', 1);
-    await publishStatusEvent(nats.jetstream(), e, { subjectPrefix: iso.subjectPrefix });
+    await publishStatusEvent(t.nats.jetstream(), e, { subjectPrefix: iso.subjectPrefix });
     await waitFor(() => receiver.ids().has(e.id));
     const queued = [
       ...addCall.mock.calls.map((c) => c[1]),
@@ -109,7 +83,7 @@ describe('batch intake (real NATS, Redis, HTTP)', () => {
     ];
     expect(queued).not.toContain(e.id);
     // And the call's state moved on: the same event redelivered is recognised as done.
-    const sequencer = new CallSequencer(redis, { keyPrefix: iso.keyPrefix!, reorderWindowMs: 500, ttlSec: 60 });
+    const sequencer = new CallSequencer(t.redis, { keyPrefix: iso.keyPrefix!, reorderWindowMs: 500, ttlSec: 60 });
     expect(await sequencer.stage(e.callId, e.id, 1, JSON.stringify(e))).toEqual({ action: 'done' });
   });
 
@@ -127,7 +101,7 @@ describe('batch intake (real NATS, Redis, HTTP)', () => {
     };
     try {
       const burst = Array.from({ length: 8 }, (_, i) => envelope(receiver.url(), `busy-${i}@host`, 1));
-      await Promise.all(burst.map((e) => publishStatusEvent(nats.jetstream(), e, { subjectPrefix: iso.subjectPrefix })));
+      await Promise.all(burst.map((e) => publishStatusEvent(t.nats.jetstream(), e, { subjectPrefix: iso.subjectPrefix })));
       await waitFor(() => burst.every((e) => receiver.ids().has(e.id)));
       const queued = new Set([
         ...addCall.mock.calls.map((c) => c[1]),
@@ -144,9 +118,9 @@ describe('batch intake (real NATS, Redis, HTTP)', () => {
     // A replica staged the event (now in flight, no job) and was killed before the ack: the
     // message comes again and must not be stuck behind the orphaned in-flight state.
     const e = envelope(receiver.url(), 'orphan-a@host', 1);
-    const sequencer = new CallSequencer(redis, { keyPrefix: iso.keyPrefix!, reorderWindowMs: 500, ttlSec: 60 });
+    const sequencer = new CallSequencer(t.redis, { keyPrefix: iso.keyPrefix!, reorderWindowMs: 500, ttlSec: 60 });
     expect(await sequencer.stage(e.callId, e.id, 1, JSON.stringify(e))).toMatchObject({ action: 'add', id: e.id });
-    await publishStatusEvent(nats.jetstream(), e, { subjectPrefix: iso.subjectPrefix });
+    await publishStatusEvent(t.nats.jetstream(), e, { subjectPrefix: iso.subjectPrefix });
     await waitFor(() => receiver.ids().has(e.id));
     await new Promise((r) => setTimeout(r, 300));
     expect(receiver.received.filter((r) => r.id === e.id)).toHaveLength(1);
@@ -154,31 +128,16 @@ describe('batch intake (real NATS, Redis, HTTP)', () => {
 });
 
 describe('direct delivery with one slot per host (real NATS, Redis, HTTP)', () => {
-  const iso = isolation();
-  const receiver = new TestReceiver();
-  let redis: Redis;
-  let nats: NatsConnection;
-  let dispatcher: HookDispatcher;
-
-  beforeAll(async () => {
-    redis = newRedis();
-    nats = await connectNats();
-    await receiver.start();
-    dispatcher = new HookDispatcher(quietDeps(redis, nats), { ...iso, ...FAST, hostConcurrency: 1 });
-    await dispatcher.start();
-  });
-
-  afterAll(async () => {
-    vi.restoreAllMocks();
-    await tearDown({ dispatcher, receiver, redis, nats, iso });
-  });
+  const t = useDispatcher({ options: { hostConcurrency: 1 } });
+  const { iso, receiver } = t;
+  afterAll(() => vi.restoreAllMocks());
 
   it('does not wait for the only slot (jobs need it too): a second idle call gets a job', async () => {
     const addCall = vi.spyOn(DeliveryQueue.prototype, 'addCall');
     receiver.behaviour = () => ({ status: 200, delayMs: 300 });
     try {
       const [a, b] = [envelope(receiver.url(), 'one-slot-a@host', 1), envelope(receiver.url(), 'one-slot-b@host', 1)];
-      await Promise.all([a, b].map((e) => publishStatusEvent(nats.jetstream(), e, { subjectPrefix: iso.subjectPrefix })));
+      await Promise.all([a, b].map((e) => publishStatusEvent(t.nats.jetstream(), e, { subjectPrefix: iso.subjectPrefix })));
       await waitFor(() => receiver.ids().has(a.id) && receiver.ids().has(b.id));
       // Whichever came second found the slot taken and was handed to BullMQ at once.
       expect(addCall.mock.calls.map((c) => c[1]).filter((id) => id === a.id || id === b.id)).toHaveLength(1);

@@ -1,44 +1,25 @@
 import { verifyWebhook } from '@dragonpbx/shared';
-import type { Redis } from 'ioredis';
-import type { NatsConnection } from 'nats';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HookDispatcher } from '../src/dispatcher.js';
+import { describe, expect, it } from 'vitest';
 import { buildAdminServer } from '../src/http/admin-server.js';
 import { publishStatusEvent } from '../src/publish-status-event.js';
-import { connectNats, envelope, FAST, isolation, newRedis, quietDeps, SECRET, tearDown, waitFor } from './helpers/infra.js';
-import { type Answer, type Received, TestReceiver } from './helpers/receiver.js';
+import { useDispatcher } from './helpers/dispatcher-fixture.js';
+import { envelope, SECRET, waitFor } from './helpers/infra.js';
+import type { Answer, Received } from './helpers/receiver.js';
 
 describe('retries, dead-letter list and replay', () => {
-  const iso = isolation();
-  const receiver = new TestReceiver();
+  const t = useDispatcher({ options: { maxAttempts: 5 } });
+  const { iso, receiver } = t;
   const plans = new Map<string, (nth: number, req: Received) => Answer>();
-  let redis: Redis;
-  let nats: NatsConnection;
-  let dispatcher: HookDispatcher;
-  let deps: ReturnType<typeof quietDeps>;
+  receiver.behaviour = (req) => {
+    const plan = plans.get(String(req.body.callId));
+    const nth = receiver.received.filter((r) => r.id === req.id).length;
+    return plan ? plan(nth, req) : { status: 200 };
+  };
 
   const forCall = (callId: string) => receiver.received.filter((r) => r.body.callId === callId);
   const gaps = (rs: Received[]) => rs.slice(1).map((r, i) => r.at - rs[i]!.at);
   const publish = (e: ReturnType<typeof envelope>) =>
-    publishStatusEvent(nats.jetstream(), e, { subjectPrefix: iso.subjectPrefix });
-
-  beforeAll(async () => {
-    redis = newRedis();
-    nats = await connectNats();
-    receiver.behaviour = (req) => {
-      const plan = plans.get(String(req.body.callId));
-      const nth = receiver.received.filter((r) => r.id === req.id).length;
-      return plan ? plan(nth, req) : { status: 200 };
-    };
-    await receiver.start();
-    deps = quietDeps(redis, nats);
-    dispatcher = new HookDispatcher(deps, { ...iso, ...FAST, maxAttempts: 5 });
-    await dispatcher.start();
-  });
-
-  afterAll(async () => {
-    await tearDown({ dispatcher, receiver, redis, nats, iso });
-  });
+    publishStatusEvent(t.nats.jetstream(), e, { subjectPrefix: iso.subjectPrefix });
 
   it('retries 500s with growing delays, same webhook-id, fresh valid signature each time', async () => {
     plans.set('r500', (nth) => ({ status: nth <= 3 ? 500 : 200 }));
@@ -63,7 +44,7 @@ describe('retries, dead-letter list and replay', () => {
     await publish(envelope(receiver.url(), 'rslow', 1));
     await waitFor(() => forCall('r429').length === 2 && forCall('rslow').length === 2);
     expect(gaps(forCall('r429'))[0]).toBeGreaterThanOrEqual(990);
-    const metrics = await deps.registry.getSingleMetricAsString('dragon_hook_failed_attempts_total');
+    const metrics = await t.deps.registry.getSingleMetricAsString('dragon_hook_failed_attempts_total');
     expect(metrics).toMatch(/reason="timeout"\} [1-9]/);
     expect(metrics).toMatch(/reason="http_429"\} 1/);
   });
@@ -76,7 +57,7 @@ describe('retries, dead-letter list and replay', () => {
     await publish(next);
     await waitFor(() => receiver.ids().has(next.id));
     expect(forCall('r400').map((r) => r.id)).toEqual([bad.id, next.id]);
-    const entry = await dispatcher.deadLetters.get(bad.id);
+    const entry = await t.dispatcher.deadLetters.get(bad.id);
     expect(entry).toMatchObject({ attempts: 1, reason: 'http_400', status: 400, replays: 0 });
     expect(entry.envelope).toEqual(bad);
   });
@@ -85,13 +66,13 @@ describe('retries, dead-letter list and replay', () => {
     plans.set('r503', () => ({ status: 503 }));
     const e = envelope(receiver.url(), 'r503', 1);
     await publish(e);
-    await waitFor(async () => (await dispatcher.deadLetters.ids()).includes(e.id), 25_000);
+    await waitFor(async () => (await t.dispatcher.deadLetters.ids()).includes(e.id), 25_000);
     expect(forCall('r503')).toHaveLength(5);
-    expect(await dispatcher.deadLetters.get(e.id)).toMatchObject({ attempts: 5, reason: 'http_503' });
+    expect(await t.dispatcher.deadLetters.get(e.id)).toMatchObject({ attempts: 5, reason: 'http_503' });
   });
 
   it('lists and replays dead letters over REST with the same webhook-id', async () => {
-    const app = buildAdminServer(dispatcher, deps.registry, { apiToken: 'tok' });
+    const app = buildAdminServer(t.dispatcher, t.deps.registry, { apiToken: 'tok' });
     const auth = { authorization: 'Bearer tok' };
     expect((await app.inject({ url: '/deadletters' })).json()).toMatchObject({ code: 'PBX_ERR_HOOK_UNAUTHORIZED' });
     const list = await app.inject({ url: '/deadletters', headers: auth });
@@ -108,7 +89,7 @@ describe('retries, dead-letter list and replay', () => {
     const before = receiver.received.filter((r) => r.id === first!.envelope.id).length;
     const replay = await app.inject({ method: 'POST', url: `/deadletters/${first!.envelope.id}/replay`, headers: auth });
     expect(replay.statusCode).toBe(202);
-    await waitFor(async () => !(await dispatcher.deadLetters.ids()).includes(first!.envelope.id));
+    await waitFor(async () => !(await t.dispatcher.deadLetters.ids()).includes(first!.envelope.id));
     const got = receiver.received.filter((r) => r.id === first!.envelope.id);
     expect(got.length).toBe(before + 1);
     expect(verifyWebhook(SECRET, got.at(-1)!.headers, got.at(-1)!.raw).id).toBe(first!.envelope.id);
@@ -118,7 +99,7 @@ describe('retries, dead-letter list and replay', () => {
     for (const call of plans.keys()) plans.set(call, () => ({ status: 200 }));
     const all = await app.inject({ method: 'POST', url: '/deadletters/replay', headers: auth });
     expect(all.json()).toEqual({ replayed: 1 });
-    await waitFor(async () => (await dispatcher.deadLetters.count()) === 0);
+    await waitFor(async () => (await t.dispatcher.deadLetters.count()) === 0);
     await app.close();
   });
 
@@ -129,6 +110,6 @@ describe('retries, dead-letter list and replay', () => {
     await waitFor(() => receiver.ids().has(e3!.id), 25_000);
     const ids = forCall('rchain').map((r) => r.id);
     expect(ids).toEqual([e1!.id, e2!.id, e2!.id, e2!.id, e2!.id, e2!.id, e3!.id]);
-    expect(await dispatcher.deadLetters.get(e2!.id)).toMatchObject({ attempts: 5, reason: 'http_503' });
+    expect(await t.dispatcher.deadLetters.get(e2!.id)).toMatchObject({ attempts: 5, reason: 'http_503' });
   });
 });
