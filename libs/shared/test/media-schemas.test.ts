@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { type NatsConnection, connect } from 'nats';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isDirectMedia, withoutDirect } from '../src/model/media/direct-media.js';
 import { MediaAnswerRequestSchema } from '../src/model/media/media-answer.js';
 import { MediaClient } from '../src/model/media/media-client.js';
@@ -13,6 +12,7 @@ import { MediaPlayRequestSchema } from '../src/model/media/media-play.js';
 import { MediaSubscribeRequestSchema } from '../src/model/media/media-subscribe.js';
 import { serve } from '../src/nats/serve.js';
 import { createSubjects } from '../src/nats/subjects.js';
+import { useNats } from './nats-fixture.js';
 
 const SDP = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n';
 const offer = TypeCompiler.Compile(MediaOfferRequestSchema);
@@ -66,29 +66,23 @@ describe('direct media', () => {
 });
 
 describe('MediaClient', () => {
-  let nc: NatsConnection;
+  const nats = useNats();
   const subjects = createSubjects({ prefix: `t${randomBytes(6).toString('hex')}` });
-  beforeAll(async () => {
-    nc = await connect({ servers: '127.0.0.1:4222' });
-  });
-  afterAll(async () => {
-    await nc?.drain();
-  });
 
   it('sends each operation on its own subject and validates the reply', async () => {
     const seen: string[] = [];
     const subs = [
-      serve(nc, subjects.media('offer'), (p: { callId: string }) => {
+      serve(nats.nc, subjects.media('offer'), (p: { callId: string }) => {
         seen.push(`offer:${p.callId}`);
         return { sdp: SDP, engine: '127.0.0.1:22222', direct: false };
       }),
-      serve(nc, subjects.media('play'), () => ({ durationMs: 'long' })),
-      serve(nc, subjects.media('query'), () => {
+      serve(nats.nc, subjects.media('play'), () => ({ durationMs: 'long' })),
+      serve(nats.nc, subjects.media('query'), () => {
         throw new PBX_ERR_MEDIA_ENGINE_DOWN('127.0.0.1:1', 'c1');
       }),
     ];
     try {
-      const client = new MediaClient({ subjects, timeoutMs: 1000 }, { nc });
+      const client = new MediaClient({ subjects, timeoutMs: 1000 }, { nc: nats.nc });
       await expect(client.offer({ callId: 'c1', fromTag: 'a', sdp: SDP })).resolves.toEqual({
         sdp: SDP,
         engine: '127.0.0.1:22222',

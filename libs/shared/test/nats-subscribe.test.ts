@@ -1,21 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
-import { type NatsConnection, connect } from 'nats';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createJsonCodec } from '../src/nats/json-codec.js';
 import { publish } from '../src/nats/publish.js';
 import { subscribeJson } from '../src/nats/subscribe-json.js';
 import { createSubjects } from '../src/nats/subjects.js';
+import { useNats } from './nats-fixture.js';
 
-let nc: NatsConnection;
+const nats = useNats();
 const subjects = createSubjects({ prefix: `t${randomBytes(6).toString('hex')}` });
-
-beforeAll(async () => {
-  nc = await connect({ servers: '127.0.0.1:4222' });
-});
-afterAll(async () => {
-  await nc?.drain();
-});
 
 describe('subscribeJson', () => {
   it('delivers valid events and logs, then skips, malformed ones and handler failures', async () => {
@@ -28,7 +21,7 @@ describe('subscribeJson', () => {
     };
     const subject = subjects.registrations('example.com');
     const sub = subscribeJson(
-      nc,
+      nats.nc,
       subject,
       (ev) => {
         if (ev.aor === 'boom') throw new Error('handler bug');
@@ -36,13 +29,13 @@ describe('subscribeJson', () => {
       },
       { codec, logger },
     );
-    await nc.flush();
-    publish(nc, subject, { aor: 'alice', expires: 60 });
-    nc.publish(subject, new TextEncoder().encode('not json'));
-    publish(nc, subject, { aor: 'bob' }); // fails the schema
-    publish(nc, subject, { aor: 'boom', expires: 1 });
-    publish(nc, subject, { aor: 'carol', expires: 0 });
-    await nc.flush();
+    await nats.nc.flush();
+    publish(nats.nc, subject, { aor: 'alice', expires: 60 });
+    nats.nc.publish(subject, new TextEncoder().encode('not json'));
+    publish(nats.nc, subject, { aor: 'bob' }); // fails the schema
+    publish(nats.nc, subject, { aor: 'boom', expires: 1 });
+    publish(nats.nc, subject, { aor: 'carol', expires: 0 });
+    await nats.nc.flush();
     const end = Date.now() + 2000;
     while (got.length < 2 && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
     sub.unsubscribe();
@@ -61,11 +54,11 @@ describe('subscribeJson', () => {
     const subject = subjects.registrations('q.example');
     const a: unknown[] = [];
     const b: unknown[] = [];
-    const s1 = subscribeJson(nc, subject, (e) => void a.push(e), { queue: 'registrar' });
-    const s2 = subscribeJson(nc, subject, (e) => void b.push(e), { queue: 'registrar' });
-    await nc.flush();
-    for (let i = 0; i < 20; i++) publish(nc, subject, { i });
-    await nc.flush();
+    const s1 = subscribeJson(nats.nc, subject, (e) => void a.push(e), { queue: 'registrar' });
+    const s2 = subscribeJson(nats.nc, subject, (e) => void b.push(e), { queue: 'registrar' });
+    await nats.nc.flush();
+    for (let i = 0; i < 20; i++) publish(nats.nc, subject, { i });
+    await nats.nc.flush();
     const end = Date.now() + 2000;
     while (a.length + b.length < 20 && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
     s1.unsubscribe();
