@@ -18,6 +18,7 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { HookDispatcher } from '../../services/hook-dispatcher/src/dispatcher.js';
 import { publishStatusEvent, type StatusEnvelope } from '../../services/hook-dispatcher/src/index.js';
+import { runMain } from '../lib/run-main.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -141,7 +142,4 @@ async function main() {
   process.exit(0);
 }
 
-main().catch((err) => {
-  process.stderr.write(`${err?.stack ?? err}\n`);
-  process.exit(1);
-});
+runMain(main);

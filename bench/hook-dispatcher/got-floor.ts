@@ -14,6 +14,7 @@ import { trace } from '@opentelemetry/api';
 import { WebhookPoster } from '../../services/hook-dispatcher/src/delivery/post-webhook.js';
 import type { StatusEnvelope } from '../../services/hook-dispatcher/src/index.js';
 import { reap } from '../lib/reap-children.js';
+import { runMain } from '../lib/run-main.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -74,7 +75,4 @@ async function main() {
   process.exit(0);
 }
 
-main().catch((err) => {
-  process.stderr.write(`${err?.stack ?? err}\n`);
-  process.exit(1);
-});
+runMain(main);

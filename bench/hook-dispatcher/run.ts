@@ -34,6 +34,7 @@ import { Redis } from 'ioredis';
 import { connect, type JetStreamClient, type NatsConnection } from 'nats';
 import { publishStatusEvent, type StatusEnvelope } from '../../services/hook-dispatcher/src/index.js';
 import { reap } from '../lib/reap-children.js';
+import { runMain } from '../lib/run-main.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -327,7 +328,10 @@ async function main() {
       const bySecond: number[][] = [];
       for (const e of fixed) {
         const created = Date.parse(e.createdAt);
-        (bySecond[Math.floor((created - start) / 1000)] ??= []).push((receiver.seen.get(e.id) ?? Number.NaN) - created);
+        const second = Math.floor((created - start) / 1000);
+        const bucket = bySecond[second] ?? [];
+        bucket.push((receiver.seen.get(e.id) ?? Number.NaN) - created);
+        bySecond[second] = bucket;
       }
       result.latency = {
         rate: RATE,
@@ -385,7 +389,4 @@ async function main() {
   process.exit(0);
 }
 
-main().catch((err) => {
-  process.stderr.write(`${err?.stack ?? err}\n`);
-  process.exit(1);
-});
+runMain(main);

@@ -36,6 +36,7 @@ import { pino } from 'pino';
 import { MediaController } from '../../services/media-controller/src/media-controller.js';
 import { startRtpEngine } from '../../services/media-controller/test/support/rtpengine-process.js';
 import { reap } from '../lib/reap-children.js';
+import { runMain } from '../lib/run-main.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const arg = (name: string, fallback: number) => {
@@ -269,7 +270,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  process.stderr.write(`${err?.stack ?? err}\n`);
-  process.exit(1);
-});
+runMain(main);

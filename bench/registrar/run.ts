@@ -24,6 +24,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { reap } from '../lib/reap-children.js';
+import { runMain } from '../lib/run-main.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
@@ -288,7 +289,4 @@ ${table(base)}
   process.stdout.write(`${md}\n`);
 }
 
-main().catch((err) => {
-  process.stderr.write(`bench failed: ${err?.stack ?? err}\n`);
-  process.exit(1);
-});
+runMain(main);

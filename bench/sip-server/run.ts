@@ -37,6 +37,7 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { type UacRun, runUac, startUas } from './sipp-run.js';
 import { reap } from '../lib/reap-children.js';
+import { runMain } from '../lib/run-main.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const args = new Map<string, string>();
@@ -343,7 +344,4 @@ ${rows(through.runs)}
   log(`wrote ${OUT}`);
 }
 
-main().catch((err) => {
-  process.stderr.write(`bench failed: ${(err as Error).stack}\n`);
-  process.exit(1);
-});
+runMain(main);
