@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { portBlock } from '../helpers/ports.js';
 import { describeRun, runSipp } from '../helpers/sipp.js';
-import { type LooseSrf, connectApp, disconnectApp, sdp, until } from '../helpers/srf.js';
+import { answerInvite, connectApp, disconnectApp, type LooseSrf, until } from '../helpers/srf.js';
 import { type TestServer, startTestServer } from '../helpers/test-server.js';
 
 // SIP over IPv6 (RFC 3261 §18 with IPv6 references, RFC 5118): a server listening on [::1]
@@ -17,10 +17,7 @@ beforeAll(async () => {
   app = await connectApp(ts.adminPort);
   app.invite((req: LooseSrf, res: LooseSrf) => {
     seen.push(`${req.protocol}:${req.source_address}`);
-    app
-      .createUAS(req, res, { localSdp: sdp('dragon-answer', 30080) })
-      .then((dlg: LooseSrf) => dlg.on('destroy', () => byes++))
-      .catch(() => {});
+    answerInvite(app, req, res, 30080, () => byes++);
   });
 });
 

@@ -5,7 +5,7 @@ import type { ServerTransaction } from '../../src/transaction/server-transaction
 import { TransactionState } from '../../src/transaction/transaction-state.js';
 import { portBlock } from '../helpers/ports.js';
 import { describeRun, runSipp } from '../helpers/sipp.js';
-import { type LooseSrf, connectApp, disconnectApp, sdp, until } from '../helpers/srf.js';
+import { answerInvite, connectApp, disconnectApp, type LooseSrf, until } from '../helpers/srf.js';
 import { type TestServer, startTestServer } from '../helpers/test-server.js';
 
 // Memory held per finished call (RFC 3261 §17.2.1 / §17.2.2, RFC 6026 §7.1): once a UDP server
@@ -33,7 +33,7 @@ beforeAll(async () => {
   ts = await startTestServer(ports, { protocols: ['udp'], timers: { t1: T1, t2: 8 * T1, t4: 10 * T1 } });
   app = await connectApp(ts.adminPort);
   app.invite((req: LooseSrf, res: LooseSrf) => {
-    app.createUAS(req, res, { localSdp: sdp('dragon-answer', 30030) }).catch(() => {});
+    answerInvite(app, req, res, 30030);
   });
 });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { portBlock } from '../helpers/ports.js';
 import { describeRun, runSipp } from '../helpers/sipp.js';
-import { type LooseSrf, connectApp, disconnectApp, sdp, until } from '../helpers/srf.js';
+import { answerInvite, connectApp, disconnectApp, type LooseSrf, until } from '../helpers/srf.js';
 import { type TestServer, startTestServer } from '../helpers/test-server.js';
 
 // Checklist A.9–A.11, B.13, E.55: several applications at once. New INVITEs rotate round-robin
@@ -20,10 +20,7 @@ beforeAll(async () => {
     const app = await connectApp(ts.adminPort);
     app.invite((req: LooseSrf, res: LooseSrf) => {
       invites[i]!++;
-      app
-        .createUAS(req, res, { localSdp: sdp('dragon-answer', 30050 + 2 * i) })
-        .then((dlg: LooseSrf) => dlg.on('destroy', () => byes[i]!++))
-        .catch(() => {});
+      answerInvite(app, req, res, 30050 + 2 * i, () => byes[i]!++);
     });
     apps.push(app);
   }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { portBlock } from '../helpers/ports.js';
 import { describeRun, runSipp } from '../helpers/sipp.js';
-import { type LooseSrf, connectApp, disconnectApp, sdp, until } from '../helpers/srf.js';
+import { answerInvite, connectApp, disconnectApp, type LooseSrf, sdp, until } from '../helpers/srf.js';
 import { type TestServer, startTestServer } from '../helpers/test-server.js';
 
 // Checklist D.44 end to end: the app sends a reliable 183 (Require: 100rel) to a SIPp caller that
@@ -23,11 +23,7 @@ beforeAll(async () => {
   app.invite((req: LooseSrf, res: LooseSrf) => {
     res.send(183, { headers: { Require: '100rel', 'Content-Type': 'application/sdp' }, body: sdp('dragon-early', 30070) });
     const started = pracks;
-    const answer = () =>
-      app
-        .createUAS(req, res, { localSdp: sdp('dragon-answer', 30070) })
-        .then((dlg: LooseSrf) => dlg.on('destroy', () => ended++))
-        .catch(() => {});
+    const answer = () => answerInvite(app, req, res, 30070, () => ended++);
     const poll = setInterval(() => {
       if (pracks > started) {
         clearInterval(poll);

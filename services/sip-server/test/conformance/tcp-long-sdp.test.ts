@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { portBlock } from '../helpers/ports.js';
 import { describeRun, runSipp } from '../helpers/sipp.js';
-import { type LooseSrf, connectApp, disconnectApp, sdp } from '../helpers/srf.js';
+import { answerInvite, connectApp, disconnectApp, type LooseSrf } from '../helpers/srf.js';
 import { type TestServer, startTestServer } from '../helpers/test-server.js';
 
 // Checklist E.54: a ~16 kB SDP over TCP reaches the app whole; header order, header name case
@@ -16,7 +16,7 @@ beforeAll(async () => {
   app = await connectApp(ts.adminPort);
   app.invite((req: LooseSrf, res: LooseSrf) => {
     got.push({ raw: req.raw, body: req.body, contentLength: Number(req.get('Content-Length')) });
-    app.createUAS(req, res, { localSdp: sdp('dragon-answer', 30040) }).catch(() => {});
+    answerInvite(app, req, res, 30040);
   });
 });
 

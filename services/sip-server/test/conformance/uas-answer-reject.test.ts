@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { portBlock } from '../helpers/ports.js';
 import { describeRun, runSipp } from '../helpers/sipp.js';
-import { type LooseSrf, connectApp, disconnectApp, sdp, until } from '../helpers/srf.js';
+import { answerInvite, connectApp, disconnectApp, type LooseSrf, sdp, until } from '../helpers/srf.js';
 import { type TestServer, startTestServer } from '../helpers/test-server.js';
 
 // Checklist B.12–B.14, B.16–B.17, B.19, B.21, B.25–B.26: an application answers and rejects
@@ -27,10 +27,7 @@ beforeAll(async () => {
       res.send(180);
       res.send(183, { body: sdp('dragon-early', 30000) });
     }
-    app
-      .createUAS(req, res, { localSdp: sdp('dragon-answer', 30000) })
-      .then((dlg: LooseSrf) => dlg.on('destroy', () => byes++))
-      .catch(() => {});
+    answerInvite(app, req, res, 30000, () => byes++);
   });
 });
 

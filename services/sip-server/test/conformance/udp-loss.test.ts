@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { portBlock } from '../helpers/ports.js';
 import { SCENARIOS, describeRun, runSipp } from '../helpers/sipp.js';
-import { type LooseSrf, connectApp, disconnectApp, sdp, until } from '../helpers/srf.js';
+import { answerInvite, connectApp, disconnectApp, type LooseSrf, until } from '../helpers/srf.js';
 import { type TestServer, startTestServer } from '../helpers/test-server.js';
 
 // RFC 3261 §17 over a lossy network: SIPp drops 10 % of the packets it sends and receives
@@ -29,7 +29,7 @@ beforeAll(async () => {
   ts = await startTestServer(ports, { timers: { t1: T1, t2: 800, t4: 1000 } });
   app = await connectApp(ts.adminPort);
   app.invite((req: LooseSrf, res: LooseSrf) => {
-    app.createUAS(req, res, { localSdp: sdp('dragon-answer', 30030) }).catch(() => {});
+    answerInvite(app, req, res, 30030);
   });
 });
 

@@ -31,6 +31,20 @@ export function disconnectApp(srf: LooseSrf | undefined): void {
   }
 }
 
+/**
+ * Answers an INVITE with a 200 carrying an SDP on `rtpPort`; `onEnd` runs when
+ * the dialog ends (BYE or destroy). A failed answer is ignored here: the test's
+ * SIPp scenario or assertions report it.
+ */
+export function answerInvite(app: LooseSrf, req: LooseSrf, res: LooseSrf, rtpPort: number, onEnd?: () => void): void {
+  app
+    .createUAS(req, res, { localSdp: sdp('dragon-answer', rtpPort) })
+    .then((dlg: LooseSrf) => {
+      if (onEnd) dlg.on('destroy', onEnd);
+    })
+    .catch(() => {});
+}
+
 /** Short SDP offers/answers with a marker line so tests can tell who sent which. */
 export function sdp(marker: string, port: number): string {
   return [
