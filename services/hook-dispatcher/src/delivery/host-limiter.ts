@@ -17,7 +17,9 @@ interface Waiter {
  * slow receiver holds at most `limit` worker slots and the rest keep flowing.
  * A caller may take a slot at once or not at all ({@link tryAcquire}), or wait
  * for one in arrival order ({@link acquire}); a waiter only gets a slot while
- * the host is under the waiter's own cap.
+ * the host is under the waiter's own cap. Waiters queue only behind each other:
+ * the direct path is the only caller that waits, and jobs take the slots above
+ * its cap with `tryAcquire`.
  */
 export class HostLimiter {
   private readonly inFlight = new Map<string, number>();
@@ -32,8 +34,6 @@ export class HostLimiter {
 
   /** Takes a slot for `host`; false when the host has `cap` (default: the limit) requests in flight. */
   tryAcquire(host: string, cap: number = this.limit): boolean {
-    // Nobody overtakes a queue that is waiting under the same or a lower cap.
-    if (cap <= this.lowestWaitingCap(host)) return false;
     return this.take(host, cap);
   }
 
@@ -90,14 +90,6 @@ export class HostLimiter {
     if (n >= Math.min(cap, this.limit)) return false;
     this.inFlight.set(host, n + 1);
     return true;
-  }
-
-  private lowestWaitingCap(host: string): number {
-    const queue = this.waiters.get(host);
-    if (!queue) return 0;
-    let lowest = Number.POSITIVE_INFINITY;
-    for (const w of queue) lowest = Math.min(lowest, w.cap);
-    return lowest;
   }
 
   private dropWaiter(host: string, waiter: Waiter): void {
