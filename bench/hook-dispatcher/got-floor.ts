@@ -12,7 +12,7 @@ import os from 'node:os';
 import { decodeSigningSecret } from '@dragonpbx/shared';
 import { trace } from '@opentelemetry/api';
 import { WebhookPoster } from '../../services/hook-dispatcher/src/delivery/post-webhook.js';
-import type { StatusEnvelope } from '../../services/hook-dispatcher/src/index.js';
+import type { StatusEnvelope } from '@dragonpbx/shared';
 import { reap } from '../lib/reap-children.js';
 import { runMain } from '../lib/run-main.js';
 

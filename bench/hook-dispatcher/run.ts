@@ -32,7 +32,7 @@ import { fileURLToPath } from 'node:url';
 import got from 'got';
 import { Redis } from 'ioredis';
 import { connect, type JetStreamClient, type NatsConnection } from 'nats';
-import { publishStatusEvent, type StatusEnvelope } from '../../services/hook-dispatcher/src/index.js';
+import { publishStatusEvent, type StatusEnvelope } from '@dragonpbx/shared';
 import { reap } from '../lib/reap-children.js';
 import { runMain } from '../lib/run-main.js';
 

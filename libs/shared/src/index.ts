@@ -67,7 +67,7 @@ export { type MediaSubscribeAnswerRequest, MediaSubscribeAnswerRequestSchema, ty
 export { type MediaAckResult, MediaAckResultSchema, type MediaPartyStats, MediaPartyStatsSchema, type MediaQueryRequest, MediaQueryRequestSchema, type MediaQueryResult, MediaQueryResultSchema } from './model/media/media-query.js';
 export { PBX_ERR_MEDIA_CALL_UNKNOWN, PBX_ERR_MEDIA_ENGINE_DOWN, PBX_ERR_MEDIA_ENGINE_REFUSED, PBX_ERR_MEDIA_ENGINE_REPLY, PBX_ERR_MEDIA_ENGINE_TIMEOUT, PBX_ERR_MEDIA_NO_ENGINE, PBX_ERR_MEDIA_OPTIONS } from './model/media/media-errors.js';
 export { DIRECT_CODEC, isDirectMedia, withoutDirect } from './model/media/direct-media.js';
-export { MediaClient, type MediaClientOptions } from './model/media/media-client.js';
+export { MediaClient, type MediaClientOptions } from './nats/media-client.js';
 export { PBX_ERR_HOOK_RESPONSE_INVALID } from './model/webhooks/hook-response-invalid-error.js';
 export { type RegHookRequest, RegHookRequestSchema } from './model/webhooks/reg-hook-request.js';
 export { isRegHookAccepted, parseRegHookResponse, type RegHookResponse, RegHookResponseSchema } from './model/webhooks/reg-hook-response.js';
@@ -128,3 +128,6 @@ export { connectSrf, type ConnectSrfOptions, type ConnectedSrf } from './srf/con
 export { PBX_ERR_SRF_AUTH, PBX_ERR_SRF_CONNECT_TIMEOUT, PBX_ERR_SRF_OPTIONS } from './srf/srf-errors.js';
 export { subscribeJson, type EventHandler, type SubscribeJsonOptions } from './nats/subscribe-json.js';
 export { webhookClientOptionsFromEnv, type WebhookClientOptions } from './webhook/webhook-client-options.js';
+export { decodeStatusEnvelope, decodeStatusEnvelopeText, MAX_ENVELOPE_BYTES, type StatusEnvelope, StatusEnvelopeSchema } from './model/events/status-envelope.js';
+export { PBX_ERR_HOOK_EVENT_INVALID } from './model/events/status-event-errors.js';
+export { publishStatusEvent } from './nats/publish-status-event.js';

@@ -3,7 +3,7 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { describe, expect, it } from 'vitest';
 import { isDirectMedia, withoutDirect } from '../src/model/media/direct-media.js';
 import { MediaAnswerRequestSchema } from '../src/model/media/media-answer.js';
-import { MediaClient } from '../src/model/media/media-client.js';
+import { MediaClient } from '../src/nats/media-client.js';
 import { MediaDeleteRequestSchema } from '../src/model/media/media-delete.js';
 import { MediaDtmfRequestSchema } from '../src/model/media/media-dtmf.js';
 import { PBX_ERR_MEDIA_ENGINE_DOWN } from '../src/model/media/media-errors.js';

@@ -10,7 +10,7 @@ import { DeadLetterStore } from './dead-letter/dead-letter-store.js';
 import { HostLimiter } from './delivery/host-limiter.js';
 import { WebhookPoster } from './delivery/post-webhook.js';
 import { StatusIntake } from './intake/status-intake.js';
-import type { StatusEnvelope } from './envelope/status-envelope.js';
+import type { StatusEnvelope } from '@dragonpbx/shared';
 import { ensureStatusStream, STATUS_ACK_WAIT_MS } from './intake/status-stream.js';
 import { DispatcherMetrics } from './observability/dispatcher-metrics.js';
 import { DeliveryQueue } from './queue/delivery-queue.js';

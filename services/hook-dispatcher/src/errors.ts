@@ -5,9 +5,6 @@ import { createError } from '@dragonpbx/shared';
  * and HTTP error bodies carry them verbatim.
  */
 
-/** A NATS message on the status stream is not a valid event envelope. */
-export const PBX_ERR_HOOK_EVENT_INVALID = createError('PBX_ERR_HOOK_EVENT_INVALID', 'invalid status event: %s', 400);
-
 /** A dispatcher option or environment variable is out of range. */
 export const PBX_ERR_HOOK_CONFIG_INVALID = createError('PBX_ERR_HOOK_CONFIG_INVALID', 'invalid option %s: %s', 500);
 

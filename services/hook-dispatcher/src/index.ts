@@ -6,14 +6,7 @@ export {
   resolveDispatcherOptions,
 } from './config/dispatcher-options.js';
 export { optionsFromEnv } from './config/env-options.js';
-export {
-  type StatusEnvelope,
-  StatusEnvelopeSchema,
-  decodeStatusEnvelope,
-  destinationHost,
-  MAX_ENVELOPE_BYTES,
-} from './envelope/status-envelope.js';
-export { publishStatusEvent } from './publish-status-event.js';
+export { destinationHost } from './envelope/destination-host.js';
 // Hook authors verify our requests with the shared Standard Webhooks helper.
 export { verifyWebhook, type VerifyWebhookOptions, type HeaderSource } from '@dragonpbx/shared';
 export { retryDelay, parseRetryAfter, type BackoffParams } from './delivery/backoff.js';

@@ -2,7 +2,7 @@ import { verifyWebhook } from '@dragonpbx/shared';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { buildAdminServer } from '../src/http/admin-server.js';
-import { publishStatusEvent } from '../src/publish-status-event.js';
+import { publishStatusEvent } from '@dragonpbx/shared';
 import { useDispatcher } from './helpers/dispatcher-fixture.js';
 import { envelope, firstReceiptOrder, SECRET, waitFor } from './helpers/infra.js';
 

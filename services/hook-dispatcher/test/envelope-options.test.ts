@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { resolveDispatcherOptions } from '../src/config/dispatcher-options.js';
 import { optionsFromEnv } from '../src/config/env-options.js';
-import { decodeStatusEnvelope, destinationHost } from '../src/envelope/status-envelope.js';
+import { decodeStatusEnvelope } from '@dragonpbx/shared';
+import { destinationHost } from '../src/envelope/destination-host.js';
 
 const good = {
   id: '0190f4c2-6d7e-7b1a-9c3e-1234567890ab',

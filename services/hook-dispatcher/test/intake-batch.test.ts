@@ -1,8 +1,8 @@
 import { pino } from 'pino';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import type { StatusEnvelope } from '../src/envelope/status-envelope.js';
+import type { StatusEnvelope } from '@dragonpbx/shared';
 import { ensureStatusStream } from '../src/intake/status-stream.js';
-import { publishStatusEvent } from '../src/publish-status-event.js';
+import { publishStatusEvent } from '@dragonpbx/shared';
 import { DeliveryQueue } from '../src/queue/delivery-queue.js';
 import { CallSequencer } from '../src/sequencer/call-sequencer.js';
 import { useDispatcher } from './helpers/dispatcher-fixture.js';

@@ -1,4 +1,4 @@
-import type { StatusEnvelope } from '../envelope/status-envelope.js';
+import type { StatusEnvelope } from '@dragonpbx/shared';
 
 /** One event that could not be delivered, as an operator lists it. */
 export interface DeadLetterEntry {

@@ -3,7 +3,7 @@ import { signWebhookHeaders } from '@dragonpbx/shared';
 import https from 'node:https';
 import { SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import got, { type Got, type PlainResponse, RequestError } from 'got';
-import type { StatusEnvelope } from '../envelope/status-envelope.js';
+import type { StatusEnvelope } from '@dragonpbx/shared';
 import { contextFromTraceparent, formatTraceparent } from '../observability/trace-context.js';
 import { parseRetryAfter } from './backoff.js';
 import { DeliveryFailure } from './delivery-failure.js';

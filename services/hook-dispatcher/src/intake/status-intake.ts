@@ -1,7 +1,6 @@
 import type { ConsumerMessages, JetStreamClient, JsMsg } from 'nats';
 import type { Logger } from 'pino';
-import { decodeStatusEnvelopeText, type StatusEnvelope } from '../envelope/status-envelope.js';
-import { PBX_ERR_HOOK_EVENT_INVALID } from '../errors.js';
+import { decodeStatusEnvelopeText, PBX_ERR_HOOK_EVENT_INVALID, type StatusEnvelope } from '@dragonpbx/shared';
 import type { DispatcherMetrics } from '../observability/dispatcher-metrics.js';
 import type { DeliveryQueue } from '../queue/delivery-queue.js';
 import { callJobId } from '../queue/delivery-job.js';

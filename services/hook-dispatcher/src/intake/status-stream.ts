@@ -1,6 +1,6 @@
 import { ensureStream } from '@dragonpbx/shared';
 import { AckPolicy, type ConsumerConfig, DeliverPolicy, type JetStreamManager, nanos } from 'nats';
-import { MAX_ENVELOPE_BYTES } from '../envelope/status-envelope.js';
+import { MAX_ENVELOPE_BYTES } from '@dragonpbx/shared';
 
 /** Default redelivery delay of an unacked status message, ms. */
 export const STATUS_ACK_WAIT_MS = 30_000;

@@ -1,4 +1,4 @@
-import type { StatusEnvelope } from '../envelope/status-envelope.js';
+import type { StatusEnvelope } from '@dragonpbx/shared';
 
 /** A job delivering the in-flight event of one call (generation `gen` of the call's sequencer). */
 export interface CallDeliveryJob {

@@ -1,6 +1,6 @@
 import { type JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { StatusEnvelope } from '../envelope/status-envelope.js';
+import type { StatusEnvelope } from '@dragonpbx/shared';
 import { callJobId, type DeliveryJobData } from './delivery-job.js';
 
 /**

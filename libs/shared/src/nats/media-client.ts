@@ -1,21 +1,21 @@
 import type { NatsConnection } from 'nats';
-import type { JsonCodec } from '../../nats/json-codec.js';
-import { createJsonCodec } from '../../nats/json-codec.js';
-import { request } from '../../nats/request.js';
-import type { MediaOp, Subjects } from '../../nats/subjects.js';
-import type { MediaAnswerRequest } from './media-answer.js';
-import { type MediaDeleteRequest, type MediaDeleteResult, MediaDeleteResultSchema } from './media-delete.js';
-import type { MediaDtmfRequest } from './media-dtmf.js';
-import { type MediaOfferRequest, type MediaSdpResult, MediaSdpResultSchema } from './media-offer.js';
-import { type MediaPlayRequest, type MediaPlayResult, MediaPlayResultSchema, type MediaStopRequest } from './media-play.js';
-import { type MediaAckResult, MediaAckResultSchema, type MediaQueryRequest, type MediaQueryResult, MediaQueryResultSchema } from './media-query.js';
+import type { JsonCodec } from './json-codec.js';
+import { createJsonCodec } from './json-codec.js';
+import { request } from './request.js';
+import type { MediaOp, Subjects } from './subjects.js';
+import type { MediaAnswerRequest } from '../model/media/media-answer.js';
+import { type MediaDeleteRequest, type MediaDeleteResult, MediaDeleteResultSchema } from '../model/media/media-delete.js';
+import type { MediaDtmfRequest } from '../model/media/media-dtmf.js';
+import { type MediaOfferRequest, type MediaSdpResult, MediaSdpResultSchema } from '../model/media/media-offer.js';
+import { type MediaPlayRequest, type MediaPlayResult, MediaPlayResultSchema, type MediaStopRequest } from '../model/media/media-play.js';
+import { type MediaAckResult, MediaAckResultSchema, type MediaQueryRequest, type MediaQueryResult, MediaQueryResultSchema } from '../model/media/media-query.js';
 import {
   type MediaSubscribeAnswerRequest,
   type MediaSubscribeRequest,
   type MediaSubscribeResult,
   MediaSubscribeResultSchema,
   type MediaUnsubscribeRequest,
-} from './media-subscribe.js';
+} from '../model/media/media-subscribe.js';
 
 /** Options of {@link MediaClient}. */
 export interface MediaClientOptions {

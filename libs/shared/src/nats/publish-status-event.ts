@@ -1,6 +1,7 @@
-import { createSubjects, publishDurable } from '@dragonpbx/shared';
 import type { JetStreamClient, PubAck } from 'nats';
-import type { StatusEnvelope } from './envelope/status-envelope.js';
+import type { StatusEnvelope } from '../model/events/status-envelope.js';
+import { publishDurable } from './publish.js';
+import { createSubjects } from './subjects.js';
 
 /**
  * Publishes one StatusHook event to the status stream (what the call-router

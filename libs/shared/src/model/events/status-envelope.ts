@@ -1,11 +1,11 @@
-import { compileValidator } from '@dragonpbx/shared';
+import { compileValidator } from '../../schema/validator.js';
 import { type Static, Type } from '@sinclair/typebox';
-import { PBX_ERR_HOOK_EVENT_INVALID } from '../errors.js';
+import { PBX_ERR_HOOK_EVENT_INVALID } from './status-event-errors.js';
 
 /**
  * What the call-router publishes on `dragon.status.<domain>.<callId>` for each
  * StatusHook event. `body` is the StatusHook request body exactly as the hook
- * author receives it (reference §3.3 plus `seq`, `timestamp`, `domain`).
+ * author receives it (see `docs/contract.md`, StatusHook: the original's fields plus `seq`, `timestamp`, `domain`).
  */
 export const StatusEnvelopeSchema = Type.Object(
   {
@@ -61,19 +61,4 @@ export function decodeStatusEnvelopeText(data: Uint8Array | string): { envelope:
   const envelope = validator.parse(value);
   if (Number.isNaN(Date.parse(envelope.createdAt))) throw new PBX_ERR_HOOK_EVENT_INVALID('/createdAt: not a date');
   return { envelope, json };
-}
-
-/** Hosts of recently seen URLs: most events go to a handful of StatusHook URLs. */
-const hostOfUrl = new Map<string, string>();
-const HOST_CACHE_SIZE = 1024;
-
-/** `host[:port]` of the StatusHook URL: the unit of per-destination concurrency and of metrics labels. */
-export function destinationHost(url: string): string {
-  let host = hostOfUrl.get(url);
-  if (host === undefined) {
-    host = new URL(url).host.toLowerCase();
-    if (hostOfUrl.size >= HOST_CACHE_SIZE) hostOfUrl.clear();
-    hostOfUrl.set(url, host);
-  }
-  return host;
 }
