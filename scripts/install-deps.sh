@@ -19,12 +19,10 @@ fi
 
 if [ "${#need[@]}" -gt 0 ]; then
   log "installing Debian packages: ${need[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  as_root apt-get update -qq
-  # Packages must not start their own daemons: the stack scripts start them with our settings.
-  printf '#!/bin/sh\nexit 101\n' | as_root tee /usr/sbin/policy-rc.d >/dev/null
-  as_root chmod +x /usr/sbin/policy-rc.d
-  as_root apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive as_root apt-get update -qq
+  # Packages must not start their own daemons (the stack scripts start them with our settings),
+  # and the machine's service policy must be as it was afterwards: apt-install.sh sees to both.
+  "$(dirname "$0")/apt-install.sh" "${need[@]}"
 fi
 
 if [ ! -d "$ROOT/node_modules" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
