@@ -57,7 +57,9 @@ start_rtpengine() {
   if udp_listening "$RTPENGINE_PORT"; then return 0; fi
   log "starting rtpengine (userspace) ng=127.0.0.1:$RTPENGINE_PORT rtp=$RTP_PORT_MIN-$RTP_PORT_MAX"
   mkdir -p "$STATE_DIR/rtpengine"
-  nohup rtpengine --interface=127.0.0.1 --listen-ng="127.0.0.1:$RTPENGINE_PORT" \
+  # --config-file=none: only the options below, not /etc/rtpengine/rtpengine.conf, whose CLI and
+  # HTTP ports (2224, 2225) a second RTPEngine on the machine would find taken.
+  nohup rtpengine --config-file=none --interface=127.0.0.1 --listen-ng="127.0.0.1:$RTPENGINE_PORT" \
     --port-min="$RTP_PORT_MIN" --port-max="$RTP_PORT_MAX" --table=-1 --foreground --log-stderr \
     --log-level="${RTPENGINE_LOG_LEVEL:-5}" >"$STATE_DIR/rtpengine/rtpengine.log" 2>&1 &
   echo $! >"$STATE_DIR/rtpengine.pid"
@@ -69,7 +71,10 @@ stop_recorded() {
   for name in rtpengine nats redis; do
     local f="$STATE_DIR/$name.pid"
     if [ -f "$f" ]; then
-      kill "$(cat "$f")" 2>/dev/null || true
+      local pid i=0; pid="$(cat "$f")"
+      kill "$pid" 2>/dev/null || true
+      # Gone before we return, so a new stack can take its ports at once.
+      while kill -0 "$pid" 2>/dev/null && [ "$i" -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
       rm -f "$f"
     fi
   done

@@ -22,3 +22,13 @@ wait_port() { # host port seconds name
     sleep 0.1
   done
 }
+
+http_status() { # host port path → prints the HTTP status code of a GET, or nothing when no answer
+  (
+    exec 3<>"/dev/tcp/$1/$2" || exit 0
+    printf 'GET %s HTTP/1.0\r\nHost: %s:%s\r\nConnection: close\r\n\r\n' "$3" "$1" "$2" >&3
+    local line=''
+    IFS=' ' read -r -t 3 _ line _ <&3 || true
+    printf '%s' "$line"
+  ) 2>/dev/null
+}

@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Runs the whole PBX on this machine.
-#   scripts/stack.sh run    foreground; Ctrl-C stops everything (npm start)
-#   scripts/stack.sh up     background, for tests (npm run stack:up)
-#   scripts/stack.sh down   stops what `up` started (npm run stack:down)
-# Ports and files come from the environment: SIP_PORT (5060), DRACHTIO_PORT (9022),
-# DRACHTIO_SECRET (cymru), CONFIG_FILE (config/config.json), REDIS_URL, NATS_URL, ...
+#   scripts/stack.sh run     foreground; Ctrl-C stops everything (npm start)
+#   scripts/stack.sh up      background, for tests (npm run stack:up)
+#   scripts/stack.sh down    stops what `up` started (npm run stack:down)
+#   scripts/stack.sh status  what runs, where, and whether it is ready (npm run stack:status)
+# `run` and `up` return (or print "running") only when every component answers 200 on its
+# readiness URL, and fail naming the component, with the end of its log, when one exits or is
+# not ready within STACK_READY_TIMEOUT seconds (default 90). Every port is moved by a variable
+# (README, "Ports"); a port already taken stops them before anything starts. Logs and pids go to
+# DRAGON_STATE_DIR (default .stack/). STACK_ONLY="sip-server registrar" starts only those
+# components (tests, debugging).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -17,88 +22,76 @@ export DATA_SOURCE="${DATA_SOURCE:-json}"
 export CONFIG_FILE="${CONFIG_FILE:-$ROOT/config/config.json}"
 export MEDIA_PATH="${MEDIA_PATH:-$ROOT/media}"
 export FILE_PATH="${FILE_PATH:-$ROOT/config}"
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:${REDIS_PORT:-6379}}"
+export NATS_URL="${NATS_URL:-nats://127.0.0.1:${NATS_PORT:-4222}}"
 export RTPENGINE_HOST="${RTPENGINE_HOST:-127.0.0.1}"
 export RTPENGINE_PORT="${RTPENGINE_PORT:-22222}"
 export LOGLEVEL="${LOGLEVEL:-info}"
 # MD5 first: SIPp and many phones answer only the topmost challenge (both are offered).
 export DIGEST_ALGORITHMS="${DIGEST_ALGORITHMS:-MD5,SHA-256}"
+READY_TIMEOUT="${STACK_READY_TIMEOUT:-90}"
 
-# name  directory  entry point  [node flags, comma-separated]
+# The components, started in this order. Adding one is adding a row.
+#   name, entry point, variable of its HTTP port, default port, readiness path (200 = ready),
+#   node flags (comma-separated, optional).
+# The component gets its port both as that variable and as METRICS_PORT. A row whose entry
+# point does not exist yet is skipped with a message.
 # hook-dispatcher: V8's parallel GC helper threads compete with everything else on a small
 # machine and its scavenges then stall the event loop for 20-30 ms; single-threaded GC keeps
 # the delivery latency tail down (bench/results/hook-dispatcher.md). V8 flags such as this
 # one are refused in NODE_OPTIONS, so they go on the command line.
 COMPONENTS=(
-  "sip-server services/sip-server src/main.ts"
-  "media-controller services/media-controller src/main.ts"
-  "hook-dispatcher services/hook-dispatcher src/main.ts --single-threaded-gc"
-  "registrar services/registrar src/main.ts"
-  "call-router services/call-router src/main.ts"
-  "hooks-app examples/hooks-app src/main.ts"
+  "sip-server       services/sip-server/src/main.ts       SIP_SERVER_OPS_PORT  9400 /readyz"
+  "media-controller services/media-controller/src/main.ts MEDIA_OPS_PORT       9403 /readyz"
+  "hook-dispatcher  services/hook-dispatcher/src/main.ts  HOOK_HTTP_PORT       3004 /readyz --single-threaded-gc"
+  "registrar        services/registrar/src/main.ts        REGISTRAR_OPS_PORT   9402 /readyz"
+  "call-router      services/call-router/src/main.ts      CALL_ROUTER_OPS_PORT 9401 /readyz"
+  "hooks-app        examples/hooks-app/src/main.ts        HOOKS_PORT           3000 /readyz"
+)
+# Further ports a component listens on: component, variable, default, protocols, address.
+OTHER_PORTS=(
+  "sip-server  SIP_PORT      5060 udp,tcp ${SIP_HOST:-0.0.0.0}"
+  "sip-server  DRACHTIO_PORT 9022 tcp     ${DRACHTIO_ADMIN_ADDRESS:-127.0.0.1}"
+  "call-router WEBPORT       2999 tcp     0.0.0.0"
 )
 
-start_components() { # mode: fg|bg
-  local pids=()
-  for c in "${COMPONENTS[@]}"; do
-    read -r name dir entry flags <<<"$c"
-    local node_flags=()
-    [ -n "${flags:-}" ] && IFS=',' read -r -a node_flags <<<"$flags"
-    if [ ! -f "$dir/$entry" ]; then
-      log "$name: not built yet ($dir/$entry missing), skipped"
-      continue
-    fi
-    log "starting $name"
-    local args=()
-    if [ "$name" = sip-server ]; then
-      # drachtio-server's own command line: SIP contact and the application (admin) port.
-      args=(--contact "sip:${SIP_HOST:-0.0.0.0}:${SIP_PORT};transport=udp,tcp" --address "${DRACHTIO_ADMIN_ADDRESS:-127.0.0.1}" --port "$DRACHTIO_PORT")
-    fi
-    if [ "$1" = fg ]; then
-      node "${node_flags[@]}" --import tsx "$dir/$entry" "${args[@]}" &
-    else
-      nohup node "${node_flags[@]}" --import tsx "$dir/$entry" "${args[@]}" >"$STATE_DIR/$name.log" 2>&1 &
-    fi
-    echo $! >"$STATE_DIR/$name.pid"
-    pids+=($!)
-    if [ "$name" = sip-server ]; then wait_port 127.0.0.1 "$DRACHTIO_PORT" 20 sip-server || true; fi
-  done
-  echo "${pids[@]:-}"
+component_args() { # name → its command-line arguments, one a line
+  case "$1" in
+    # drachtio-server's own command line: SIP contact and the application (admin) port.
+    sip-server) printf '%s\n' --contact "sip:${SIP_HOST:-0.0.0.0}:${SIP_PORT};transport=udp,tcp" \
+      --address "${DRACHTIO_ADMIN_ADDRESS:-127.0.0.1}" --port "$DRACHTIO_PORT" ;;
+  esac
 }
 
-stop_components() {
-  for c in "${COMPONENTS[@]}"; do
-    read -r name _ _ <<<"$c"
-    local f="$STATE_DIR/$name.pid"
-    [ -f "$f" ] || continue
-    kill "$(cat "$f")" 2>/dev/null || true
-    rm -f "$f"
-  done
+source "$(dirname "$0")/stack-lib.sh"
+
+prepare() { # checks and installs, before anything starts
+  refuse_if_running
+  check_ports
+  scripts/install-deps.sh
+  scripts/infra.sh up
+  npx tsx scripts/gen-media.ts
 }
 
 case "${1:-run}" in
   run)
-    scripts/install-deps.sh
-    scripts/infra.sh up
-    npx tsx scripts/gen-media.ts
+    prepare
     # `npm start` runs this under `sh -c`, and npm passes a SIGTERM only to that shell: stop too
     # when the parent goes away, not only on Ctrl-C (which reaches the whole process group).
     parent=$PPID
     ( while kill -0 "$parent" 2>/dev/null; do sleep 1; done; kill -TERM $$ 2>/dev/null ) &
     watcher=$!
-    trap 'log "stopping"; kill "$watcher" 2>/dev/null; stop_components; scripts/infra.sh down; exit 0' INT TERM
-    start_components fg >/dev/null
-    log "Dragon PBX running: SIP on port $SIP_PORT; Ctrl-C stops everything"
-    wait
+    trap 'log "stopping"; kill "$watcher" 2>/dev/null; stop_all; exit 0' INT TERM
+    start_and_wait fg || { kill "$watcher" 2>/dev/null; stop_all; exit 1; }
+    log "Dragon PBX running and ready: SIP on port $SIP_PORT; Ctrl-C stops everything"
+    if ! watch_components; then kill "$watcher" 2>/dev/null; stop_all; exit 1; fi
     ;;
   up)
-    scripts/install-deps.sh
-    scripts/infra.sh up
-    npx tsx scripts/gen-media.ts
-    start_components bg >/dev/null
+    prepare
+    start_and_wait bg || { stop_all; exit 1; }
+    log "Dragon PBX ready: SIP on port $SIP_PORT; npm run stack:status shows it, npm run stack:down stops it"
     ;;
-  down)
-    stop_components
-    scripts/infra.sh down
-    ;;
-  *) echo "usage: $0 run|up|down" >&2; exit 2 ;;
+  down) stop_all ;;
+  status) show_status ;;
+  *) echo "usage: $0 run|up|down|status" >&2; exit 2 ;;
 esac

@@ -45,6 +45,8 @@ export function createHooksApp(options: HooksAppOptions = {}): Server {
   const onStatus = options.onStatus ?? ((e) => process.stdout.write(`${JSON.stringify({ statusHook: e })}\n`));
 
   return createServer((req, res) => {
+    // Liveness and readiness as every service of the stack answers them: ready once listening.
+    if (req.method === 'GET' && (req.url === '/healthz' || req.url === '/readyz')) return send(res, 200, { status: 'ok' });
     if (req.method !== 'POST') return send(res, 405, { error: 'POST only' });
     readJson(req)
       .then((body) => {

@@ -21,6 +21,12 @@ describe('sample hooks app', () => {
     return { status: res.status, body: (await res.json()) as any };
   };
 
+  it('answers /healthz and /readyz with 200 (the stack waits for /readyz), other GETs with 405', async () => {
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    expect((await fetch(`${base}/reghook`)).status).toBe(405);
+  });
+
   it('accepts a correct digest and hands out a dialplan', async () => {
     const d = { username: '1001', realm: 'pbx.test', nonce: 'n1', uri: 'sip:pbx.test', method: 'REGISTER', qop: 'auth', nc: '00000001', cnonce: 'c' };
     const ha1 = md5(`1001:pbx.test:password1001`);
