@@ -81,14 +81,20 @@ case "${1:-run}" in
     parent=$PPID
     ( while kill -0 "$parent" 2>/dev/null; do sleep 1; done; kill -TERM $$ 2>/dev/null ) &
     watcher=$!
-    trap 'log "stopping"; kill "$watcher" 2>/dev/null; stop_all; exit 0' INT TERM
-    start_and_wait fg || { kill "$watcher" 2>/dev/null; stop_all; exit 1; }
+    shutdown() { # exit status; errors while stopping must not cut the stop short
+      set +e
+      kill "$watcher" 2>/dev/null
+      stop_all
+      exit "$1"
+    }
+    trap 'log "stopping"; shutdown 0' INT TERM
+    start_and_wait fg || shutdown 1
     log "Dragon PBX running and ready: SIP on port $SIP_PORT; Ctrl-C stops everything"
-    if ! watch_components; then kill "$watcher" 2>/dev/null; stop_all; exit 1; fi
+    watch_components || shutdown 1
     ;;
   up)
     prepare
-    start_and_wait bg || { stop_all; exit 1; }
+    start_and_wait bg || { set +e; stop_all; exit 1; }
     log "Dragon PBX ready: SIP on port $SIP_PORT; npm run stack:status shows it, npm run stack:down stops it"
     ;;
   down) stop_all ;;
