@@ -64,7 +64,12 @@ start_rtpengine() {
     --log-level="${RTPENGINE_LOG_LEVEL:-5}" >"$STATE_DIR/rtpengine/rtpengine.log" 2>&1 &
   echo $! >"$STATE_DIR/rtpengine.pid"
   sleep 0.3
-  kill -0 "$(cat "$STATE_DIR/rtpengine.pid")" || { log "rtpengine failed; see $STATE_DIR/rtpengine/rtpengine.log"; return 1; }
+  if ! kill -0 "$(cat "$STATE_DIR/rtpengine.pid")" 2>/dev/null; then
+    log "FAILED: rtpengine exited at start; last lines of $STATE_DIR/rtpengine/rtpengine.log:"
+    tail -n 20 "$STATE_DIR/rtpengine/rtpengine.log" | sed 's/^/    /' >&2
+    rm -f "$STATE_DIR/rtpengine.pid"
+    return 1
+  fi
 }
 
 stop_recorded() {

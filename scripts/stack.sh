@@ -69,7 +69,7 @@ prepare() { # checks and installs, before anything starts
   refuse_if_running
   check_ports
   scripts/install-deps.sh
-  scripts/infra.sh up
+  scripts/infra.sh up || { scripts/infra.sh down; exit 1; }
   npx tsx scripts/gen-media.ts
 }
 

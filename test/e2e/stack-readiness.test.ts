@@ -244,3 +244,40 @@ describe('stack:up fails naming the component', () => {
     expect(pidsIn(env.DRAGON_STATE_DIR as string)).toEqual([]);
   }, 180_000);
 });
+
+describe('npm start', () => {
+  it('prints a ready line per component, then "running and ready"; a SIGTERM to npm stops everything', async () => {
+    const env = stackEnv(29150);
+    const child = spawn('npm', ['start'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr?.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const end = Date.now() + (READY_TIMEOUT_S + 60) * 1000;
+    while (!err.includes('Dragon PBX running and ready') && child.exitCode === null && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(err, `${err}\n${out.slice(-3000)}`).toContain('Dragon PBX running and ready');
+    for (const name of ['sip-server', 'media-controller', 'hook-dispatcher', 'registrar', 'hooks-app']) {
+      expect(out).toMatch(new RegExp(`ready {2}${name} +http://127\\.0\\.0\\.1:\\d+/readyz`));
+    }
+    expect(await register(29150)).toBe(401);
+
+    const state = env.DRAGON_STATE_DIR as string;
+    const pids = pidsIn(state);
+    expect(pids.length).toBeGreaterThanOrEqual(6);
+    // npm hands a SIGTERM to its shell only; the stack notices and stops all it started.
+    child.kill('SIGTERM');
+    await exited;
+    const stopEnd = Date.now() + 30_000;
+    while ((pids.some(running) || pidsIn(state).length > 0) && Date.now() < stopEnd) await new Promise((r) => setTimeout(r, 250));
+    expect(pids.filter(running)).toEqual([]);
+    expect(pidsIn(state)).toEqual([]);
+    expect(existsSync(join(state, 'registrar.log'))).toBe(true);
+  }, (READY_TIMEOUT_S + 120) * 1000);
+});
