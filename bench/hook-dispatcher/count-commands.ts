@@ -17,7 +17,8 @@ import { connect } from 'nats';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { HookDispatcher } from '../../services/hook-dispatcher/src/dispatcher.js';
-import { publishStatusEvent, type StatusEnvelope } from '@dragonpbx/shared';
+import type { StatusEnvelope } from '@dragonpbx/shared/contracts';
+import { publishStatusEvent } from '@dragonpbx/shared/messaging';
 import { runMain } from '../lib/run-main.js';
 
 function arg(name: string, fallback: number): number {

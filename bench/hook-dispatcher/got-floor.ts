@@ -9,10 +9,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import os from 'node:os';
-import { decodeSigningSecret } from '@dragonpbx/shared';
+import { decodeSigningSecret } from '@dragonpbx/shared/webhooks';
 import { trace } from '@opentelemetry/api';
 import { WebhookPoster } from '../../services/hook-dispatcher/src/delivery/post-webhook.js';
-import type { StatusEnvelope } from '@dragonpbx/shared';
+import type { StatusEnvelope } from '@dragonpbx/shared/contracts';
 import { reap } from '../lib/reap-children.js';
 import { runMain } from '../lib/run-main.js';
 

@@ -32,7 +32,8 @@ import { fileURLToPath } from 'node:url';
 import got from 'got';
 import { Redis } from 'ioredis';
 import { connect, type JetStreamClient, type NatsConnection } from 'nats';
-import { publishStatusEvent, type StatusEnvelope } from '@dragonpbx/shared';
+import type { StatusEnvelope } from '@dragonpbx/shared/contracts';
+import { publishStatusEvent } from '@dragonpbx/shared/messaging';
 import { reap } from '../lib/reap-children.js';
 import { runMain } from '../lib/run-main.js';
 

@@ -29,7 +29,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MediaClient, connectNats, createSubjects } from '@dragonpbx/shared';
+import { MediaClient, connectNats, createSubjects } from '@dragonpbx/shared/messaging';
 import { Redis } from 'ioredis';
 import { Client } from 'rtpengine-client';
 import { pino } from 'pino';

@@ -3,7 +3,7 @@
  * every REGISTER 200 OK, with no auth, no RegHook and no storage.
  * `node --import tsx bench/registrar/baseline-app.ts <adminPort> <secret>`
  */
-import { Srf, connectSrf } from '@dragonpbx/shared';
+import { Srf, connectSrf } from '@dragonpbx/shared/srf';
 import pino from 'pino';
 
 const [port = '9022', secret = 'cymru'] = process.argv.slice(2);

@@ -11,7 +11,7 @@
  */
 import { fork } from 'node:child_process';
 import { Agent, createServer, request } from 'node:http';
-import { createWebhookClient } from '@dragonpbx/shared';
+import { createWebhookClient } from '@dragonpbx/shared/webhooks';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);

@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { loadEnv, PbxError } from '../src/index.js';
+import { PbxError } from '../src/contracts.js';
+import { loadEnv } from '../src/platform.js';
 
 const ctx = { cwd: '/srv/pbx', hostname: 'pbx-1.example.com', pid: 42 };
 const load = (vars: Record<string, string>) => loadEnv(vars, ctx);

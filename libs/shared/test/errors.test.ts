@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PbxError, SipError, createError, listErrorCodes } from '../src/index.js';
+import { PbxError, SipError, createError, listErrorCodes } from '../src/contracts.js';
 
 describe('error registry', () => {
   it('formats the message, keeps the code and status', () => {

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
-import { PbxError, createError } from '../src/index.js';
+import { PbxError, createError } from '../src/contracts.js';
 import { compileValidator } from '../src/schema/validator.js';
 
 const Dest = Type.Union([

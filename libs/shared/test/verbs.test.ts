@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PbxError } from '../src/index.js';
+import { PbxError } from '../src/contracts.js';
 import { type CallScript, callScriptIssues, VERB_NAMES, validateCallScript } from '../src/model/verbs/call-script.js';
 
 function failure(value: unknown): PbxError {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PbxError } from '../src/index.js';
+import { PbxError } from '../src/contracts.js';
 import { isRegHookAccepted, parseRegHookResponse } from '../src/model/webhooks/reg-hook-response.js';
 import { toTrunkSource } from '../src/model/webhooks/to-trunk-source.js';
 import { STATUS_EVENT_NAMES, type StatusEventName } from '../src/model/webhooks/status-event-names.js';

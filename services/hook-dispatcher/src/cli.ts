@@ -1,4 +1,6 @@
-import { connectNats, loadEnvOrExit, PbxError } from '@dragonpbx/shared';
+import { PbxError } from '@dragonpbx/shared/contracts';
+import { connectNats } from '@dragonpbx/shared/messaging';
+import { loadEnvOrExit } from '@dragonpbx/shared/platform';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';

@@ -1,4 +1,5 @@
-import { createSubjects, decodeSigningSecret } from '@dragonpbx/shared';
+import { createSubjects } from '@dragonpbx/shared/messaging';
+import { decodeSigningSecret } from '@dragonpbx/shared/webhooks';
 import { type Tracer, trace } from '@opentelemetry/api';
 import type { Redis } from 'ioredis';
 import type { NatsConnection } from 'nats';
@@ -10,7 +11,7 @@ import { DeadLetterStore } from './dead-letter/dead-letter-store.js';
 import { HostLimiter } from './delivery/host-limiter.js';
 import { WebhookPoster } from './delivery/post-webhook.js';
 import { StatusIntake } from './intake/status-intake.js';
-import type { StatusEnvelope } from '@dragonpbx/shared';
+import type { StatusEnvelope } from '@dragonpbx/shared/contracts';
 import { ensureStatusStream, STATUS_ACK_WAIT_MS } from './intake/status-stream.js';
 import { DispatcherMetrics } from './observability/dispatcher-metrics.js';
 import { DeliveryQueue } from './queue/delivery-queue.js';

@@ -1,4 +1,4 @@
-import { createError } from '@dragonpbx/shared';
+import { createError } from '@dragonpbx/shared/contracts';
 
 /**
  * Error codes of the hook-dispatcher. Codes are stable and greppable; log lines

@@ -8,7 +8,7 @@ export {
 export { optionsFromEnv } from './config/env-options.js';
 export { destinationHost } from './envelope/destination-host.js';
 // Hook authors verify our requests with the shared Standard Webhooks helper.
-export { verifyWebhook, type VerifyWebhookOptions, type HeaderSource } from '@dragonpbx/shared';
+export { verifyWebhook, type VerifyWebhookOptions, type HeaderSource } from '@dragonpbx/shared/webhooks';
 export { retryDelay, parseRetryAfter, type BackoffParams } from './delivery/backoff.js';
 export { AttemptOutcome } from './delivery/delivery-outcome.js';
 export type { DeadLetterEntry } from './dead-letter/dead-letter-entry.js';

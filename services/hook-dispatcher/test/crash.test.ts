@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HookDispatcher } from '../src/dispatcher.js';
-import { publishStatusEvent } from '@dragonpbx/shared';
+import { publishStatusEvent } from '@dragonpbx/shared/messaging';
 import { ChildDispatcher } from './helpers/child-dispatcher.js';
 import {
   cleanup,

@@ -1,8 +1,8 @@
-import { verifyWebhook } from '@dragonpbx/shared';
+import { verifyWebhook } from '@dragonpbx/shared/webhooks';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { buildAdminServer } from '../src/http/admin-server.js';
-import { publishStatusEvent } from '@dragonpbx/shared';
+import { publishStatusEvent } from '@dragonpbx/shared/messaging';
 import { useDispatcher } from './helpers/dispatcher-fixture.js';
 import { envelope, firstReceiptOrder, SECRET, waitFor } from './helpers/infra.js';
 

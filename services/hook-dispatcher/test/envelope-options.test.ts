@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveDispatcherOptions } from '../src/config/dispatcher-options.js';
 import { optionsFromEnv } from '../src/config/env-options.js';
-import { decodeStatusEnvelope } from '@dragonpbx/shared';
+import { decodeStatusEnvelope } from '@dragonpbx/shared/contracts';
 import { destinationHost } from '../src/envelope/destination-host.js';
 
 const good = {

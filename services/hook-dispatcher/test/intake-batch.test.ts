@@ -1,8 +1,8 @@
 import { pino } from 'pino';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import type { StatusEnvelope } from '@dragonpbx/shared';
+import type { StatusEnvelope } from '@dragonpbx/shared/contracts';
 import { ensureStatusStream } from '../src/intake/status-stream.js';
-import { publishStatusEvent } from '@dragonpbx/shared';
+import { publishStatusEvent } from '@dragonpbx/shared/messaging';
 import { DeliveryQueue } from '../src/queue/delivery-queue.js';
 import { CallSequencer } from '../src/sequencer/call-sequencer.js';
 import { useDispatcher } from './helpers/dispatcher-fixture.js';

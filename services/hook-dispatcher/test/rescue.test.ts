@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { publishStatusEvent } from '@dragonpbx/shared';
+import { publishStatusEvent } from '@dragonpbx/shared/messaging';
 import { CallSequencer } from '../src/sequencer/call-sequencer.js';
 import { useDispatcher } from './helpers/dispatcher-fixture.js';
 import { envelope, waitFor } from './helpers/infra.js';

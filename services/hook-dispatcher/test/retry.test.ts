@@ -1,7 +1,7 @@
-import { verifyWebhook } from '@dragonpbx/shared';
+import { verifyWebhook } from '@dragonpbx/shared/webhooks';
 import { describe, expect, it } from 'vitest';
 import { buildAdminServer } from '../src/http/admin-server.js';
-import { publishStatusEvent } from '@dragonpbx/shared';
+import { publishStatusEvent } from '@dragonpbx/shared/messaging';
 import { useDispatcher } from './helpers/dispatcher-fixture.js';
 import { envelope, SECRET, waitFor } from './helpers/infra.js';
 import type { Answer, Received } from './helpers/receiver.js';

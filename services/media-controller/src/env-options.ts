@@ -1,4 +1,4 @@
-import { type Env, PBX_ERR_ENV_INVALID } from '@dragonpbx/shared';
+import { type Env, PBX_ERR_ENV_INVALID } from '@dragonpbx/shared/platform';
 import type { MediaControllerInput } from './media-controller-options.js';
 import { PLACEMENTS, type Placement } from './engine/placement.js';
 

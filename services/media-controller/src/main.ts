@@ -1,4 +1,6 @@
-import { connectNats, createLogger, createMetrics, createOpsServer, loadEnvOrExit, PbxError, startTracing } from '@dragonpbx/shared';
+import { PbxError } from '@dragonpbx/shared/contracts';
+import { connectNats } from '@dragonpbx/shared/messaging';
+import { createLogger, createMetrics, createOpsServer, loadEnvOrExit, startTracing } from '@dragonpbx/shared/platform';
 import { Redis } from 'ioredis';
 import { optionsFromEnv } from './env-options.js';
 import { MediaController } from './media-controller.js';

@@ -1,4 +1,4 @@
-import { PBX_ERR_MEDIA_OPTIONS } from '@dragonpbx/shared';
+import { PBX_ERR_MEDIA_OPTIONS } from '@dragonpbx/shared/contracts';
 import { type Static, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { PLACEMENTS, type Placement } from './engine/placement.js';

@@ -1,11 +1,7 @@
 import {
-  createJsonCodec,
-  createSubjects,
-  type JsonCodec,
   MediaAnswerRequestSchema,
   MediaDeleteRequestSchema,
   MediaDtmfRequestSchema,
-  type MediaOp,
   MediaOfferRequestSchema,
   MediaPlayRequestSchema,
   MediaQueryRequestSchema,
@@ -14,9 +10,8 @@ import {
   MediaSubscribeRequestSchema,
   MediaUnsubscribeRequestSchema,
   PbxError,
-  serve,
-  type Subjects,
-} from '@dragonpbx/shared';
+} from '@dragonpbx/shared/contracts';
+import { createJsonCodec, createSubjects, type JsonCodec, type MediaOp, serve, type Subjects } from '@dragonpbx/shared/messaging';
 import type { Attributes } from '@opentelemetry/api';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Redis } from 'ioredis';

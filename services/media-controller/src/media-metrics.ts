@@ -1,4 +1,4 @@
-import type { Metrics } from '@dragonpbx/shared';
+import type { Metrics } from '@dragonpbx/shared/platform';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 
 /** ng round trips on loopback take ~0.1–2 ms; the shared hook buckets start too high. */

@@ -1,4 +1,4 @@
-import { PBX_ERR_MEDIA_ENGINE_TIMEOUT } from '@dragonpbx/shared';
+import { PBX_ERR_MEDIA_ENGINE_TIMEOUT } from '@dragonpbx/shared/contracts';
 import { describe, expect, it } from 'vitest';
 import { EnginePool } from '../src/engine/engine-pool.js';
 import type { EngineAddress } from '../src/ng/engine-address.js';

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { MediaClient, createSubjects } from '@dragonpbx/shared';
+import { MediaClient, createSubjects } from '@dragonpbx/shared/messaging';
 import { type NatsConnection, connect } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newCall } from './support/harness.js';

@@ -1,4 +1,4 @@
-import { encodeJson } from '@dragonpbx/shared';
+import { encodeJson } from '@dragonpbx/shared/messaging';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness, newCall } from './support/harness.js';
 import { PCMU, audioSdp } from './support/sdp.js';

@@ -1,6 +1,6 @@
 import { trace } from '@opentelemetry/api';
 import { tracing as sdkTracing } from '@opentelemetry/sdk-node';
-import { startTracing, type Tracing } from '@dragonpbx/shared';
+import { startTracing, type Tracing } from '@dragonpbx/shared/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness, newCall } from './support/harness.js';
 import { PCMU, audioSdp } from './support/sdp.js';

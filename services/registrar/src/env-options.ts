@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
-import type { DigestAlgorithm, Env } from '@dragonpbx/shared';
+import type { Env } from '@dragonpbx/shared/platform';
+import type { DigestAlgorithm } from '@dragonpbx/shared/sip';
 import { PBX_ERR_REGISTRAR_OPTIONS } from './registrar-errors.js';
 import type { RegistrarOptionsInput } from './registrar-options.js';
 import type { TrunkRegistrarOptionsInput } from './trunk/trunk-registrar-options.js';

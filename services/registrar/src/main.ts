@@ -1,17 +1,10 @@
-import {
-  PbxError,
-  Srf,
-  StateStore,
-  connectNats,
-  connectSrf,
-  createConfigSource,
-  createLogger,
-  createMetrics,
-  createOpsServer,
-  createSubjects,
-  createWebhookClient,
-  loadEnvOrExit,
-} from '@dragonpbx/shared';
+import { createConfigSource } from '@dragonpbx/shared/config';
+import { PbxError } from '@dragonpbx/shared/contracts';
+import { connectNats, createSubjects } from '@dragonpbx/shared/messaging';
+import { createLogger, createMetrics, createOpsServer, loadEnvOrExit } from '@dragonpbx/shared/platform';
+import { Srf, connectSrf } from '@dragonpbx/shared/srf';
+import { StateStore } from '@dragonpbx/shared/state';
+import { createWebhookClient } from '@dragonpbx/shared/webhooks';
 import { Redis } from 'ioredis';
 import { registrarEnvOptions } from './env-options.js';
 import { natsEventSink } from './register/nats-event-sink.js';

@@ -1,4 +1,4 @@
-import { createError } from '@dragonpbx/shared';
+import { createError } from '@dragonpbx/shared/contracts';
 
 /** Invalid registrar options (a boot-time configuration error). */
 export const PBX_ERR_REGISTRAR_OPTIONS = createError<[string, string]>('PBX_ERR_REGISTRAR_OPTIONS', 'invalid registrar option %s: %s', 500);

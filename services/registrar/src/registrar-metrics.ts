@@ -1,4 +1,4 @@
-import type { Metrics } from '@dragonpbx/shared';
+import type { Metrics } from '@dragonpbx/shared/platform';
 import type { Counter, Gauge } from 'prom-client';
 
 /** Prometheus series of the registrar. */

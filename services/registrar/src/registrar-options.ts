@@ -1,4 +1,5 @@
-import { type DigestAlgorithm, compileCidrs, type CidrSet } from '@dragonpbx/shared';
+import { compileCidrs, type CidrSet } from '@dragonpbx/shared/contracts';
+import type { DigestAlgorithm } from '@dragonpbx/shared/sip';
 import { PBX_ERR_REGISTRAR_OPTIONS } from './registrar-errors.js';
 
 /** Pike-style flood limits (per source IP, shared across replicas through Redis). */

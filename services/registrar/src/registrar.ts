@@ -1,4 +1,8 @@
-import { DigestVerifier, type ConfigSource, type SrfApp, type SrfRequest, type SrfResponse, type StateStore, type WebhookClient } from '@dragonpbx/shared';
+import type { ConfigSource } from '@dragonpbx/shared/config';
+import { DigestVerifier } from '@dragonpbx/shared/sip';
+import type { SrfApp, SrfRequest, SrfResponse } from '@dragonpbx/shared/srf';
+import type { StateStore } from '@dragonpbx/shared/state';
+import type { WebhookClient } from '@dragonpbx/shared/webhooks';
 import type { Logger } from 'pino';
 import { type GuardVerdict, RequestGuard } from './guard/request-guard.js';
 import { headerView } from './register/header-view.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadEnv } from '@dragonpbx/shared';
+import { loadEnv } from '@dragonpbx/shared/platform';
 import { SipServer } from '@dragonpbx/sip-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registrarEnvOptions } from '../src/env-options.js';

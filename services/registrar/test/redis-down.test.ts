@@ -1,4 +1,4 @@
-import { StateStore } from '@dragonpbx/shared';
+import { StateStore } from '@dragonpbx/shared/state';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOMAIN, type Harness, startHarness } from './helpers/harness.js';

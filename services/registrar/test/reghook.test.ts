@@ -1,4 +1,4 @@
-import { verifyWebhook } from '@dragonpbx/shared';
+import { verifyWebhook } from '@dragonpbx/shared/webhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DOMAIN, type Harness, SIGNING_SECRET, startHarness, until } from './helpers/harness.js';
 import { TestUa } from './helpers/sip-ua.js';

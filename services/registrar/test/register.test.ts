@@ -1,4 +1,4 @@
-import { computeDigestResponse } from '@dragonpbx/shared';
+import { computeDigestResponse } from '@dragonpbx/shared/sip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOMAIN, type Harness, startHarness, until } from './helpers/harness.js';
 import { TestUa, authorize } from './helpers/sip-ua.js';

@@ -3,7 +3,7 @@
  * and frozen; the CLI (`src/cli/`) maps drachtio-server's command line and
  * `drachtio.conf.xml` onto this shape.
  */
-import { createError } from '@dragonpbx/shared';
+import { createError } from '@dragonpbx/shared/contracts';
 
 /** Transport of a SIP listen contact. */
 export type ContactProtocol = 'udp' | 'tcp';

@@ -1,4 +1,4 @@
-import got, { type Response } from 'got';
+import type { Response } from 'got';
 import { PBX_ERR_CONFIG_FETCH } from './config-errors.js';
 import {
   type ApiConfigSourceInput,
@@ -72,6 +72,8 @@ export class ApiConfigSource extends ConfigSourceBase {
     if (this.#etag) headers['if-none-match'] = this.#etag;
     let res: Response<string>;
     try {
+      // Imported on first poll: only a DATA_SOURCE=api service needs got (cached after the first import).
+      const { default: got } = await import('got');
       res = await got(this.options.url, {
         headers,
         timeout: { request: this.options.timeoutMs },

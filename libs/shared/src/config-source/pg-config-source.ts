@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { ConfigSnapshot } from '../model/config-snapshot.js';
 import { PbxError } from '../errors/pbx-error.js';
 import { PBX_ERR_CONFIG_DB } from './config-errors.js';
@@ -10,7 +10,7 @@ import {
   type PgConfigSourceOptions,
   PgConfigSourceOptionsSchema,
 } from './pg-config-source-options.js';
-import { runMigrations } from './pg-migrations.js';
+import { loadPg, runMigrations } from './pg-migrations.js';
 import type { ClientRow, DomainRow, TrunkRow } from './pg-rows.js';
 import { resolveOptions } from './resolve-options.js';
 import { snapshotFromRows } from './snapshot-from-rows.js';
@@ -32,6 +32,8 @@ export class PgConfigSource extends ConfigSourceBase {
   readonly kind = 'pg' as const;
   readonly options: Readonly<PgConfigSourceOptions>;
   readonly #origin: string;
+  /** The pg driver, loaded by `start()`: a service on another DATA_SOURCE never loads it. */
+  #pg: typeof pg | undefined;
   #pool: pg.Pool | undefined;
   #listener: pg.Client | undefined;
   #reconnect: NodeJS.Timeout | undefined;
@@ -60,7 +62,9 @@ export class PgConfigSource extends ConfigSourceBase {
   }
 
   async start(): Promise<void> {
-    this.#pool = new pg.Pool({ ...this.#connection(), max: 2 });
+    const driver = await loadPg();
+    this.#pg = driver;
+    this.#pool = new driver.Pool({ ...this.#connection(), max: 2 });
     this.#pool.on('error', (err) => this.logger.warn({ source: this.kind, err: err.message }, 'idle pg client error'));
     try {
       await runMigrations(this.#pool, this.options.schema);
@@ -85,7 +89,8 @@ export class PgConfigSource extends ConfigSourceBase {
   }
 
   async #listen(): Promise<void> {
-    const client = new pg.Client(this.#connection());
+    const driver = this.#pg ?? (await loadPg());
+    const client = new driver.Client(this.#connection());
     client.on('error', (err) => {
       this.logger.warn({ source: this.kind, code: 'PBX_ERR_CONFIG_DB', err: err.message }, 'config LISTEN connection lost');
       this.#relisten(client);

@@ -1,9 +1,17 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import type pg from 'pg';
 
 /** The shipped migrations: `libs/shared/migrations/NNN_name.sql`. */
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
+
+/**
+ * The pg driver, imported on first use: the config barrel is loaded by every
+ * service, and only a `DATA_SOURCE=pg` one needs the driver.
+ */
+export async function loadPg(): Promise<typeof pg> {
+  return (await import('pg')).default;
+}
 
 const MIGRATION_FILE = /^(\d+)_[a-z0-9_-]+\.sql$/i;
 
@@ -15,7 +23,7 @@ const MIGRATION_FILE = /^(\d+)_[a-z0-9_-]+\.sql$/i;
  */
 export async function runMigrations(pool: pg.Pool, schema: string, dir = MIGRATIONS_DIR): Promise<string[]> {
   const files = (await readdir(dir)).filter((f) => MIGRATION_FILE.test(f)).sort();
-  const ident = pg.escapeIdentifier(schema);
+  const ident = (await loadPg()).escapeIdentifier(schema);
   const client = await pool.connect();
   const applied: string[] = [];
   try {

@@ -1,4 +1,4 @@
-import type { StatusEnvelope } from '@dragonpbx/shared';
+import type { StatusEnvelope } from '@dragonpbx/shared/contracts';
 
 /** One event that could not be delivered, as an operator lists it. */
 export interface DeadLetterEntry {

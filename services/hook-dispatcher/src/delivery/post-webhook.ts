@@ -1,9 +1,9 @@
 import http from 'node:http';
-import { signWebhookHeaders } from '@dragonpbx/shared';
+import { signWebhookHeaders } from '@dragonpbx/shared/webhooks';
 import https from 'node:https';
 import { SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import got, { type Got, type PlainResponse, RequestError } from 'got';
-import type { StatusEnvelope } from '@dragonpbx/shared';
+import type { StatusEnvelope } from '@dragonpbx/shared/contracts';
 import { contextFromTraceparent, formatTraceparent } from '../observability/trace-context.js';
 import { parseRetryAfter } from './backoff.js';
 import { DeliveryFailure } from './delivery-failure.js';

@@ -2,7 +2,7 @@ import fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { HookDispatcher } from '../dispatcher.js';
 import { PBX_ERR_HOOK_BAD_REQUEST, PBX_ERR_HOOK_UNAUTHORIZED } from '../errors.js';
-import { PbxError } from '@dragonpbx/shared';
+import { PbxError } from '@dragonpbx/shared/contracts';
 import { timingSafeEqual } from 'node:crypto';
 
 /** Options of {@link buildAdminServer}. */

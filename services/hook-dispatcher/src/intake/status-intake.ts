@@ -1,6 +1,6 @@
 import type { ConsumerMessages, JetStreamClient, JsMsg } from 'nats';
 import type { Logger } from 'pino';
-import { decodeStatusEnvelopeText, PBX_ERR_HOOK_EVENT_INVALID, type StatusEnvelope } from '@dragonpbx/shared';
+import { decodeStatusEnvelopeText, PBX_ERR_HOOK_EVENT_INVALID, type StatusEnvelope } from '@dragonpbx/shared/contracts';
 import type { DispatcherMetrics } from '../observability/dispatcher-metrics.js';
 import type { DeliveryQueue } from '../queue/delivery-queue.js';
 import { callJobId } from '../queue/delivery-job.js';

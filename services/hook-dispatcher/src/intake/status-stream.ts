@@ -1,6 +1,6 @@
-import { ensureStream } from '@dragonpbx/shared';
+import { ensureStream } from '@dragonpbx/shared/messaging';
 import { AckPolicy, type ConsumerConfig, DeliverPolicy, type JetStreamManager, nanos } from 'nats';
-import { MAX_ENVELOPE_BYTES } from '@dragonpbx/shared';
+import { MAX_ENVELOPE_BYTES } from '@dragonpbx/shared/contracts';
 
 /** Default redelivery delay of an unacked status message, ms. */
 export const STATUS_ACK_WAIT_MS = 30_000;

@@ -1,4 +1,4 @@
-import type { StatusEnvelope } from '@dragonpbx/shared';
+import type { StatusEnvelope } from '@dragonpbx/shared/contracts';
 
 /** A job delivering the in-flight event of one call (generation `gen` of the call's sequencer). */
 export interface CallDeliveryJob {

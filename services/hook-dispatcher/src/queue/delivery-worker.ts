@@ -7,7 +7,7 @@ import { DeliveryFailure } from '../delivery/delivery-failure.js';
 import { AttemptOutcome } from '../delivery/delivery-outcome.js';
 import type { HostLimiter } from '../delivery/host-limiter.js';
 import type { WebhookPoster } from '../delivery/post-webhook.js';
-import type { StatusEnvelope } from '@dragonpbx/shared';
+import type { StatusEnvelope } from '@dragonpbx/shared/contracts';
 import { destinationHost } from '../envelope/destination-host.js';
 import { PBX_ERR_HOOK_STATE_CORRUPT } from '../errors.js';
 import type { DispatcherMetrics } from '../observability/dispatcher-metrics.js';

@@ -4,7 +4,7 @@ import { connect, type NatsConnection } from 'nats';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import type { DispatcherOptions } from '../../src/config/dispatcher-options.js';
-import type { StatusEnvelope } from '@dragonpbx/shared';
+import type { StatusEnvelope } from '@dragonpbx/shared/contracts';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';

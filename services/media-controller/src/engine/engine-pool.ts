@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { PBX_ERR_MEDIA_NO_ENGINE } from '@dragonpbx/shared';
+import { PBX_ERR_MEDIA_NO_ENGINE } from '@dragonpbx/shared/contracts';
 import type { EngineAddress } from '../ng/engine-address.js';
 import type { NgClient } from '../ng/ng-client.js';
 import { EngineState } from './engine-state.js';

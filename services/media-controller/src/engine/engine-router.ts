@@ -4,7 +4,7 @@ import {
   PBX_ERR_MEDIA_ENGINE_REFUSED,
   PBX_ERR_MEDIA_ENGINE_TIMEOUT,
   PBX_ERR_MEDIA_NO_ENGINE,
-} from '@dragonpbx/shared';
+} from '@dragonpbx/shared/contracts';
 import type { NgCommand, NgReply } from '../ng/ng-command.js';
 import type { NgClient } from '../ng/ng-client.js';
 import type { CallAffinity } from './call-affinity.js';

@@ -1,4 +1,4 @@
-import { PBX_ERR_MEDIA_ENGINE_REFUSED, PBX_ERR_MEDIA_ENGINE_TIMEOUT } from '@dragonpbx/shared';
+import { PBX_ERR_MEDIA_ENGINE_REFUSED, PBX_ERR_MEDIA_ENGINE_TIMEOUT } from '@dragonpbx/shared/contracts';
 import { Client } from 'rtpengine-client';
 import { type EngineAddress, engineId } from './engine-address.js';
 import type { NgCommand, NgReply } from './ng-command.js';

@@ -1,4 +1,4 @@
-import { withoutDirect } from '@dragonpbx/shared';
+import { withoutDirect } from '@dragonpbx/shared/contracts';
 
 /** The `codec` dictionary of an ng offer. */
 export interface NgCodecFlags {

@@ -18,7 +18,7 @@ import {
   PBX_ERR_MEDIA_CALL_UNKNOWN,
   PBX_ERR_MEDIA_ENGINE_REFUSED,
   PBX_ERR_MEDIA_ENGINE_REPLY,
-} from '@dragonpbx/shared';
+} from '@dragonpbx/shared/contracts';
 import type { EngineRouter, RoutedReply } from '../engine/engine-router.js';
 import { codecFlags } from './codec-flags.js';
 import { partiesOf } from './query-parties.js';

@@ -1,4 +1,4 @@
-import type { MediaPartyStats } from '@dragonpbx/shared';
+import type { MediaPartyStats } from '@dragonpbx/shared/contracts';
 
 interface NgStream {
   'local port'?: unknown;

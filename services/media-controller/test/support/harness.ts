@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createMetrics, MediaClient, createSubjects } from '@dragonpbx/shared';
+import { MediaClient, createSubjects } from '@dragonpbx/shared/messaging';
+import { createMetrics } from '@dragonpbx/shared/platform';
 import { Redis } from 'ioredis';
 import { type NatsConnection, connect } from 'nats';
 import { pino } from 'pino';

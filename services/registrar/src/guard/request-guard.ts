@@ -1,4 +1,5 @@
-import type { ConfigSource, FloodStore } from '@dragonpbx/shared';
+import type { ConfigSource } from '@dragonpbx/shared/config';
+import type { FloodStore } from '@dragonpbx/shared/state';
 import type { RegistrarOptions } from '../registrar-options.js';
 
 /** What the guard decided about one request. */

@@ -1,4 +1,4 @@
-import type { ContactStore, StoredContact } from '@dragonpbx/shared';
+import type { ContactStore, StoredContact } from '@dragonpbx/shared/state';
 import type { RegistrarOptions } from '../registrar-options.js';
 import { grantExpiry, requestedExpiry } from './grant-expiry.js';
 import type { ParsedRegister } from './parse-register.js';

@@ -1,12 +1,12 @@
+import type { ConfigSource } from '@dragonpbx/shared/config';
+import { SipError } from '@dragonpbx/shared/contracts';
 import {
-  type ConfigSource,
   type DigestCredentials,
   type DigestVerifier,
   type NonceReplayGuard,
-  type WebhookClient,
-  SipError,
   parseDigestCredentials,
-} from '@dragonpbx/shared';
+} from '@dragonpbx/shared/sip';
+import type { WebhookClient } from '@dragonpbx/shared/webhooks';
 import type { RegistrarOptions } from '../registrar-options.js';
 import type { ParsedRegister } from './parse-register.js';
 import { callRegHook } from './reg-hook-call.js';

@@ -1,4 +1,4 @@
-import { type Subjects, publish } from '@dragonpbx/shared';
+import { type Subjects, publish } from '@dragonpbx/shared/messaging';
 import type { NatsConnection } from 'nats';
 import type { RegistrationEvent, RegistrationEventSink } from './registration-event.js';
 

@@ -1,5 +1,4 @@
-import type { SipTransport } from '@dragonpbx/shared';
-import { SIP_TRANSPORTS } from '@dragonpbx/shared';
+import { type SipTransport, SIP_TRANSPORTS } from '@dragonpbx/shared/state';
 import { PBX_ERR_REGISTER_INVALID } from '../registrar-errors.js';
 import { type RequestedContact, parseContacts } from './parse-contacts.js';
 import type { RegisterMessage } from './register-message.js';

@@ -1,11 +1,6 @@
-import {
-  type DigestCredentials,
-  type RegHookRequest,
-  SipError,
-  type WebhookClient,
-  isRegHookAccepted,
-  parseRegHookResponse,
-} from '@dragonpbx/shared';
+import { type RegHookRequest, SipError, isRegHookAccepted, parseRegHookResponse } from '@dragonpbx/shared/contracts';
+import type { DigestCredentials } from '@dragonpbx/shared/sip';
+import type { WebhookClient } from '@dragonpbx/shared/webhooks';
 import type { RegistrationGrant } from './registration-grant.js';
 
 /** Inputs of one RegHook call. */

@@ -1,13 +1,8 @@
-import {
-  type ConfigSource,
-  type ContactStore,
-  type DigestVerifier,
-  type NonceReplayGuard,
-  PbxError,
-  SipError,
-  type WebhookClient,
-  buildDigestChallenges,
-} from '@dragonpbx/shared';
+import type { ConfigSource } from '@dragonpbx/shared/config';
+import { PbxError, SipError } from '@dragonpbx/shared/contracts';
+import { type DigestVerifier, type NonceReplayGuard, buildDigestChallenges } from '@dragonpbx/shared/sip';
+import type { ContactStore } from '@dragonpbx/shared/state';
+import type { WebhookClient } from '@dragonpbx/shared/webhooks';
 import type { Logger } from 'pino';
 import { PBX_ERR_REGISTER_INVALID } from '../registrar-errors.js';
 import type { RegistrarOptions } from '../registrar-options.js';

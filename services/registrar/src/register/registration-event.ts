@@ -1,4 +1,4 @@
-import type { ContactSource } from '@dragonpbx/shared';
+import type { ContactSource } from '@dragonpbx/shared/state';
 
 /** Kinds of registration change. */
 export const REGISTRATION_EVENT_TYPES = ['registered', 'refreshed', 'unregistered', 'evicted'] as const;

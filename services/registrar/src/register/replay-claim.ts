@@ -1,4 +1,4 @@
-import type { DigestCredentials, NonceReplayGuard } from '@dragonpbx/shared';
+import type { DigestCredentials, NonceReplayGuard } from '@dragonpbx/shared/sip';
 
 /**
  * The "nc" part of a replay record. Every challenge carries its own salted

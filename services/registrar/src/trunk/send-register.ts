@@ -1,4 +1,5 @@
-import { type SrfApp, type SrfResponse, answerChallenge, authorizationHeaderName, challengeHeaderName } from '@dragonpbx/shared';
+import { answerChallenge, authorizationHeaderName, challengeHeaderName } from '@dragonpbx/shared/sip';
+import type { SrfApp, SrfResponse } from '@dragonpbx/shared/srf';
 
 /** One outbound REGISTER transaction (with at most one digest retry). */
 export interface SendRegisterInput {

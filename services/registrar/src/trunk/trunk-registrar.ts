@@ -1,4 +1,6 @@
-import { type ConfigSource, type SrfApp, type StateStore, trunkLeaseResource } from '@dragonpbx/shared';
+import type { ConfigSource } from '@dragonpbx/shared/config';
+import type { SrfApp } from '@dragonpbx/shared/srf';
+import { type StateStore, trunkLeaseResource } from '@dragonpbx/shared/state';
 import type { Logger } from 'pino';
 import type { RegistrarMetrics } from '../registrar-metrics.js';
 import { type TrunkRegistrarOptions, type TrunkRegistrarOptionsInput, resolveTrunkRegistrarOptions } from './trunk-registrar-options.js';

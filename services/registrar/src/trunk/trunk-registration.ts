@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { SrfApp, TrunkConfig, TrunkRegister, TrunkRegistrationStore } from '@dragonpbx/shared';
+import type { TrunkConfig, TrunkRegister } from '@dragonpbx/shared/contracts';
+import type { SrfApp } from '@dragonpbx/shared/srf';
+import type { TrunkRegistrationStore } from '@dragonpbx/shared/state';
 import type { Logger } from 'pino';
 import { sendRegister } from './send-register.js';
 import type { TrunkRegistrarOptions } from './trunk-registrar-options.js';

@@ -2,17 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  type ConnectedSrf,
-  JsonConfigSource,
-  Srf,
-  StateStore,
-  type Subjects,
-  connectSrf,
-  createSubjects,
-  createWebhookClient,
-  type WebhookClient,
-} from '@dragonpbx/shared';
+import { JsonConfigSource } from '@dragonpbx/shared/config';
+import { type Subjects, createSubjects } from '@dragonpbx/shared/messaging';
+import { type ConnectedSrf, Srf, connectSrf } from '@dragonpbx/shared/srf';
+import { StateStore } from '@dragonpbx/shared/state';
+import { createWebhookClient, type WebhookClient } from '@dragonpbx/shared/webhooks';
 import { SipServer } from '@dragonpbx/sip-server';
 import { Redis } from 'ioredis';
 import { type NatsConnection, connect } from 'nats';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type Socket, createSocket } from 'node:dgram';
-import { answerChallenge } from '@dragonpbx/shared';
+import { answerChallenge } from '@dragonpbx/shared/sip';
 
 /** A SIP response as the test UA received it. */
 export interface SipReply {

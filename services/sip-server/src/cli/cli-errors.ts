@@ -1,4 +1,4 @@
-import { createError } from '@dragonpbx/shared';
+import { createError } from '@dragonpbx/shared/contracts';
 
 /** A command-line option, environment variable or config-file value that cannot be used. */
 export const PBX_ERR_SIP_CLI_INVALID = createError<[string, string]>(

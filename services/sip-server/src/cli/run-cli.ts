@@ -1,4 +1,4 @@
-import { PbxError } from '@dragonpbx/shared';
+import { PbxError } from '@dragonpbx/shared/contracts';
 import { type Logger, pino } from 'pino';
 import { DRACHTIO_VERSION } from '../drachtio/version.js';
 import type { MetricsSnapshot } from '../ops/metrics-source.js';

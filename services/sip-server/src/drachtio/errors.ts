@@ -1,4 +1,4 @@
-import { createError } from '@dragonpbx/shared';
+import { createError } from '@dragonpbx/shared/contracts';
 
 /** The admin stream carried something that is not `<digits>#<payload>`; the connection is closed. */
 export const PBX_ERR_DRACHTIO_FRAMING = createError<[string]>(

@@ -1,4 +1,4 @@
-import { type ReadinessChecks, createOpsServer } from '@dragonpbx/shared';
+import { type ReadinessChecks, createOpsServer } from '@dragonpbx/shared/platform';
 import type { SipServerMetrics } from './sip-server-metrics.js';
 
 /** Options of {@link startOpsServer}. */

@@ -1,4 +1,4 @@
-import { createError } from '@dragonpbx/shared';
+import { createError } from '@dragonpbx/shared/contracts';
 
 /** A spammer / auto-respond rule that cannot be compiled (bad regex, unknown action). */
 export const PBX_ERR_SIP_POLICY_RULE = createError<[string, string]>(

@@ -2,7 +2,7 @@
  * Error codes of the SIP core (parser, transports, transactions). Declared
  * once here so codes stay unique and greppable.
  */
-import { createError } from '@dragonpbx/shared';
+import { createError } from '@dragonpbx/shared/contracts';
 
 /** A SIP message could not be parsed; see {@link SipParseError} for the SIP-level detail. */
 export const PBX_ERR_SIP_PARSE = createError<[string]>('PBX_ERR_SIP_PARSE', 'malformed SIP message: %s', 400);

@@ -1,4 +1,4 @@
-import { PbxError } from '@dragonpbx/shared';
+import { PbxError } from '@dragonpbx/shared/contracts';
 import type { SipMessage } from './sip-message.js';
 
 /**

@@ -1,0 +1,61 @@
+// @dragonpbx/shared/contracts: what services exchange and validate: typed errors, TypeBox schemas
+// and the validator, the model (configuration, CallScript verbs, webhook bodies, media RPC
+// messages, status-event envelope), dialplan patterns and CIDR sets. Only @sinclair/typebox at run
+// time: nothing here may import NATS, Redis, pino, OTel, got, pg or drachtio-srf.
+// One export line per module, sorted by path.
+export { parseCidr, type CidrBlock } from './cidr/cidr-block.js';
+export { PBX_ERR_CIDR_INVALID, PBX_ERR_IP_INVALID } from './cidr/cidr-errors.js';
+export { compileCidrs, type CidrSet } from './cidr/compile-cidrs.js';
+export { parseIp, IPV4_MAPPED_BASE, type ParsedIp } from './cidr/parse-ip.js';
+export { compileDialplan, type CompiledDialplan, type DialplanMatch } from './dialplan/compile-dialplan.js';
+export { toDialplanTarget, type DialplanTarget, type DialplanValue } from './dialplan/dialplan-target.js';
+export type { GlobSpecificity } from './dialplan/glob-alternative.js';
+export { globMatch } from './dialplan/glob-match.js';
+export { GlobPattern, compareSpecificity, MAX_PATTERN_EXPANSIONS, MAX_PATTERN_LENGTH } from './dialplan/glob-pattern.js';
+export { PBX_ERR_DIALPLAN_INVALID, PBX_ERR_DIALPLAN_VALUE_INVALID, PBX_ERR_PATTERN_INVALID } from './dialplan/pattern-errors.js';
+export { createError, listErrorCodes, type PbxErrorClass } from './errors/create-error.js';
+export { PbxError } from './errors/pbx-error.js';
+export { SipError } from './errors/sip-error.js';
+export { ClientConfigSchema, type ClientConfig, ClientEntrySchema, type ClientEntry, CodecListSchema } from './model/config-client.js';
+export { DialplanHooksSchema, type DialplanHooks, DialplanSchema, type Dialplan, DialplanValueSchema, HookUrlSchema } from './model/config-dialplan.js';
+export { DomainConfigSchema, type DomainConfig } from './model/config-domain.js';
+export { ConfigFeedDomainSchema, ConfigFeedSchema, type ConfigFeed } from './model/config-feed.js';
+export { ConfigFileDomainSchema, ConfigFileSchema, type ConfigFile } from './model/config-file.js';
+export type { ConfigSnapshot, ConfigSourceKind } from './model/config-snapshot.js';
+export { TrunkConfigSchema, type TrunkConfig, TrunkEntrySchema, type TrunkEntry, TrunkOutboundSchema, type TrunkOutbound, TrunkRegisterSchema, type TrunkRegister } from './model/config-trunk.js';
+export { decodeStatusEnvelope, decodeStatusEnvelopeText, MAX_ENVELOPE_BYTES, type StatusEnvelope, StatusEnvelopeSchema } from './model/events/status-envelope.js';
+export { PBX_ERR_HOOK_EVENT_INVALID } from './model/events/status-event-errors.js';
+export { DIRECT_CODEC, isDirectMedia, withoutDirect } from './model/media/direct-media.js';
+export { type MediaAnswerRequest, MediaAnswerRequestSchema } from './model/media/media-answer.js';
+export { MediaCallIdSchema, MediaCodecListSchema, MediaEngineIdSchema, MediaSdpSchema, MediaTagSchema } from './model/media/media-common.js';
+export { type MediaDeleteRequest, MediaDeleteRequestSchema, type MediaDeleteResult, MediaDeleteResultSchema } from './model/media/media-delete.js';
+export { type MediaDtmfRequest, MediaDtmfRequestSchema } from './model/media/media-dtmf.js';
+export { PBX_ERR_MEDIA_CALL_UNKNOWN, PBX_ERR_MEDIA_ENGINE_DOWN, PBX_ERR_MEDIA_ENGINE_REFUSED, PBX_ERR_MEDIA_ENGINE_REPLY, PBX_ERR_MEDIA_ENGINE_TIMEOUT, PBX_ERR_MEDIA_NO_ENGINE, PBX_ERR_MEDIA_OPTIONS } from './model/media/media-errors.js';
+export { type MediaOfferRequest, MediaOfferRequestSchema, type MediaSdpResult, MediaSdpResultSchema } from './model/media/media-offer.js';
+export { MediaFilePathSchema, type MediaPlayRequest, MediaPlayRequestSchema, type MediaPlayResult, MediaPlayResultSchema, type MediaStopRequest, MediaStopRequestSchema } from './model/media/media-play.js';
+export { type MediaAckResult, MediaAckResultSchema, type MediaPartyStats, MediaPartyStatsSchema, type MediaQueryRequest, MediaQueryRequestSchema, type MediaQueryResult, MediaQueryResultSchema } from './model/media/media-query.js';
+export { type MediaSubscribeAnswerRequest, MediaSubscribeAnswerRequestSchema, type MediaSubscribeRequest, MediaSubscribeRequestSchema, type MediaSubscribeResult, MediaSubscribeResultSchema, type MediaUnsubscribeRequest, MediaUnsubscribeRequestSchema } from './model/media/media-subscribe.js';
+export { type AnnounceVerb, AnnounceVerbSchema } from './model/verbs/announce.js';
+export { type CallScript, CallScriptSchema, callScriptIssues, validateCallScript, VERB_NAMES, type Verb, type VerbName, VerbSchema } from './model/verbs/call-script.js';
+export { CodecNamesSchema, DigestCredentialsSchema, MediaUrlSchema, type SipHeaders, SipHeadersSchema, SipUriSchema, StatusLabelSchema } from './model/verbs/common.js';
+export { type ClientDest, ClientDestSchema, type ConnectDest, ConnectDestSchema, type SipDest, SipDestSchema, type TrunkDest, TrunkDestSchema } from './model/verbs/connect-dest.js';
+export { type ConnectVerb, ConnectVerbSchema, MAX_CONNECT_DESTS } from './model/verbs/connect.js';
+export { type PauseVerb, PauseVerbSchema } from './model/verbs/pause.js';
+export { PICKUP_STATES, type PickupVerb, PickupVerbSchema } from './model/verbs/pickup.js';
+export { RECORD_LEGS, type RecordVerb, RecordVerbSchema } from './model/verbs/record.js';
+export { type ResponseVerb, ResponseVerbSchema } from './model/verbs/response.js';
+export { PBX_ERR_SCRIPT_INVALID } from './model/verbs/script-invalid-error.js';
+export { type CallHookRequest, CallHookRequestSchema } from './model/webhooks/call-hook-request.js';
+export { PBX_ERR_HOOK_RESPONSE_INVALID } from './model/webhooks/hook-response-invalid-error.js';
+export { type RegHookRequest, RegHookRequestSchema } from './model/webhooks/reg-hook-request.js';
+export { isRegHookAccepted, parseRegHookResponse, type RegHookResponse, RegHookResponseSchema } from './model/webhooks/reg-hook-response.js';
+export { STATUS_EVENT_NAMES, type StatusEventName, StatusEventNameSchema } from './model/webhooks/status-event-names.js';
+export { type HookError, HookErrorSchema, type StatusHookEvent, StatusHookEventSchema } from './model/webhooks/status-hook-event.js';
+export { toTrunkSource } from './model/webhooks/to-trunk-source.js';
+export { type TrunkSource, TrunkSourceSchema } from './model/webhooks/trunk-source.js';
+export { callHookRequestValidator, regHookRequestValidator, statusHookEventValidator } from './model/webhooks/webhook-validators.js';
+export { describeErrors, MAX_ISSUES } from './schema/describe-errors.js';
+export { registerFormats } from './schema/formats.js';
+export { PBX_ERR_VALIDATION } from './schema/validation-error.js';
+export { formatIssues, type ValidationIssue } from './schema/validation-issue.js';
+export { compileValidator, type Validator, type ValidatorOptions } from './schema/validator.js';

@@ -1,0 +1,14 @@
+// @dragonpbx/shared/sip: SIP helpers that need no SIP stack: digest authentication (RFC 8760,
+// RFC 7616, RFC 3261 §22) in digest/ and SIP header helpers in sip/. node:crypto only.
+// One export line per module, sorted by path.
+export { answerChallenge, authorizationHeaderName, type AnswerChallengeInput, type ChallengeAnswer } from './digest/answer-challenge.js';
+export { parseAuthHeader, type AuthHeaderBlock } from './digest/auth-header-syntax.js';
+export { buildDigestChallenges, challengeHeaderName, type DigestChallengeInput } from './digest/build-challenge.js';
+export { computeDigestResponse, computeHa1, type DigestResponseInput } from './digest/compute-digest-response.js';
+export { DIGEST_ALGORITHMS, type DigestAlgorithm } from './digest/digest-algorithm.js';
+export { parseDigestCredentials, type DigestCredentials } from './digest/digest-credentials.js';
+export { PBX_ERR_DIGEST_HEADER_INVALID, PBX_ERR_DIGEST_OPTIONS_INVALID, PBX_ERR_DIGEST_UNSUPPORTED } from './digest/digest-errors.js';
+export type { DigestOutcome } from './digest/digest-outcome.js';
+export { DigestVerifier, type DigestVerifierDeps, type DigestVerifierOptions, type DigestVerifyInput, type NonceReplayGuard } from './digest/digest-verifier.js';
+export { NonceCodec, type NonceCheck, type NonceCodecOptions } from './digest/nonce-codec.js';
+// SIP header helpers (./sip/*.ts) are exported below this line.
