@@ -131,3 +131,15 @@ export { webhookClientOptionsFromEnv, type WebhookClientOptions } from './webhoo
 export { decodeStatusEnvelope, decodeStatusEnvelopeText, MAX_ENVELOPE_BYTES, type StatusEnvelope, StatusEnvelopeSchema } from './model/events/status-envelope.js';
 export { PBX_ERR_HOOK_EVENT_INVALID } from './model/events/status-event-errors.js';
 export { publishStatusEvent } from './nats/publish-status-event.js';
+export { envVar, type EnvOf, type EnvSchema, type EnvVar } from './env/env-var.js';
+export { parseEnv } from './env/parse-env.js';
+export { BASE_ENV, DRACHTIO_ENV, NATS_ENV, REDIS_ENV, WEBHOOK_ENV } from './env/base-env.js';
+export { CONFIG_SOURCE_ENV } from './env/config-source-env-vars.js';
+export * as envParsers from './env/env-parsers.js';
+export { addOpsRoutes } from './observability/create-ops-server.js';
+export { runService, type RunningService, type RunServiceIo } from './platform/run-service.js';
+export type { OpsOverride, ServiceContext, ServiceDefinition, ServiceEnv, ServiceHandle } from './platform/service-definition.js';
+export { ServiceExit } from './platform/service-exit.js';
+export { createInfra, STATE_MAX_RETRIES, type ClosableInfra, type RedisPurpose, type ServiceInfra, type ServiceRedisOptions } from './platform/service-infra.js';
+export { DEFAULT_SHUTDOWN_TIMEOUT_MS, runShutdown, type ShutdownOptions, type ShutdownStep } from './platform/shutdown.js';
+export { PBX_ERR_INFRA_UNDECLARED, PBX_ERR_SHUTDOWN_TIMEOUT, PBX_ERR_START_FAILED } from './platform/platform-errors.js';
