@@ -50,7 +50,7 @@ function describe(err: unknown): { code: string; message: string } {
  *    close ops → close infra → flush tracing → exit 0, all within
  *    `SHUTDOWN_TIMEOUT_MS` (else exit 1 with `PBX_ERR_SHUTDOWN_TIMEOUT`);
  *    a second signal exits 1 at once.
- * A start failure prints `<service> failed to start: <CODE> <message>` to stderr and exits 1.
+ * A start failure prints `<service> failed to start: <CODE>: <message>` to stderr and exits 1.
  */
 export async function runService<S extends EnvSchema>(
   definition: ServiceDefinition<S>,
@@ -63,7 +63,7 @@ export async function runService<S extends EnvSchema>(
       return undefined;
     }
     const { code, message } = describe(err);
-    io.stderr(`${name} failed to start: ${code} ${message}`);
+    io.stderr(`${name} failed to start: ${code}: ${message}`);
     io.exit(1);
     return undefined;
   };

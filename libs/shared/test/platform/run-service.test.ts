@@ -105,14 +105,14 @@ describe('runService', () => {
     await runService({ name: 'demo', env: OWN, defaultOpsPort: 0, build: async () => { built = true; return { readiness: () => ({}), stop: async () => {} }; } }, t.io);
     expect(await t.exited).toBe(1);
     expect(built).toBe(false);
-    expect(t.errors).toEqual(['demo failed to start: PBX_ERR_ENV_INVALID invalid DEMO_LIMIT: expected an integer from 1 to 10, got "lots"']);
+    expect(t.errors).toEqual(['demo failed to start: PBX_ERR_ENV_INVALID: invalid DEMO_LIMIT: expected an integer from 1 to 10, got "lots"']);
   });
 
   it('a start failure without a code is reported as PBX_ERR_START_FAILED; ServiceExit exits quietly', async () => {
     const t = fakeIo();
     await runService({ name: 'broken', env: {}, defaultOpsPort: 0, build: async () => { throw new Error('boom'); } }, t.io);
     expect(await t.exited).toBe(1);
-    expect(t.errors).toEqual(['broken failed to start: PBX_ERR_START_FAILED boom']);
+    expect(t.errors).toEqual(['broken failed to start: PBX_ERR_START_FAILED: boom']);
     const q = fakeIo();
     await runService({ name: 'help', env: {}, defaultOpsPort: 0, build: async () => { throw new ServiceExit(0); } }, q.io);
     expect(await q.exited).toBe(0);
