@@ -143,3 +143,5 @@ export { ServiceExit } from './platform/service-exit.js';
 export { createInfra, STATE_MAX_RETRIES, type ClosableInfra, type RedisPurpose, type ServiceInfra, type ServiceRedisOptions } from './platform/service-infra.js';
 export { DEFAULT_SHUTDOWN_TIMEOUT_MS, runShutdown, type ShutdownOptions, type ShutdownStep } from './platform/shutdown.js';
 export { PBX_ERR_INFRA_UNDECLARED, PBX_ERR_SHUTDOWN_TIMEOUT, PBX_ERR_START_FAILED } from './platform/platform-errors.js';
+export { translateRedisError, withUnavailableErrors } from './state/unavailable-errors.js';
+export { PBX_ERR_STATE_UNAVAILABLE } from './state/state-errors.js';
