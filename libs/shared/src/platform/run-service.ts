@@ -51,6 +51,18 @@ function describe(err: unknown): { code: string; message: string } {
  *    `SHUTDOWN_TIMEOUT_MS` (else exit 1 with `PBX_ERR_SHUTDOWN_TIMEOUT`);
  *    a second signal exits 1 at once.
  * A start failure prints `<service> failed to start: <CODE>: <message>` to stderr and exits 1.
+ *
+ * How a service adopts it (its `main.ts` is this call and nothing else):
+ * 1. Declare its own variables in one schema file next to `main.ts`
+ *    (`export const X_ENV = { ...REDIS_ENV, ...NATS_ENV, MY_VAR: envVar(parser, default, 'meaning') }`);
+ *    the base (LOGLEVEL, INSTANCE_ID, METRICS_PORT/HOST, SHUTDOWN_TIMEOUT_MS, OTEL_*) is added by
+ *    the runner. Add the README's `env-table` markers and the schema to `scripts/gen-env-docs.ts`.
+ * 2. In `build`, take connections from `ctx.infra` (`redis()`, `redis({ purpose: 'queue' })`
+ *    for BullMQ, `nats()`): the runner closes them after `stop`.
+ * 3. Return `readiness` (dependency → healthy), `drain` (stop taking work, let work in
+ *    flight end: e.g. the call-router refuses new INVITEs and waits for its calls) and `stop`.
+ *    A service whose drain is long sets `shutdownTimeoutMs` (operators override it with
+ *    `SHUTDOWN_TIMEOUT_MS`; keep the pod's `terminationGracePeriodSeconds` above it).
  */
 export async function runService<S extends EnvSchema>(
   definition: ServiceDefinition<S>,
