@@ -22,16 +22,16 @@ export const MEDIA_CONTROLLER_ENV = Object.freeze({
   RTPENGINE_HOSTS: envVar(
     hostPorts,
     (e) => [{ host: e.RTPENGINE_HOST as string, port: e.RTPENGINE_PORT as number }],
-    'The RTPEngine pool, `host:port,…` (IPv6 in brackets); wins over `RTPENGINE_HOST`/`RTPENGINE_PORT`.',
+    'The engine pool, `host:port,…` (IPv6 as `[::1]:22222`); wins over `RTPENGINE_HOST`/`RTPENGINE_PORT`.',
     { defaultDoc: '`RTPENGINE_HOST:RTPENGINE_PORT`' },
   ),
   MEDIA_NG_TIMEOUT_MS: envVar<number | undefined>(
     integer(10, 60_000),
     undefined,
-    'A command without reply after this long fails, and its engine is marked down, ms.',
+    'An ng command without reply after this long fails with `PBX_ERR_MEDIA_ENGINE_TIMEOUT` and marks its engine down, ms.',
     { defaultDoc: '`2000`' },
   ),
-  MEDIA_HEALTH_INTERVAL_MS: envVar<number | undefined>(integer(50, 600_000), undefined, 'Interval of the engine ping health check, ms.', {
+  MEDIA_HEALTH_INTERVAL_MS: envVar<number | undefined>(integer(50, 600_000), undefined, 'Interval of the `ping` + `statistics` check of every engine, ms.', {
     defaultDoc: '`2000`',
   }),
   MEDIA_PLACEMENT: envVar<(typeof PLACEMENTS)[number] | undefined>(
@@ -43,7 +43,7 @@ export const MEDIA_CONTROLLER_ENV = Object.freeze({
   MEDIA_DELETE_DELAY_SEC: envVar<number | undefined>(
     integer(0, 3600),
     undefined,
-    '`delete-delay` sent with every delete: how long RTPEngine keeps a deleted session, seconds.',
+    '`delete-delay` sent with deletes, seconds (RTPEngine\'s own default keeps the ports 30 s).',
     { defaultDoc: '`0`' },
   ),
 });

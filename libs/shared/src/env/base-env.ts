@@ -18,7 +18,7 @@ export const BASE_ENV = Object.freeze({
   METRICS_PORT: envVar<number | undefined>(
     port(true),
     undefined,
-    'Port of /healthz, /readyz and /metrics (0 = ephemeral).',
+    'Port of `/healthz`, `/readyz` and `/metrics` (0 = ephemeral).',
     { defaultDoc: "the service's own port (see below)" },
   ),
   METRICS_HOST: envVar(text, '0.0.0.0', 'Address the ops server binds (probes come from the kubelet).'),
@@ -56,7 +56,7 @@ export const NATS_ENV = Object.freeze({
   NATS_SUBJECT_PREFIX: envVar(
     text,
     '',
-    'Prefix of every NATS subject, to isolate a deployment (or a test) sharing NATS with others.',
+    'Prefix of every NATS subject (`<prefix>.dragon.…`), to isolate a deployment, tenant or test sharing NATS.',
     { defaultDoc: 'none', aliases: ['HOOK_SUBJECT_PREFIX'] },
   ),
 });
