@@ -23,6 +23,14 @@ function fakeIo(env: Record<string, string> = {}) {
   return { io, signals, errors, exited, codes };
 }
 
+/** A service whose drain never ends. */
+const neverDrains = (name: string) => ({
+  name,
+  env: {},
+  defaultOpsPort: 0,
+  build: async () => ({ readiness: () => ({}), drain: () => new Promise<void>(() => {}), stop: async () => {} }),
+});
+
 const OWN = { DEMO_LIMIT: envVar(envParsers.integer(1, 10), 5, 'A demo limit.') };
 
 describe('runService', () => {
@@ -68,15 +76,7 @@ describe('runService', () => {
 
   it('exits 1 with PBX_ERR_SHUTDOWN_TIMEOUT when the drain outlasts SHUTDOWN_TIMEOUT_MS', async () => {
     const t = fakeIo({ SHUTDOWN_TIMEOUT_MS: '200' });
-    await runService(
-      {
-        name: 'stuck',
-        env: {},
-        defaultOpsPort: 0,
-        build: async () => ({ readiness: () => ({}), drain: () => new Promise<void>(() => {}), stop: async () => {} }),
-      },
-      t.io,
-    );
+    await runService(neverDrains('stuck'), t.io);
     const began = Date.now();
     t.signals.emit('SIGINT');
     expect(await t.exited).toBe(1);
@@ -85,15 +85,7 @@ describe('runService', () => {
 
   it('a second signal exits 1 at once', async () => {
     const t = fakeIo();
-    await runService(
-      {
-        name: 'twice',
-        env: {},
-        defaultOpsPort: 0,
-        build: async () => ({ readiness: () => ({}), drain: () => new Promise<void>(() => {}), stop: async () => {} }),
-      },
-      t.io,
-    );
+    await runService(neverDrains('twice'), t.io);
     t.signals.emit('SIGTERM');
     t.signals.emit('SIGTERM');
     expect(t.codes).toEqual([1]);
