@@ -193,7 +193,7 @@ function startDispatcher(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
     let buf = '';
     child.stdout!.on('data', (d: Buffer) => {
       buf += d.toString();
-      if (buf.includes('admin http listening')) resolve(child);
+      if (buf.includes('hook-dispatcher ready')) resolve(child);
     });
     child.once('exit', (code) => reject(new Error(`dispatcher exited ${code}`)));
   });
@@ -276,7 +276,7 @@ async function main() {
       ...(process.env.DISPATCHER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.DISPATCHER_NODE_OPTIONS } : {}),
       ...names,
     };
-    // main.ts logs "admin http listening" at info; keep warn for the rest but let that line through.
+    // main.ts logs "hook-dispatcher ready" at info; keep warn for the rest but let that line through.
     for (let i = 0; i < REPLICAS; i++) children.push(await startDispatcher({ ...env, LOGLEVEL: 'info' }));
 
     const servers = serverPids();

@@ -1,10 +1,11 @@
 import { PbxError } from '@dragonpbx/shared/contracts';
 import { connectNats } from '@dragonpbx/shared/messaging';
-import { loadEnvOrExit } from '@dragonpbx/shared/platform';
+import { BASE_ENV, parseEnv } from '@dragonpbx/shared/platform';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import { optionsFromEnv } from './config/env-options.js';
+import { dispatcherOptionsFromEnv } from './config/env-options.js';
+import { HOOK_DISPATCHER_ENV } from './config/hook-dispatcher-env.js';
 import { HookDispatcher } from './dispatcher.js';
 
 const USAGE = `usage: node --import tsx services/hook-dispatcher/src/cli.ts <command>
@@ -22,13 +23,13 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
-  const env = loadEnvOrExit();
+  const env = parseEnv({ ...BASE_ENV, ...HOOK_DISPATCHER_ENV });
   const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
   // Only used to satisfy the constructor: the CLI never starts consuming.
   const nats = await connectNats({ servers: env.NATS_URL, name: 'hook-dispatcher-cli', maxReconnectAttempts: 0 });
   const dispatcher = new HookDispatcher(
     { redis, nats, logger: pino({ level: 'silent' }), registry: new Registry() },
-    optionsFromEnv(process.env),
+    dispatcherOptionsFromEnv(env),
   );
   const out = (v: unknown) => process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
   try {
@@ -66,4 +67,11 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then((code) => process.exit(code));
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    // A bad variable (PBX_ERR_ENV_INVALID) is one line, not a stack trace.
+    process.stderr.write(err instanceof PbxError ? `${err.code}: ${err.message}\n` : `${String((err as Error)?.stack ?? err)}\n`);
+    process.exit(1);
+  },
+);

@@ -146,13 +146,16 @@ export class HookDispatcher {
 
   /** True when started, the stream consumer runs, and both Redis and NATS are connected. */
   ready(): boolean {
-    return (
-      this.running &&
-      (this.intake?.isRunning ?? false) &&
-      this.deps.redis.status === 'ready' &&
-      this.sequencerRedis.status === 'ready' &&
-      !this.deps.nats.isClosed()
-    );
+    return Object.values(this.readiness()).every(Boolean);
+  }
+
+  /** The checks behind {@link ready}, by dependency (the `/readyz` body). */
+  readiness(): Record<string, boolean> {
+    return {
+      intake: this.running && (this.intake?.isRunning ?? false),
+      redis: this.deps.redis.status === 'ready' && this.sequencerRedis.status === 'ready',
+      nats: !this.deps.nats.isClosed(),
+    };
   }
 
   /** Queues a dead-lettered event for delivery again (same `webhook-id`); it leaves the list once delivered. */

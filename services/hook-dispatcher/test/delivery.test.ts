@@ -63,7 +63,8 @@ describe('StatusHook delivery (real NATS, Redis, HTTP)', () => {
     // The counter moves just after the receiver has answered the last request.
     await waitFor(async () => (await t.dispatcher.metrics.delivered.get()).values[0]?.value === 16);
     expect((await app.inject('/healthz')).statusCode).toBe(200);
-    expect((await app.inject('/readyz')).json()).toEqual({ status: 'ready' });
+    // One /readyz body shape for every service (issue #14).
+    expect((await app.inject('/readyz')).json()).toEqual({ ready: true, checks: { intake: true, redis: true, nats: true } });
     const text = (await app.inject('/metrics')).body;
     const host = `127.0.0.1:${receiver.port}`;
     expect(text).toContain(`dragon_hook_delivered_total{host="${host}"} 16`);

@@ -25,6 +25,17 @@ function exitOf(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
+/** Bad values of variables that belong to other services. */
+const OTHER_SERVICES_GARBAGE = {
+  DRACHTIO_PORT: 'not-a-port',
+  FLOOD_LIMIT: 'lots',
+  REGISTRATION_MIN_SECS: 'soon',
+  HOOK_MAX_ATTEMPTS: 'many',
+  DB_PORT: 'x',
+  DATA_SOURCE: 'floppy',
+  SIP_PORT: '99999',
+};
+
 let child: ChildProcess;
 let opsPort = 0;
 let nc: NatsConnection;
@@ -38,6 +49,9 @@ beforeAll(async () => {
     REDIS_URL: 'redis://127.0.0.1:6379',
     NATS_SUBJECT_PREFIX: prefix,
     REDIS_KEY_PREFIX: `test:${prefix}:`,
+    SHUTDOWN_TIMEOUT_MS: '5000',
+    // Other services' variables, all invalid: none of them is the media-controller's business.
+    ...OTHER_SERVICES_GARBAGE,
   });
   opsPort = await new Promise<number>((resolve, reject) => {
     let out = '';
@@ -81,9 +95,16 @@ describe('main.ts', () => {
     expect(text).toMatch(/dragon_media_ng_seconds_bucket\{[^}]*command="offer"/);
   });
 
-  it('stops cleanly on SIGTERM', async () => {
+  it('stops cleanly on SIGTERM, within its shutdown deadline', async () => {
+    const began = Date.now();
     child.kill('SIGTERM');
     expect(await exitOf(child)).toBe(0);
+    expect(Date.now() - began).toBeLessThan(5000);
+  });
+
+  it('started although other services\' variables were invalid', () => {
+    // beforeAll waited for the ready line with OTHER_SERVICES_GARBAGE in the environment.
+    expect(opsPort).toBeGreaterThan(0);
   });
 
   it('refuses a bad variable with its name and exit status 1', async () => {

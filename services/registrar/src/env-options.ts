@@ -1,98 +1,62 @@
 import { createHmac } from 'node:crypto';
-import type { Env } from '@dragonpbx/shared/platform';
+import { PBX_ERR_ENV_INVALID, type ServiceEnv } from '@dragonpbx/shared/platform';
 import type { DigestAlgorithm } from '@dragonpbx/shared/sip';
-import { PBX_ERR_REGISTRAR_OPTIONS } from './registrar-errors.js';
+import type { REGISTRAR_ENV } from './registrar-env.js';
 import type { RegistrarOptionsInput } from './registrar-options.js';
 import type { TrunkRegistrarOptionsInput } from './trunk/trunk-registrar-options.js';
 
-/** Registrar settings read from the environment on top of the shared {@link Env}. */
+/** The registrar's parsed environment (shared base + {@link REGISTRAR_ENV}). */
+export type RegistrarEnv = ServiceEnv<typeof REGISTRAR_ENV>;
+
+/** Registrar settings derived from its environment. */
 export interface RegistrarEnvOptions {
   readonly registrar: RegistrarOptionsInput;
   readonly trunks: TrunkRegistrarOptionsInput;
   /** Redis key prefix (`REDIS_KEY_PREFIX`). @defaultValue '' */
   readonly keyPrefix: string;
-  /** `METRICS_PORT`. @defaultValue 9402 */
-  readonly metricsPort: number;
   /** True when the nonce secret was derived from `DRACHTIO_SECRET` (a warning at boot). */
   readonly derivedNonceSecret: boolean;
 }
 
-type Vars = Readonly<Record<string, string | undefined>>;
-
-const text = (vars: Vars, name: string): string | undefined => {
-  const v = vars[name]?.trim();
-  return v === undefined || v === '' ? undefined : v;
-};
-
-const int = (vars: Vars, name: string, fallback: number): number => {
-  const v = text(vars, name);
-  if (v === undefined) return fallback;
-  if (!/^\d+$/.test(v)) throw new PBX_ERR_REGISTRAR_OPTIONS(name, `expected a whole number, got "${v}"`);
-  return Number(v);
-};
-
-const list = (vars: Vars, name: string): string[] | undefined => {
-  const v = text(vars, name);
-  if (v === undefined) return undefined;
-  if (v.toLowerCase() === 'none') return [];
-  return v.split(',').map((s) => s.trim()).filter(Boolean);
-};
-
-const bool = (vars: Vars, name: string, fallback: boolean): boolean => {
-  const v = text(vars, name)?.toLowerCase();
-  if (v === undefined) return fallback;
-  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
-  if (['0', 'false', 'no', 'off'].includes(v)) return false;
-  throw new PBX_ERR_REGISTRAR_OPTIONS(name, `expected true or false, got "${v}"`);
-};
-
 /**
- * Maps the environment onto registrar options. Variables (all optional):
- * `REGISTRAR_NONCE_SECRET` (≥ 16 bytes, the same on every replica; derived
- * from `DRACHTIO_SECRET` when unset), `NONCE_LIFETIME_SECS` (300),
- * `FLOOD_PROTECTION` (true), `FLOOD_LIMIT` (16), `FLOOD_WINDOW_MS` (2000),
- * `FLOOD_BAN_SECS` (300), `FLOOD_TRUSTED_CIDRS` (comma list), `SCANNER_USER_AGENTS`
- * (comma list, `none` turns it off), `DIGEST_ALGORITHMS` (`SHA-256,MD5`;
- * put MD5 first for UAs such as SIPp 3.6 that only try the topmost challenge),
- * `REGISTRATION_DEFAULT_SECS` (3600),
- * `TRUNK_LEASE_SECS` (30), `REDIS_KEY_PREFIX` (''), plus the shared
- * `REGISTRATION_MIN_SECS`, `REGISTRATION_MAX_SECS`, `DEFAULT_CODECS`,
- * `HOOK_TIMEOUT_MS`, `REGTRUNKEXPIRES`, `INSTANCE_ID`, `METRICS_PORT`.
- * Throws `PBX_ERR_REGISTRAR_OPTIONS` naming the bad variable.
+ * Maps the parsed environment onto registrar options (variables: README).
+ * @throws PBX_ERR_ENV_INVALID when REGISTRATION_MIN_SECS exceeds REGISTRATION_MAX_SECS
  */
-export function registrarEnvOptions(env: Env, vars: Vars): RegistrarEnvOptions {
-  const explicit = text(vars, 'REGISTRAR_NONCE_SECRET');
+export function registrarEnvOptions(env: RegistrarEnv): RegistrarEnvOptions {
+  if (env.REGISTRATION_MIN_SECS > env.REGISTRATION_MAX_SECS) {
+    throw new PBX_ERR_ENV_INVALID(
+      'REGISTRATION_MIN_SECS',
+      `must not exceed REGISTRATION_MAX_SECS (${env.REGISTRATION_MIN_SECS} > ${env.REGISTRATION_MAX_SECS})`,
+    );
+  }
+  const explicit = env.REGISTRAR_NONCE_SECRET;
   const nonceSecret = explicit ?? createHmac('sha256', env.DRACHTIO_SECRET).update('dragonpbx registrar nonce').digest('hex');
-  const trusted = list(vars, 'FLOOD_TRUSTED_CIDRS');
-  const scanners = list(vars, 'SCANNER_USER_AGENTS');
-  const algorithms = list(vars, 'DIGEST_ALGORITHMS')?.map((a) => a.toUpperCase()) as DigestAlgorithm[] | undefined;
   return Object.freeze({
     registrar: {
       nonceSecret,
       instanceId: env.INSTANCE_ID,
-      nonceLifetimeSec: int(vars, 'NONCE_LIFETIME_SECS', 300),
+      nonceLifetimeSec: env.NONCE_LIFETIME_SECS,
       minExpires: env.REGISTRATION_MIN_SECS,
       maxExpires: env.REGISTRATION_MAX_SECS,
-      defaultExpires: int(vars, 'REGISTRATION_DEFAULT_SECS', 3600),
+      defaultExpires: env.REGISTRATION_DEFAULT_SECS,
       defaultCodecs: env.DEFAULT_CODECS,
       hookTimeoutMs: env.HOOK_TIMEOUT_MS,
       flood: {
-        enabled: bool(vars, 'FLOOD_PROTECTION', true),
-        limit: int(vars, 'FLOOD_LIMIT', 16),
-        windowMs: int(vars, 'FLOOD_WINDOW_MS', 2000),
-        banMs: int(vars, 'FLOOD_BAN_SECS', 300) * 1000,
+        enabled: env.FLOOD_PROTECTION,
+        limit: env.FLOOD_LIMIT,
+        windowMs: env.FLOOD_WINDOW_MS,
+        banMs: env.FLOOD_BAN_SECS * 1000,
       },
-      ...(trusted && { trustedCidrs: trusted }),
-      ...(scanners && { scannerAgents: scanners }),
-      ...(algorithms && { algorithms }),
+      ...(env.FLOOD_TRUSTED_CIDRS && { trustedCidrs: [...env.FLOOD_TRUSTED_CIDRS] }),
+      ...(env.SCANNER_USER_AGENTS && { scannerAgents: [...env.SCANNER_USER_AGENTS] }),
+      ...(env.DIGEST_ALGORITHMS && { algorithms: env.DIGEST_ALGORITHMS as DigestAlgorithm[] }),
     },
     trunks: {
       instanceId: env.INSTANCE_ID,
       defaultExpires: env.REGTRUNKEXPIRES,
-      leaseTtlMs: int(vars, 'TRUNK_LEASE_SECS', 30) * 1000,
+      leaseTtlMs: env.TRUNK_LEASE_SECS * 1000,
     },
-    keyPrefix: text(vars, 'REDIS_KEY_PREFIX') ?? '',
-    metricsPort: env.METRICS_PORT ?? 9402,
+    keyPrefix: env.REDIS_KEY_PREFIX,
     derivedNonceSecret: explicit === undefined,
   });
 }

@@ -12,5 +12,6 @@ export { TrunkRegistrar, type TrunkRegistrarDeps } from './trunk/trunk-registrar
 export { resolveTrunkRegistrarOptions, type TrunkRegistrarOptions, type TrunkRegistrarOptionsInput } from './trunk/trunk-registrar-options.js';
 export { TrunkRegistration, type TrunkTarget } from './trunk/trunk-registration.js';
 export { TrunkRegistrationState } from './trunk/trunk-registration-state.js';
-export { registrarEnvOptions, type RegistrarEnvOptions } from './env-options.js';
+export { registrarEnvOptions, type RegistrarEnv, type RegistrarEnvOptions } from './env-options.js';
+export { REGISTRAR_ENV } from './registrar-env.js';
 export { RequestGuard, type GuardVerdict } from './guard/request-guard.js';

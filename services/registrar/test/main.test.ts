@@ -3,10 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadEnv } from '@dragonpbx/shared/platform';
+import { BASE_ENV, parseEnv } from '@dragonpbx/shared/platform';
 import { SipServer } from '@dragonpbx/sip-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registrarEnvOptions } from '../src/env-options.js';
+import { REGISTRAR_ENV } from '../src/registrar-env.js';
 import { DOMAIN, defaultConfig, until } from './helpers/harness.js';
 import { TestUa } from './helpers/sip-ua.js';
 
@@ -39,6 +40,13 @@ beforeAll(async () => {
       REDIS_KEY_PREFIX: `test:regmain:${process.pid}:`,
       REGISTRAR_NONCE_SECRET: 'main-test-nonce-secret-0123456789',
       LOGLEVEL: 'warn',
+      SHUTDOWN_TIMEOUT_MS: '5000',
+      // Other services' variables, all invalid: none of them is the registrar's business.
+      RTPENGINE_HOSTS: 'garbage',
+      MEDIA_PLACEMENT: 'random',
+      HOOK_MAX_ATTEMPTS: 'many',
+      SIP_PORT: '99999',
+      WEBPORT: 'web',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -70,24 +78,42 @@ describe('main.ts', () => {
     const metrics = await (await fetch(`http://127.0.0.1:${METRICS}/metrics`)).text();
     expect(metrics).toMatch(/dragon_registrar_registers_total\{[^}]*status="401"[^}]*\} 1/);
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const began = Date.now();
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+    // Within SHUTDOWN_TIMEOUT_MS, although other services' variables were invalid.
+    expect(Date.now() - began).toBeLessThan(5000);
   });
+
+  it('refuses an invalid variable of its own: one PBX_ERR_ENV_INVALID line naming it, exit 1', async () => {
+    const bad = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+      env: { ...process.env, FLOOD_LIMIT: 'lots', LOGLEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    bad.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => bad.once('exit', (c) => resolve(c)));
+    expect(code).toBe(1);
+    expect(err.trim()).toBe('registrar failed to start: PBX_ERR_ENV_INVALID: invalid FLOOD_LIMIT: expected an integer from 0 to 1000000, got "lots"');
+  }, 60_000);
 });
 
 describe('registrarEnvOptions', () => {
-  const env = loadEnv({ INSTANCE_ID: 'x1' } as NodeJS.ProcessEnv);
+  const schema = { ...BASE_ENV, ...REGISTRAR_ENV };
+  const fromVars = (vars: Record<string, string>) => registrarEnvOptions(parseEnv(schema, { INSTANCE_ID: 'x1', ...vars }));
   it('reads the flood, scanner and secret variables', () => {
-    const o = registrarEnvOptions(env, { FLOOD_LIMIT: '40', FLOOD_BAN_SECS: '60', SCANNER_USER_AGENTS: 'none', FLOOD_TRUSTED_CIDRS: '10.0.0.0/8, 192.0.2.1' });
+    const o = fromVars({ FLOOD_LIMIT: '40', FLOOD_BAN_SECS: '60', SCANNER_USER_AGENTS: 'none', FLOOD_TRUSTED_CIDRS: '10.0.0.0/8, 192.0.2.1' });
     expect(o.registrar.flood).toEqual({ enabled: true, limit: 40, windowMs: 2000, banMs: 60_000 });
     expect(o.registrar.scannerAgents).toEqual([]);
     expect(o.registrar.trustedCidrs).toEqual(['10.0.0.0/8', '192.0.2.1']);
     expect(o.derivedNonceSecret).toBe(true);
     expect(o.registrar.nonceSecret).toMatch(/^[0-9a-f]{64}$/);
-    expect(registrarEnvOptions(env, { DIGEST_ALGORITHMS: 'md5, SHA-256' }).registrar.algorithms).toEqual(['MD5', 'SHA-256']);
+    expect(fromVars({ DIGEST_ALGORITHMS: 'md5, SHA-256' }).registrar.algorithms).toEqual(['MD5', 'SHA-256']);
   });
   it('names the bad variable', () => {
-    expect(() => registrarEnvOptions(env, { FLOOD_LIMIT: 'lots' })).toThrow(/FLOOD_LIMIT/);
-    expect(() => registrarEnvOptions(env, { FLOOD_PROTECTION: 'maybe' })).toThrow(/FLOOD_PROTECTION/);
+    expect(() => fromVars({ FLOOD_LIMIT: 'lots' })).toThrow(/FLOOD_LIMIT/);
+    expect(() => fromVars({ FLOOD_PROTECTION: 'maybe' })).toThrow(/FLOOD_PROTECTION/);
   });
 });

@@ -6,6 +6,11 @@ import { type EnvContext, envSpec, processContext, SECRET_VARIABLES } from './en
  * Parses and checks every Dragon PBX variable of `processEnv` once, and returns
  * them frozen. Call it at boot and pass the result down; never re-read
  * `process.env` later. Throws `PBX_ERR_ENV_INVALID` at the first bad variable.
+ *
+ * This is the whole product's variable set, so a bad variable of one service
+ * fails it for all: a service starts through `runService` with its own schema
+ * (`parseEnv` of the shared base plus its variables) instead. Kept for code that
+ * has not moved yet (the call-router) and for tools.
  */
 export function loadEnv(
   processEnv: NodeJS.ProcessEnv = process.env,

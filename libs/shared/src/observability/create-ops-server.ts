@@ -22,6 +22,8 @@ export interface OpsServerOptions {
    * @defaultValue 2000
    */
   readinessTimeoutMs?: number;
+  /** Adds a service's own routes (e.g. an operator API) before the server listens. */
+  routes?: (app: FastifyInstance) => void;
 }
 
 /** A listening ops server. */
@@ -39,9 +41,24 @@ export interface OpsServer {
  * - `GET /metrics` → Prometheus text format.
  */
 export async function createOpsServer(options: OpsServerOptions): Promise<OpsServer> {
-  const timeoutMs = options.readinessTimeoutMs ?? 2000;
   const app = Fastify({ logger: false });
+  addOpsRoutes(app, options);
+  options.routes?.(app);
+  await app.listen({ port: options.port ?? 0, host: options.host ?? '0.0.0.0' });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
+  return Object.freeze({ app, port, close: () => app.close() });
+}
 
+/**
+ * Registers `/healthz`, `/readyz` and `/metrics` on an existing Fastify
+ * instance, with the one body shape every service answers (see {@link createOpsServer}).
+ */
+export function addOpsRoutes(
+  app: FastifyInstance,
+  options: Pick<OpsServerOptions, 'registry' | 'readiness' | 'readinessTimeoutMs'>,
+): void {
+  const timeoutMs = options.readinessTimeoutMs ?? 2000;
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   app.get('/readyz', async (_req, reply) => {
@@ -62,11 +79,6 @@ export async function createOpsServer(options: OpsServerOptions): Promise<OpsSer
     const text = await options.registry.metrics();
     return reply.type(options.registry.contentType).send(text);
   });
-
-  await app.listen({ port: options.port ?? 0, host: options.host ?? '0.0.0.0' });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
-  return Object.freeze({ app, port, close: () => app.close() });
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

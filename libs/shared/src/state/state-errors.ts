@@ -20,3 +20,15 @@ export const PBX_ERR_STATE_CORRUPT = createError<[key: string, why: string]>(
   'corrupt state at "%s": %s',
   500,
 );
+
+/**
+ * Redis cannot be reached right now (connection closed or refused, timed out,
+ * retries used up). Raised by the state store at its boundary, so callers test
+ * `instanceof` (e.g. to answer SIP 503 + Retry-After) instead of reading
+ * ioredis's messages. The ioredis error is the `cause`.
+ */
+export const PBX_ERR_STATE_UNAVAILABLE = createError<[why: string, cause?: Error]>(
+  'PBX_ERR_STATE_UNAVAILABLE',
+  'state store unavailable: %s',
+  503,
+);

@@ -1,12 +1,9 @@
-import { PBX_ERR_HOOK_CONFIG_INVALID } from '../errors.js';
+import { type EnvOf, parseEnv } from '@dragonpbx/shared/platform';
 import type { DispatcherOptions } from './dispatcher-options.js';
+import { HOOK_OPTION_ENV } from './hook-dispatcher-env.js';
 
-/**
- * Service-specific variables (`HOOK_*`) read on top of the shared `loadEnv`
- * ones (REDIS_URL, NATS_URL, HOOK_SIGNING_SECRET, HOOK_TIMEOUT_MS, API_TOKEN…).
- * Unset or empty means the documented default of {@link DispatcherOptions}.
- */
-const INT_VARS: Record<string, keyof DispatcherOptions> = {
+/** Variable → option. */
+const OPTION_OF: Record<keyof typeof HOOK_OPTION_ENV, keyof DispatcherOptions> = {
   HOOK_MAX_ATTEMPTS: 'maxAttempts',
   HOOK_BACKOFF_BASE_MS: 'backoffBaseMs',
   HOOK_BACKOFF_MAX_MS: 'backoffMaxMs',
@@ -18,28 +15,30 @@ const INT_VARS: Record<string, keyof DispatcherOptions> = {
   HOOK_STREAM_MAX_AGE_MS: 'streamMaxAgeMs',
   HOOK_STREAM_MAX_BYTES: 'streamMaxBytes',
   HOOK_STREAM_REPLICAS: 'streamReplicas',
-};
-
-const STRING_VARS: Record<string, keyof DispatcherOptions> = {
-  HOOK_SUBJECT_PREFIX: 'subjectPrefix',
   HOOK_STREAM: 'streamName',
   HOOK_CONSUMER: 'consumerName',
   HOOK_QUEUE: 'queueName',
   HOOK_KEY_PREFIX: 'keyPrefix',
 };
 
-/** Reads the `HOOK_*` variables into partial options; range checks happen in `resolveDispatcherOptions`. */
-export function optionsFromEnv(env: NodeJS.ProcessEnv): Partial<DispatcherOptions> {
+/** The parsed `HOOK_*` variables (plus the subject prefix) as partial options: only those that were set. */
+export function dispatcherOptionsFromEnv(
+  env: EnvOf<typeof HOOK_OPTION_ENV> & { readonly NATS_SUBJECT_PREFIX?: string },
+): Partial<DispatcherOptions> {
   const out: Record<string, unknown> = {};
-  for (const [name, key] of Object.entries(INT_VARS)) {
-    const raw = env[name]?.trim();
-    if (!raw) continue;
-    if (!/^\d+$/.test(raw)) throw new PBX_ERR_HOOK_CONFIG_INVALID(name, `not an integer: ${JSON.stringify(raw)}`);
-    out[key] = Number(raw);
+  for (const [name, key] of Object.entries(OPTION_OF)) {
+    const v = env[name as keyof typeof HOOK_OPTION_ENV];
+    if (v !== undefined) out[key] = v;
   }
-  for (const [name, key] of Object.entries(STRING_VARS)) {
-    const raw = env[name]?.trim();
-    if (raw) out[key] = raw;
-  }
+  if (env.NATS_SUBJECT_PREFIX) out.subjectPrefix = env.NATS_SUBJECT_PREFIX;
   return out as Partial<DispatcherOptions>;
+}
+
+/**
+ * Reads the `HOOK_*` variables of `vars` into partial options (unset or empty
+ * means the documented default of {@link DispatcherOptions}).
+ * @throws PBX_ERR_ENV_INVALID naming the bad variable
+ */
+export function optionsFromEnv(vars: Readonly<Record<string, string | undefined>>): Partial<DispatcherOptions> {
+  return dispatcherOptionsFromEnv(parseEnv(HOOK_OPTION_ENV, vars));
 }

@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import type { HookDispatcher } from '../dispatcher.js';
 import { PBX_ERR_HOOK_BAD_REQUEST, PBX_ERR_HOOK_UNAUTHORIZED } from '../errors.js';
 import { PbxError } from '@dragonpbx/shared/contracts';
+import { addOpsRoutes } from '@dragonpbx/shared/platform';
 import { timingSafeEqual } from 'node:crypto';
 
 /** Options of {@link buildAdminServer}. */
@@ -44,7 +45,9 @@ function idParam(params: unknown): string {
 }
 
 /**
- * Health, readiness, metrics and the dead-letter operator API:
+ * Health, readiness, metrics and the dead-letter operator API on one server
+ * (the service itself gets the first three from the shared runner and adds
+ * {@link addDeadLetterRoutes}):
  *
  * - `GET /healthz`, `GET /readyz`, `GET /metrics`
  * - `GET /deadletters?offset=0&limit=100` → `{ total, items }`
@@ -57,24 +60,22 @@ export function buildAdminServer(
   options: AdminServerOptions = {},
 ): FastifyInstance {
   const app = fastify({ logger: false });
-  app.setErrorHandler((err, _req, reply) => {
-    if (err instanceof PbxError) return reply.status(err.statusCode).send(err.toJSON());
-    const status = (err as { statusCode?: number }).statusCode;
-    if (status && status >= 400 && status < 500) {
-      return reply.status(status).send({ code: 'PBX_ERR_HOOK_BAD_REQUEST', message: (err as Error).message });
-    }
-    return reply.status(500).send({ code: 'PBX_ERR_INTERNAL', message: 'internal error' });
-  });
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_req, reply) => {
-    const ready = dispatcher.ready();
-    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready' });
-  });
-  app.get('/metrics', async (_req, reply) => {
-    const text = await registry.metrics();
-    return reply.header('content-type', registry.contentType).send(text);
-  });
+  addOpsRoutes(app, { registry, readiness: async () => dispatcher.readiness() });
+  addDeadLetterRoutes(app, dispatcher, options);
+  return app;
+}
+
+/** The `/deadletters` operator API, behind the bearer token (or loopback only without one). */
+export function addDeadLetterRoutes(app: FastifyInstance, dispatcher: HookDispatcher, options: AdminServerOptions = {}): void {
   app.register(async (admin) => {
+    admin.setErrorHandler((err, _req, reply) => {
+      if (err instanceof PbxError) return reply.status(err.statusCode).send(err.toJSON());
+      const status = (err as { statusCode?: number }).statusCode;
+      if (status && status >= 400 && status < 500) {
+        return reply.status(status).send({ code: 'PBX_ERR_HOOK_BAD_REQUEST', message: (err as Error).message });
+      }
+      return reply.status(500).send({ code: 'PBX_ERR_INTERNAL', message: 'internal error' });
+    });
     admin.addHook('onRequest', async (req) => checkAdmin(req, options.apiToken));
     admin.get('/deadletters', async (req) => {
       const q = req.query as Record<string, unknown>;
@@ -96,5 +97,4 @@ export function buildAdminServer(
       reply.status(202).send(await dispatcher.replay(idParam(req.params))),
     );
   });
-  return app;
 }

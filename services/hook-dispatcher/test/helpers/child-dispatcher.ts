@@ -56,9 +56,9 @@ export class ChildDispatcher {
           buf = buf.slice(nl + 1);
           nl = buf.indexOf('\n');
           try {
-            const rec = JSON.parse(line) as { msg?: string; port?: number };
-            if (rec.msg === 'admin http listening' && rec.port) {
-              this.port = rec.port;
+            const rec = JSON.parse(line) as { msg?: string; opsPort?: number };
+            if (rec.msg === 'hook-dispatcher ready' && rec.opsPort) {
+              this.port = rec.opsPort;
               clearTimeout(timer);
               resolve();
             }

@@ -5,6 +5,7 @@ import {
   PBX_ERR_MEDIA_ENGINE_TIMEOUT,
   PBX_ERR_MEDIA_NO_ENGINE,
 } from '@dragonpbx/shared/contracts';
+import { EngineCallUnknown } from '../ng/engine-call-unknown.js';
 import type { NgCommand, NgReply } from '../ng/ng-command.js';
 import type { NgClient } from '../ng/ng-client.js';
 import type { CallAffinity } from './call-affinity.js';
@@ -209,6 +210,5 @@ function settle<T>(p: Promise<T>): Promise<Settled<T>> {
 
 /** Errors that may only mean "this replica's cached engine is out of date". */
 function isStale(err: unknown): boolean {
-  if (err instanceof PBX_ERR_MEDIA_ENGINE_DOWN) return true;
-  return err instanceof PBX_ERR_MEDIA_ENGINE_REFUSED && /unknown call|call-id not found/i.test((err as Error).message);
+  return err instanceof PBX_ERR_MEDIA_ENGINE_DOWN || err instanceof EngineCallUnknown;
 }

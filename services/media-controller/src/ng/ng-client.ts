@@ -1,4 +1,5 @@
-import { PBX_ERR_MEDIA_ENGINE_REFUSED, PBX_ERR_MEDIA_ENGINE_TIMEOUT } from '@dragonpbx/shared/contracts';
+import { PBX_ERR_MEDIA_ENGINE_TIMEOUT } from '@dragonpbx/shared/contracts';
+import { engineRefusal } from './engine-call-unknown.js';
 import { Client } from 'rtpengine-client';
 import { type EngineAddress, engineId } from './engine-address.js';
 import type { NgCommand, NgReply } from './ng-command.js';
@@ -45,6 +46,7 @@ export class NgClient {
    * Sends one command and resolves with an `ok`/`pong` reply.
    * @throws PBX_ERR_MEDIA_ENGINE_TIMEOUT when no reply arrives within `timeoutMs`
    * @throws PBX_ERR_MEDIA_ENGINE_REFUSED when the engine answers `result: error`
+   *   ({@link EngineCallUnknown} when it holds no session for the call)
    */
   async send(engine: EngineAddress, command: NgCommand, params: Record<string, unknown> = {}): Promise<NgReply> {
     const started = process.hrtime.bigint();
@@ -60,7 +62,7 @@ export class NgClient {
     if (reply.result !== 'ok' && reply.result !== 'pong') {
       this.#observe(command, 'error', started);
       const reason = typeof reply['error-reason'] === 'string' ? reply['error-reason'] : `result ${String(reply.result)}`;
-      throw new PBX_ERR_MEDIA_ENGINE_REFUSED(engineId(engine), command, reason);
+      throw engineRefusal(engineId(engine), command, reason);
     }
     this.#observe(command, 'ok', started);
     return reply;

@@ -16,10 +16,10 @@ import {
   type MediaSubscribeResult,
   type MediaUnsubscribeRequest,
   PBX_ERR_MEDIA_CALL_UNKNOWN,
-  PBX_ERR_MEDIA_ENGINE_REFUSED,
   PBX_ERR_MEDIA_ENGINE_REPLY,
 } from '@dragonpbx/shared/contracts';
 import type { EngineRouter, RoutedReply } from '../engine/engine-router.js';
+import { EngineCallUnknown } from '../ng/engine-call-unknown.js';
 import { codecFlags } from './codec-flags.js';
 import { partiesOf } from './query-parties.js';
 
@@ -85,7 +85,7 @@ export class MediaOperations {
       return { deleted: true };
     } catch (err) {
       if (err instanceof PBX_ERR_MEDIA_CALL_UNKNOWN) return { deleted: false };
-      if (!(err instanceof PBX_ERR_MEDIA_ENGINE_REFUSED && /unknown call|not found/i.test(err.message))) throw err;
+      if (!(err instanceof EngineCallUnknown)) throw err;
       // The engine forgot the call (e.g. its own timeout): nothing left to keep.
       await this.#router.releaseCall(req.callId);
       return { deleted: false };

@@ -1,7 +1,7 @@
 import type { ConfigSource } from '@dragonpbx/shared/config';
 import { PbxError, SipError } from '@dragonpbx/shared/contracts';
 import { type DigestVerifier, type NonceReplayGuard, buildDigestChallenges } from '@dragonpbx/shared/sip';
-import type { ContactStore } from '@dragonpbx/shared/state';
+import { type ContactStore, PBX_ERR_STATE_UNAVAILABLE } from '@dragonpbx/shared/state';
 import type { WebhookClient } from '@dragonpbx/shared/webhooks';
 import type { Logger } from 'pino';
 import { PBX_ERR_REGISTER_INVALID } from '../registrar-errors.js';
@@ -14,15 +14,6 @@ import { RegHookError } from './reg-hook-call.js';
 import { challengeHeaders, contactHeader } from './register-response.js';
 import type { RegisterMessage } from './register-message.js';
 import type { RegistrationEventSink } from './registration-event.js';
-
-/** ioredis failures that mean "Redis is not reachable right now" (as opposed to a bug). */
-function isStoreUnavailable(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  return (
-    err.name === 'MaxRetriesPerRequestError' ||
-    /Connection is closed|Stream isn't writeable|ECONNREFUSED|ETIMEDOUT|enableOfflineQueue/i.test(err.message)
-  );
-}
 
 let dateSecond = -1;
 let dateText = '';
@@ -128,7 +119,7 @@ export class RegisterHandler {
       status = 400;
       reason = 'Bad Request';
       headers = { 'X-Reason': err.message.slice(0, 160) };
-    } else if (isStoreUnavailable(err)) {
+    } else if (err instanceof PBX_ERR_STATE_UNAVAILABLE) {
       // Redis unreachable: the phone should retry later, not think its credentials are wrong.
       status = 503;
       reason = 'Service Unavailable';

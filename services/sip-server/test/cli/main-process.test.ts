@@ -100,4 +100,36 @@ describe('main.ts (drop-in command line, real process)', () => {
       await proc.stop();
     }
   }, 120_000);
+  it.concurrent('runs through the shared runner: other services\' bad variables are ignored, SIGTERM stops it within its deadline', async () => {
+    const proc = startMain(
+      ['--noconfig', '--address', '127.0.0.1', '--port', '0', '--contact', 'sip:127.0.0.1:0;transport=udp', '--prometheus-scrape-port', '127.0.0.1:0'],
+      // Other services' variables, all invalid; the sip-server needs no Redis either.
+      { SHUTDOWN_TIMEOUT_MS: '5000', REDIS_URL: 'not a url', RTPENGINE_HOSTS: 'garbage', FLOOD_LIMIT: 'lots', HOOK_MAX_ATTEMPTS: 'many' },
+    );
+    try {
+      const end = Date.now() + 60_000;
+      let metrics: RegExpExecArray | null = null;
+      while (!metrics && Date.now() < end && proc.child.exitCode === null) {
+        await new Promise((r) => setTimeout(r, 100));
+        metrics = /"metrics":"127\.0\.0\.1:(\d+)"/.exec(proc.stdout());
+      }
+      expect(metrics, proc.stdout() + proc.stderr()).not.toBeNull();
+      const ready = await waitForHttp(`http://127.0.0.1:${metrics![1]}/readyz`, 30_000);
+      expect(await ready.json()).toEqual({ ready: true, checks: { 'sip-server': true } });
+      const began = Date.now();
+      expect(await proc.stop(10_000)).toBe(0);
+      expect(Date.now() - began).toBeLessThan(5000);
+      expect(proc.stdout()).toContain('sip-server stopped');
+    } finally {
+      await proc.stop();
+    }
+  }, 120_000);
+
+  it.concurrent('an invalid variable of the shared base is one PBX_ERR_ENV_INVALID line and exit 1', async () => {
+    const proc = startMain(['--noconfig'], { SHUTDOWN_TIMEOUT_MS: 'soon' });
+    expect(await proc.exited).toBe(1);
+    expect(proc.stderr().trim()).toBe(
+      'sip-server failed to start: PBX_ERR_ENV_INVALID: invalid SHUTDOWN_TIMEOUT_MS: expected an integer from 100 to 3600000, got "soon"',
+    );
+  }, 120_000);
 });

@@ -1,0 +1,69 @@
+import {
+  CONFIG_SOURCE_ENV,
+  DRACHTIO_ENV,
+  envParsers,
+  envVar,
+  NATS_ENV,
+  REDIS_ENV,
+  WEBHOOK_ENV,
+} from '@dragonpbx/shared/platform';
+
+const { boolean, codecs, integer, text } = envParsers;
+const seconds = integer(1, 31_536_000);
+const count = (max: number) => integer(0, max);
+
+/** A comma list; `none` is the empty list. */
+const list = (raw: string): readonly string[] =>
+  raw.trim().toLowerCase() === 'none'
+    ? []
+    : raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+
+/**
+ * The registrar's variables, on top of the shared base (LOGLEVEL, INSTANCE_ID,
+ * METRICS_PORT, SHUTDOWN_TIMEOUT_MS, OTEL_*).
+ */
+export const REGISTRAR_ENV = Object.freeze({
+  ...REDIS_ENV,
+  ...NATS_ENV,
+  ...DRACHTIO_ENV,
+  ...CONFIG_SOURCE_ENV,
+  ...WEBHOOK_ENV,
+  REDIS_KEY_PREFIX: envVar(text, '', 'Prefix of every Redis key, to isolate a deployment (or a test) sharing Redis.', {
+    defaultDoc: 'none',
+  }),
+  REGISTRAR_NONCE_SECRET: envVar<string | undefined>(
+    text,
+    undefined,
+    'HMAC key of the stateless nonces; at least 16 bytes, the same on every replica.',
+    { defaultDoc: 'derived from `DRACHTIO_SECRET` (a warning at start)', secret: true },
+  ),
+  NONCE_LIFETIME_SECS: envVar(seconds, 300, 'After this a nonce is stale, seconds.'),
+  REGISTRATION_MIN_SECS: envVar(seconds, 30, 'Lower clamp of a granted registration, seconds.'),
+  REGISTRATION_MAX_SECS: envVar(seconds, 3600, 'Upper clamp of a granted registration, seconds.'),
+  REGISTRATION_DEFAULT_SECS: envVar(seconds, 3600, 'Requested expiry when a REGISTER carries none, seconds.'),
+  DEFAULT_CODECS: envVar(codecs, ['G722', 'PCMA', 'PCMU'], 'Codecs used when a RegHook answer gives none (JSON array or comma list).'),
+  DIGEST_ALGORITHMS: envVar<readonly string[] | undefined>(
+    (raw) => list(raw).map((a) => a.toUpperCase()),
+    undefined,
+    'Challenges offered, most preferred first (RFC 8760). UAs that only try the topmost challenge (SIPp 3.6, some old phones) need `MD5,SHA-256`.',
+    { defaultDoc: '`SHA-256,MD5`' },
+  ),
+  FLOOD_PROTECTION: envVar(boolean, true, 'Pike-style per-source request limit.'),
+  FLOOD_LIMIT: envVar(count(1_000_000), 16, 'Requests one source may send per `FLOOD_WINDOW_MS`; more means `FLOOD_BAN_SECS` of silence.'),
+  FLOOD_WINDOW_MS: envVar(count(86_400_000), 2000, 'Window of `FLOOD_LIMIT`, ms.'),
+  FLOOD_BAN_SECS: envVar(count(31_536_000), 300, 'How long a flooding source is ignored, seconds.'),
+  FLOOD_TRUSTED_CIDRS: envVar<readonly string[] | undefined>(list, undefined, 'Comma list of CIDRs or addresses never counted; every trunk\'s `inbound` CIDRs are trusted too.', {
+    defaultDoc: 'none',
+  }),
+  SCANNER_USER_AGENTS: envVar<readonly string[] | undefined>(
+    list,
+    undefined,
+    'Case-insensitive User-Agent substrings of scanners (comma list); `none` turns the check off.',
+    { defaultDoc: 'friendly-scanner, sipvicious, sipcli, …' },
+  ),
+  REGTRUNKEXPIRES: envVar(seconds, 3600, 'Expires requested on trunk REGISTERs, seconds.'),
+  TRUNK_LEASE_SECS: envVar(seconds, 30, 'Trunk lease lifetime, seconds (keep it below half the trunk grant).'),
+});
