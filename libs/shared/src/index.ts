@@ -49,7 +49,7 @@ export { verifyWebhook, type HeaderSource, type VerifyWebhookOptions } from './w
 export { PBX_ERR_WEBHOOK_BAD_JSON, PBX_ERR_WEBHOOK_BAD_URL, PBX_ERR_WEBHOOK_HEADER_MISSING, PBX_ERR_WEBHOOK_HTTP, PBX_ERR_WEBHOOK_NETWORK, PBX_ERR_WEBHOOK_SECRET_INVALID, PBX_ERR_WEBHOOK_SIGNATURE, PBX_ERR_WEBHOOK_TIMEOUT, PBX_ERR_WEBHOOK_TIMESTAMP } from './webhook/webhook-errors.js';
 export { answerChallenge, authorizationHeaderName, type AnswerChallengeInput, type ChallengeAnswer } from './digest/answer-challenge.js';
 export { parseAuthHeader, type AuthHeaderBlock } from './digest/auth-header-syntax.js';
-export { buildDigestChallenges, challengeHeaderName, type DigestChallengeInput } from './digest/build-challenge.js';
+export { buildDigestChallenges, challengeHeaderName, challengeHeaders, type DigestChallengeInput } from './digest/build-challenge.js';
 export { computeDigestResponse, computeHa1, type DigestResponseInput } from './digest/compute-digest-response.js';
 export { DIGEST_ALGORITHMS, type DigestAlgorithm } from './digest/digest-algorithm.js';
 export { parseDigestCredentials, type DigestCredentials } from './digest/digest-credentials.js';
@@ -57,6 +57,9 @@ export { PBX_ERR_DIGEST_HEADER_INVALID, PBX_ERR_DIGEST_OPTIONS_INVALID, PBX_ERR_
 export type { DigestOutcome } from './digest/digest-outcome.js';
 export { DigestVerifier, type DigestVerifierDeps, type DigestVerifierOptions, type DigestVerifyInput, type NonceReplayGuard } from './digest/digest-verifier.js';
 export { NonceCodec, type NonceCheck, type NonceCodecOptions } from './digest/nonce-codec.js';
+export { CLAIMED_BY_CALLER, claimOnce, replayCount } from './digest/replay-claim.js';
+export { postRegHook, regHookBody, RegHookError, type RegHookFailure, type RegHookPostInput } from './sip/reg-hook-post.js';
+export { authenticateDigestClient, type DigestClientAuthDeps, type DigestClientAuthInput, type DigestClientAuthResult } from './sip/digest-client-auth.js';
 export { MediaCallIdSchema, MediaCodecListSchema, MediaEngineIdSchema, MediaSdpSchema, MediaTagSchema } from './model/media/media-common.js';
 export { type MediaOfferRequest, MediaOfferRequestSchema, type MediaSdpResult, MediaSdpResultSchema } from './model/media/media-offer.js';
 export { type MediaAnswerRequest, MediaAnswerRequestSchema } from './model/media/media-answer.js';

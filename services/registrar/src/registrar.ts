@@ -1,9 +1,8 @@
-import { DigestVerifier, type ConfigSource, type SrfApp, type SrfRequest, type SrfResponse, type StateStore, type WebhookClient } from '@dragonpbx/shared';
+import { CLAIMED_BY_CALLER, DigestVerifier, type ConfigSource, type SrfApp, type SrfRequest, type SrfResponse, type StateStore, type WebhookClient } from '@dragonpbx/shared';
 import type { Logger } from 'pino';
 import { type GuardVerdict, RequestGuard } from './guard/request-guard.js';
 import { headerView } from './register/header-view.js';
 import { RegisterHandler } from './register/register-handler.js';
-import { CLAIMED_BY_CALLER } from './register/replay-claim.js';
 import type { RegistrationEventSink } from './register/registration-event.js';
 import type { RegistrarMetrics } from './registrar-metrics.js';
 import { type RegistrarOptions, type RegistrarOptionsInput, resolveRegistrarOptions } from './registrar-options.js';

@@ -4,6 +4,7 @@ import {
   type DigestVerifier,
   type NonceReplayGuard,
   PbxError,
+  RegHookError,
   SipError,
   type WebhookClient,
   buildDigestChallenges,
@@ -15,7 +16,6 @@ import type { RegistrarMetrics } from '../registrar-metrics.js';
 import { applyBindings } from './apply-bindings.js';
 import { authenticateRegister } from './authenticate-register.js';
 import { parseRegister } from './parse-register.js';
-import { RegHookError } from './reg-hook-call.js';
 import { challengeHeaders, contactHeader } from './register-response.js';
 import type { RegisterMessage } from './register-message.js';
 import type { RegistrationEventSink } from './registration-event.js';
