@@ -1,0 +1,24 @@
+import type { Verb } from '@dragonpbx/shared';
+import { runPause } from './pause-verb.js';
+import { runResponse } from './response-verb.js';
+import type { VerbContext, VerbOutcome } from './verb-context.js';
+
+/** Verbs this build executes; the others are valid CallScript but not built yet. */
+export const SUPPORTED_VERBS: ReadonlySet<Verb['verb']> = new Set(['response', 'pause']);
+
+/**
+ * Runs one verb. A verb not built yet (`announce`, `connect`, `record`,
+ * `pickup`) is logged and skipped, as the original skips a verb that cannot
+ * be built (reference §1.4 step 2).
+ */
+export async function runVerb(verb: Verb, ctx: VerbContext): Promise<VerbOutcome> {
+  switch (verb.verb) {
+    case 'response':
+      return runResponse(verb, ctx);
+    case 'pause':
+      return runPause(verb, ctx);
+    default:
+      ctx.logger.warn({ callId: ctx.callId, verb: verb.verb }, 'verb not supported yet; skipped');
+      return 'next';
+  }
+}
