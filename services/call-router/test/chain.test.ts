@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOMAIN, type Harness, startHarness, until } from './helpers/harness.js';
 import type { HookServer } from './helpers/hook-server.js';
@@ -10,6 +13,8 @@ const SIP = 29001;
 const PHONE = 29002;
 const TRUNK_PHONE = 29003;
 let h: Harness;
+const files = mkdtempSync(join(tmpdir(), 'call-router-chain-'));
+writeFileSync(join(files, 'ivr.json'), '[{"verb":"response","code":{{#if (eq to "40")}}486{{else}}487{{/if}},"reason":"Template {{from}} {{count}}"}]');
 
 const config = (hook: HookServer) => ({
   domains: {
@@ -23,6 +28,7 @@ const config = (hook: HookServer) => ({
           dialplan: {
             '2*': { callHook: hook.url('/call'), statusHook: hook.url('/status') },
             '30': { callHook: 'http://127.0.0.1:1/nothing-listens', statusHook: hook.url('/status') },
+            '4?': 'file://ivr.json',
           },
         },
         { id: 2, username: '1001', password: 'pw1001', dialplan: { '*': hook.url('/call') } },
@@ -43,7 +49,7 @@ const config = (hook: HookServer) => ({
 });
 
 beforeAll(async () => {
-  h = await startHarness(SIP, config);
+  h = await startHarness(SIP, config, { filePath: files });
   const reg = await runSipp({ scenario: 'uac-register.xml', target: `127.0.0.1:${SIP}`, port: PHONE, keys: { domain: DOMAIN, user: '1000' }, vars: { user: '1000', password: 'pw1000' } });
   expect(reg.code, describeSipp(reg)).toBe(0);
   expect(await h.state.contacts.list(DOMAIN, '1000')).toHaveLength(1);
@@ -51,6 +57,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await h?.stop();
+  rmSync(files, { recursive: true, force: true });
 });
 
 /** A call from the registered phone 1000 (401, then digest) to `to`, answered `final` matching `check`. */
@@ -216,6 +223,11 @@ describe('routing chain', () => {
     expect(h.router.activeCalls).toBe(0);
     expect(eventNames(callId)).toEqual(['pause:start']);
     expect(await h.redis.keys(`${h.prefix}call*`)).toEqual([]);
+  });
+
+  it('a file: CallHook is a Handlebars template under FILE_PATH rendered with the CallHook body', async () => {
+    const r = await call('40', 486, 'SIP/2.0 486 Template 1000 0');
+    expect(r.code, describeSipp(r)).toBe(0);
   });
 
   it('a trunk by source CIDR needs no credentials; its CallHook source is the trunk without credentials', async () => {
