@@ -22,6 +22,8 @@ export interface CallRouterOptionsInput {
   readonly maxRetries?: number;
   /** Lifetime of a live-call summary in Redis; refreshed at half of it while the call lasts. @defaultValue 7200 */
   readonly callSummaryTtlSec?: number;
+  /** `DEFAULT_CODECS`: the caller's codecs when its registration or trunk names none (SPEC §2). @defaultValue ['G722', 'PCMA', 'PCMU'] */
+  readonly defaultCodecs?: readonly string[];
   /** NATS subject prefix of the status events (tests, tenants). @defaultValue '' */
   readonly subjectPrefix?: string;
 }
@@ -52,7 +54,12 @@ export function resolveCallRouterOptions(input: CallRouterOptionsInput): CallRou
   if (typeof filePath !== 'string' || !isAbsolute(filePath)) {
     throw new PBX_ERR_CALL_ROUTER_OPTIONS('filePath', 'must be an absolute directory path');
   }
+  const codecs = input.defaultCodecs ?? ['G722', 'PCMA', 'PCMU'];
+  if (!Array.isArray(codecs) || codecs.length === 0 || codecs.some((c) => typeof c !== 'string' || c === '')) {
+    throw new PBX_ERR_CALL_ROUTER_OPTIONS('defaultCodecs', 'must be a non-empty array of codec names');
+  }
   return Object.freeze({
+    defaultCodecs: Object.freeze([...codecs]),
     instanceId: input.instanceId,
     nonceSecret: input.nonceSecret,
     nonceLifetimeSec: int('nonceLifetimeSec', input.nonceLifetimeSec ?? 300, 1, 86_400),

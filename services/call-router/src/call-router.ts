@@ -7,6 +7,7 @@ import {
   type SrfRequest,
   type SrfResponse,
   type StateStore,
+  type MediaClient,
   type WebhookClient,
 } from '@dragonpbx/shared';
 import type { Logger } from 'pino';
@@ -17,6 +18,7 @@ import type { StatusEventSink } from './engine/status-event-sink.js';
 import { parseInvite } from './routing/parse-invite.js';
 import { FileHookRenderer } from './routing/render-file-hook.js';
 import { DialplanCache } from './routing/select-dialplan.js';
+import type { VerbServices } from './verbs/verb-context.js';
 
 /** Collaborators of {@link CallRouter}; every one is owned (and closed) by the caller. */
 export interface CallRouterDeps {
@@ -28,6 +30,8 @@ export interface CallRouterDeps {
   readonly events: StatusEventSink;
   readonly logger: Logger;
   readonly metrics?: CallRouterMetrics;
+  /** The media-controller client; without it `connect` is skipped (script-only deployments and tests). */
+  readonly media?: MediaClient;
   /** Extra readiness checks of the dependencies the caller owns (Redis ping, NATS…). */
   readonly readiness?: () => Promise<Record<string, boolean>>;
 }
@@ -46,6 +50,7 @@ export class CallRouter {
   readonly #running = new Set<Promise<void>>();
   #srf: SrfApp | undefined;
   #draining = false;
+  #services: VerbServices | undefined;
 
   constructor(input: CallRouterOptionsInput, deps: CallRouterDeps) {
     this.options = resolveCallRouterOptions(input);
@@ -79,6 +84,7 @@ export class CallRouter {
   /** Routes new INVITEs of `srf` to this router (call before connecting). */
   attach(srf: SrfApp): void {
     this.#srf = srf;
+    if (this.#deps.media) this.#services = { srf, media: this.#deps.media, contacts: this.#deps.state.contacts };
     srf.invite((req, res) => void this.onInvite(req, res));
   }
 
@@ -103,7 +109,18 @@ export class CallRouter {
       this.#counted(400);
       return;
     }
-    const session = new CallSession(invite, { send: (s, r, h) => this.#send(res, s, r, h) }, this.options, this.#sessionDeps);
+    const srf = this.#srf;
+    const io = {
+      send: (s: number, r: string | undefined, h: Record<string, string>) => this.#send(res, s, r, h),
+      answer: (sdp: string) => {
+        if (srf === undefined) return Promise.reject(new Error('not attached to a drachtio-srf app'));
+        return srf.createUAS(req, res, { localSdp: sdp });
+      },
+      sdp: typeof req.body === 'string' ? req.body : '',
+      fromTag: fromTagOf(req),
+    };
+    const deps = this.#services ? { ...this.#sessionDeps, services: this.#services } : this.#sessionDeps;
+    const session = new CallSession(invite, io, this.options, deps);
     req.on('cancel', () => session.cancel());
     this.#sessions.add(session);
     this.#deps.metrics?.activeCalls.inc();
@@ -168,5 +185,15 @@ export class CallRouter {
 
   #counted(status: number): void {
     this.#deps.metrics?.invites.inc({ status: String(status) });
+  }
+}
+
+/** The caller's From tag (RFC 3261 §8.1.1.3); `''` when it has none. */
+function fromTagOf(req: SrfRequest): string {
+  try {
+    const tag = req.getParsedHeader('From').params.tag;
+    return typeof tag === 'string' ? tag : '';
+  } catch {
+    return '';
   }
 }

@@ -32,6 +32,8 @@ describe('CallStateMachine', () => {
           [CallState.Running]: [CallState.Fetching, CallState.Running],
           [CallState.Responded]: [CallState.Responded],
           [CallState.Cancelled]: [CallState.Cancelled],
+          [CallState.Answered]: [CallState.Fetching, CallState.Running, CallState.Answered],
+          [CallState.HungUp]: [CallState.Fetching, CallState.Running, CallState.Answered, CallState.HungUp],
           [CallState.Ended]: [CallState.Cancelled, CallState.Ended],
         };
         for (const s of path[from]) m.transition(s);
@@ -41,6 +43,19 @@ describe('CallStateMachine', () => {
       }
     }
     expect(illegal).toBe(ALL.length * ALL.length - Object.values(CALL_TRANSITIONS).flat().length);
+  });
+
+  it('an answered call runs on (transaction over, call not over) until it is hung up', () => {
+    const m = new CallStateMachine();
+    m.transition(CallState.Fetching);
+    m.transition(CallState.Running);
+    m.transition(CallState.Answered);
+    expect([m.transactionOver, m.finished]).toEqual([true, false]);
+    expect(() => m.transition(CallState.Responded)).toThrow();
+    expect(() => m.transition(CallState.Fetching)).toThrow();
+    m.transition(CallState.HungUp);
+    expect(m.finished).toBe(true);
+    m.transition(CallState.Ended);
   });
 
   it('nothing leaves Responded or Cancelled but Ended; a throwing listener is contained', () => {
@@ -124,6 +139,9 @@ function ctx(over: Partial<VerbContext> = {}): VerbContext & { sent: unknown[]; 
       return true;
     },
     emit: (e, x) => emitted.push(x ? [e, x] : e),
+    answer: () => Promise.reject(new Error('no SIP in unit tests')),
+    defer: () => undefined,
+    caller: { sdp: '', fromTag: 't', from: '1000', codecs: ['PCMU'], domain: 'd' },
     logger: silent,
     sent,
     emitted,

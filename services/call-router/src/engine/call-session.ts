@@ -1,6 +1,7 @@
 import {
   type CallScript,
   type CallStore,
+  type Dialog,
   PbxError,
   SipError,
   buildDigestChallenges,
@@ -18,16 +19,22 @@ import type { InviteInfo } from '../routing/invite-info.js';
 import type { FileHookRenderer } from '../routing/render-file-hook.js';
 import { type RouteInviteDeps, routeInvite } from '../routing/route-invite.js';
 import { runVerb } from '../verbs/run-verb.js';
-import type { VerbContext } from '../verbs/verb-context.js';
+import type { CallerLeg, VerbContext, VerbServices } from '../verbs/verb-context.js';
 import { CallEvents, type StatusLabel } from './call-events.js';
 import { CallState } from './call-state.js';
 import { CallStateMachine } from './call-state-machine.js';
 import { CallSummaryKeeper } from './call-summary-keeper.js';
 import type { StatusEventSink } from './status-event-sink.js';
 
-/** How the session answers the caller's INVITE (drachtio-srf's `res.send`; a fake in unit tests). */
+/** The caller's INVITE as the session drives it (drachtio-srf's `res.send` / `createUAS`). */
 export interface CallResponder {
   send(status: number, reason: string | undefined, headers: Record<string, string>): void;
+  /** Answers 200 OK with `sdp` (RFC 3261 §13.3.1.4) and resolves the UAS dialog. */
+  answer(sdp: string): Promise<Dialog>;
+  /** The caller's SDP offer, `''` when none. */
+  readonly sdp: string;
+  /** The caller's From tag. */
+  readonly fromTag: string;
 }
 
 /** Collaborators of {@link CallSession}. */
@@ -37,6 +44,8 @@ export interface CallSessionDeps extends RouteInviteDeps {
   readonly sink: StatusEventSink;
   readonly logger: Logger;
   readonly onPublishFailed?: () => void;
+  /** SIP and media services for `connect`; without them `connect` is skipped. */
+  readonly services?: VerbServices;
 }
 
 /**
@@ -56,6 +65,8 @@ export class CallSession {
   readonly #log: Logger;
   readonly #summary: CallSummaryKeeper;
   #events: CallEvents | undefined;
+  #aDialog: Dialog | undefined;
+  readonly #cleanups: (() => Promise<unknown>)[] = [];
   /** Final status sent to the caller (487 after a CANCEL), 0 while none. */
   #finalStatus = 0;
 
@@ -81,7 +92,7 @@ export class CallSession {
 
   /** The caller CANCELled (RFC 3261 §9.2): the SIP server has answered 487; stop everything. */
   cancel(): void {
-    if (this.machine.finished) return;
+    if (this.machine.transactionOver) return;
     this.machine.transition(CallState.Cancelled);
     this.#finalStatus = 487;
     this.#abort.abort();
@@ -90,6 +101,7 @@ export class CallSession {
   /** The router is stopping: refuse the call if it is still undecided, then stop everything. */
   shutdown(): void {
     this.#respond(503, 'Service Unavailable', { 'Retry-After': String(this.#options.retryAfterSec) });
+    void this.#hangupCaller();
     this.#abort.abort();
   }
 
@@ -134,11 +146,18 @@ export class CallSession {
       extensions: [],
       extra: { caller: caller.kind === 'trunk' ? { trunk: caller.trunk.id } : { client: caller.username }, dialplanKey: selection.match.key },
     });
-    await this.#scriptLoop(caller, selection.match.callHook);
+    const callerLeg: CallerLeg = {
+      sdp: this.#io.sdp,
+      fromTag: this.#io.fromTag,
+      from: this.invite.from,
+      codecs: selection.codecs ?? o.defaultCodecs,
+      domain: this.invite.domain,
+    };
+    await this.#scriptLoop(caller, selection.match.callHook, callerLeg);
   }
 
   /** Fetch → validate → run, then retry while nothing final was sent (reference §1.5). */
-  async #scriptLoop(caller: Caller, callHook: string): Promise<void> {
+  async #scriptLoop(caller: Caller, callHook: string, callerLeg: CallerLeg): Promise<void> {
     for (let count = 0; ; count++) {
       this.machine.transition(CallState.Fetching);
       const body = callHookBody(this.invite, caller, count);
@@ -146,8 +165,13 @@ export class CallSession {
       if (this.machine.finished) return;
       const script = this.#validate(raw);
       this.machine.transition(CallState.Running);
-      await this.#runScript(script);
+      await this.#runScript(script, callerLeg);
       if (this.machine.finished) return;
+      if (this.machine.state === CallState.Answered) {
+        // reference §1.4: when the script runs out with the caller still up, hang up.
+        await this.#hangupCaller();
+        return;
+      }
       if (count >= this.#options.maxRetries) {
         this.#respond(604, 'Does Not Exist Anywhere', {});
         return;
@@ -165,25 +189,57 @@ export class CallSession {
     throw new SipError(500, reason);
   }
 
-  async #runScript(script: CallScript): Promise<void> {
+  async #runScript(script: CallScript, callerLeg: CallerLeg): Promise<void> {
     for (const verb of script) {
       if (this.machine.finished) return;
       const label = verb.statusLabel as StatusLabel;
+      const machine = this.machine;
       const ctx: VerbContext = {
         callId: this.invite.callId,
         signal: this.#abort.signal,
-        answered: false,
+        get answered() {
+          return machine.state === CallState.Answered;
+        },
         respond: (status, reason, headers) => this.#respond(status, reason, headers),
+        answer: (sdp) => this.#answer(sdp),
         emit: (event, extra) => this.#events?.emit(event, label, extra),
+        defer: (cleanup) => {
+          this.#cleanups.push(cleanup);
+        },
+        caller: callerLeg,
+        ...(this.#deps.services && { services: this.#deps.services }),
         logger: this.#log,
       };
       if ((await runVerb(verb, ctx)) === 'end') return;
     }
   }
 
+  /** Answers the caller (200 OK); a BYE from the caller then ends the call. */
+  async #answer(sdp: string): Promise<Dialog> {
+    if (this.machine.transactionOver) throw new SipError(481, 'Call Does Not Exist');
+    this.machine.transition(CallState.Answered);
+    this.#finalStatus = 200;
+    const dialog = await this.#io.answer(sdp);
+    this.#aDialog = dialog;
+    dialog.on('destroy', () => {
+      // RFC 3261 §15.1.2: the caller's BYE ends its dialog; drachtio-srf has answered it.
+      if (this.machine.state === CallState.Answered) this.machine.transition(CallState.HungUp);
+      this.#abort.abort();
+    });
+    return dialog;
+  }
+
+  /** BYE to an answered caller (the script ran out, or the router stops). */
+  async #hangupCaller(): Promise<void> {
+    if (this.machine.state !== CallState.Answered) return;
+    this.machine.transition(CallState.HungUp);
+    this.#abort.abort();
+    await this.#aDialog?.destroy().catch((err: unknown) => this.#log.warn({ err }, 'BYE to the caller failed'));
+  }
+
   /** Sends a final response unless the transaction is already over; true when sent. */
   #respond(status: number, reason: string | undefined, headers: Record<string, string>): boolean {
-    if (this.machine.finished) return false;
+    if (this.machine.transactionOver) return false;
     this.machine.transition(CallState.Responded);
     this.#finalStatus = status;
     try {
@@ -208,8 +264,12 @@ export class CallSession {
   }
 
   async #end(): Promise<void> {
+    await this.#hangupCaller();
     this.#abort.abort();
-    if (!this.machine.finished) this.#respond(500, 'Server Internal Error', {});
+    if (!this.machine.transactionOver) this.#respond(500, 'Server Internal Error', {});
+    for (const cleanup of this.#cleanups.splice(0)) {
+      await cleanup().catch((err: unknown) => this.#log.warn({ err }, 'call cleanup failed'));
+    }
     await this.#summary.remove();
     this.machine.transition(CallState.Ended);
   }

@@ -1,5 +1,5 @@
 import { PBX_ERR_CALL_TRANSITION } from '../call-router-errors.js';
-import { CALL_TRANSITIONS, CallState } from './call-state.js';
+import { CALL_OVER, CALL_TRANSITIONS, CallState, TRANSACTION_OVER } from './call-state.js';
 
 /** Listener of state changes; a throwing listener is contained (it cannot break the call). */
 export type TransitionListener = (from: CallState, to: CallState) => void;
@@ -22,9 +22,14 @@ export class CallStateMachine {
     return this.#state;
   }
 
-  /** True once the caller's INVITE transaction is over (responded to or cancelled). */
+  /** True once no further verb may run (responded, cancelled, hung up, ended). */
   get finished(): boolean {
-    return this.#state === CallState.Responded || this.#state === CallState.Cancelled || this.#state === CallState.Ended;
+    return CALL_OVER.has(this.#state);
+  }
+
+  /** True once the caller's INVITE can get no other final response (answered or finished). */
+  get transactionOver(): boolean {
+    return TRANSACTION_OVER.has(this.#state);
   }
 
   can(to: CallState): boolean {

@@ -1,14 +1,14 @@
 import type { Verb } from '@dragonpbx/shared';
+import { runConnect } from './connect/connect-verb.js';
 import { runPause } from './pause-verb.js';
 import { runResponse } from './response-verb.js';
 import type { VerbContext, VerbOutcome } from './verb-context.js';
 
 /** Verbs this build executes; the others are valid CallScript but not built yet. */
-export const SUPPORTED_VERBS: ReadonlySet<Verb['verb']> = new Set(['response', 'pause']);
+export const SUPPORTED_VERBS: ReadonlySet<Verb['verb']> = new Set(['response', 'pause', 'connect']);
 
 /**
- * Runs one verb. A verb not built yet (`announce`, `connect`, `record`,
- * `pickup`) is logged and skipped, as the original skips a verb that cannot
+ * Runs one verb. A verb not built yet (`announce`, `record`, `pickup`) is logged and skipped, as the original skips a verb that cannot
  * be built (reference §1.4 step 2).
  */
 export async function runVerb(verb: Verb, ctx: VerbContext): Promise<VerbOutcome> {
@@ -17,6 +17,8 @@ export async function runVerb(verb: Verb, ctx: VerbContext): Promise<VerbOutcome
       return runResponse(verb, ctx);
     case 'pause':
       return runPause(verb, ctx);
+    case 'connect':
+      return runConnect(verb, ctx);
     default:
       ctx.logger.warn({ callId: ctx.callId, verb: verb.verb }, 'verb not supported yet; skipped');
       return 'next';

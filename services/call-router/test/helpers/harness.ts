@@ -2,15 +2,18 @@ import { randomBytes } from 'node:crypto';
 import {
   type ConnectedSrf,
   JsonConfigSource,
+  MediaClient,
   type StatusEnvelope,
   Srf,
   StateStore,
   type Subjects,
   connectSrf,
   createSubjects,
+  createMetrics,
   createWebhookClient,
   type WebhookClient,
 } from '@dragonpbx/shared';
+import { MediaController, createMediaMetrics } from '@dragonpbx/media-controller';
 import { Registrar } from '@dragonpbx/registrar';
 import { SipServer } from '@dragonpbx/sip-server';
 import { Redis } from 'ioredis';
@@ -52,7 +55,18 @@ export interface Harness {
 /** `clients` and `trunks` of the test domain; dialplans point at the hook server. */
 export type ConfigDoc = (hook: HookServer) => unknown;
 
-export async function startHarness(sipPort: number, doc: ConfigDoc, options: Partial<CallRouterOptionsInput> = {}): Promise<Harness> {
+/** Extras of {@link startHarness}. */
+export interface HarnessExtras {
+  /** Start a media-controller on the shared RTPEngine (127.0.0.1:22222) and give the router its client. */
+  readonly media?: boolean;
+}
+
+export async function startHarness(
+  sipPort: number,
+  doc: ConfigDoc,
+  options: Partial<CallRouterOptionsInput> = {},
+  extras: HarnessExtras = {},
+): Promise<Harness> {
   const id = randomBytes(4).toString('hex');
   const prefix = `test:cr:${id}:`;
   const hook = new HookServer();
@@ -87,9 +101,19 @@ export async function startHarness(sipPort: number, doc: ConfigDoc, options: Par
   registrar.attach(regSrf);
   const regApp: ConnectedSrf = await connectSrf({ host: '127.0.0.1', port: server.adminPort, secret: 'cymru', srf: regSrf }, silent);
 
+  let controller: MediaController | undefined;
+  let media: MediaClient | undefined;
+  if (extras.media) {
+    controller = new MediaController(
+      { engines: [{ host: '127.0.0.1', port: 22222 }], subjectPrefix, keyPrefix: prefix },
+      { nc, redis, logger: silent, metrics: createMediaMetrics(createMetrics({ service: 'media-controller', defaultMetrics: false })) },
+    );
+    await controller.start();
+    media = new MediaClient({ subjects, timeoutMs: 3000 }, { nc });
+  }
   const router = new CallRouter(
     { instanceId: `cr-${id}`, nonceSecret: NONCE_SECRET, algorithms: ['MD5', 'SHA-256'], hookTimeoutMs: 600, subjectPrefix, ...options },
-    { config: cfg.config, state, webhook, events: jetStreamEventSink(nc.jetstream(), subjectPrefix), logger: silent },
+    { config: cfg.config, state, webhook, events: jetStreamEventSink(nc.jetstream(), subjectPrefix), logger: silent, ...(media && { media }) },
   );
   const routerSrf = new Srf();
   router.attach(routerSrf);
@@ -112,6 +136,7 @@ export async function startHarness(sipPort: number, doc: ConfigDoc, options: Par
     writeConfig: cfg.write,
     async stop() {
       await router.stop();
+      await controller?.stop();
       routerApp.disconnect();
       regApp.disconnect();
       await server.stop();
