@@ -3,6 +3,7 @@ import type { StatusEnvelope } from '@dragonpbx/shared';
 import { CallEvents } from '../src/engine/call-events.js';
 import { CALL_TRANSITIONS, CallState } from '../src/engine/call-state.js';
 import { CallStateMachine } from '../src/engine/call-state-machine.js';
+import { LEG_TRANSITIONS, LegState, assertLegTransition } from '../src/verbs/connect/leg-state.js';
 import { runPause, sleep } from '../src/verbs/pause-verb.js';
 import { runResponse } from '../src/verbs/response-verb.js';
 import type { VerbContext } from '../src/verbs/verb-context.js';
@@ -69,6 +70,27 @@ describe('CallStateMachine', () => {
     expect(() => m.transition(CallState.Responded)).toThrow();
     m.transition(CallState.Ended);
     expect(errors).toHaveLength(2);
+  });
+});
+
+describe('leg state machine', () => {
+  it('allows exactly the edges of its diagram; every other move throws PBX_ERR_CALL_TRANSITION', () => {
+    const states = Object.values(LegState);
+    let legal = 0;
+    for (const from of states) {
+      for (const to of states) {
+        if (LEG_TRANSITIONS[from].includes(to)) {
+          expect(() => assertLegTransition(from, to)).not.toThrow();
+          legal++;
+        } else {
+          expect(() => assertLegTransition(from, to), `${from} → ${to}`).toThrow(expect.objectContaining({ code: 'PBX_ERR_CALL_TRANSITION' }));
+        }
+      }
+    }
+    expect(legal).toBe(9);
+    // A late 200 on a cancelled leg is released, never bridged; an answered leg is never cancelled.
+    expect(() => assertLegTransition(LegState.Cancelling, LegState.Answered)).toThrow();
+    expect(() => assertLegTransition(LegState.Answered, LegState.Cancelling)).toThrow();
   });
 });
 

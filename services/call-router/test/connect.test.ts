@@ -146,6 +146,20 @@ describe('connect', () => {
     expect(events.filter((e) => e.event === 'connect:trying')).toHaveLength(1);
   });
 
+  it('caller CANCEL while the legs ring: every leg gets CANCEL with Reason 487, no late response, media deleted', async () => {
+    h.hook.json('/call', [{ verb: 'connect', dest: [sipDest(CAROL)] }, { verb: 'response', code: 486 }]);
+    const carol = callee('uas-ring.xml', CAROL, { reason: 'Reason: SIP;cause=487;text=&quot;Request Terminated&quot;' });
+    const a = await caller('uac-invite-cancel.xml', '5007', { wait: '800', quiet: '800' });
+    expect(a.code, describeSipp(a)).toBe(0);
+    const c = await carol.done;
+    expect(c.code, describeSipp(c)).toBe(0);
+    const callId = lastCallId();
+    const events = await eventsUntil(callId, 'connect:complete');
+    expect(events.map((e) => e.event)).toEqual(['connect:start', 'connect:trying', 'connect:complete']);
+    await until(async () => (await mediaKey(callId)) === 0, 3000, 'media session deleted');
+    expect(h.router.activeCalls).toBe(0);
+  });
+
   it('no reachable destination: connect completes at once and the next verb runs', async () => {
     h.hook.json('/call', [{ verb: 'connect', dest: { type: 'client', address: '1999' } }, { verb: 'response', code: 480, reason: 'Nobody Registered' }]);
     const a = await caller('uac-invite-auth.xml', '5006', { final: '480', check: 'Nobody Registered' });

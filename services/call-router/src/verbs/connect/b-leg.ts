@@ -1,6 +1,5 @@
 import { type Dialog, type SrfApp, type SrfRequest, isSrfSipError } from '@dragonpbx/shared';
-import { PBX_ERR_CALL_TRANSITION } from '../../call-router-errors.js';
-import { LEG_TRANSITIONS, LegState } from './leg-state.js';
+import { LegState, assertLegTransition } from './leg-state.js';
 import type { LegTarget } from './resolve-legs.js';
 
 /** RFC 3326 `Reason` of a CANCEL, by why the leg is cancelled (reference §4.2). */
@@ -53,7 +52,7 @@ export class BLeg {
   }
 
   #to(next: LegState): void {
-    if (!LEG_TRANSITIONS[this.#state].includes(next)) throw new PBX_ERR_CALL_TRANSITION(`leg ${this.#state}`, next);
+    assertLegTransition(this.#state, next);
     this.#state = next;
   }
 

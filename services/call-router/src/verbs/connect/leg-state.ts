@@ -1,3 +1,5 @@
+import { PBX_ERR_CALL_TRANSITION } from '../../call-router-errors.js';
+
 /**
  * One forked B leg of a `connect` (reference §4.2).
  *
@@ -29,3 +31,8 @@ export const LEG_TRANSITIONS: Readonly<Record<LegState, readonly LegState[]>> = 
   [LegState.Cancelled]: [],
   [LegState.Ended]: [],
 });
+
+/** Throws `PBX_ERR_CALL_TRANSITION` unless the diagram has the edge `from → to`. */
+export function assertLegTransition(from: LegState, to: LegState): void {
+  if (!LEG_TRANSITIONS[from].includes(to)) throw new PBX_ERR_CALL_TRANSITION(`leg ${from}`, to);
+}
