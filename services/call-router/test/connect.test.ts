@@ -125,6 +125,19 @@ describe('connect', () => {
     expect(events.filter((e) => e.event === 'connect:trying').map((e) => e.index)).toEqual([0, 1]);
   });
 
+  it('a 200 that crosses the CANCEL (late answer on a losing leg) is ACKed and released with BYE', async () => {
+    h.hook.json('/call', [{ verb: 'connect', dest: [sipDest(CAROL), sipDest(BOB)] }]);
+    const carol = callee('uas-late-200.xml', CAROL, { reason: 'Reason: SIP;cause=200;text=&quot;Call completed elsewhere&quot;' });
+    const bob = callee('uas-answer-send-bye.xml', BOB, { hold: '1500' });
+    const a = await caller('uac-call-wait-bye.xml', '5008');
+    expect(a.code, describeSipp(a)).toBe(0);
+    const c = await carol.done;
+    expect(c.code, describeSipp(c)).toBe(0);
+    expect((await bob.done).code).toBe(0);
+    const events = await eventsUntil(lastCallId(), 'connect:complete');
+    expect(events.filter((e) => e.event === 'connect:answered')).toEqual([expect.objectContaining({ index: 1 })]);
+  });
+
   it('every leg rings out: CANCEL with Reason 487, connect:timeout, then the next verb answers', async () => {
     h.hook.json('/call', [{ verb: 'connect', dest: [sipDest(CAROL, { timeout: 1 })] }, { verb: 'response', code: 486, reason: 'Nobody Home' }]);
     const carol = callee('uas-ring.xml', CAROL, { reason: 'Reason: SIP;cause=487;text=&quot;Request Terminated&quot;' });
