@@ -1,4 +1,4 @@
-import { isAbsolute } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import type { DigestAlgorithm } from '@dragonpbx/shared';
 import { PBX_ERR_CALL_ROUTER_OPTIONS } from './call-router-errors.js';
 
@@ -18,6 +18,8 @@ export interface CallRouterOptionsInput {
   readonly retryAfterSec?: number;
   /** Directory of `file:` CallHook templates (`FILE_PATH`). @defaultValue process.cwd() */
   readonly filePath?: string;
+  /** Directory of announcement files (`MEDIA_PATH`). @defaultValue `<cwd>/media` */
+  readonly mediaPath?: string;
   /** Retries after the first CallHook fetch (reference §1.5). @defaultValue 3 */
   readonly maxRetries?: number;
   /** Lifetime of a live-call summary in Redis; refreshed at half of it while the call lasts. @defaultValue 7200 */
@@ -58,7 +60,12 @@ export function resolveCallRouterOptions(input: CallRouterOptionsInput): CallRou
   if (!Array.isArray(codecs) || codecs.length === 0 || codecs.some((c) => typeof c !== 'string' || c === '')) {
     throw new PBX_ERR_CALL_ROUTER_OPTIONS('defaultCodecs', 'must be a non-empty array of codec names');
   }
+  const mediaPath = input.mediaPath ?? join(process.cwd(), 'media');
+  if (typeof mediaPath !== 'string' || !isAbsolute(mediaPath)) {
+    throw new PBX_ERR_CALL_ROUTER_OPTIONS('mediaPath', 'must be an absolute directory path');
+  }
   return Object.freeze({
+    mediaPath,
     defaultCodecs: Object.freeze([...codecs]),
     instanceId: input.instanceId,
     nonceSecret: input.nonceSecret,

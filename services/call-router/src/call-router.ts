@@ -84,7 +84,7 @@ export class CallRouter {
   /** Routes new INVITEs of `srf` to this router (call before connecting). */
   attach(srf: SrfApp): void {
     this.#srf = srf;
-    if (this.#deps.media) this.#services = { srf, media: this.#deps.media, contacts: this.#deps.state.contacts };
+    if (this.#deps.media) this.#services = { srf, media: this.#deps.media, contacts: this.#deps.state.contacts, mediaPath: this.options.mediaPath };
     srf.invite((req, res) => void this.onInvite(req, res));
   }
 
@@ -112,6 +112,13 @@ export class CallRouter {
     const srf = this.#srf;
     const io = {
       send: (s: number, r: string | undefined, h: Record<string, string>) => this.#send(res, s, r, h),
+      progress: (status: number, sdp: string) => {
+        try {
+          res.send(status, { body: sdp, headers: { 'Content-Type': 'application/sdp' } });
+        } catch (err) {
+          this.#deps.logger.warn({ err, status }, 'could not send early media');
+        }
+      },
       answer: (sdp: string) => {
         if (srf === undefined) return Promise.reject(new Error('not attached to a drachtio-srf app'));
         return srf.createUAS(req, res, { localSdp: sdp });

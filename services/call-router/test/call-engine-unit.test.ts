@@ -163,6 +163,8 @@ function ctx(over: Partial<VerbContext> = {}): VerbContext & { sent: unknown[]; 
     emit: (e, x) => emitted.push(x ? [e, x] : e),
     answer: () => Promise.reject(new Error('no SIP in unit tests')),
     defer: () => undefined,
+    progress: () => undefined,
+    media: {},
     caller: { sdp: '', fromTag: 't', from: '1000', codecs: ['PCMU'], domain: 'd' },
     logger: silent,
     sent,
@@ -200,5 +202,16 @@ describe('verbs', () => {
     expect(Date.now() - t1).toBeLessThan(1000);
     expect(d.emitted).toEqual([['pause:start', { duration: 30 }]]);
     await sleep(10, ac.signal);
+  });
+});
+
+describe('announce media files', () => {
+  it('file:/x and /x resolve under MEDIA_PATH; .. (plain or encoded) and http(s) are refused', async () => {
+    const { resolveMediaFile } = await import('../src/verbs/announce/media-file.js');
+    expect(resolveMediaFile('file:/greeting.wav', '/srv/media')).toBe('/srv/media/greeting.wav');
+    expect(resolveMediaFile('/sub/x.wav', '/srv/media')).toBe('/srv/media/sub/x.wav');
+    for (const bad of ['file:/../etc/passwd', '/a/../../x.wav', '/%2e%2e/x.wav', 'file:x.wav', 'https://example.com/a.mp3']) {
+      expect(() => resolveMediaFile(bad, '/srv/media'), bad).toThrow();
+    }
   });
 });

@@ -19,7 +19,7 @@ import type { InviteInfo } from '../routing/invite-info.js';
 import type { FileHookRenderer } from '../routing/render-file-hook.js';
 import { type RouteInviteDeps, routeInvite } from '../routing/route-invite.js';
 import { runVerb } from '../verbs/run-verb.js';
-import type { CallerLeg, VerbContext, VerbServices } from '../verbs/verb-context.js';
+import type { CallMediaState, CallerLeg, VerbContext, VerbServices } from '../verbs/verb-context.js';
 import { CallEvents, type StatusLabel } from './call-events.js';
 import { CallState } from './call-state.js';
 import { CallStateMachine } from './call-state-machine.js';
@@ -29,6 +29,8 @@ import type { StatusEventSink } from './status-event-sink.js';
 /** The caller's INVITE as the session drives it (drachtio-srf's `res.send` / `createUAS`). */
 export interface CallResponder {
   send(status: number, reason: string | undefined, headers: Record<string, string>): void;
+  /** Sends a provisional response carrying `sdp` (early media). */
+  progress(status: number, sdp: string): void;
   /** Answers 200 OK with `sdp` (RFC 3261 §13.3.1.4) and resolves the UAS dialog. */
   answer(sdp: string): Promise<Dialog>;
   /** The caller's SDP offer, `''` when none. */
@@ -67,6 +69,7 @@ export class CallSession {
   #events: CallEvents | undefined;
   #aDialog: Dialog | undefined;
   readonly #cleanups: (() => Promise<unknown>)[] = [];
+  readonly #media: CallMediaState = {};
   /** Final status sent to the caller (487 after a CANCEL), 0 while none. */
   #finalStatus = 0;
 
@@ -202,6 +205,10 @@ export class CallSession {
         },
         respond: (status, reason, headers) => this.#respond(status, reason, headers),
         answer: (sdp) => this.#answer(sdp),
+        progress: (status, sdp) => {
+          if (!this.machine.transactionOver) this.#io.progress(status, sdp);
+        },
+        media: this.#media,
         emit: (event, extra) => this.#events?.emit(event, label, extra),
         defer: (cleanup) => {
           this.#cleanups.push(cleanup);

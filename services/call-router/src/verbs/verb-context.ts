@@ -21,6 +21,16 @@ export interface VerbServices {
   readonly srf: SrfApp;
   readonly media: MediaClient;
   readonly contacts: Pick<ContactStore, 'list'>;
+  /** `MEDIA_PATH`: announcements play files under it only. */
+  readonly mediaPath: string;
+}
+
+/** Media facts of one call shared by its verbs. */
+export interface CallMediaState {
+  /** RTPEngine's SDP for the caller once early media is set up. */
+  earlySdp?: string;
+  /** A 183 with that SDP has gone to the caller. */
+  earlyMediaSent?: boolean;
 }
 
 /** What a running verb may do to its call; one per verb execution. */
@@ -35,6 +45,8 @@ export interface VerbContext {
    * could not be sent (already answered, responded to or cancelled).
    */
   respond(status: number, reason: string | undefined, headers: Record<string, string>): boolean;
+  /** Sends a provisional response with an SDP body (183 Session Progress, RFC 3262-free early media). */
+  progress(status: number, sdp: string): void;
   /** Answers the caller with `sdp` (200 OK) and resolves the A-leg dialog. */
   answer(sdp: string): Promise<Dialog>;
   /** Sends a StatusHook event labelled with this verb's `statusLabel` (or nothing if it is `false`). */
@@ -42,6 +54,7 @@ export interface VerbContext {
   /** Runs `cleanup` when the call ends, however it ends (media sessions, dialogs). */
   defer(cleanup: () => Promise<unknown>): void;
   readonly caller: CallerLeg;
+  readonly media: CallMediaState;
   /** Absent when the router was built without SIP/media services (unit tests of script-only verbs). */
   readonly services?: VerbServices;
   readonly logger: Logger;

@@ -1,9 +1,13 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOMAIN, type Harness, startHarness, until } from './helpers/harness.js';
 import type { HookServer } from './helpers/hook-server.js';
 import { describeSipp, runSipp, startSipp } from './helpers/sipp.js';
 
-// `connect` through the real stack: SIPp caller → SIP server → call-router →
+// `connect` and `announce` through the real stack: SIPp caller → SIP server → call-router →
 // SIPp callees, media anchored in the shared RTPEngine through an in-process
 // media-controller over NATS.
 const SIP = 29011;
@@ -12,6 +16,7 @@ const BOB = 29013;
 const CAROL = 29014;
 const DAVE = 29015;
 let h: Harness;
+const mediaDir = mkdtempSync(join(tmpdir(), 'call-router-media-'));
 
 const config = (hook: HookServer) => ({
   domains: {
@@ -27,7 +32,10 @@ const config = (hook: HookServer) => ({
 });
 
 beforeAll(async () => {
-  h = await startHarness(SIP, config, {}, { media: true });
+  // 8 kHz mono 16-bit tones, the format RTPEngine plays (reference §4.1).
+  execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', join(mediaDir, 'tone.wav'), 'synth', '0.6', 'sine', '1000']);
+  execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', join(mediaDir, 'long.wav'), 'synth', '5', 'sine', '440']);
+  h = await startHarness(SIP, config, { mediaPath: mediaDir }, { media: true });
   for (const [user, port] of [['1000', PHONE], ['1001', DAVE]] as const) {
     const reg = await runSipp({ scenario: 'uac-register.xml', target: `127.0.0.1:${SIP}`, port, keys: { domain: DOMAIN, user }, vars: { user, password: `pw${user}` } });
     expect(reg.code, describeSipp(reg)).toBe(0);
@@ -36,6 +44,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await h?.stop();
+  rmSync(mediaDir, { recursive: true, force: true });
 });
 
 const sipDest = (port: number, extra: Record<string, unknown> = {}) => ({ type: 'sip', address: `sip:callee@127.0.0.1:${port}`, ...extra });
@@ -179,5 +188,49 @@ describe('connect', () => {
     expect(a.code, describeSipp(a)).toBe(0);
     const events = await eventsUntil(lastCallId(), 'response:complete');
     expect(events.map((e) => e.event)).toEqual(['connect:start', 'connect:complete', 'response:start', 'response:complete']);
+  });
+});
+
+describe('announce', () => {
+  it('plays a file under MEDIA_PATH as early media (183 with RTPEngine SDP), then the next verb runs', async () => {
+    h.hook.json('/call', [{ verb: 'announce', url: 'file:/tone.wav', statusLabel: 'greet' }, { verb: 'response', code: 486, reason: 'After Announce' }]);
+    const t0 = Date.now();
+    const a = await caller('uac-early-media.xml', '5101', { final: '486', check: 'After Announce' });
+    expect(a.code, describeSipp(a)).toBe(0);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(600);
+    const callId = lastCallId();
+    const events = await eventsUntil(callId, 'response:complete');
+    expect(events.map((e) => e.event)).toEqual(['playback:start', 'playback:complete', 'response:start', 'response:complete']);
+    expect(events[1]).toMatchObject({ label: 'greet', duration: 600 });
+    await until(async () => (await mediaKey(callId)) === 0, 3000, 'media session deleted');
+  });
+
+  it('caller CANCEL during the announcement stops it: 487, no later verb, media deleted', async () => {
+    h.hook.json('/call', [{ verb: 'announce', url: '/long.wav' }, { verb: 'response', code: 486 }]);
+    const t0 = Date.now();
+    const run = startSipp({
+      scenario: 'uac-early-media-cancel.xml',
+      target: `127.0.0.1:${SIP}`,
+      port: PHONE,
+      keys: { domain: DOMAIN, from: '1000', to: '5102' },
+      vars: { from: '1000', password: 'pw1000', wait: '900', quiet: '800' },
+    });
+    const a = await run.done;
+    expect(a.code, describeSipp(a)).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(4500);
+    const callId = lastCallId();
+    await until(() => names(callId).includes('playback:start'), 3000, 'playback:start');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(names(callId)).toEqual(['playback:start']);
+    await until(async () => (await mediaKey(callId)) === 0, 3000, 'media session deleted');
+    expect(h.router.activeCalls).toBe(0);
+  });
+
+  it('a path that leaves MEDIA_PATH is refused (playback:failed) and the script goes on', async () => {
+    h.hook.json('/call', [{ verb: 'announce', url: 'file:/../../etc/passwd' }, { verb: 'response', code: 404, reason: 'Bad File' }]);
+    const a = await caller('uac-invite-auth.xml', '5103', { final: '404', check: 'Bad File' });
+    expect(a.code, describeSipp(a)).toBe(0);
+    const events = await eventsUntil(lastCallId(), 'response:complete');
+    expect(events[0]).toMatchObject({ event: 'playback:failed', error: { status: 400, reason: 'path leaves MEDIA_PATH' } });
   });
 });
