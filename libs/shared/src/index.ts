@@ -59,7 +59,7 @@ export { DigestVerifier, type DigestVerifierDeps, type DigestVerifierOptions, ty
 export { NonceCodec, type NonceCheck, type NonceCodecOptions } from './digest/nonce-codec.js';
 export { CLAIMED_BY_CALLER, claimOnce, replayCount } from './digest/replay-claim.js';
 export { postRegHook, regHookBody, RegHookError, type RegHookFailure, type RegHookPostInput } from './sip/reg-hook-post.js';
-export { authenticateDigestClient, type DigestClientAuthDeps, type DigestClientAuthInput, type DigestClientAuthResult } from './sip/digest-client-auth.js';
+export { authenticateDigestClient, verifyPasswordDigest, type DigestClientAuthDeps, type DigestClientAuthInput, type DigestClientAuthResult } from './sip/digest-client-auth.js';
 export { MediaCallIdSchema, MediaCodecListSchema, MediaEngineIdSchema, MediaSdpSchema, MediaTagSchema } from './model/media/media-common.js';
 export { type MediaOfferRequest, MediaOfferRequestSchema, type MediaSdpResult, MediaSdpResultSchema } from './model/media/media-offer.js';
 export { type MediaAnswerRequest, MediaAnswerRequestSchema } from './model/media/media-answer.js';

@@ -85,32 +85,14 @@ export async function authenticateDigestClient(input: DigestClientAuthInput, dep
 
   if (client.reghook === undefined) {
     if (client.password === undefined) throw forbidden('Invalid credentials');
-    const outcome = await deps.verifier.verify({ credentials: creds, method: input.method, realm: input.domain, password: client.password });
-    switch (outcome) {
-      case 'ok': {
-        const nonce = deps.verifier.nonces.check(creds.nonce, input.domain);
-        const ttl = nonce.state === 'valid' ? nonce.remainingMs + 1000 : 1000;
-        if (!(await claimOnce(deps.replay, creds, ttl))) return replayed(creds);
-        return { kind: 'ok', credentials: creds, client };
-      }
-      case 'stale':
-        return { kind: 'challenge', stale: true };
-      case 'bad-nonce':
-      case 'bad-algorithm':
-        return { kind: 'challenge', stale: false };
-      case 'bad-realm':
-        throw forbidden('Unknown or invalid realm');
-      case 'replay':
-        return replayed(creds);
-      case 'bad-response':
-        throw forbidden('Invalid credentials');
-    }
+    const verdict = await verifyPasswordDigest(creds, client.password, input.method, input.domain, deps);
+    return verdict === 'ok' ? { kind: 'ok', credentials: creds, client } : verdict;
   }
 
   const nonce = deps.verifier.nonces.check(creds.nonce, input.domain);
   if (nonce.state === 'bad') return { kind: 'challenge', stale: false };
   if (nonce.state === 'stale') return { kind: 'challenge', stale: true };
-  if (!(await claimOnce(deps.replay, creds, nonce.remainingMs + 1000))) return replayed(creds);
+  if (!(await claimOnce(deps.replay, creds, nonce.remainingMs + 1000))) return replayedChallenge(creds);
   const hook = await postRegHook(deps.webhook, {
     url: client.reghook,
     method: input.method,
@@ -125,11 +107,46 @@ export async function authenticateDigestClient(input: DigestClientAuthInput, dep
 }
 
 /**
+ * Checks credentials against a password known here (a static client, an
+ * inbound trunk's `authPass`): the digest (RFC 7616 §3.4), the nonce (ours,
+ * fresh) and the cluster-wide single use of (nonce, nc). Resolves `'ok'` or
+ * the challenge to send; a wrong digest or realm throws 403.
+ */
+export async function verifyPasswordDigest(
+  creds: DigestCredentials,
+  password: string,
+  method: string,
+  domain: string,
+  deps: Pick<DigestClientAuthDeps, 'verifier' | 'replay'>,
+): Promise<'ok' | { readonly kind: 'challenge'; readonly stale: boolean }> {
+  const outcome = await deps.verifier.verify({ credentials: creds, method, realm: domain, password });
+  switch (outcome) {
+    case 'ok': {
+      const nonce = deps.verifier.nonces.check(creds.nonce, domain);
+      const ttl = nonce.state === 'valid' ? nonce.remainingMs + 1000 : 1000;
+      if (!(await claimOnce(deps.replay, creds, ttl))) return replayedChallenge(creds);
+      return 'ok';
+    }
+    case 'stale':
+      return { kind: 'challenge', stale: true };
+    case 'bad-nonce':
+    case 'bad-algorithm':
+      return { kind: 'challenge', stale: false };
+    case 'bad-realm':
+      throw forbidden('Unknown or invalid realm');
+    case 'replay':
+      return replayedChallenge(creds);
+    case 'bad-response':
+      throw forbidden('Invalid credentials');
+  }
+}
+
+/**
  * A (nonce, nc) seen before. With `qop` that is a replay (or a broken UA) and
  * is refused; without `qop` (RFC 2069 style) a UA can only reuse the nonce, so
  * it gets a fresh challenge instead.
  */
-function replayed(creds: DigestCredentials): DigestClientAuthResult {
+function replayedChallenge(creds: DigestCredentials): { readonly kind: 'challenge'; readonly stale: boolean } {
   if (creds.qop === undefined) return { kind: 'challenge', stale: false };
   throw forbidden('Nonce reused');
 }

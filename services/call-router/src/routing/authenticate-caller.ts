@@ -4,12 +4,11 @@ import {
   type DigestCredentials,
   type DigestVerifier,
   type NonceReplayGuard,
-  SipError,
   type TrunkConfig,
   type WebhookClient,
   authenticateDigestClient,
-  claimOnce,
   parseDigestCredentials,
+  verifyPasswordDigest,
 } from '@dragonpbx/shared';
 import type { Caller } from './caller.js';
 import type { InviteInfo } from './invite-info.js';
@@ -32,8 +31,6 @@ export interface AuthenticateCallerOptions {
 
 /** The verdict: a challenge to send, or the authenticated caller. */
 export type AuthVerdict = { readonly kind: 'challenge'; readonly stale: boolean } | { readonly kind: 'caller'; readonly caller: Caller };
-
-const forbidden = () => new SipError(403, 'Forbidden', { 'X-Reason': 'Invalid credentials' });
 
 /** The digest username of the header, `undefined` when it does not parse (the client path reports why). */
 function digestUser(authorization: string, realm: string): DigestCredentials | undefined {
@@ -89,25 +86,6 @@ async function authenticateTrunk(
 ): Promise<AuthVerdict> {
   const algorithm = (creds.algorithm ?? 'MD5').toUpperCase();
   if (!options.algorithms.includes(algorithm as DigestAlgorithm)) return { kind: 'challenge', stale: false };
-  const outcome = await deps.verifier.verify({ credentials: creds, method: 'INVITE', realm: invite.domain, password: trunk.authPass! });
-  switch (outcome) {
-    case 'ok': {
-      const nonce = deps.verifier.nonces.check(creds.nonce, invite.domain);
-      const ttl = nonce.state === 'valid' ? nonce.remainingMs + 1000 : 1000;
-      if (!(await claimOnce(deps.replay, creds, ttl))) {
-        if (creds.qop === undefined) return { kind: 'challenge', stale: false };
-        throw new SipError(403, 'Forbidden', { 'X-Reason': 'Nonce reused' });
-      }
-      return { kind: 'caller', caller: { kind: 'trunk', trunk, matchedBy: 'digest' } };
-    }
-    case 'stale':
-      return { kind: 'challenge', stale: true };
-    case 'bad-nonce':
-    case 'bad-algorithm':
-      return { kind: 'challenge', stale: false };
-    case 'bad-realm':
-    case 'bad-response':
-    case 'replay':
-      throw forbidden();
-  }
+  const verdict = await verifyPasswordDigest(creds, trunk.authPass!, 'INVITE', invite.domain, deps);
+  return verdict === 'ok' ? { kind: 'caller', caller: { kind: 'trunk', trunk, matchedBy: 'digest' } } : verdict;
 }
