@@ -118,6 +118,7 @@ export { LeaseStore, trunkLeaseResource } from './state/lease-store.js';
 export { NonceStore } from './state/nonce-store.js';
 export { PBX_ERR_STATE_CORRUPT, PBX_ERR_STATE_INPUT_INVALID, PBX_ERR_STATE_KEY_INVALID } from './state/state-errors.js';
 export { StateKeys } from './state/state-keys.js';
+export { isStoreUnavailable } from './state/store-unavailable.js';
 export { StateStore } from './state/state-store.js';
 export type { StateStoreDeps, StateStoreOptions } from './state/state-store-options.js';
 export { TrunkRegistrationStore, type StoredTrunkRegistration, type TrunkRegistration } from './state/trunk-registration-store.js';

@@ -143,7 +143,7 @@ export class CallRouter {
 
   /** Readiness of the SIP side plus the owner's checks. */
   async readiness(): Promise<Record<string, boolean>> {
-    const own = { draining: !this.#draining, attached: this.#srf !== undefined };
+    const own = { accepting: !this.#draining, attached: this.#srf !== undefined };
     return { ...own, ...(this.#deps.readiness ? await this.#deps.readiness() : {}) };
   }
 

@@ -81,7 +81,8 @@ describe('connect', () => {
     // While bridged the call is anchored in RTPEngine and listed in Redis.
     await until(() => names(live).includes('connect:answered'), 3000, 'answered');
     expect(await mediaKey(live)).toBe(1);
-    expect(await h.state.calls.get(live)).toMatchObject({ callId: live, instanceId: h.router.options.instanceId });
+    await until(async () => (await h.state.calls.get(live))?.state === 'connected', 2000, 'summary connected');
+    expect(await h.state.calls.get(live)).toMatchObject({ callId: live, instanceId: h.router.options.instanceId, answeredAt: expect.any(Number) });
     const a = await run.done;
     expect(a.code, describeSipp(a)).toBe(0);
     const b = await bob.done;

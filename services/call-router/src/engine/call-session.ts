@@ -8,6 +8,7 @@ import {
   callScriptIssues,
   challengeHeaders,
   formatIssues,
+  isStoreUnavailable,
 } from '@dragonpbx/shared';
 import type { Logger } from 'pino';
 import { PBX_ERR_INVITE_INVALID } from '../call-router-errors.js';
@@ -226,6 +227,7 @@ export class CallSession {
     if (this.machine.transactionOver) throw new SipError(481, 'Call Does Not Exist');
     this.machine.transition(CallState.Answered);
     this.#finalStatus = 200;
+    this.#summary.update({ state: 'connected', answeredAt: Date.now() });
     const dialog = await this.#io.answer(sdp);
     this.#aDialog = dialog;
     dialog.on('destroy', () => {
@@ -260,6 +262,12 @@ export class CallSession {
   #fail(err: unknown): void {
     if (err instanceof SipError) {
       this.#respond(err.status, err.reason, { ...err.headers });
+      return;
+    }
+    if (isStoreUnavailable(err)) {
+      // Redis unreachable: the caller should retry later, not hear that the number does not exist.
+      this.#log.error({ err, code: 'PBX_ERR_CALL_STATE' }, 'call failed: state store unavailable');
+      this.#respond(503, 'Service Unavailable', { 'Retry-After': String(this.#options.retryAfterSec) });
       return;
     }
     if (err instanceof PbxError && err.code === PBX_ERR_INVITE_INVALID.code) {

@@ -40,6 +40,11 @@ export class CallSummaryKeeper {
     }
   }
 
+  /** Rewrites the current summary with `change` (e.g. `connected` once answered); no-op before {@link put}. */
+  update(change: Partial<Pick<CallSummary, 'state' | 'answeredAt' | 'extensions'>>): void {
+    if (this.#summary !== undefined) this.put({ ...this.#summary, ...change });
+  }
+
   /** Stops refreshing and removes the summary; resolves when Redis has been told. */
   remove(): Promise<void> {
     if (this.#closed) return this.#queue;

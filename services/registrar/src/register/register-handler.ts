@@ -8,6 +8,7 @@ import {
   SipError,
   type WebhookClient,
   buildDigestChallenges,
+  isStoreUnavailable,
 } from '@dragonpbx/shared';
 import type { Logger } from 'pino';
 import { PBX_ERR_REGISTER_INVALID } from '../registrar-errors.js';
@@ -19,15 +20,6 @@ import { parseRegister } from './parse-register.js';
 import { challengeHeaders, contactHeader } from './register-response.js';
 import type { RegisterMessage } from './register-message.js';
 import type { RegistrationEventSink } from './registration-event.js';
-
-/** ioredis failures that mean "Redis is not reachable right now" (as opposed to a bug). */
-function isStoreUnavailable(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  return (
-    err.name === 'MaxRetriesPerRequestError' ||
-    /Connection is closed|Stream isn't writeable|ECONNREFUSED|ETIMEDOUT|enableOfflineQueue/i.test(err.message)
-  );
-}
 
 let dateSecond = -1;
 let dateText = '';
