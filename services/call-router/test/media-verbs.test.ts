@@ -119,6 +119,19 @@ describe('connect', () => {
     await until(async () => (await mediaKey(callId)) === 0, 3000, 'media session deleted');
   });
 
+  it('a sip destination that challenges is answered with its username/password; events never show the password', async () => {
+    h.hook.json('/call', [{ verb: 'connect', dest: sipDest(BOB, { username: 'bob', password: 's3cret-pw' }) }]);
+    const bob = callee('uas-challenge.xml', BOB, { user: 'bob', password: 's3cret-pw' });
+    const a = await caller('uac-call-bye.xml', '5009', { hold: '300' });
+    expect(a.code, describeSipp(a)).toBe(0);
+    const b = await bob.done;
+    expect(b.code, describeSipp(b)).toBe(0);
+    const callId = lastCallId();
+    const events = await eventsUntil(callId, 'connect:complete');
+    expect(events.find((e) => e.event === 'connect:answered')).toMatchObject({ dest: { username: 'bob' } });
+    expect(JSON.stringify(events)).not.toContain('s3cret-pw');
+  });
+
   it('forks to two: the second answers, the first gets CANCEL with Reason "Call completed elsewhere"', async () => {
     h.hook.json('/call', [{ verb: 'connect', dest: [sipDest(CAROL), sipDest(BOB)] }]);
     const carol = callee('uas-ring.xml', CAROL, { reason: 'Reason: SIP;cause=200;text=&quot;Call completed elsewhere&quot;' });

@@ -21,6 +21,8 @@ export interface BLegInvite {
   readonly sdp: string;
   readonly callerId: string;
   readonly headers: Record<string, string>;
+  /** Digest credentials for a far end that challenges (RFC 3261 §22.2); a `sip` dest's `username`/`password`. */
+  readonly auth?: { readonly username: string; readonly password: string };
 }
 
 /**
@@ -68,6 +70,7 @@ export class BLeg {
           localSdp: invite.sdp,
           ...(this.target.proxy !== undefined && { proxy: this.target.proxy }),
           callingNumber: invite.callerId,
+          ...(invite.auth && { auth: { ...invite.auth } }),
           headers: { ...invite.headers, 'X-Endpoint-Index': String(this.target.index) },
         },
         {

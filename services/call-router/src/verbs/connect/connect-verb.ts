@@ -1,4 +1,4 @@
-import { type ConnectVerb, type Dialog, isDirectMedia, withoutDirect } from '@dragonpbx/shared';
+import { type ConnectDest, type ConnectVerb, type Dialog, isDirectMedia, withoutDirect } from '@dragonpbx/shared';
 import type { VerbContext, VerbOutcome, VerbServices } from '../verb-context.js';
 import { BLeg, CANCEL_REASONS } from './b-leg.js';
 import { resolveLegs } from './resolve-legs.js';
@@ -55,7 +55,7 @@ export async function runConnect(verb: ConnectVerb, ctx: VerbContext): Promise<V
     ctx.emit('connect:complete');
     return 'end';
   }
-  ctx.emit('connect:answered', { dest: winner.target.dest, index: winner.target.index });
+  ctx.emit('connect:answered', { dest: publicDest(winner.target.dest), index: winner.target.index });
   const endedBy = await bridge(a, bDialog, ctx.signal);
   if (endedBy === 'A') await winner.hangup();
   else winner.remoteHungUp();
@@ -110,9 +110,12 @@ function fork(legs: BLeg[], sdp: string, verb: ConnectVerb, ctx: VerbContext, se
       resolve(winner);
     };
     for (const leg of legs) {
-      const { dest, index } = leg.target;
+      const { index } = leg.target;
+      const dest = publicDest(leg.target.dest);
       ctx.emit('connect:trying', { dest, index });
-      const invite = { sdp, callerId: verb.callerId ?? (ctx.caller.from || 'anonymous'), headers: headersOf(dest.headers) };
+      const raw = leg.target.dest;
+      const auth = raw.type === 'sip' && raw.username !== undefined ? { username: raw.username, password: raw.password ?? '' } : undefined;
+      const invite = { sdp, callerId: verb.callerId ?? (ctx.caller.from || 'anonymous'), headers: headersOf(raw.headers), ...(auth && { auth }) };
       void leg
         .start(services.srf, invite, () => ctx.emit('connect:timeout', { dest, index }))
         .then(async (outcome) => {
@@ -132,6 +135,13 @@ function fork(legs: BLeg[], sdp: string, verb: ConnectVerb, ctx: VerbContext, se
         });
     }
   });
+}
+
+/** A destination as events show it: never its `password` (SPEC §4: credentials never leave the PBX). */
+function publicDest(dest: ConnectDest): ConnectDest {
+  if (dest.type !== 'sip' || dest.password === undefined) return dest;
+  const { password: _hidden, ...rest } = dest;
+  return rest;
 }
 
 function headersOf(h: Record<string, string | number> | undefined): Record<string, string> {
