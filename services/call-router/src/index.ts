@@ -13,3 +13,7 @@ export {
 } from './call-router-errors.js';
 export { jetStreamEventSink, type StatusEventSink } from './engine/status-event-sink.js';
 export { CallState, CALL_TRANSITIONS } from './engine/call-state.js';
+export { CallSession, type CallResponder, type CallSessionDeps } from './engine/call-session.js';
+export { CallStateMachine } from './engine/call-state-machine.js';
+export { LegState, LEG_TRANSITIONS } from './verbs/connect/leg-state.js';
+export { SUPPORTED_VERBS } from './verbs/run-verb.js';

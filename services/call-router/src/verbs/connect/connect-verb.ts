@@ -49,6 +49,11 @@ export async function runConnect(verb: ConnectVerb, ctx: VerbContext): Promise<V
     return ctx.signal.aborted ? 'end' : 'next';
   }
   const bDialog = winner.dialog!;
+  // B may hang up while the caller is being answered: remember it for the bridge.
+  let bGone = false;
+  bDialog.once('destroy', () => {
+    bGone = true;
+  });
   const a = await answerCaller(bDialog, ctx, services);
   if (a === undefined) {
     await winner.hangup();
@@ -56,7 +61,7 @@ export async function runConnect(verb: ConnectVerb, ctx: VerbContext): Promise<V
     return 'end';
   }
   ctx.emit('connect:answered', { dest: publicDest(winner.target.dest), index: winner.target.index });
-  const endedBy = await bridge(a, bDialog, ctx.signal);
+  const endedBy = bGone ? 'B' : await bridge(a, bDialog, ctx.signal);
   if (endedBy === 'A') await winner.hangup();
   else winner.remoteHungUp();
   ctx.emit('connect:hangup', { endedby: endedBy });
