@@ -160,6 +160,21 @@ describe('routing chain', () => {
     expect((h.eventsOf(callId)[0]!.issues as { path: string }[]).map((i) => i.path)).toContain('/0/duration');
   });
 
+  it('1 000 destinations and deeply nested JSON are refused as invalid scripts (500), quickly', async () => {
+    const dest = Array.from({ length: 1000 }, (_, i) => ({ type: 'sip', address: `sip:${i}@127.0.0.1:9` }));
+    h.hook.json('/call', [{ verb: 'connect', dest }]);
+    expect((await call('2012', 500)).code).toBe(0);
+    const wide = lastCallId();
+    await until(() => h.eventsOf(wide).length === 1, 3000, 'script:invalid');
+    expect((h.eventsOf(wide)[0]!.issues as { path: string }[]).map((i) => i.path)).toContain('/0/dest');
+    const depth = 100_000;
+    const deep = `${'['.repeat(depth)}${']'.repeat(depth)}`;
+    h.hook.route('/call', () => ({ kind: 'raw', status: 200, text: deep }));
+    const t0 = Date.now();
+    expect((await call('2013', 500)).code).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(3000);
+  });
+
   it('pause then response: waits, then answers; labels per verb, statusLabel false sends nothing', async () => {
     h.hook.json('/call', [
       { verb: 'pause', duration: 0.6, statusLabel: 'waiting' },
