@@ -3,7 +3,7 @@
 // One export line per module, sorted by path.
 export { answerChallenge, authorizationHeaderName, type AnswerChallengeInput, type ChallengeAnswer } from './digest/answer-challenge.js';
 export { parseAuthHeader, type AuthHeaderBlock } from './digest/auth-header-syntax.js';
-export { buildDigestChallenges, challengeHeaderName, type DigestChallengeInput } from './digest/build-challenge.js';
+export { buildDigestChallenges, challengeHeaderName, challengeHeaders, type DigestChallengeInput } from './digest/build-challenge.js';
 export { computeDigestResponse, computeHa1, type DigestResponseInput } from './digest/compute-digest-response.js';
 export { DIGEST_ALGORITHMS, type DigestAlgorithm } from './digest/digest-algorithm.js';
 export { parseDigestCredentials, type DigestCredentials } from './digest/digest-credentials.js';
@@ -12,3 +12,6 @@ export type { DigestOutcome } from './digest/digest-outcome.js';
 export { DigestVerifier, type DigestVerifierDeps, type DigestVerifierOptions, type DigestVerifyInput, type NonceReplayGuard } from './digest/digest-verifier.js';
 export { NonceCodec, type NonceCheck, type NonceCodecOptions } from './digest/nonce-codec.js';
 // SIP header helpers (./sip/*.ts) are exported below this line.
+export { CLAIMED_BY_CALLER, claimOnce, replayCount } from './digest/replay-claim.js';
+export { authenticateDigestClient, verifyPasswordDigest, type DigestClientAuthDeps, type DigestClientAuthInput, type DigestClientAuthResult } from './sip/digest-client-auth.js';
+export { postRegHook, regHookBody, RegHookError, type RegHookFailure, type RegHookPostInput } from './sip/reg-hook-post.js';

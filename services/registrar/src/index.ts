@@ -5,7 +5,7 @@ export { PBX_ERR_REGISTER_INVALID, PBX_ERR_REGISTRAR_OPTIONS, PBX_ERR_TRUNK_REGI
 export { createRegistrarMetrics, type RegistrarMetrics } from './registrar-metrics.js';
 export { REGISTRATION_EVENT_TYPES, type RegistrationEvent, type RegistrationEventSink, type RegistrationEventType } from './register/registration-event.js';
 export { natsEventSink } from './register/nats-event-sink.js';
-export { regHookBody, RegHookError, type RegHookFailure } from './register/reg-hook-call.js';
+export { grantFromHook } from './register/reg-hook-call.js';
 export { parseRegister, type ParsedRegister } from './register/parse-register.js';
 export { grantExpiry, requestedExpiry } from './register/grant-expiry.js';
 export { TrunkRegistrar, type TrunkRegistrarDeps } from './trunk/trunk-registrar.js';

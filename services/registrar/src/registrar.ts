@@ -1,5 +1,5 @@
 import type { ConfigSource } from '@dragonpbx/shared/config';
-import { DigestVerifier } from '@dragonpbx/shared/sip';
+import { CLAIMED_BY_CALLER, DigestVerifier } from '@dragonpbx/shared/sip';
 import type { SrfApp, SrfRequest, SrfResponse } from '@dragonpbx/shared/srf';
 import type { StateStore } from '@dragonpbx/shared/state';
 import type { WebhookClient } from '@dragonpbx/shared/webhooks';
@@ -7,7 +7,6 @@ import type { Logger } from 'pino';
 import { type GuardVerdict, RequestGuard } from './guard/request-guard.js';
 import { headerView } from './register/header-view.js';
 import { RegisterHandler } from './register/register-handler.js';
-import { CLAIMED_BY_CALLER } from './register/replay-claim.js';
 import type { RegistrationEventSink } from './register/registration-event.js';
 import type { RegistrarMetrics } from './registrar-metrics.js';
 import { type RegistrarOptions, type RegistrarOptionsInput, resolveRegistrarOptions } from './registrar-options.js';

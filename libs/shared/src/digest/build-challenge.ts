@@ -35,3 +35,12 @@ export function buildDigestChallenges(input: DigestChallengeInput): string[] {
 export function challengeHeaderName(status: 401 | 407): 'WWW-Authenticate' | 'Proxy-Authenticate' {
   return status === 407 ? 'Proxy-Authenticate' : 'WWW-Authenticate';
 }
+
+/**
+ * Header lines for a 401 carrying `challenges`. drachtio-srf folds repeated
+ * headers into one comma-joined line, which RFC 3261 §7.3.1 does not allow
+ * for WWW-Authenticate, so each further challenge starts its own line.
+ */
+export function challengeHeaders(challenges: readonly string[]): Record<string, string> {
+  return { 'WWW-Authenticate': challenges.join('\r\nWWW-Authenticate: ') };
+}

@@ -1,103 +1,22 @@
-import { type RegHookRequest, SipError, isRegHookAccepted, parseRegHookResponse } from '@dragonpbx/shared/contracts';
-import type { DigestCredentials } from '@dragonpbx/shared/sip';
-import type { WebhookClient } from '@dragonpbx/shared/webhooks';
+import type { RegHookResponse } from '@dragonpbx/shared/contracts';
 import type { RegistrationGrant } from './registration-grant.js';
 
-/** Inputs of one RegHook call. */
-export interface RegHookCallInput {
-  readonly url: string;
-  readonly credentials: DigestCredentials;
-  readonly sourceIp: string;
-  readonly sourcePort: number;
-  /** Requested expiry (reference §3.1 `expires`). */
-  readonly expires: number | null;
-  /** `maxClients` of the client entry, used when the hook gives none. */
-  readonly clientMaxClients: number;
-  readonly defaultCodecs: readonly string[];
-  readonly retryAfterSec: number;
-  readonly timeoutMs: number;
-}
-
-/** Why a RegHook call did not grant, for logs and metrics. */
-export type RegHookFailure = 'rejected' | 'http-error' | 'timeout' | 'network' | 'bad-json' | 'bad-body';
-
-/** A RegHook refusal or failure, already mapped to its SIP answer (SPEC §2 "RegHook failure"). */
-export class RegHookError extends SipError {
-  readonly failure: RegHookFailure;
-  constructor(failure: RegHookFailure, status: number, reason: string, headers: Record<string, string> = {}) {
-    super(status, reason, headers);
-    this.name = 'RegHookError';
-    this.failure = failure;
-  }
-}
-
-/** The exact body of reference §3.1: digest fields, source, requested expiry. */
-export function regHookBody(input: RegHookCallInput): RegHookRequest {
-  const c = input.credentials;
-  return {
-    username: c.username,
-    realm: c.realm,
-    nonce: c.nonce,
-    uri: c.uri,
-    response: c.response,
-    method: 'REGISTER',
-    source_address: input.sourceIp,
-    source_port: input.sourcePort,
-    expires: input.expires,
-    scheme: 'digest',
-    algorithm: c.algorithm ?? 'MD5',
-    ...(c.qop !== undefined && { qop: c.qop }),
-    ...(c.nc !== undefined && { nc: c.nc }),
-    ...(c.cnonce !== undefined && { cnonce: c.cnonce }),
-    ...(c.opaque !== undefined && { opaque: c.opaque }),
-  };
-}
-
-const INVALID = { 'X-Reason': 'Invalid credentials' };
-
 /**
- * POSTs the RegHook and maps its answer (SPEC §2): HTTP non-2xx or
- * `status`≠ok → 403 `X-Reason: Invalid credentials`; timeout or network error
- * → 503 with `Retry-After` (the hook may come back; the HTTP code is never
- * passed through as a SIP code); a 2xx whose body is not JSON or not a valid
- * RegHook answer → 500, a fault of the hook application that a retry will not fix.
+ * The registration a RegHook's accepted answer grants (reference §3.1):
+ * its expiry, dialplan, codecs (`DEFAULT_CODECS` when none, SPEC §2) and
+ * `maxClients` (the client entry's when the hook gives none).
  */
-export async function callRegHook(client: WebhookClient, input: RegHookCallInput): Promise<RegistrationGrant> {
-  const res = await client.post(input.url, regHookBody(input), { timeoutMs: input.timeoutMs });
-  if (!res.ok) {
-    switch (res.kind) {
-      case 'http-error':
-        throw new RegHookError('http-error', 403, 'Forbidden', INVALID);
-      case 'timeout':
-      case 'network':
-        throw new RegHookError(res.kind, 503, 'Service Unavailable', { 'Retry-After': String(input.retryAfterSec) });
-      case 'bad-json':
-        throw new RegHookError('bad-json', 500, 'RegHook Answer Invalid');
-    }
-  }
-  const body = res.body as unknown;
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new RegHookError('bad-json', 500, 'RegHook Answer Invalid');
-  }
-  const status = (body as { status?: unknown }).status;
-  if (typeof status !== 'string' || status.trim().toLowerCase() !== 'ok') {
-    const spammer = (body as { blacklist?: unknown }).blacklist === true;
-    // reference §3.1 `blacklist`: only the reason text changes.
-    const reason = spammer ? `detected potential spammer from ${input.sourceIp}:${input.sourcePort}` : 'Invalid credentials';
-    throw new RegHookError('rejected', 403, 'Forbidden', { 'X-Reason': reason });
-  }
-  let parsed: ReturnType<typeof parseRegHookResponse>;
-  try {
-    parsed = parseRegHookResponse(body);
-  } catch {
-    throw new RegHookError('bad-body', 500, 'RegHook Answer Invalid');
-  }
-  if (!isRegHookAccepted(parsed)) throw new RegHookError('rejected', 403, 'Forbidden', INVALID);
+export function grantFromHook(
+  username: string,
+  hook: RegHookResponse,
+  clientMaxClients: number,
+  defaultCodecs: readonly string[],
+): RegistrationGrant {
   return Object.freeze({
-    username: input.credentials.username,
-    ...(parsed.expires !== undefined && { expires: parsed.expires }),
-    ...(parsed.dialplan !== undefined && { dialplan: parsed.dialplan as Record<string, unknown> }),
-    codecs: parsed.codecs && parsed.codecs.length > 0 ? [...parsed.codecs] : [...input.defaultCodecs],
-    maxClients: parsed.maxClients ?? input.clientMaxClients,
+    username,
+    ...(hook.expires !== undefined && { expires: hook.expires }),
+    ...(hook.dialplan !== undefined && { dialplan: hook.dialplan as Record<string, unknown> }),
+    codecs: hook.codecs && hook.codecs.length > 0 ? [...hook.codecs] : [...defaultCodecs],
+    maxClients: hook.maxClients ?? clientMaxClients,
   });
 }

@@ -1,6 +1,6 @@
 import type { ConfigSource } from '@dragonpbx/shared/config';
 import { PbxError, SipError } from '@dragonpbx/shared/contracts';
-import { type DigestVerifier, type NonceReplayGuard, buildDigestChallenges } from '@dragonpbx/shared/sip';
+import { type DigestVerifier, type NonceReplayGuard, RegHookError, buildDigestChallenges } from '@dragonpbx/shared/sip';
 import { type ContactStore, PBX_ERR_STATE_UNAVAILABLE } from '@dragonpbx/shared/state';
 import type { WebhookClient } from '@dragonpbx/shared/webhooks';
 import type { Logger } from 'pino';
@@ -10,7 +10,6 @@ import type { RegistrarMetrics } from '../registrar-metrics.js';
 import { applyBindings } from './apply-bindings.js';
 import { authenticateRegister } from './authenticate-register.js';
 import { parseRegister } from './parse-register.js';
-import { RegHookError } from './reg-hook-call.js';
 import { challengeHeaders, contactHeader } from './register-response.js';
 import type { RegisterMessage } from './register-message.js';
 import type { RegistrationEventSink } from './registration-event.js';

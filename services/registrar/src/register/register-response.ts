@@ -6,11 +6,4 @@ export function contactHeader(contacts: readonly StoredContact[]): string | unde
   return contacts.map((c) => `<${c.uri}>;expires=${c.expiresIn}`).join(', ');
 }
 
-/**
- * Header lines for a 401. drachtio-srf folds repeated headers into one
- * comma-joined line, which RFC 3261 §7.3.1 does not allow for
- * WWW-Authenticate, so each further challenge starts its own line.
- */
-export function challengeHeaders(challenges: readonly string[]): Record<string, string> {
-  return { 'WWW-Authenticate': challenges.join('\r\nWWW-Authenticate: ') };
-}
+export { challengeHeaders } from '@dragonpbx/shared/sip';

@@ -1,4 +1,5 @@
-import type { DigestCredentials, NonceReplayGuard } from '@dragonpbx/shared/sip';
+import type { DigestCredentials } from './digest-credentials.js';
+import type { NonceReplayGuard } from './digest-verifier.js';
 
 /**
  * The "nc" part of a replay record. Every challenge carries its own salted
@@ -15,5 +16,5 @@ export function claimOnce(guard: NonceReplayGuard, creds: DigestCredentials, ttl
   return guard.claimNonce(creds.nonce, replayCount(creds), Math.max(1000, Math.ceil(ttlMs)));
 }
 
-/** For {@link DigestVerifier}: the registrar claims nonces itself with {@link claimOnce}. */
+/** For {@link DigestVerifier}: the caller (registrar, call-router) claims nonces itself with {@link claimOnce}. */
 export const CLAIMED_BY_CALLER: NonceReplayGuard = Object.freeze({ claimNonce: async () => true });

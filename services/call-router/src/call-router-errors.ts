@@ -1,0 +1,16 @@
+import { createError } from '@dragonpbx/shared/contracts';
+
+/** Invalid call-router options (a boot-time configuration error). */
+export const PBX_ERR_CALL_ROUTER_OPTIONS = createError<[string, string]>('PBX_ERR_CALL_ROUTER_OPTIONS', 'invalid call-router option %s: %s', 500);
+/** An INVITE that cannot be processed as sent (answered 400). */
+export const PBX_ERR_INVITE_INVALID = createError<[string]>('PBX_ERR_INVITE_INVALID', 'invalid INVITE: %s', 400);
+/** The CallHook could not give a script (timeout, HTTP error, network, bad JSON); the caller gets 480. */
+export const PBX_ERR_CALLHOOK_FAILED = createError<[string, string]>('PBX_ERR_CALLHOOK_FAILED', 'CallHook %s failed: %s', 480);
+/** A `file:` CallHook template could not be read or rendered to JSON; the caller gets 480. */
+export const PBX_ERR_CALLHOOK_TEMPLATE = createError<[string, string]>('PBX_ERR_CALLHOOK_TEMPLATE', 'CallHook template %s: %s', 480);
+/** A StatusHook event could not be published; the call goes on. */
+export const PBX_ERR_STATUS_PUBLISH = createError<[string, string]>('PBX_ERR_STATUS_PUBLISH', 'status event %s not published: %s', 500);
+/** The live-call summary could not be written or removed; the call goes on. */
+export const PBX_ERR_CALL_STATE = createError<[string, string]>('PBX_ERR_CALL_STATE', 'call summary %s: %s', 500);
+/** A call state machine was asked for a transition its diagram does not have (a bug). */
+export const PBX_ERR_CALL_TRANSITION = createError<[string, string]>('PBX_ERR_CALL_TRANSITION', 'illegal call transition %s → %s', 500);

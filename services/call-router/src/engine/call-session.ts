@@ -1,0 +1,283 @@
+import { type CallScript, PbxError, SipError, callScriptIssues, formatIssues } from '@dragonpbx/shared/contracts';
+import { buildDigestChallenges, challengeHeaders } from '@dragonpbx/shared/sip';
+import type { Dialog } from '@dragonpbx/shared/srf';
+import { type CallStore, PBX_ERR_STATE_UNAVAILABLE } from '@dragonpbx/shared/state';
+import type { Logger } from 'pino';
+import { PBX_ERR_INVITE_INVALID } from '../call-router-errors.js';
+import type { CallRouterOptions } from '../call-router-options.js';
+import { callHookBody } from '../routing/call-hook-body.js';
+import type { Caller } from '../routing/caller.js';
+import { fetchCallScript } from '../routing/fetch-call-script.js';
+import type { InviteInfo } from '../routing/invite-info.js';
+import type { FileHookRenderer } from '../routing/render-file-hook.js';
+import { type RouteInviteDeps, routeInvite } from '../routing/route-invite.js';
+import { runVerb } from '../verbs/run-verb.js';
+import type { CallMediaState, CallerLeg, VerbContext, VerbServices } from '../verbs/verb-context.js';
+import { CallEvents, type StatusLabel } from './call-events.js';
+import { CallState } from './call-state.js';
+import { CallStateMachine } from './call-state-machine.js';
+import { CallSummaryKeeper } from './call-summary-keeper.js';
+import type { StatusEventSink } from './status-event-sink.js';
+
+/** The caller's INVITE as the session drives it (drachtio-srf's `res.send` / `createUAS`). */
+export interface CallResponder {
+  send(status: number, reason: string | undefined, headers: Record<string, string>): void;
+  /** Sends a provisional response carrying `sdp` (early media). */
+  progress(status: number, sdp: string): void;
+  /** Answers 200 OK with `sdp` (RFC 3261 §13.3.1.4) and resolves the UAS dialog. */
+  answer(sdp: string): Promise<Dialog>;
+  /** The caller's SDP offer, `''` when none. */
+  readonly sdp: string;
+  /** The caller's From tag. */
+  readonly fromTag: string;
+}
+
+/** Collaborators of {@link CallSession}. */
+export interface CallSessionDeps extends RouteInviteDeps {
+  readonly calls: Pick<CallStore, 'put' | 'remove'>;
+  readonly files: FileHookRenderer;
+  readonly sink: StatusEventSink;
+  readonly logger: Logger;
+  readonly onPublishFailed?: () => void;
+  /** SIP and media services for `connect`; without them `connect` is skipped. */
+  readonly services?: VerbServices;
+}
+
+/**
+ * One call, from INVITE to the end of its CallScript (reference §1.2, §1.4,
+ * §1.5): the routing chain, the CallHook, validation, the verbs one after
+ * another, the retry loop and the final 604. Its {@link CallStateMachine}
+ * guards every step; a caller CANCEL aborts whatever runs and nothing is
+ * sent to the caller afterwards.
+ */
+export class CallSession {
+  readonly invite: InviteInfo;
+  readonly machine: CallStateMachine;
+  readonly #io: CallResponder;
+  readonly #options: CallRouterOptions;
+  readonly #deps: CallSessionDeps;
+  readonly #abort = new AbortController();
+  readonly #log: Logger;
+  readonly #summary: CallSummaryKeeper;
+  #events: CallEvents | undefined;
+  #aDialog: Dialog | undefined;
+  readonly #cleanups: (() => Promise<unknown>)[] = [];
+  readonly #media: CallMediaState = {};
+  /** Final status sent to the caller (487 after a CANCEL), 0 while none. */
+  #finalStatus = 0;
+
+  constructor(invite: InviteInfo, io: CallResponder, options: CallRouterOptions, deps: CallSessionDeps) {
+    this.invite = invite;
+    this.#io = io;
+    this.#options = options;
+    this.#deps = deps;
+    this.#log = deps.logger.child({ callId: invite.callId });
+    this.machine = new CallStateMachine((err) => this.#log.error({ err }, 'call state listener failed'));
+    this.#summary = new CallSummaryKeeper(deps.calls, options.callSummaryTtlSec, this.#log);
+  }
+
+  /** The final status the caller got (487 when it cancelled), 0 while the call is undecided. */
+  get finalStatus(): number {
+    return this.#finalStatus;
+  }
+
+  /** The call's StatusHook events (undefined until the dialplan matched). */
+  get events(): CallEvents | undefined {
+    return this.#events;
+  }
+
+  /** The caller CANCELled (RFC 3261 §9.2): the SIP server has answered 487; stop everything. */
+  cancel(): void {
+    if (this.machine.transactionOver) return;
+    this.machine.transition(CallState.Cancelled);
+    this.#finalStatus = 487;
+    this.#abort.abort();
+  }
+
+  /** The router is stopping: refuse the call if it is still undecided, then stop everything. */
+  shutdown(): void {
+    this.#respond(503, 'Service Unavailable', { 'Retry-After': String(this.#options.retryAfterSec) });
+    void this.#hangupCaller();
+    this.#abort.abort();
+  }
+
+  /** Runs the call to its end; never rejects. */
+  async run(): Promise<void> {
+    try {
+      await this.#route();
+    } catch (err) {
+      this.#fail(err);
+    } finally {
+      await this.#end();
+    }
+  }
+
+  async #route(): Promise<void> {
+    const o = this.#options;
+    const routed = await routeInvite(
+      this.invite,
+      { algorithms: o.algorithms, retryAfterSec: o.retryAfterSec, hookTimeoutMs: o.hookTimeoutMs },
+      this.#deps,
+    );
+    if (this.machine.finished) return;
+    if (routed.kind === 'challenge') {
+      const nonce = this.#deps.verifier.nonces.issue(this.invite.domain);
+      const challenges = buildDigestChallenges({ realm: this.invite.domain, nonce, stale: routed.stale, algorithms: o.algorithms });
+      this.#respond(401, 'Unauthorized', challengeHeaders(challenges));
+      return;
+    }
+    const { caller, selection } = routed;
+    this.#events = new CallEvents(
+      { callId: this.invite.callId, domain: this.invite.domain, ...(selection.match.statusHook !== undefined && { statusHook: selection.match.statusHook }) },
+      { sink: this.#deps.sink, logger: this.#log, ...(this.#deps.onPublishFailed && { onPublishFailed: this.#deps.onPublishFailed }) },
+    );
+    this.#summary.put({
+      callId: this.invite.callId,
+      instanceId: o.instanceId,
+      domain: this.invite.domain,
+      from: this.invite.from || 'anonymous',
+      to: this.invite.to || 'unknown',
+      state: 'trying',
+      startedAt: Date.now(),
+      extensions: [],
+      extra: { caller: caller.kind === 'trunk' ? { trunk: caller.trunk.id } : { client: caller.username }, dialplanKey: selection.match.key },
+    });
+    const callerLeg: CallerLeg = {
+      sdp: this.#io.sdp,
+      fromTag: this.#io.fromTag,
+      from: this.invite.from,
+      codecs: selection.codecs ?? o.defaultCodecs,
+      domain: this.invite.domain,
+    };
+    await this.#scriptLoop(caller, selection.match.callHook, callerLeg);
+  }
+
+  /** Fetch → validate → run, then retry while nothing final was sent (reference §1.5). */
+  async #scriptLoop(caller: Caller, callHook: string, callerLeg: CallerLeg): Promise<void> {
+    for (let count = 0; ; count++) {
+      this.machine.transition(CallState.Fetching);
+      const body = callHookBody(this.invite, caller, count);
+      const raw = await fetchCallScript(callHook, body, this.#options.hookTimeoutMs, { ...this.#deps, logger: this.#log });
+      if (this.machine.finished) return;
+      const script = this.#validate(raw);
+      this.machine.transition(CallState.Running);
+      await this.#runScript(script, callerLeg);
+      if (this.machine.finished) return;
+      if (this.machine.state === CallState.Answered) {
+        // reference §1.4: when the script runs out with the caller still up, hang up.
+        await this.#hangupCaller();
+        return;
+      }
+      if (count >= this.#options.maxRetries) {
+        this.#respond(604, 'Does Not Exist Anywhere', {});
+        return;
+      }
+    }
+  }
+
+  /** SPEC §3 item 5: an invalid script gets `script:invalid` naming each JSON path, and the caller 500. */
+  #validate(raw: unknown): CallScript {
+    const issues = callScriptIssues(raw);
+    if (issues.length === 0) return raw as CallScript;
+    const reason = 'Invalid CallScript';
+    this.#log.warn({ code: 'PBX_ERR_SCRIPT_INVALID', issues: formatIssues(issues) }, 'CallHook answered an invalid CallScript');
+    this.#events?.emit('script:invalid', undefined, { error: { status: 500, reason }, issues: issues.slice(0, 20) });
+    throw new SipError(500, reason);
+  }
+
+  async #runScript(script: CallScript, callerLeg: CallerLeg): Promise<void> {
+    for (const verb of script) {
+      if (this.machine.finished) return;
+      const label = verb.statusLabel as StatusLabel;
+      const machine = this.machine;
+      const ctx: VerbContext = {
+        callId: this.invite.callId,
+        signal: this.#abort.signal,
+        get answered() {
+          return machine.state === CallState.Answered;
+        },
+        respond: (status, reason, headers) => this.#respond(status, reason, headers),
+        answer: (sdp) => this.#answer(sdp),
+        progress: (status, sdp) => {
+          if (!this.machine.transactionOver) this.#io.progress(status, sdp);
+        },
+        media: this.#media,
+        emit: (event, extra) => this.#events?.emit(event, label, extra),
+        defer: (cleanup) => {
+          this.#cleanups.push(cleanup);
+        },
+        caller: callerLeg,
+        ...(this.#deps.services && { services: this.#deps.services }),
+        logger: this.#log,
+      };
+      if ((await runVerb(verb, ctx)) === 'end') return;
+    }
+  }
+
+  /** Answers the caller (200 OK); a BYE from the caller then ends the call. */
+  async #answer(sdp: string): Promise<Dialog> {
+    if (this.machine.transactionOver) throw new SipError(481, 'Call Does Not Exist');
+    this.machine.transition(CallState.Answered);
+    this.#finalStatus = 200;
+    this.#summary.update({ state: 'connected', answeredAt: Date.now() });
+    const dialog = await this.#io.answer(sdp);
+    this.#aDialog = dialog;
+    dialog.on('destroy', () => {
+      // RFC 3261 §15.1.2: the caller's BYE ends its dialog; drachtio-srf has answered it.
+      if (this.machine.state === CallState.Answered) this.machine.transition(CallState.HungUp);
+      this.#abort.abort();
+    });
+    return dialog;
+  }
+
+  /** BYE to an answered caller (the script ran out, or the router stops). */
+  async #hangupCaller(): Promise<void> {
+    if (this.machine.state !== CallState.Answered) return;
+    this.machine.transition(CallState.HungUp);
+    this.#abort.abort();
+    await this.#aDialog?.destroy().catch((err: unknown) => this.#log.warn({ err }, 'BYE to the caller failed'));
+  }
+
+  /** Sends a final response unless the transaction is already over; true when sent. */
+  #respond(status: number, reason: string | undefined, headers: Record<string, string>): boolean {
+    if (this.machine.transactionOver) return false;
+    this.machine.transition(CallState.Responded);
+    this.#finalStatus = status;
+    try {
+      this.#io.send(status, reason, headers);
+    } catch (err) {
+      this.#log.warn({ err, status }, 'could not answer the INVITE');
+    }
+    return true;
+  }
+
+  #fail(err: unknown): void {
+    if (err instanceof SipError) {
+      this.#respond(err.status, err.reason, { ...err.headers });
+      return;
+    }
+    if (err instanceof PBX_ERR_STATE_UNAVAILABLE) {
+      // Redis unreachable: the caller should retry later, not hear that the number does not exist.
+      this.#log.error({ err, code: 'PBX_ERR_CALL_STATE' }, 'call failed: state store unavailable');
+      this.#respond(503, 'Service Unavailable', { 'Retry-After': String(this.#options.retryAfterSec) });
+      return;
+    }
+    if (err instanceof PbxError && err.code === PBX_ERR_INVITE_INVALID.code) {
+      this.#respond(400, 'Bad Request', { 'X-Reason': err.message.slice(0, 160) });
+      return;
+    }
+    this.#log.error({ err }, 'call failed');
+    this.#respond(500, 'Server Internal Error', {});
+  }
+
+  async #end(): Promise<void> {
+    await this.#hangupCaller();
+    this.#abort.abort();
+    if (!this.machine.transactionOver) this.#respond(500, 'Server Internal Error', {});
+    for (const cleanup of this.#cleanups.splice(0)) {
+      await cleanup().catch((err: unknown) => this.#log.warn({ err }, 'call cleanup failed'));
+    }
+    await this.#summary.remove();
+    this.machine.transition(CallState.Ended);
+  }
+}

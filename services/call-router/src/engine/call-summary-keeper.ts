@@ -1,0 +1,68 @@
+import type { CallStore, CallSummary } from '@dragonpbx/shared/state';
+import type { Logger } from 'pino';
+import { PBX_ERR_CALL_STATE } from '../call-router-errors.js';
+
+/**
+ * Keeps one call's live summary in Redis (ARCHITECTURE "live-call summaries"):
+ * written when the call is routed, refreshed at half its TTL while the call
+ * lasts, removed when it ends. Writes are serialised, so a removal can never
+ * be overtaken by an earlier write. Redis trouble is logged
+ * (`PBX_ERR_CALL_STATE`) and never affects the call.
+ */
+export class CallSummaryKeeper {
+  readonly #calls: Pick<CallStore, 'put' | 'remove'>;
+  readonly #ttlSec: number;
+  readonly #logger: Pick<Logger, 'warn'>;
+  #summary: CallSummary | undefined;
+  #queue: Promise<void> = Promise.resolve();
+  #timer: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  constructor(calls: Pick<CallStore, 'put' | 'remove'>, ttlSec: number, logger: Pick<Logger, 'warn'>) {
+    this.#calls = calls;
+    this.#ttlSec = ttlSec;
+    this.#logger = logger;
+  }
+
+  /** Writes (or rewrites) the summary and (re)arms the refresh timer. */
+  put(summary: CallSummary): void {
+    if (this.#closed) return;
+    this.#summary = summary;
+    this.#enqueue('put', () => this.#calls.put(summary, this.#ttlSec));
+    if (this.#timer === undefined) {
+      this.#timer = setInterval(() => {
+        if (this.#summary) {
+          const s = this.#summary;
+          this.#enqueue('refresh', () => this.#calls.put(s, this.#ttlSec));
+        }
+      }, (this.#ttlSec * 1000) / 2);
+      this.#timer.unref();
+    }
+  }
+
+  /** Rewrites the current summary with `change` (e.g. `connected` once answered); no-op before {@link put}. */
+  update(change: Partial<Pick<CallSummary, 'state' | 'answeredAt' | 'extensions'>>): void {
+    if (this.#summary !== undefined) this.put({ ...this.#summary, ...change });
+  }
+
+  /** Stops refreshing and removes the summary; resolves when Redis has been told. */
+  remove(): Promise<void> {
+    if (this.#closed) return this.#queue;
+    this.#closed = true;
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    const callId = this.#summary?.callId;
+    if (callId !== undefined) this.#enqueue('remove', () => this.#calls.remove(callId));
+    return this.#queue;
+  }
+
+  #enqueue(what: string, op: () => Promise<unknown>): void {
+    this.#queue = this.#queue.then(op).then(
+      () => undefined,
+      (err: unknown) => {
+        const e = new PBX_ERR_CALL_STATE(what, (err as Error)?.message ?? String(err));
+        this.#logger.warn({ code: e.code, callId: this.#summary?.callId, err }, e.message);
+      },
+    );
+  }
+}

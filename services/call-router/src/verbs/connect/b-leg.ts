@@ -1,0 +1,140 @@
+import { type Dialog, type SrfApp, type SrfRequest, isSrfSipError } from '@dragonpbx/shared/srf';
+import { LegState, assertLegTransition } from './leg-state.js';
+import type { LegTarget } from './resolve-legs.js';
+
+/** RFC 3326 `Reason` of a CANCEL, by why the leg is cancelled (reference §4.2). */
+export const CANCEL_REASONS = Object.freeze({
+  /** Another leg answered. */
+  elsewhere: 'SIP;cause=200;text="Call completed elsewhere"',
+  /** This leg rang out, or the caller hung up first. */
+  terminated: 'SIP;cause=487;text="Request Terminated"',
+});
+
+/** How a leg's INVITE ended. */
+export type LegOutcome =
+  | { readonly kind: 'answered'; readonly dialog: Dialog }
+  | { readonly kind: 'failed'; readonly status: number; readonly reason: string }
+  | { readonly kind: 'cancelled' };
+
+/** What {@link BLeg.start} needs to send the INVITE. */
+export interface BLegInvite {
+  readonly sdp: string;
+  readonly callerId: string;
+  readonly headers: Record<string, string>;
+  /** Digest credentials for a far end that challenges (RFC 3261 §22.2); a `sip` dest's `username`/`password`. */
+  readonly auth?: { readonly username: string; readonly password: string };
+}
+
+/**
+ * One forked INVITE of a connect (RFC 3261 §16-style parallel forking done
+ * by a B2BUA): sends it with drachtio-srf's `createUAC`, times it out,
+ * cancels it with an RFC 3326 `Reason`, and releases a late 200 (drachtio-srf
+ * ACKs it; we BYE it). Its {@link LegState} machine rejects illegal moves.
+ */
+export class BLeg {
+  readonly target: LegTarget;
+  #state = LegState.Calling;
+  #req: SrfRequest | undefined;
+  #pendingCancel: string | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #dialog: Dialog | undefined;
+  readonly #onRinging: () => void;
+
+  constructor(target: LegTarget, onRinging: () => void) {
+    this.target = target;
+    this.#onRinging = onRinging;
+  }
+
+  get state(): LegState {
+    return this.#state;
+  }
+
+  get dialog(): Dialog | undefined {
+    return this.#dialog;
+  }
+
+  #to(next: LegState): void {
+    assertLegTransition(this.#state, next);
+    this.#state = next;
+  }
+
+  /** Sends the INVITE; resolves when it is final. `onTimeout` fires when the ring timer cancels it. */
+  async start(srf: SrfApp, invite: BLegInvite, onTimeout: () => void): Promise<LegOutcome> {
+    this.#timer = setTimeout(() => {
+      if (this.cancel(CANCEL_REASONS.terminated)) onTimeout();
+    }, this.target.timeoutSec * 1000);
+    try {
+      const dialog = await srf.createUAC(
+        this.target.uri,
+        {
+          localSdp: invite.sdp,
+          ...(this.target.proxy !== undefined && { proxy: this.target.proxy }),
+          callingNumber: invite.callerId,
+          ...(invite.auth && { auth: { ...invite.auth } }),
+          headers: { ...invite.headers, 'X-Endpoint-Index': String(this.target.index) },
+        },
+        {
+          cbRequest: (_err, req) => {
+            this.#req = req;
+            if (this.#pendingCancel !== undefined) this.#sendCancel(this.#pendingCancel);
+          },
+          cbProvisional: (res) => {
+            if (res.status >= 180 && this.#state === LegState.Calling) {
+              this.#to(LegState.Ringing);
+              this.#onRinging();
+            }
+          },
+        },
+      );
+      clearTimeout(this.#timer);
+      if (this.#state === LegState.Cancelling) {
+        // A 200 that crossed our CANCEL (RFC 3261 §9.1): drachtio-srf has ACKed it; end the dialog.
+        this.#to(LegState.Cancelled);
+        dialog.destroy({ headers: { Reason: CANCEL_REASONS.elsewhere } }).catch(() => undefined);
+        return { kind: 'cancelled' };
+      }
+      this.#to(LegState.Answered);
+      this.#dialog = dialog;
+      return { kind: 'answered', dialog };
+    } catch (err) {
+      clearTimeout(this.#timer);
+      if (this.#state === LegState.Cancelling) {
+        this.#to(LegState.Cancelled);
+        return { kind: 'cancelled' };
+      }
+      this.#to(LegState.Failed);
+      if (isSrfSipError(err)) return { kind: 'failed', status: err.status, reason: err.reason ?? '' };
+      return { kind: 'failed', status: 500, reason: (err as Error)?.message?.slice(0, 100) ?? 'Leg failed' };
+    }
+  }
+
+  /** CANCELs the INVITE if it is still ringing; true when this call started the cancel. */
+  cancel(reason: string): boolean {
+    if (this.#state !== LegState.Calling && this.#state !== LegState.Ringing) return false;
+    this.#to(LegState.Cancelling);
+    clearTimeout(this.#timer);
+    if (this.#req === undefined) this.#pendingCancel = reason;
+    else this.#sendCancel(reason);
+    return true;
+  }
+
+  /** Ends an answered leg with BYE. */
+  async hangup(): Promise<void> {
+    if (this.#state !== LegState.Answered) return;
+    this.#to(LegState.Ended);
+    await this.#dialog?.destroy().catch(() => undefined);
+  }
+
+  /** The far end sent BYE. */
+  remoteHungUp(): void {
+    if (this.#state === LegState.Answered) this.#to(LegState.Ended);
+  }
+
+  #sendCancel(reason: string): void {
+    try {
+      this.#req?.cancel({ headers: { Reason: reason } });
+    } catch {
+      // already final: the outcome handler releases the leg
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import type { StatusEventName } from '@dragonpbx/shared/contracts';
+import type { MediaClient } from '@dragonpbx/shared/messaging';
+import type { Dialog, SrfApp } from '@dragonpbx/shared/srf';
+import type { ContactStore } from '@dragonpbx/shared/state';
+import type { Logger } from 'pino';
+
+/** What a verb did to the script: go on with the next verb, or end the script. */
+export type VerbOutcome = 'next' | 'end';
+
+/** The caller's leg as the verbs see it. */
+export interface CallerLeg {
+  /** The caller's SDP offer (`''` when the INVITE had none). */
+  readonly sdp: string;
+  /** The caller's From tag: its side of the media session. */
+  readonly fromTag: string;
+  /** Caller number (From user) and the caller's codec list (reference §1.4 step 1). */
+  readonly from: string;
+  readonly codecs: readonly string[];
+  readonly domain: string;
+}
+
+/** Services the media and B2BUA verbs use. */
+export interface VerbServices {
+  readonly srf: SrfApp;
+  readonly media: MediaClient;
+  readonly contacts: Pick<ContactStore, 'list'>;
+  /** `MEDIA_PATH`: announcements play files under it only. */
+  readonly mediaPath: string;
+}
+
+/** Media facts of one call shared by its verbs. */
+export interface CallMediaState {
+  /** RTPEngine's SDP for the caller once early media is set up. */
+  earlySdp?: string;
+  /** A 183 with that SDP has gone to the caller. */
+  earlyMediaSent?: boolean;
+}
+
+/** What a running verb may do to its call; one per verb execution. */
+export interface VerbContext {
+  readonly callId: string;
+  /** Aborted when the caller CANCELs, hangs up, or the router stops: the verb must return promptly. */
+  readonly signal: AbortSignal;
+  /** True once the A leg has been answered (200 OK sent). */
+  readonly answered: boolean;
+  /**
+   * Sends a final response to the caller's INVITE. Returns false when it
+   * could not be sent (already answered, responded to or cancelled).
+   */
+  respond(status: number, reason: string | undefined, headers: Record<string, string>): boolean;
+  /** Sends a provisional response with an SDP body (183 Session Progress, RFC 3262-free early media). */
+  progress(status: number, sdp: string): void;
+  /** Answers the caller with `sdp` (200 OK) and resolves the A-leg dialog. */
+  answer(sdp: string): Promise<Dialog>;
+  /** Sends a StatusHook event labelled with this verb's `statusLabel` (or nothing if it is `false`). */
+  emit(event: StatusEventName, extra?: Record<string, unknown>): void;
+  /** Runs `cleanup` when the call ends, however it ends (media sessions, dialogs). */
+  defer(cleanup: () => Promise<unknown>): void;
+  readonly caller: CallerLeg;
+  readonly media: CallMediaState;
+  /** Absent when the router was built without SIP/media services (unit tests of script-only verbs). */
+  readonly services?: VerbServices;
+  readonly logger: Logger;
+}
