@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BASE_ENV, type EnvSchema, type EnvVar } from '../libs/shared/src/platform.js';
+import { CALL_ROUTER_ENV } from '../services/call-router/src/call-router-env.js';
 import { HOOK_DISPATCHER_ENV } from '../services/hook-dispatcher/src/config/hook-dispatcher-env.js';
 import { MEDIA_CONTROLLER_ENV } from '../services/media-controller/src/media-controller-env.js';
 import { REGISTRAR_ENV } from '../services/registrar/src/registrar-env.js';
@@ -18,6 +19,7 @@ export const END = '<!-- env-table:end -->';
 /** README (relative to the repository root) → the service's own schema and its ops port default. */
 const SERVICES: Record<string, { readonly env: EnvSchema; readonly opsPort: string; readonly shutdownMs: number }> = {
   'services/registrar/README.md': { env: REGISTRAR_ENV, opsPort: '9402', shutdownMs: 10_000 },
+  'services/call-router/README.md': { env: CALL_ROUTER_ENV, opsPort: '9401', shutdownMs: 45_000 },
   'services/media-controller/README.md': { env: MEDIA_CONTROLLER_ENV, opsPort: '9403', shutdownMs: 10_000 },
   'services/hook-dispatcher/README.md': { env: HOOK_DISPATCHER_ENV, opsPort: '3004', shutdownMs: 10_000 },
   'services/sip-server/README.md': { env: {}, opsPort: 'drachtio `--prometheus-scrape-port`', shutdownMs: 10_000 },

@@ -1,0 +1,97 @@
+import { createHmac } from 'node:crypto';
+import { createConfigSource } from '@dragonpbx/shared/config';
+import { createSubjects, MediaClient } from '@dragonpbx/shared/messaging';
+import { runService } from '@dragonpbx/shared/platform';
+import { connectSrf, Srf } from '@dragonpbx/shared/srf';
+import { StateStore } from '@dragonpbx/shared/state';
+import { createWebhookClient } from '@dragonpbx/shared/webhooks';
+import { CallRouter } from './call-router.js';
+import { CALL_ROUTER_ENV } from './call-router-env.js';
+import { createCallRouterMetrics } from './call-router-metrics.js';
+import { jetStreamEventSink } from './engine/status-event-sink.js';
+
+/**
+ * Runs one call-router replica from the environment (variables: README):
+ * connects to the SIP server at DRACHTIO_HOST:DRACHTIO_PORT and routes every
+ * new INVITE; ops endpoints on METRICS_PORT (default 9401). On SIGTERM it
+ * turns unready, answers new INVITEs 503 and lets calls in progress end for
+ * up to CALL_DRAIN_TIMEOUT_MS.
+ */
+await runService({
+  name: 'call-router',
+  env: CALL_ROUTER_ENV,
+  defaultOpsPort: 9401,
+  // Room for the default CALL_DRAIN_TIMEOUT_MS (30 s), then the hang-up of what is
+  // left and the connections; raise SHUTDOWN_TIMEOUT_MS with a longer drain.
+  shutdownTimeoutMs: 45_000,
+  build: async ({ env, logger, metrics, infra }) => {
+    if (env.CALL_ROUTER_NONCE_SECRET === undefined) {
+      logger.warn('CALL_ROUTER_NONCE_SECRET is not set: nonces are keyed from DRACHTIO_SECRET');
+    }
+    const nonceSecret =
+      env.CALL_ROUTER_NONCE_SECRET ??
+      createHmac('sha256', env.DRACHTIO_SECRET).update('dragonpbx call-router nonce').digest('hex');
+    const config = createConfigSource(env, { logger });
+    await config.start();
+    const redis = infra.redis({ enableAutoPipelining: true });
+    const state = new StateStore({ keyPrefix: env.REDIS_KEY_PREFIX }, { redis });
+    const nc = await infra.nats();
+    const subjects = createSubjects({ prefix: env.NATS_SUBJECT_PREFIX });
+    const webhook = createWebhookClient({
+      timeoutMs: env.HOOK_TIMEOUT_MS,
+      ...(env.HOOK_SIGNING_SECRET && { signingSecret: env.HOOK_SIGNING_SECRET }),
+      logger,
+    });
+    const router = new CallRouter(
+      {
+        instanceId: env.INSTANCE_ID,
+        nonceSecret,
+        nonceLifetimeSec: env.NONCE_LIFETIME_SECS,
+        algorithms: env.DIGEST_ALGORITHMS,
+        hookTimeoutMs: env.HOOK_TIMEOUT_MS,
+        filePath: env.FILE_PATH,
+        mediaPath: env.MEDIA_PATH,
+        defaultCodecs: env.DEFAULT_CODECS,
+        subjectPrefix: env.NATS_SUBJECT_PREFIX,
+      },
+      {
+        config,
+        state,
+        webhook,
+        events: jetStreamEventSink(nc.jetstream(), env.NATS_SUBJECT_PREFIX),
+        media: new MediaClient({ subjects, timeoutMs: env.MEDIA_TIMEOUT_MS }, { nc }),
+        logger,
+        metrics: createCallRouterMetrics(metrics),
+      },
+    );
+    const srf = new Srf();
+    router.attach(srf);
+    let sipConnected = false;
+    srf.on('connect', (err) => {
+      sipConnected = !err;
+    });
+    srf.on('close', () => {
+      sipConnected = false;
+    });
+    const app = await connectSrf(
+      { host: env.DRACHTIO_HOST, port: env.DRACHTIO_PORT, secret: env.DRACHTIO_SECRET, srf, timeoutMs: 30_000 },
+      logger,
+    );
+    sipConnected = true;
+    return {
+      readiness: async () => ({
+        ...(await router.readiness()),
+        redis: (await redis.ping().catch(() => 'down')) === 'PONG',
+        nats: !nc.isClosed(),
+        sip: sipConnected,
+      }),
+      drain: () => router.drain(env.CALL_DRAIN_TIMEOUT_MS),
+      stop: async () => {
+        await router.stop();
+        app.disconnect();
+        webhook.close();
+        await config.close();
+      },
+    };
+  },
+});

@@ -1,0 +1,102 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SipServer } from '@dragonpbx/sip-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// `src/main.ts` as an operator runs it: from the environment, against a SIP server,
+// Redis and NATS. Ports 27190-27191.
+const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+const METRICS = 27191;
+let server: SipServer;
+let child: ChildProcess;
+let dir: string;
+let output = '';
+
+async function until(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const readyz = async (): Promise<number | undefined> => (await fetch(`http://127.0.0.1:${METRICS}/readyz`).catch(() => undefined))?.status;
+
+beforeAll(async () => {
+  server = new SipServer({
+    admin: { address: '127.0.0.1', port: 0, secret: 'router-main-secret' },
+    contacts: [{ protocol: 'udp', host: '127.0.0.1', port: 27190 }],
+    logLevel: 'error',
+  });
+  await server.start();
+  dir = mkdtempSync(join(tmpdir(), 'call-router-main-'));
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ domains: { 'main.test': { domain_id: 1, clients: [], trunks: [] } } }));
+  child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    env: {
+      ...process.env,
+      DATA_SOURCE: 'json',
+      CONFIG_FILE: join(dir, 'config.json'),
+      DRACHTIO_HOST: '127.0.0.1',
+      DRACHTIO_PORT: String(server.adminPort),
+      DRACHTIO_SECRET: 'router-main-secret',
+      METRICS_PORT: String(METRICS),
+      REDIS_KEY_PREFIX: `test:routermain:${process.pid}:`,
+      NATS_SUBJECT_PREFIX: `routermain${process.pid}`,
+      CALL_ROUTER_NONCE_SECRET: 'router-main-nonce-secret-0123456789',
+      LOGLEVEL: 'warn',
+      SHUTDOWN_TIMEOUT_MS: '5000',
+      // Other services' variables, all invalid: none of them is the call-router's business.
+      RTPENGINE_HOSTS: 'garbage',
+      FLOOD_LIMIT: 'lots',
+      HOOK_MAX_ATTEMPTS: 'many',
+      SIP_PORT: '99999',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  child.stderr!.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+});
+
+afterAll(async () => {
+  if (child && child.exitCode === null) child.kill('SIGKILL');
+  await server?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('main.ts', () => {
+  it('attaches to the SIP server, reports ready, exposes its metrics and drains on SIGTERM within the deadline', async () => {
+    await until(async () => (await readyz()) === 200, 30_000, `readyz (output: ${output})`);
+    const body = (await (await fetch(`http://127.0.0.1:${METRICS}/readyz`)).json()) as { ready: boolean; checks: Record<string, boolean> };
+    expect(body).toMatchObject({ ready: true, checks: { accepting: true, attached: true, redis: true, nats: true, sip: true } });
+    const metrics = await (await fetch(`http://127.0.0.1:${METRICS}/metrics`)).text();
+    expect(metrics).toContain('call_router_active_calls');
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const began = Date.now();
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    // Within SHUTDOWN_TIMEOUT_MS, although other services' variables were invalid.
+    expect(Date.now() - began).toBeLessThan(5000);
+  }, 60_000);
+
+  it('refuses an invalid variable of its own: one PBX_ERR_ENV_INVALID line naming it, exit 1', async () => {
+    const bad = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+      env: { ...process.env, DIGEST_ALGORITHMS: 'SHA-1', LOGLEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    bad.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => bad.once('exit', (c) => resolve(c)));
+    expect(code).toBe(1);
+    expect(err.trim()).toMatch(/^call-router failed to start: PBX_ERR_ENV_INVALID: invalid DIGEST_ALGORITHMS: /);
+  }, 60_000);
+});
