@@ -131,3 +131,4 @@ export { webhookClientOptionsFromEnv, type WebhookClientOptions } from './webhoo
 export { decodeStatusEnvelope, decodeStatusEnvelopeText, MAX_ENVELOPE_BYTES, type StatusEnvelope, StatusEnvelopeSchema } from './model/events/status-envelope.js';
 export { PBX_ERR_HOOK_EVENT_INVALID } from './model/events/status-event-errors.js';
 export { publishStatusEvent } from './nats/publish-status-event.js';
+export { badExtension, checkRequire, type RequireHeader, unsupportedOptionTags } from './sip/require-check.js';

@@ -65,12 +65,16 @@ export interface PolicyRequest {
   readonly uri: string;
   /** Case-insensitive header lookup (first value), compact forms honoured. */
   get(name: string): string | undefined;
+  /** Every value of a header, comma lists split. */
+  getAll?(name: string): string[];
 }
 
 /** Final response the policy wants the server to send instead of offering the request to applications. */
 export interface PolicyVerdict {
   status: number;
   reason: string;
+  /** Extra header fields of the response (e.g. `Unsupported` with a 420). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /**

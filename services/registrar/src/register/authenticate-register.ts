@@ -5,6 +5,7 @@ import {
   type NonceReplayGuard,
   type WebhookClient,
   SipError,
+  parseAuthHeader,
   parseDigestCredentials,
 } from '@dragonpbx/shared';
 import type { RegistrarOptions } from '../registrar-options.js';
@@ -41,6 +42,9 @@ function requestedForHook(reg: ParsedRegister, options: RegistrarOptions): numbe
  */
 export async function authenticateRegister(reg: ParsedRegister, options: RegistrarOptions, deps: AuthDeps): Promise<AuthResult> {
   if (reg.authorization === undefined) return { kind: 'challenge', stale: false };
+  // RFC 4475 §3.3.7: credentials in a scheme we do not offer are no credentials at all; the UA
+  // gets the Digest challenge it can answer (RFC 3261 §22.1), not 400.
+  if (!offersDigest(reg.authorization)) return { kind: 'challenge', stale: false };
   let creds: DigestCredentials;
   try {
     creds = parseDigestCredentials(reg.authorization, 'Authorization', reg.domain);
@@ -98,6 +102,15 @@ export async function authenticateRegister(reg: ParsedRegister, options: Registr
     timeoutMs: options.hookTimeoutMs,
   });
   return { kind: 'granted', grant };
+}
+
+/** Whether an Authorization value holds a Digest block (or is too malformed to tell, which parsing then reports as 400). */
+function offersDigest(value: string): boolean {
+  try {
+    return parseAuthHeader(value, 'Authorization').some((b) => b.scheme.toLowerCase() === 'digest');
+  } catch {
+    return /^\s*digest(\s|$)/i.test(value);
+  }
 }
 
 /**

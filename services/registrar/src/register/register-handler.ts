@@ -7,6 +7,7 @@ import {
   SipError,
   type WebhookClient,
   buildDigestChallenges,
+  checkRequire,
 } from '@dragonpbx/shared';
 import type { Logger } from 'pino';
 import { PBX_ERR_REGISTER_INVALID } from '../registrar-errors.js';
@@ -28,6 +29,9 @@ function isStoreUnavailable(err: unknown): boolean {
     /Connection is closed|Stream isn't writeable|ECONNREFUSED|ETIMEDOUT|enableOfflineQueue/i.test(err.message)
   );
 }
+
+/** Option-tags the registrar implements: none (no Path, outbound or GRUU), so any Require gets 420. */
+const REGISTRAR_SUPPORTED: readonly string[] = [];
 
 let dateSecond = -1;
 let dateText = '';
@@ -98,6 +102,8 @@ export class RegisterHandler {
       this.#deps.logger.info({ domain: reg.domain, callId: reg.callId }, 'rejecting unknown domain');
       throw new SipError(500, 'Unknown Domain', { 'X-Reason': 'rejecting unknown domain' });
     }
+    // RFC 3261 §10.3 step 2: Require is processed as a UAS does (§8.2.2.3), before authentication.
+    checkRequire(req.method, req.get('Require'), REGISTRAR_SUPPORTED);
     const auth = await authenticateRegister(reg, this.#options, this.#deps);
     if (auth.kind === 'challenge') {
       const nonce = this.#deps.verifier.nonces.issue(reg.domain);
