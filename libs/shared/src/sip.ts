@@ -15,3 +15,4 @@ export { NonceCodec, type NonceCheck, type NonceCodecOptions } from './digest/no
 export { CLAIMED_BY_CALLER, claimOnce, replayCount } from './digest/replay-claim.js';
 export { authenticateDigestClient, verifyPasswordDigest, type DigestClientAuthDeps, type DigestClientAuthInput, type DigestClientAuthResult } from './sip/digest-client-auth.js';
 export { postRegHook, regHookBody, RegHookError, type RegHookFailure, type RegHookPostInput } from './sip/reg-hook-post.js';
+export { badExtension, checkRequire, type RequireHeader, unsupportedOptionTags } from './sip/require-check.js';

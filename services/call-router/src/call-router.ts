@@ -1,7 +1,7 @@
 import type { ConfigSource } from '@dragonpbx/shared/config';
 import { PbxError } from '@dragonpbx/shared/contracts';
 import type { MediaClient } from '@dragonpbx/shared/messaging';
-import { CLAIMED_BY_CALLER, DigestVerifier } from '@dragonpbx/shared/sip';
+import { CLAIMED_BY_CALLER, DigestVerifier, unsupportedOptionTags } from '@dragonpbx/shared/sip';
 import type { SrfApp, SrfRequest, SrfResponse } from '@dragonpbx/shared/srf';
 import type { StateStore } from '@dragonpbx/shared/state';
 import type { WebhookClient } from '@dragonpbx/shared/webhooks';
@@ -14,6 +14,9 @@ import { parseInvite } from './routing/parse-invite.js';
 import { FileHookRenderer } from './routing/render-file-hook.js';
 import { DialplanCache } from './routing/select-dialplan.js';
 import type { VerbServices } from './verbs/verb-context.js';
+
+/** Option-tags an INVITE may require: session timers (RFC 4028), which the SIP server runs. */
+const INVITE_SUPPORTED: readonly string[] = ['timer'];
 
 /** Collaborators of {@link CallRouter}; every one is owned (and closed) by the caller. */
 export interface CallRouterDeps {
@@ -93,6 +96,13 @@ export class CallRouter {
     if (this.#draining) {
       this.#send(res, 503, 'Service Unavailable', { 'Retry-After': String(this.options.retryAfterSec) });
       this.#counted(503);
+      return;
+    }
+    // RFC 3261 §8.2.2.3: an extension the caller requires and we lack is refused before anything runs.
+    const unsupported = unsupportedOptionTags('INVITE', req.get('Require'), INVITE_SUPPORTED);
+    if (unsupported.length > 0) {
+      this.#send(res, 420, 'Bad Extension', { Unsupported: unsupported.join(', ') });
+      this.#counted(420);
       return;
     }
     let invite: ReturnType<typeof parseInvite>;

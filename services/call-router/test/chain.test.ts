@@ -82,6 +82,17 @@ describe('routing chain', () => {
     expect(r.code, describeSipp(r)).toBe(0);
   });
 
+  it('an INVITE requiring unknown extensions → 420 Bad Extension listing them, before any challenge (RFC 3261 §8.2.2.3)', async () => {
+    const r = await runSipp({
+      scenario: 'uac-invite-require.xml',
+      target: `127.0.0.1:${SIP}`,
+      port: PHONE,
+      keys: { domain: DOMAIN, from: '1000', to: '2000' },
+      vars: { final: '420', check: 'Unsupported: nothingSupportsThis, nothingSupportsThisEither' },
+    });
+    expect(r.code, describeSipp(r)).toBe(0);
+  });
+
   it('401 with the configured algorithms, then the authenticated call reaches the CallHook with the reference body; response verb with custom reason and headers', async () => {
     h.hook.json('/call', [{ verb: 'response', code: 486, reason: 'Busy Right Now', headers: { 'X-Why': 'testing', 'X-N': 7 } }]);
     const r = await call('2001', 486, 'SIP/2.0 486 Busy Right Now.*X-Why: testing.*X-N: 7');

@@ -162,4 +162,20 @@ describe('REGISTER with a static password', () => {
     const header = await ua.register({ domain: DOMAIN, user: '1001', authorization: 'Digest username="1001"' });
     expect(header?.status).toBe(400);
   });
+
+  it('challenges credentials in an unknown scheme with Digest (RFC 4475 §3.3.7 unksm), then grants the Digest answer', async () => {
+    const spec = { domain: DOMAIN, user: '1001', callId: 'unksm@test' };
+    const r = await ua.register({ ...spec, cseq: 1, authorization: 'NoOneKnowsThisScheme opaque-data=here' });
+    expect(r?.status).toBe(401);
+    expect(r?.all('www-authenticate').join(',')).toMatch(/^Digest /);
+    const ok = await ua.register({ ...spec, cseq: 2, authorization: authorize(r!, spec, 'secret1001') });
+    expect(ok?.status).toBe(200);
+  });
+
+  it('answers a REGISTER that requires an unsupported extension 420 Bad Extension with Unsupported (RFC 3261 §10.3 step 2)', async () => {
+    const r = await ua.register({ domain: DOMAIN, user: '1001', extraHeaders: ['Require: nothingSupportsThis, nothingSupportsThisEither'] });
+    expect(r?.status).toBe(420);
+    expect(r?.reason).toBe('Bad Extension');
+    expect(r?.get('unsupported')).toBe('nothingSupportsThis, nothingSupportsThisEither');
+  });
 });

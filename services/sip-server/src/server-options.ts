@@ -22,12 +22,18 @@ export interface SipContactOptions {
 
 /** Admin (drachtio application protocol) listener. */
 export interface AdminOptions {
-  /** @defaultValue '0.0.0.0' */
+  /**
+   * Only local applications can reach the port unless this is set otherwise
+   * (drachtio-server binds 0.0.0.0; the Helm chart and compose file set it explicitly).
+   * @defaultValue '127.0.0.1'
+   */
   address: string;
   /** 0 picks an ephemeral port (tests). @defaultValue 9022 */
   port: number;
   /** Shared secret applications authenticate with. @defaultValue 'cymru' */
   secret: string;
+  /** A connection that has not authenticated after this many ms is closed. @defaultValue 5000 */
+  authTimeout: number;
 }
 
 /** RFC 3261 §17 timer base values in milliseconds. */
@@ -40,6 +46,18 @@ export interface SipTimerOptions {
   t4: number;
 }
 
+/** Limits on SIP over TCP against slow or greedy peers. */
+export interface TcpLimitOptions {
+  /**
+   * A message must be complete this many ms after its first byte, or the connection is
+   * closed (a peer trickling headers would otherwise keep it forever). 0 disables.
+   * @defaultValue 20000 (Kamailio's `tcp_msg_read_timeout` default)
+   */
+  messageTimeout: number;
+  /** Incoming connections open at once from one source address; 0 disables the cap. @defaultValue 256 */
+  maxConnectionsPerAddress: number;
+}
+
 /** What the policy hook sees of a new incoming request (structural, so it stays independent of the parser). */
 export interface PolicyRequest {
   readonly method: string;
@@ -47,12 +65,16 @@ export interface PolicyRequest {
   readonly uri: string;
   /** Case-insensitive header lookup (first value), compact forms honoured. */
   get(name: string): string | undefined;
+  /** Every value of a header, comma lists split. */
+  getAll?(name: string): string[];
 }
 
 /** Final response the policy wants the server to send instead of offering the request to applications. */
 export interface PolicyVerdict {
   status: number;
   reason: string;
+  /** Extra header fields of the response (e.g. `Unsupported` with a 420). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -69,6 +91,7 @@ export interface ServerOptionsInput {
   admin?: Partial<AdminOptions>;
   contacts?: ReadonlyArray<Partial<SipContactOptions> & { host: string }>;
   timers?: Partial<SipTimerOptions>;
+  tcp?: Partial<TcpLimitOptions>;
   policy?: PolicyFn;
   logLevel?: LogLevel;
   /** Port of the Prometheus metrics + health HTTP endpoint; undefined disables it. */
@@ -86,6 +109,7 @@ export interface ServerOptions {
   readonly admin: Readonly<AdminOptions>;
   readonly contacts: ReadonlyArray<Readonly<SipContactOptions>>;
   readonly timers: Readonly<SipTimerOptions>;
+  readonly tcp: Readonly<TcpLimitOptions>;
   /** @defaultValue undefined (every request is offered to applications) */
   readonly policy: PolicyFn | undefined;
   /** @defaultValue 'info' */
@@ -106,14 +130,15 @@ export const PBX_ERR_SIP_SERVER_OPTIONS = createError<[string, string]>(
   500,
 );
 
-/** Defaults of drachtio-server: admin 0.0.0.0:9022 secret `cymru`, SIP udp+tcp on 0.0.0.0:5060. */
+/** drachtio-server's defaults (admin port 9022, secret `cymru`, SIP udp+tcp on 0.0.0.0:5060), but the admin port on loopback. */
 export const DEFAULT_SERVER_OPTIONS: ServerOptions = Object.freeze({
-  admin: Object.freeze({ address: '0.0.0.0', port: 9022, secret: 'cymru' }),
+  admin: Object.freeze({ address: '127.0.0.1', port: 9022, secret: 'cymru', authTimeout: 5000 }),
   contacts: Object.freeze([
     Object.freeze({ protocol: 'udp' as const, host: '0.0.0.0', port: 5060 }),
     Object.freeze({ protocol: 'tcp' as const, host: '0.0.0.0', port: 5060 }),
   ]),
   timers: Object.freeze({ t1: 500, t2: 4000, t4: 5000 }),
+  tcp: Object.freeze({ messageTimeout: 20_000, maxConnectionsPerAddress: 256 }),
   policy: undefined,
   logLevel: 'info' as const,
   metricsPort: undefined,
@@ -138,6 +163,13 @@ function checkPositive(name: string, v: unknown): number {
   return v;
 }
 
+function checkCount(name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
+    throw new PBX_ERR_SIP_SERVER_OPTIONS(name, `expected an integer >= 0 (0 disables), got ${String(v)}`);
+  }
+  return v;
+}
+
 function checkHost(name: string, v: unknown): string {
   if (typeof v !== 'string' || v.length === 0) {
     throw new PBX_ERR_SIP_SERVER_OPTIONS(name, 'expected a non-empty host');
@@ -157,6 +189,7 @@ export function resolveServerOptions(input: ServerOptionsInput = {}): ServerOpti
     address: checkHost('admin.address', a.address ?? d.admin.address),
     port: checkPort('admin.port', a.port ?? d.admin.port),
     secret,
+    authTimeout: checkPositive('admin.authTimeout', a.authTimeout ?? d.admin.authTimeout),
   });
   const contactsIn = input.contacts ?? d.contacts;
   if (!Array.isArray(contactsIn) || contactsIn.length === 0) {
@@ -184,6 +217,11 @@ export function resolveServerOptions(input: ServerOptionsInput = {}): ServerOpti
     t4: checkPositive('timers.t4', t.t4 ?? d.timers.t4),
   });
   if (timers.t2 < timers.t1) throw new PBX_ERR_SIP_SERVER_OPTIONS('timers.t2', 'must be >= t1');
+  const tcpIn = input.tcp ?? {};
+  const tcp = Object.freeze({
+    messageTimeout: checkCount('tcp.messageTimeout', tcpIn.messageTimeout ?? d.tcp.messageTimeout),
+    maxConnectionsPerAddress: checkCount('tcp.maxConnectionsPerAddress', tcpIn.maxConnectionsPerAddress ?? d.tcp.maxConnectionsPerAddress),
+  });
   if (input.policy !== undefined && typeof input.policy !== 'function') {
     throw new PBX_ERR_SIP_SERVER_OPTIONS('policy', 'expected a function');
   }
@@ -196,6 +234,7 @@ export function resolveServerOptions(input: ServerOptionsInput = {}): ServerOpti
     admin,
     contacts,
     timers,
+    tcp,
     policy: input.policy,
     logLevel,
     metricsPort,

@@ -33,6 +33,10 @@ export interface SipServerStats {
   sipConnections: number;
   sipMessagesIn: number;
   sipMessagesOut: number;
+  /** Admin connections closed because they did not authenticate in time (total). */
+  adminAuthTimeouts: number;
+  /** Admin connections closed for an oversize or malformed frame before authenticating (total). */
+  adminPreAuthRejects: number;
 }
 
 /** Replaceable collaborators (tests). */
@@ -57,7 +61,14 @@ export class SipServer {
     // A pino logger passed in deps gets everything; otherwise only `debug` prints (warnings/errors on stderr).
     const logger = deps.logger ?? (o.logLevel === 'debug' ? stderrLogger : silentLogger);
     this.stack = new SipStack(
-      { contacts: o.contacts, timers: o.timers, autoTrying: o.autoTrying, logger },
+      {
+        contacts: o.contacts,
+        timers: o.timers,
+        autoTrying: o.autoTrying,
+        tcpMessageTimeout: o.tcp.messageTimeout,
+        tcpMaxConnectionsPerAddress: o.tcp.maxConnectionsPerAddress,
+        logger,
+      },
       deps.resolver ? { resolver: deps.resolver } : {},
     );
     let dispatch: AppFrameDispatch | undefined;
@@ -66,6 +77,7 @@ export class SipServer {
       address: o.admin.address,
       port: o.admin.port,
       secret: o.admin.secret,
+      authTimeoutMs: o.admin.authTimeout,
       hostports: () => this.#hostports(true),
       localHostports: () => this.#hostports(false),
       onAppFrame: (conn, frame) => dispatch?.onFrame(conn, frame),
@@ -163,6 +175,8 @@ export class SipServer {
       sipConnections: s.connections,
       sipMessagesIn: s.requestsIn + s.responsesIn,
       sipMessagesOut: s.requestsOut + s.responsesOut,
+      adminAuthTimeouts: this.admin.rejections.authTimeout,
+      adminPreAuthRejects: this.admin.rejections.preAuthFraming,
     };
   }
 

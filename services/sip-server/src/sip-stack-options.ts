@@ -15,6 +15,15 @@ export interface SipStackOptions {
   maxMessageBytes?: number;
   /** Close TCP connections idle (no traffic, no alias) for this long (ms); 0 disables. @defaultValue 300000 */
   tcpIdleTimeout?: number;
+  /**
+   * A TCP message must be complete this many ms after its first byte, or the
+   * connection is closed: a peer trickling a header section byte by byte
+   * would otherwise reset the idle timer forever. 0 disables.
+   * @defaultValue 20000 (Kamailio's `tcp_msg_read_timeout` default)
+   */
+  tcpMessageTimeout?: number;
+  /** Incoming TCP connections accepted at once from one source address; 0 disables the cap. @defaultValue 256 */
+  tcpMaxConnectionsPerAddress?: number;
   /** Logger. @defaultValue warnings/errors on stderr */
   logger?: StackLogger;
 }
@@ -26,12 +35,19 @@ export interface ResolvedSipStackOptions {
   readonly autoTrying: boolean;
   readonly maxMessageBytes: number;
   readonly tcpIdleTimeout: number;
+  readonly tcpMessageTimeout: number;
+  readonly tcpMaxConnectionsPerAddress: number;
 }
 
 const DEFAULT_CONTACTS: ReadonlyArray<ListenContact> = Object.freeze([
   { protocol: 'udp', host: '0.0.0.0', port: 5060 },
   { protocol: 'tcp', host: '0.0.0.0', port: 5060 },
 ]);
+
+/** Deadline for a complete TCP message from its first byte (ms). */
+export const DEFAULT_TCP_MESSAGE_TIMEOUT = 20_000;
+/** Concurrent incoming TCP connections per source address. */
+export const DEFAULT_TCP_MAX_CONNECTIONS_PER_ADDRESS = 256;
 
 /** Validates options once and freezes them. */
 export function resolveStackOptions(options: SipStackOptions): ResolvedSipStackOptions {
@@ -41,6 +57,11 @@ export function resolveStackOptions(options: SipStackOptions): ResolvedSipStackO
     autoTrying: options.autoTrying ?? true,
     maxMessageBytes: positive('maxMessageBytes', options.maxMessageBytes ?? 4 * 1024 * 1024),
     tcpIdleTimeout: nonNegative('tcpIdleTimeout', options.tcpIdleTimeout ?? 300_000),
+    tcpMessageTimeout: nonNegative('tcpMessageTimeout', options.tcpMessageTimeout ?? DEFAULT_TCP_MESSAGE_TIMEOUT),
+    tcpMaxConnectionsPerAddress: nonNegative(
+      'tcpMaxConnectionsPerAddress',
+      options.tcpMaxConnectionsPerAddress ?? DEFAULT_TCP_MAX_CONNECTIONS_PER_ADDRESS,
+    ),
   });
 }
 

@@ -24,4 +24,8 @@ export interface SipStackStats {
   connections: number;
   /** Connection aliases registered with `aliasConnection`. */
   aliases: number;
+  /** TCP connections closed because a message was not complete in time (total). */
+  tcpMessageTimeouts: number;
+  /** Incoming TCP connections refused by the per-address cap (total). */
+  tcpConnectionsRefused: number;
 }

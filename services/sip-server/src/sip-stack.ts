@@ -118,7 +118,13 @@ export class SipStack extends EventEmitter<SipStackEvents> {
     this.#resolver = deps.resolver ?? systemResolver;
     this.#transport = new TransportLayer(
       this.options.contacts,
-      { maxMessageBytes: this.options.maxMessageBytes, tcpIdleTimeout: this.options.tcpIdleTimeout, logger: this.#logger },
+      {
+        maxMessageBytes: this.options.maxMessageBytes,
+        tcpIdleTimeout: this.options.tcpIdleTimeout,
+        tcpMessageTimeout: this.options.tcpMessageTimeout,
+        tcpMaxConnectionsPerAddress: this.options.tcpMaxConnectionsPerAddress,
+        logger: this.#logger,
+      },
       {
         message: (data, source) => this.#onMessage(data, source),
         framingError: (reason, data, source) => this.#onFramingError(reason, data, source),
@@ -293,6 +299,8 @@ export class SipStack extends EventEmitter<SipStackEvents> {
       clientTransactions: this.#client.size,
       connections: this.#transport.connectionCount,
       aliases: this.#transport.aliasCount,
+      tcpMessageTimeouts: this.#transport.rejections.messageTimeout,
+      tcpConnectionsRefused: this.#transport.rejections.perAddressCap,
     };
   }
 

@@ -1,5 +1,6 @@
 import type { ConfigSource } from '../config-source/config-source.js';
 import type { DigestAlgorithm } from '../digest/digest-algorithm.js';
+import { parseAuthHeader } from '../digest/auth-header-syntax.js';
 import { type DigestCredentials, parseDigestCredentials } from '../digest/digest-credentials.js';
 import type { DigestVerifier, NonceReplayGuard } from '../digest/digest-verifier.js';
 import { claimOnce } from '../digest/replay-claim.js';
@@ -67,6 +68,9 @@ const forbidden = (why: string) => new SipError(403, 'Forbidden', { 'X-Reason': 
  */
 export async function authenticateDigestClient(input: DigestClientAuthInput, deps: DigestClientAuthDeps): Promise<DigestClientAuthResult> {
   if (input.authorization === undefined) return { kind: 'challenge', stale: false };
+  // RFC 4475 §3.3.7: credentials in a scheme we do not offer are no credentials at all; the UA
+  // gets the Digest challenge it can answer (RFC 3261 §22.1), not 400.
+  if (!offersDigest(input.authorization)) return { kind: 'challenge', stale: false };
   let creds: DigestCredentials;
   try {
     creds = parseDigestCredentials(input.authorization, 'Authorization', input.domain);
@@ -149,4 +153,13 @@ export async function verifyPasswordDigest(
 function replayedChallenge(creds: DigestCredentials): { readonly kind: 'challenge'; readonly stale: boolean } {
   if (creds.qop === undefined) return { kind: 'challenge', stale: false };
   throw forbidden('Nonce reused');
+}
+
+/** Whether an Authorization value holds a Digest block (or is too malformed to tell, which parsing then reports as 400). */
+function offersDigest(value: string): boolean {
+  try {
+    return parseAuthHeader(value, 'Authorization').some((b) => b.scheme.toLowerCase() === 'digest');
+  } catch {
+    return /^\s*digest(\s|$)/i.test(value);
+  }
 }

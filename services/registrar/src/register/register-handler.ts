@@ -1,6 +1,6 @@
 import type { ConfigSource } from '@dragonpbx/shared/config';
 import { PbxError, SipError } from '@dragonpbx/shared/contracts';
-import { type DigestVerifier, type NonceReplayGuard, RegHookError, buildDigestChallenges } from '@dragonpbx/shared/sip';
+import { type DigestVerifier, type NonceReplayGuard, RegHookError, buildDigestChallenges, checkRequire } from '@dragonpbx/shared/sip';
 import { type ContactStore, PBX_ERR_STATE_UNAVAILABLE } from '@dragonpbx/shared/state';
 import type { WebhookClient } from '@dragonpbx/shared/webhooks';
 import type { Logger } from 'pino';
@@ -13,6 +13,9 @@ import { parseRegister } from './parse-register.js';
 import { challengeHeaders, contactHeader } from './register-response.js';
 import type { RegisterMessage } from './register-message.js';
 import type { RegistrationEventSink } from './registration-event.js';
+
+/** Option-tags the registrar implements: none (no Path, outbound or GRUU), so any Require gets 420. */
+const REGISTRAR_SUPPORTED: readonly string[] = [];
 
 let dateSecond = -1;
 let dateText = '';
@@ -83,6 +86,8 @@ export class RegisterHandler {
       this.#deps.logger.info({ domain: reg.domain, callId: reg.callId }, 'rejecting unknown domain');
       throw new SipError(500, 'Unknown Domain', { 'X-Reason': 'rejecting unknown domain' });
     }
+    // RFC 3261 §10.3 step 2: Require is processed as a UAS does (§8.2.2.3), before authentication.
+    checkRequire(req.method, req.get('Require'), REGISTRAR_SUPPORTED);
     const auth = await authenticateRegister(reg, this.#options, this.#deps);
     if (auth.kind === 'challenge') {
       const nonce = this.#deps.verifier.nonces.issue(reg.domain);

@@ -25,6 +25,8 @@ export interface RegisterSpec {
   readonly cseq?: number;
   readonly userAgent?: string;
   readonly toUser?: string;
+  /** Further header lines, e.g. `Require: foo`. */
+  readonly extraHeaders?: readonly string[];
 }
 
 function parseReply(raw: string): SipReply {
@@ -98,6 +100,7 @@ export class TestUa {
       ...(contact === null ? [] : [`Contact: ${contact}`]),
       ...(spec.expires === undefined ? [] : [`Expires: ${spec.expires}`]),
       ...(spec.authorization ? [`Authorization: ${spec.authorization}`] : []),
+      ...(spec.extraHeaders ?? []),
       `User-Agent: ${spec.userAgent ?? 'dragon-test-ua'}`,
       'Content-Length: 0',
       '',

@@ -1,7 +1,7 @@
 import { PBX_ERR_SIP_CLI_INVALID } from './cli-errors.js';
 import { type ContactSpec, parseContact } from './contact-spec.js';
 import { type DrachtioSettings, mapLogLevel } from './drachtio-settings.js';
-import { parseHostPort, parseMillis, parsePort } from './parse-number.js';
+import { parseCount, parseHostPort, parseMillis, parsePort } from './parse-number.js';
 import { tokenizeArgv } from './tokenize-argv.js';
 
 /** What the command line asks for. */
@@ -97,6 +97,15 @@ export function argvSettings(argv: readonly string[]): ArgvSettings {
       case 't2':
       case 't4':
         settings.timers = { ...settings.timers, [spec.long]: parseMillis(name, value) };
+        break;
+      case 'app-auth-timeout':
+        settings.adminAuthTimeout = parseMillis(name, value);
+        break;
+      case 'tcp-message-timeout':
+        settings.tcpMessageTimeout = parseCount(name, value);
+        break;
+      case 'tcp-max-connections-per-address':
+        settings.tcpMaxConnectionsPerAddress = parseCount(name, value);
         break;
       default:
         // Everything else in the table is 'ignore'.

@@ -18,6 +18,12 @@ export interface DrachtioSettings {
   optionsAutoRespond?: string[];
   /** `<cdrs>true</cdrs>`: send CDR frames to apps that route `cdr:*`. */
   cdrs?: boolean;
+  /** `--app-auth-timeout` (ms). */
+  adminAuthTimeout?: number;
+  /** `--tcp-message-timeout` (ms, 0 = off). */
+  tcpMessageTimeout?: number;
+  /** `--tcp-max-connections-per-address` (0 = no cap). */
+  tcpMaxConnectionsPerAddress?: number;
   /** Prometheus scrape listener (`--prometheus-scrape-port [host:]port`, `<monitoring><prometheus>`). */
   metrics?: { address: string; port: number };
 }

@@ -18,6 +18,13 @@ export function parseMillis(where: string, text: string): number {
   return Number(t);
 }
 
+/** Parses a count or duration where 0 means "off" (an integer 0–999999999) or throws a CLI error naming `where`. */
+export function parseCount(where: string, text: string): number {
+  const t = text.trim();
+  if (!/^\d{1,9}$/.test(t)) throw new PBX_ERR_SIP_CLI_INVALID(where, `"${text}" is not a whole number (0 = off)`);
+  return Number(t);
+}
+
 /** Parses `[host:]port` (drachtio `--prometheus-scrape-port`); the host defaults to `0.0.0.0`. */
 export function parseHostPort(where: string, text: string): { address: string; port: number } {
   const t = text.trim();

@@ -94,12 +94,20 @@ export function resolveCli(inputs: CliInputs): CliPlan {
   if (address !== undefined) admin.address = address;
   if (port !== undefined) admin.port = port;
   if (secret !== undefined) admin.secret = secret;
+  const authTimeout = pick(layers, 'adminAuthTimeout');
+  if (authTimeout !== undefined) admin.authTimeout = authTimeout;
+  const tcp: NonNullable<ServerOptionsInput['tcp']> = {};
+  const messageTimeout = pick(layers, 'tcpMessageTimeout');
+  if (messageTimeout !== undefined) tcp.messageTimeout = messageTimeout;
+  const perAddress = pick(layers, 'tcpMaxConnectionsPerAddress');
+  if (perAddress !== undefined) tcp.maxConnectionsPerAddress = perAddress;
   const logLevel = pick(layers, 'logLevel');
   const cdrs = pick(layers, 'cdrs');
 
   const serverOptions: ServerOptionsInput = {
     admin,
     timers,
+    tcp,
     ...(contacts && contacts.length > 0 && { contacts }),
     ...(policy && { policy }),
     ...(logLevel && { logLevel }),

@@ -1,5 +1,6 @@
 import { PbxError } from '@dragonpbx/shared/contracts';
-import { type Logger, pino } from 'pino';
+import { createLogger } from '@dragonpbx/shared/platform';
+import type { Logger } from 'pino';
 import { DRACHTIO_VERSION } from '../drachtio/version.js';
 import type { MetricsSnapshot } from '../ops/metrics-source.js';
 import { type OpsServer, startOpsServer } from '../ops/ops-server.js';
@@ -17,7 +18,7 @@ export interface RunCliDeps {
   readonly print: (line: string) => void;
   /** One line to stderr (fatal configuration errors). */
   readonly printError: (line: string) => void;
-  /** @defaultValue a pino logger on stdout at the configured level */
+  /** @defaultValue the shared `createLogger` on stdout at the configured level; the server logs through it too */
   readonly logger?: Logger;
 }
 
@@ -60,14 +61,16 @@ export async function runCli(deps: RunCliDeps): Promise<RunCliResult> {
     deps.print(DRACHTIO_VERSION);
     return { kind: 'exit', code: 0 };
   }
-  log ??= pino({ name: 'sip-server', level: plan.serverOptions.logLevel ?? 'info' });
+  log ??= createLogger({ service: 'sip-server', level: plan.serverOptions.logLevel ?? 'info' });
   for (const w of plan.warnings) log.warn(w);
 
   // The ops listener belongs to this entry point, so the server is not asked to open it too.
   const { metricsPort: _ignored, ...serverOptions } = plan.serverOptions;
   let server: SipServer;
   try {
-    server = new SipServer(serverOptions);
+    // Without a logger the server falls back to a silent one, and listener exceptions and
+    // socket errors would vanish in production.
+    server = new SipServer(serverOptions, { logger: log });
     await server.start();
   } catch (err) {
     deps.printError(`sip-server: ${err instanceof PbxError ? `${err.code}: ` : ''}${(err as Error).message}`);

@@ -1,3 +1,4 @@
+import { bracketAddr } from '../sip/bracket-addr.js';
 import { newBranch } from '../sip/random-token.js';
 import { SipRequest } from '../sip/sip-request.js';
 import { copyAppHeaders } from '../uac/app-headers.js';
@@ -22,7 +23,7 @@ export function buildInDialogRequest(app: SipRequest, dialog: Dialog): SipReques
   const req = new SipRequest(method, dialog.remoteTarget);
   req.append('Via', viaFor(dialog.local, newBranch()));
   req.append('Max-Forwards', app.get('max-forwards') ?? '70');
-  for (const r of dialog.routeSet) req.append('Route', r);
+  for (const r of dialog.routeSet) req.append('Route', bracketAddr(r));
   req.append('From', dialog.localHeader);
   req.append('To', dialog.remoteHeader);
   req.append('Call-ID', dialog.callId);
@@ -31,7 +32,7 @@ export function buildInDialogRequest(app: SipRequest, dialog: Dialog): SipReques
   else seq = ++dialog.localCseq;
   req.append('CSeq', `${seq} ${method}`);
   const skip = new Set(FILLED);
-  if (WITH_CONTACT.has(method) && !app.has('contact')) req.append('Contact', dialog.localContact);
+  if (WITH_CONTACT.has(method) && !app.has('contact')) req.append('Contact', bracketAddr(dialog.localContact));
   if (!WITH_CONTACT.has(method) && method !== 'NOTIFY') skip.add('contact');
   copyAppHeaders(app, req, skip, localHostport(dialog.local));
   applyBody(app, req);

@@ -26,6 +26,8 @@ export class AdminConnection {
   tags: string[] = [];
   /** Verbs this connection routed (lower-case). */
   readonly verbs = new Set<string>();
+  /** Closes the connection if it has not authenticated in time (set by the admin server). */
+  authTimer: NodeJS.Timeout | undefined;
 
   constructor(readonly socket: Socket) {}
 

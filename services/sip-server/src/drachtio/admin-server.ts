@@ -2,6 +2,8 @@ import { EventEmitter } from 'node:events';
 import { type AddressInfo, type Server, type Socket, createServer } from 'node:net';
 import { AdminConnection, AdminConnectionState } from './admin-connection.js';
 import { type AppFrame, parseAppFrame } from './app-frame.js';
+import { PBX_ERR_DRACHTIO_AUTH_TIMEOUT } from './errors.js';
+import { MAX_FRAME_BYTES } from './frame-decoder.js';
 import { RouteTable } from './route-table.js';
 import { DRACHTIO_VERSION } from './version.js';
 
@@ -20,6 +22,30 @@ export interface AdminServerOptions {
   onDisconnect?: (conn: AdminConnection) => void;
   /** Diagnostics for dropped connections. */
   onProtocolError?: (conn: AdminConnection, err: Error) => void;
+  /**
+   * Close a connection that has not authenticated after this many ms.
+   * @defaultValue {@link DEFAULT_APP_AUTH_TIMEOUT_MS}
+   */
+  authTimeoutMs?: number;
+  /**
+   * Largest frame accepted before authentication: an `authenticate` frame is
+   * about 100 bytes, so nothing big is buffered for a peer that has not proven it knows the secret.
+   * @defaultValue {@link PRE_AUTH_MAX_FRAME_BYTES}
+   */
+  preAuthMaxFrameBytes?: number;
+}
+
+/** Production deadline to authenticate on the application port. */
+export const DEFAULT_APP_AUTH_TIMEOUT_MS = 5000;
+/** Frame size limit until a connection has authenticated. */
+export const PRE_AUTH_MAX_FRAME_BYTES = 4096;
+
+/** Admin connections closed before authenticating, by cause. */
+export interface AdminRejections {
+  /** No `authenticate` within the deadline. */
+  authTimeout: number;
+  /** A frame over the pre-authentication limit, or a malformed prefix, before authenticating. */
+  preAuthFraming: number;
 }
 
 export type AdminServerEvents = {
@@ -34,6 +60,8 @@ export type AdminServerEvents = {
 export class AdminServer extends EventEmitter<AdminServerEvents> {
   readonly routes = new RouteTable<AdminConnection>();
   readonly connections = new Set<AdminConnection>();
+  /** Monotonic totals of connections closed before they authenticated. */
+  readonly rejections: AdminRejections = { authTimeout: 0, preAuthFraming: 0 };
   #server: Server | undefined;
 
   constructor(private readonly opts: AdminServerOptions) {
@@ -72,6 +100,16 @@ export class AdminServer extends EventEmitter<AdminServerEvents> {
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 45_000);
     const conn = new AdminConnection(socket);
+    conn.decoder.maxFrameBytes = this.opts.preAuthMaxFrameBytes ?? PRE_AUTH_MAX_FRAME_BYTES;
+    const authTimeoutMs = this.opts.authTimeoutMs ?? DEFAULT_APP_AUTH_TIMEOUT_MS;
+    conn.authTimer = setTimeout(() => {
+      if (conn.state !== AdminConnectionState.Connected) return;
+      this.rejections.authTimeout++;
+      this.opts.onProtocolError?.(conn, new PBX_ERR_DRACHTIO_AUTH_TIMEOUT(authTimeoutMs));
+      conn.state = AdminConnectionState.Closed;
+      socket.destroy();
+    }, authTimeoutMs);
+    conn.authTimer.unref();
     this.connections.add(conn);
     socket.on('data', (chunk: Buffer) => this.#onData(conn, chunk));
     socket.on('error', () => {
@@ -82,6 +120,7 @@ export class AdminServer extends EventEmitter<AdminServerEvents> {
   }
 
   #gone(conn: AdminConnection): void {
+    clearTimeout(conn.authTimer);
     if (!this.connections.delete(conn)) return;
     conn.state = AdminConnectionState.Closed;
     this.routes.removeConnection(conn);
@@ -95,18 +134,20 @@ export class AdminServer extends EventEmitter<AdminServerEvents> {
 
   #onData(conn: AdminConnection, chunk: Buffer): void {
     if (!conn.isOpen) return;
-    let payloads: Buffer[];
     try {
-      payloads = conn.decoder.push(chunk);
+      // Frames are handled as they are cut, so an `authenticate` raises the size limit
+      // for the frames after it in the same read.
+      conn.decoder.decode(chunk, (p) => {
+        if (!conn.isOpen) return false;
+        this.#onPayload(conn, p);
+        return conn.isOpen;
+      });
     } catch (err) {
-      // Reference §1.2: a bad length prefix is fatal for this connection only.
+      // A bad length prefix is fatal for this connection only (drachtio closes it too).
+      if (conn.state === AdminConnectionState.Connected) this.rejections.preAuthFraming++;
       this.opts.onProtocolError?.(conn, err as Error);
+      conn.state = AdminConnectionState.Closed;
       conn.socket.destroy();
-      return;
-    }
-    for (const p of payloads) {
-      if (!conn.isOpen) return;
-      this.#onPayload(conn, p);
     }
   }
 
@@ -170,6 +211,8 @@ export class AdminServer extends EventEmitter<AdminServerEvents> {
       return;
     }
     conn.state = AdminConnectionState.Authenticated;
+    clearTimeout(conn.authTimer);
+    conn.decoder.maxFrameBytes = MAX_FRAME_BYTES;
     const tags = frame.tokens[3] ?? '';
     conn.tags = tags === '' ? [] : tags.split(',');
     conn.respond(frame.msgId, `OK|${this.opts.hostports()}|${DRACHTIO_VERSION}|${this.opts.localHostports()}`);

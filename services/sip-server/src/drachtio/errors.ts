@@ -13,3 +13,10 @@ export const PBX_ERR_DRACHTIO_FRAME_INVALID = createError<[string]>(
   'invalid drachtio frame: %s',
   400,
 );
+
+/** A connection did not authenticate within the deadline; it is closed. */
+export const PBX_ERR_DRACHTIO_AUTH_TIMEOUT = createError<[number]>(
+  'PBX_ERR_DRACHTIO_AUTH_TIMEOUT',
+  'no authenticate frame within %d ms; connection closed',
+  408,
+);

@@ -24,6 +24,14 @@ export interface MetricsSnapshot {
   responsesOut?: number;
   parseErrors?: number;
   retransmissionsIn?: number;
+  /** TCP connections closed because a message was not complete in time. */
+  tcpMessageTimeouts?: number;
+  /** Incoming TCP connections refused by the per-address cap. */
+  tcpConnectionsRefused?: number;
+  /** Application connections closed for not authenticating in time. */
+  adminAuthTimeouts?: number;
+  /** Application connections closed for an oversize or malformed frame before authenticating. */
+  adminPreAuthRejects?: number;
 }
 
 /** Returns the current snapshot; called on every scrape. */

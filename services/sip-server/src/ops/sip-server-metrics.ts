@@ -39,6 +39,10 @@ const SNAPSHOT_COUNTERS: ReadonlyArray<[keyof MetricsSnapshot, string, string]> 
   ['responsesOut', 'sip_responses_sent_total', 'SIP responses sent'],
   ['parseErrors', 'sip_parse_errors_total', 'Malformed SIP messages dropped or answered 400'],
   ['retransmissionsIn', 'sip_retransmissions_absorbed_total', 'Request retransmissions absorbed by server transactions'],
+  ['tcpMessageTimeouts', 'sip_tcp_message_timeouts_total', 'TCP connections closed: a message was not complete within the deadline'],
+  ['tcpConnectionsRefused', 'sip_tcp_connections_refused_total', 'Incoming TCP connections refused by the per-address cap'],
+  ['adminAuthTimeouts', 'drachtio_admin_auth_timeouts_total', 'Application connections closed: no authenticate within the deadline'],
+  ['adminPreAuthRejects', 'drachtio_admin_preauth_rejects_total', 'Application connections closed: oversize or malformed frame before authenticating'],
 ];
 
 /**

@@ -1,3 +1,4 @@
+import { badExtension, unsupportedOptionTags } from '@dragonpbx/shared/sip';
 import { findSpammerMatch, type PolicyInput } from './spammer-check.js';
 import type { SpammerRules } from './spammer-rules.js';
 import type { ValueMatcher } from './value-matcher.js';
@@ -6,6 +7,8 @@ import type { ValueMatcher } from './value-matcher.js';
 export interface PolicyResponse {
   status: number;
   reason: string;
+  /** Extra header fields of the response. */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /** Compiled policy configuration. */
@@ -25,6 +28,9 @@ export type PolicyEvent =
 
 const DECLINE: PolicyResponse = Object.freeze({ status: 603, reason: 'Decline' });
 const OK: PolicyResponse = Object.freeze({ status: 200, reason: 'OK' });
+
+/** Option-tags the server implements itself: reliable provisionals (RFC 3262) and session timers (RFC 4028). */
+export const SERVER_SUPPORTED: readonly string[] = Object.freeze(['100rel', 'timer']);
 
 /**
  * Builds the function the server calls on each new out-of-dialog request.
@@ -66,6 +72,12 @@ export function createPolicy(
       const ua = req.get('user-agent');
       if (ua !== undefined && autoRespond.some((v) => v.test(ua))) {
         notify({ kind: 'options-auto-respond', userAgent: ua });
+        // Answering for a UAS, the server checks Require as one must (RFC 3261 §8.2.2.3).
+        const unsupported = unsupportedOptionTags(req.method, req.getAll ? req.getAll('require') : req.get('require'), SERVER_SUPPORTED);
+        if (unsupported.length > 0) {
+          const e = badExtension(unsupported);
+          return { status: e.status, reason: e.reason, headers: e.headers };
+        }
         return OK;
       }
     }

@@ -5,6 +5,8 @@ import { uriUserOf } from './uri-user.js';
 export interface PolicyInput {
   readonly method: string;
   get(name: string): string | undefined;
+  /** Every value of a header (comma lists split); the Require check needs all of them. */
+  getAll?(name: string): string[];
 }
 
 /** The rule that matched: which header, which configured value, what it matched against. */

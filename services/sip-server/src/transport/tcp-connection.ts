@@ -15,6 +15,8 @@ export interface TcpConnectionHandlers {
   closed(conn: TcpConnection): void;
   /** The idle timeout elapsed; return true to close the connection. */
   idle(conn: TcpConnection): boolean;
+  /** A message was still incomplete `messageTimeout` ms after its first byte; the connection is destroyed right after. */
+  messageTimeout(conn: TcpConnection, bufferedBytes: number): void;
 }
 
 let nextId = 1;
@@ -35,10 +37,21 @@ export class TcpConnection implements SipConnection {
   readonly #socket: Socket;
   readonly #framer: SipStreamFramer;
   readonly #handlers: TcpConnectionHandlers;
+  readonly #messageTimeout: number;
+  /** Armed while a message is partially received. */
+  #messageTimer: NodeJS.Timeout | undefined;
 
   constructor(
     socket: Socket,
-    opts: { outgoing: boolean; remoteAddress: string; remotePort: number; maxMessageBytes: number; idleTimeout: number },
+    opts: {
+      outgoing: boolean;
+      remoteAddress: string;
+      remotePort: number;
+      maxMessageBytes: number;
+      idleTimeout: number;
+      /** Deadline for a complete message from its first byte (ms); 0 disables. */
+      messageTimeout: number;
+    },
     handlers: TcpConnectionHandlers,
   ) {
     this.id = `tcp-${nextId++}`;
@@ -48,6 +61,7 @@ export class TcpConnection implements SipConnection {
     this.remotePort = opts.remotePort;
     this.#connected = !opts.outgoing;
     this.#handlers = handlers;
+    this.#messageTimeout = opts.messageTimeout;
     this.#framer = new SipStreamFramer({ maxMessageBytes: opts.maxMessageBytes });
     socket.setNoDelay(true);
     if (opts.idleTimeout > 0) {
@@ -125,20 +139,46 @@ export class TcpConnection implements SipConnection {
   }
 
   #onData = (chunk: Buffer): void => {
+    let completed = false;
     for (const item of this.#framer.push(chunk)) {
-      if (item.kind === 'message') this.#handlers.message(item.data, this);
-      else if (item.kind === 'ping') this.send(CRLF);
+      if (item.kind === 'message') {
+        completed = true;
+        this.#handlers.message(item.data, this);
+      } else if (item.kind === 'ping') this.send(CRLF);
       else {
+        this.#stopMessageTimer();
         this.#handlers.framingError(item.reason, item.data, this);
         this.close();
         return;
       }
     }
+    if (this.#messageTimeout <= 0) return;
+    if (this.#framer.pending === 0) this.#stopMessageTimer();
+    else if (completed || this.#messageTimer === undefined) {
+      // The bytes left over begin a new message: its clock starts now.
+      this.#stopMessageTimer();
+      this.#messageTimer = setTimeout(this.#onMessageTimeout, this.#messageTimeout);
+      this.#messageTimer.unref();
+    }
   };
+
+  #onMessageTimeout = (): void => {
+    this.#messageTimer = undefined;
+    if (this.#closed) return;
+    this.#handlers.messageTimeout(this, this.#framer.pending);
+    this.#socket.destroy();
+  };
+
+  #stopMessageTimer(): void {
+    if (this.#messageTimer === undefined) return;
+    clearTimeout(this.#messageTimer);
+    this.#messageTimer = undefined;
+  }
 
   #onClose(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#stopMessageTimer();
     const cbs = this.#pendingCallbacks;
     this.#pendingCallbacks = [];
     this.#queue = [];

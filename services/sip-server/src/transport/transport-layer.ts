@@ -33,6 +33,10 @@ export interface TransportHandlers {
 export interface TransportOptions {
   maxMessageBytes: number;
   tcpIdleTimeout: number;
+  /** Deadline for a complete message from its first byte (ms); 0 disables. */
+  tcpMessageTimeout: number;
+  /** Concurrent incoming connections per source address; 0 disables the cap. */
+  tcpMaxConnectionsPerAddress: number;
   logger: StackLogger;
 }
 
@@ -55,6 +59,10 @@ export class TransportLayer {
   #connections = new Set<TcpConnection>();
   #aliases = new Map<string, TcpConnection>();
   #connLocal = new WeakMap<TcpConnection, BoundContact>();
+  /** Open incoming connections per remote address (for the per-address cap). */
+  #incomingByAddress = new Map<string, number>();
+  /** Monotonic totals of connections closed or refused by the TCP limits. */
+  readonly rejections = { messageTimeout: 0, perAddressCap: 0 };
   readonly #contacts: ReadonlyArray<ListenContact>;
   readonly #opts: TransportOptions;
   readonly #handlers: TransportHandlers;
@@ -91,6 +99,7 @@ export class TransportLayer {
     this.#connections.clear();
     this.#pool.clear();
     this.#aliases.clear();
+    this.#incomingByAddress.clear();
     await Promise.all([
       ...this.#udp.map((p) => new Promise<void>((r) => p.socket.close(() => r()))),
       ...this.#tcp.map((p) => new Promise<void>((r) => p.server.close(() => r()))),
@@ -226,6 +235,7 @@ export class TransportLayer {
         remotePort: port,
         maxMessageBytes: this.#opts.maxMessageBytes,
         idleTimeout: this.#opts.tcpIdleTimeout,
+        messageTimeout: this.#opts.tcpMessageTimeout,
       },
       {
         message: (data, c) => this.#handlers.message(data, this.#sourceOf(c)),
@@ -234,8 +244,15 @@ export class TransportLayer {
           this.#forget(c);
           this.#handlers.connectionClosed(c);
         },
-        // A connection a registered Contact is aliased to stays open while idle (reference §4.4).
+        // A connection a registered Contact is aliased to stays open while idle (drachtio does the same).
         idle: (c) => ![...this.#aliases.values()].includes(c),
+        messageTimeout: (c, buffered) => {
+          this.rejections.messageTimeout++;
+          this.#opts.logger.warn(
+            { code: 'PBX_ERR_SIP_TCP_MESSAGE_TIMEOUT', remote: `${c.remoteAddress}:${c.remotePort}`, buffered },
+            'tcp message not complete in time; closing the connection',
+          );
+        },
       },
     );
     this.#connLocal.set(conn, local);
@@ -255,7 +272,12 @@ export class TransportLayer {
   }
 
   #forget(c: TcpConnection): void {
-    this.#connections.delete(c);
+    if (!this.#connections.delete(c)) return;
+    if (!c.outgoing) {
+      const n = (this.#incomingByAddress.get(c.remoteAddress) ?? 1) - 1;
+      if (n > 0) this.#incomingByAddress.set(c.remoteAddress, n);
+      else this.#incomingByAddress.delete(c.remoteAddress);
+    }
     const key = endpointKey(c.remoteAddress, c.remotePort);
     if (this.#pool.get(key) === c) this.#pool.delete(key);
     for (const [k, v] of this.#aliases) if (v === c) this.#aliases.delete(k);
@@ -296,6 +318,21 @@ export class TransportLayer {
     const server = createServer((socket) => {
       if (!contact) return socket.destroy();
       const address = unmapAddress(socket.remoteAddress ?? '');
+      const open = this.#incomingByAddress.get(address) ?? 0;
+      const cap = this.#opts.tcpMaxConnectionsPerAddress;
+      if (cap > 0 && open >= cap) {
+        // One source must not exhaust descriptors for everyone (a flood, or slow senders).
+        this.rejections.perAddressCap++;
+        if (this.rejections.perAddressCap === 1 || this.rejections.perAddressCap % 1000 === 0) {
+          this.#opts.logger.warn(
+            { code: 'PBX_ERR_SIP_TCP_ADDRESS_CAP', remote: address, cap, refused: this.rejections.perAddressCap },
+            'too many tcp connections from one address; refusing',
+          );
+        }
+        socket.destroy();
+        return;
+      }
+      this.#incomingByAddress.set(address, open + 1);
       this.#adopt(socket, false, address, socket.remotePort ?? 0, contact);
     });
     await new Promise<void>((resolve, reject) => {

@@ -1,10 +1,14 @@
 import { IMMUTABLE_HEADERS, isSafeHeaderValue, wireHeaderName } from '../drachtio/header-names.js';
+import { bracketAddr } from '../sip/bracket-addr.js';
 import { headerKey } from '../sip/compact-forms.js';
 import type { SipMessage } from '../sip/sip-message.js';
 import { replaceLocalhost } from '../uas/build-response.js';
 
 /** Headers whose `@localhost` is rewritten to our host:port (reference §4.3). */
 const LOCALHOST_HEADERS = new Set(['from', 'to', 'contact', 'p-asserted-identity']);
+
+/** Headers written in name-addr form whatever form the app used. */
+const ADDR_HEADERS = new Set(['contact', 'route', 'record-route']);
 
 /**
  * Appends the app's headers to `out` except `skip` and the immutable ones,
@@ -23,7 +27,9 @@ export function copyAppHeaders(
     if (skip.has(key) || IMMUTABLE_HEADERS.has(key)) continue;
     const name = wireHeaderName(h.name);
     if (name === undefined || !isSafeHeaderValue(h.value)) continue;
-    out.append(name, LOCALHOST_HEADERS.has(key) ? replaceLocalhost(h.value, hostport) : h.value);
+    let value = LOCALHOST_HEADERS.has(key) ? replaceLocalhost(h.value, hostport) : h.value;
+    if (ADDR_HEADERS.has(key)) value = bracketAddr(value);
+    out.append(name, value);
     copied.add(key);
   }
   return copied;

@@ -1,3 +1,4 @@
+import { bracketAddr } from '../sip/bracket-addr.js';
 import { parseCSeq } from '../sip/cseq.js';
 import { tagOf } from '../sip/name-addr.js';
 import { newBranch, randomToken } from '../sip/random-token.js';
@@ -46,7 +47,7 @@ export function buildOutOfDialogRequest(app: SipRequest, local: BoundContact): S
   }
   req.append('CSeq', `${seq} ${app.method}`);
   const appContact = app.get('contact');
-  if (appContact !== undefined) req.append('Contact', replaceLocalhost(appContact, hp));
+  if (appContact !== undefined) req.append('Contact', bracketAddr(replaceLocalhost(appContact, hp)));
   else if (app.method === 'INVITE' || app.method === 'SUBSCRIBE') req.append('Contact', `<${contactUri(local)}>`);
   copyAppHeaders(app, req, FILLED, hp);
   applyBody(app, req);

@@ -1,4 +1,5 @@
 import { IMMUTABLE_HEADERS, isSafeHeaderValue, wireHeaderName } from '../drachtio/header-names.js';
+import { bracketAddr } from '../sip/bracket-addr.js';
 import { headerKey } from '../sip/compact-forms.js';
 import { tagOf } from '../sip/name-addr.js';
 import type { SipRequest } from '../sip/sip-request.js';
@@ -41,7 +42,9 @@ export function buildResponse(req: SipRequest, app: SipResponse, opts: BuildResp
     let value = h.value;
     if (key === 'contact') {
       hasContact = true;
-      value = replaceLocalhost(value, opts.localHostport);
+      value = bracketAddr(replaceLocalhost(value, opts.localHostport));
+    } else if (key === 'record-route') {
+      value = bracketAddr(value);
     } else if (key === 'p-asserted-identity') value = replaceLocalhost(value, opts.localHostport);
     if (key === 'content-type') hasType = true;
     res.append(name, value);

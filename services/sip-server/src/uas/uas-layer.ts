@@ -78,7 +78,7 @@ export class UasLayer {
     const verdict = ctx.settings.policy?.(req);
     if (method === 'INVITE') ctx.cdr.attempt('network', ctx.rawOf(req));
     if (verdict) {
-      this.#reply(txn, verdict.status, verdict.reason);
+      this.#reply(txn, verdict.status, verdict.reason, verdict.headers);
       return;
     }
     const conn = ctx.routes.select(method);
@@ -161,9 +161,11 @@ export class UasLayer {
     invite.conn.send(sipLeader(this.ctx.networkMeta(raw.length, txn.source), rec.txnId, rec.dialogId), raw);
   }
 
-  #reply(txn: ServerTransaction, status: number, reason?: string): void {
+  #reply(txn: ServerTransaction, status: number, reason?: string, headers?: Readonly<Record<string, string>>): void {
     try {
-      txn.respond(makeResponse(txn.request, status, reason, { toTag: true }));
+      const res = makeResponse(txn.request, status, reason, { toTag: true });
+      if (headers) for (const [name, value] of Object.entries(headers)) res.append(name, value);
+      txn.respond(res);
     } catch {
       /* transaction already answered or gone */
     }

@@ -15,12 +15,25 @@ describe('resolveCli', () => {
   it('with nothing given yields drachtio defaults', () => {
     const plan = resolveCli({ argv: [], ...noDefault });
     const o = resolveServerOptions(plan.serverOptions);
-    expect(o.admin).toEqual({ address: '0.0.0.0', port: 9022, secret: 'cymru' });
+    expect(o.admin).toEqual({ address: '127.0.0.1', port: 9022, secret: 'cymru', authTimeout: 5000 });
     expect(o.contacts.map((c) => `${c.protocol}/${c.host}:${c.port}`)).toEqual(['udp/0.0.0.0:5060', 'tcp/0.0.0.0:5060']);
     expect(o.policy).toBeUndefined();
     expect(o.cdrs).toBe(false);
     expect(plan.metrics).toBeUndefined();
     expect(plan.configFile).toBeUndefined();
+  });
+
+  it('maps the edge limits: --app-auth-timeout, --tcp-message-timeout, --tcp-max-connections-per-address', () => {
+    expect(resolveServerOptions(resolveCli({ argv: [], ...noDefault }).serverOptions).tcp).toEqual({
+      messageTimeout: 20000,
+      maxConnectionsPerAddress: 256,
+    });
+    const argv = ['--app-auth-timeout', '1500', '--tcp-message-timeout', '0', '--tcp-max-connections-per-address', '8'];
+    const o = resolveServerOptions(resolveCli({ argv, ...noDefault }).serverOptions);
+    expect(o.admin.authTimeout).toBe(1500);
+    expect(o.tcp).toEqual({ messageTimeout: 0, maxConnectionsPerAddress: 8 });
+    expect(() => resolveCli({ argv: ['--tcp-message-timeout', 'soon'], ...noDefault })).toThrow(/PBX_ERR_SIP_CLI_INVALID|whole number/);
+    expect(() => resolveCli({ argv: ['--app-auth-timeout', '0'], ...noDefault })).toThrow(/milliseconds/);
   });
 
   it('maps the docker-compose style command line of the SRF test bed', () => {
@@ -49,14 +62,14 @@ describe('resolveCli', () => {
   it('precedence: command line > environment > file > defaults', () => {
     const file = fx('full.conf.xml');
     const fromFile = resolveServerOptions(resolveCli({ argv: ['-f', file] }).serverOptions);
-    expect(fromFile.admin).toEqual({ address: '127.0.0.1', port: 24022, secret: 's3cr3t' });
+    expect(fromFile.admin).toEqual({ address: '127.0.0.1', port: 24022, secret: 's3cr3t', authTimeout: 5000 });
     expect(fromFile.timers).toEqual({ t1: 250, t2: 2000, t4: 2500 });
     expect(fromFile.logLevel).toBe('warn');
     expect(fromFile.metricsPort).toBe(24090);
 
     const env = { DRACHTIO_SECRET: 'from-env', DRACHTIO_ADMIN_TCP_PORT: '24025', DRACHTIO_LOGLEVEL: 'debug' };
     const withEnv = resolveServerOptions(resolveCli({ argv: ['-f', file], env }).serverOptions);
-    expect(withEnv.admin).toEqual({ address: '127.0.0.1', port: 24025, secret: 'from-env' });
+    expect(withEnv.admin).toEqual({ address: '127.0.0.1', port: 24025, secret: 'from-env', authTimeout: 5000 });
     expect(withEnv.logLevel).toBe('debug');
 
     const all = resolveCli({
@@ -64,7 +77,7 @@ describe('resolveCli', () => {
       env,
     });
     const o = resolveServerOptions(all.serverOptions);
-    expect(o.admin).toEqual({ address: '::1', port: 24026, secret: 'from-cli' });
+    expect(o.admin).toEqual({ address: '::1', port: 24026, secret: 'from-cli', authTimeout: 5000 });
     expect(o.timers).toEqual({ t1: 300, t2: 2000, t4: 2500 });
     expect(o.logLevel).toBe('error');
     expect(all.configFile).toBe(file);
@@ -115,7 +128,7 @@ describe('resolveCli', () => {
       argv: ['-f', fx('testbed.conf.xml'), '--memory-debug', '--contact', 'sip:127.0.0.1:24029;transport=udp,tcp'],
     });
     const o = resolveServerOptions(plan.serverOptions);
-    expect(o.admin).toEqual({ address: '127.0.0.1', port: 24027, secret: 'cymru' });
+    expect(o.admin).toEqual({ address: '127.0.0.1', port: 24027, secret: 'cymru', authTimeout: 5000 });
     expect(o.contacts.map((c) => `${c.protocol}/${c.host}:${c.port}`)).toEqual(['udp/127.0.0.1:24029', 'tcp/127.0.0.1:24029']);
     expect(o.logLevel).toBe('debug');
     expect(plan.metrics).toEqual({ address: '127.0.0.1', port: 24028 });

@@ -1,4 +1,6 @@
+import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
+import { createLogger } from '@dragonpbx/shared/platform';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
@@ -83,6 +85,30 @@ describe('runCli', () => {
       await r.stop();
     } finally {
       blocker.close();
+    }
+  });
+
+  it('gives the server its logger: a listener exception reaches the log instead of vanishing', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ service: 'sip-server', level: 'info', destination: { write: (l: string) => lines.push(l) } });
+    const { deps } = io(['--noconfig', '--address', '127.0.0.1', '--port', '0', '--contact', 'sip:127.0.0.1:0;transport=udp']);
+    const r = await runCli({ ...deps, logger });
+    expect(r.kind).toBe('running');
+    if (r.kind !== 'running') return;
+    const sock = createSocket('udp4');
+    try {
+      r.server.stack.on('parse-error', () => {
+        throw new Error('listener bug');
+      });
+      const port = r.server.sipContacts()[0]!.port;
+      await new Promise<void>((res, rej) => sock.send('not sip at all\r\n\r\n', port, '127.0.0.1', (e) => (e ? rej(e) : res())));
+      await expect.poll(() => lines.find((l) => l.includes('listener threw'))).toBeDefined();
+      const entry = JSON.parse(lines.find((l) => l.includes('listener threw'))!);
+      expect(entry).toMatchObject({ level: 'error', service: 'sip-server', event: 'parse-error' });
+      expect(JSON.stringify(entry.err)).toContain('listener bug');
+    } finally {
+      sock.close();
+      await r.stop();
     }
   });
 });

@@ -40,27 +40,53 @@ afterAll(async () => {
   await ts?.stop();
 });
 
+/** One call: SIPp `caller` → server → app → createB2BUA → SIPp `callee`; both must succeed and both legs end. */
+async function bridgeCall(
+  transport: 'u1' | 't1',
+  o: { callee: string; calleePort: number; caller: string; callerPort: number; extra?: string[] },
+): Promise<void> {
+  bLegUri = `sip:callee@127.0.0.1:${o.calleePort}${transport === 't1' ? ';transport=tcp' : ''}`;
+  const before = { calls, ended };
+  const uas = startSipp({ scenario: o.callee, port: o.calleePort, mediaPort: ports.media(1), transport });
+  try {
+    await new Promise((r) => setTimeout(r, 300));
+    const uac = await runSipp({
+      scenario: o.caller,
+      target: `127.0.0.1:${ts.sipPort}`,
+      port: o.callerPort,
+      mediaPort: ports.media(0),
+      transport,
+      ...(o.extra && { extra: o.extra }),
+    });
+    expect(uac.code, `caller: ${describeRun(uac)}`).toBe(0);
+    const callee = await uas.done;
+    expect(callee.code, `callee: ${describeRun(callee)}`).toBe(0);
+    expect(calls).toBe(before.calls + 1);
+    await until(() => ended === before.ended + 1, 5000, 'both legs torn down');
+  } finally {
+    uas.kill();
+  }
+}
+
 describe.each(['u1', 't1'] as const)('B2BUA over %s', (transport) => {
   it('bridges SIPp UAC → app → SIPp UAS with SDP passed through both ways', async () => {
-    bLegUri = `sip:callee@127.0.0.1:${ports.sipp(1)}${transport === 't1' ? ';transport=tcp' : ''}`;
-    const before = { calls, ended };
-    const uas = startSipp({ scenario: 'uas-answer.xml', port: ports.sipp(1), mediaPort: ports.media(1), transport });
-    try {
-      await new Promise((r) => setTimeout(r, 300));
-      const uac = await runSipp({
-        scenario: 'uac-b2bua.xml',
-        target: `127.0.0.1:${ts.sipPort}`,
-        port: ports.sipp(0),
-        mediaPort: ports.media(0),
-        transport,
-      });
-      expect(uac.code, `caller: ${describeRun(uac)}`).toBe(0);
-      const callee = await uas.done;
-      expect(callee.code, `callee: ${describeRun(callee)}`).toBe(0);
-      expect(calls).toBe(before.calls + 1);
-      await until(() => ended === before.ended + 1, 5000, 'both legs torn down');
-    } finally {
-      uas.kill();
-    }
+    await bridgeCall(transport, { callee: 'uas-answer.xml', calleePort: ports.sipp(1), caller: 'uac-b2bua.xml', callerPort: ports.sipp(0) });
+  });
+});
+
+// RFC 3261 §20.10 allows a bare addr-spec Contact, but UAs and tools that take the URI between
+// `<` and `>` build an in-dialog BYE with an empty Request-URI from it. drachtio-server writes
+// every Contact in name-addr form; so must we. The callee hangs up with a BYE addressed to what
+// it read between the brackets of the B leg's Contact; the caller, with a 700-character
+// Call-ID, must get that BYE.
+describe.each(['u1', 't1'] as const)('B2BUA over %s, callee hangs up', (transport) => {
+  it('the B leg Contact is a name-addr the callee can send its BYE to', async () => {
+    await bridgeCall(transport, {
+      callee: 'uas-answer-then-bye-bracketed.xml',
+      calleePort: ports.sipp(3),
+      caller: 'uac-b2bua-expect-bye.xml',
+      callerPort: ports.sipp(2),
+      extra: ['-cid_str', `${'c'.repeat(700)}-%u-%p@%s`],
+    });
   });
 });

@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseAppFrame } from '../../src/drachtio/app-frame.js';
 import { FrameDecoder } from '../../src/drachtio/frame-decoder.js';
 import { encodeFrame } from '../../src/drachtio/frame-encoder.js';
+
+const originalConcat = Buffer.concat.bind(Buffer);
 
 function frame(payload: string): Buffer {
   const b = Buffer.from(payload, 'utf8');
@@ -52,6 +54,45 @@ describe('FrameDecoder', () => {
 
   it('rejects a frame larger than the configured maximum', () => {
     expect(() => new FrameDecoder(100).push(Buffer.from('101#'))).toThrow(/exceeds 100/);
+  });
+
+  it('decodes a 16 MB frame read in 64 KB pieces joining its bytes once (cost linear in its size)', () => {
+    const size = 16 * 1024 * 1024 - 16;
+    const payload = Buffer.alloc(size, 0x61);
+    payload.write('big|sip', 0);
+    const wire = Buffer.concat([Buffer.from(`${size}#`), payload]);
+    const d = new FrameDecoder();
+    // Every byte handed to Buffer.concat is a byte copied: re-joining the pending buffer on
+    // each read would copy ~2 GB here; a linear decoder copies about the frame once.
+    const concat = vi.spyOn(Buffer, 'concat');
+    let copied = 0;
+    concat.mockImplementation((list: readonly Uint8Array[], total?: number) => {
+      const out = originalConcat(list, total);
+      copied += out.length;
+      return out;
+    });
+    const out: Buffer[] = [];
+    try {
+      for (let i = 0; i < wire.length; i += 65536) out.push(...d.push(wire.subarray(i, i + 65536)));
+    } finally {
+      concat.mockRestore();
+    }
+    expect(out).toHaveLength(1);
+    expect(out[0]?.length).toBe(size);
+    expect(out[0]?.equals(payload)).toBe(true);
+    expect(copied).toBeLessThanOrEqual(2 * wire.length);
+    expect(d.bufferedBytes).toBe(0);
+  });
+
+  it('lets the sink of decode() change the limit before the next prefix is read', () => {
+    const d = new FrameDecoder(10);
+    const got: string[] = [];
+    d.decode(Buffer.from('4#auth20#aaaaaaaaaaaaaaaaaaaa'), (p) => {
+      got.push(p.toString());
+      d.maxFrameBytes = 100;
+    });
+    expect(got).toEqual(['auth', 'a'.repeat(20)]);
+    expect(() => new FrameDecoder(10).push(Buffer.from('4#auth20#aaaaaaaaaaaaaaaaaaaa'))).toThrow(/exceeds 10/);
   });
 });
 

@@ -13,7 +13,16 @@ const base = () => `http://127.0.0.1:${ops!.port}`;
 
 describe('ops server', () => {
   it('serves snapshot gauges, delta counters, labelled counters and process metrics', async () => {
-    const snap: MetricsSnapshot = { applications: 2, dialogs: 5, requestsIn: 10, connections: 1 };
+    const snap: MetricsSnapshot = {
+      applications: 2,
+      dialogs: 5,
+      requestsIn: 10,
+      connections: 1,
+      tcpMessageTimeouts: 3,
+      tcpConnectionsRefused: 4,
+      adminAuthTimeouts: 5,
+      adminPreAuthRejects: 6,
+    };
     const metrics = new SipServerMetrics({ source: () => snap });
     metrics.observeMessage('in', 'INVITE');
     metrics.observeMessage('out', 'INVITE', 200);
@@ -30,6 +39,10 @@ describe('ops server', () => {
     expect(text).toMatch(/^sip_dialogs_alive 5$/m);
     expect(text).toMatch(/^sip_tcp_connections 1$/m);
     expect(text).toMatch(/^sip_requests_received_total 10$/m);
+    expect(text).toMatch(/^sip_tcp_message_timeouts_total 3$/m);
+    expect(text).toMatch(/^sip_tcp_connections_refused_total 4$/m);
+    expect(text).toMatch(/^drachtio_admin_auth_timeouts_total 5$/m);
+    expect(text).toMatch(/^drachtio_admin_preauth_rejects_total 6$/m);
     expect(text).toMatch(/^sip_messages_total\{direction="out",method="INVITE",status="200"\} 1$/m);
     expect(text).toMatch(/^sip_messages_total\{direction="in",method="other",status=""\} 1$/m);
     expect(text).toMatch(/^drachtio_admin_frames_total\{direction="in",type="authenticate"\} 1$/m);

@@ -3,6 +3,8 @@
  * §3.1.2 invalid). The complete suite lives in test/torture/.
  */
 import { describe, expect, it } from 'vitest';
+import { compilePolicy } from '../../src/policy/compile-policy.js';
+import { createPolicy } from '../../src/policy/create-policy.js';
 import { parseNameAddr } from '../../src/sip/name-addr.js';
 import { parseMessage } from '../../src/sip/parse-message.js';
 import { SipParseError } from '../../src/sip/sip-parse-error.js';
@@ -254,6 +256,26 @@ describe('RFC 4475 §3.1.2 invalid messages', () => {
     );
     expect(parseNameAddr(ok.get('to')!).uri).toBe('soap.beep://192.0.2.103:3002');
     expect((parseMessage(sipText(['INVITE tel:+1-201-555-0123 SIP/2.0', ...BASE, 'CSeq: 1 INVITE', 'Content-Length: 0'])) as SipRequest).uri).toBe('tel:+1-201-555-0123');
+  });
+
+  it('3.3.5 bext01 → 420 Bad Extension with Unsupported; 3.3.7 unksm parses (the registrar answers it 401 Digest)', () => {
+    const req = parseMessage(
+      sipText(['OPTIONS sip:user@example.com SIP/2.0', ...BASE, 'Require: nothingSupportsThis, nothingSupportsThisEither', 'CSeq: 8 OPTIONS', 'Content-Length: 0']),
+    ) as SipRequest;
+    // The server answers OPTIONS itself only for auto-respond; that answer applies the Require check.
+    const policy = createPolicy(compilePolicy({ optionsAutoRespond: ['probe'] }))!;
+    const probe = {
+      method: req.method,
+      get: (n: string) => (n.toLowerCase() === 'user-agent' ? 'probe' : req.get(n)),
+      getAll: (n: string) => req.getAll(n),
+    };
+    expect(policy(probe)).toEqual({ status: 420, reason: 'Bad Extension', headers: { Unsupported: 'nothingSupportsThis, nothingSupportsThisEither' } });
+    const plain = { method: 'OPTIONS', get: (n: string) => (n.toLowerCase() === 'user-agent' ? 'probe' : undefined) };
+    expect(policy(plain)).toMatchObject({ status: 200 });
+    const unksm = parseMessage(
+      sipText(['REGISTER sip:example.com SIP/2.0', ...BASE, 'Authorization: NoOneKnowsThisScheme opaque-data=here', 'CSeq: 8 REGISTER', 'Content-Length: 0']),
+    ) as SipRequest;
+    expect(unksm.get('authorization')).toBe('NoOneKnowsThisScheme opaque-data=here');
   });
 
   it('3.2.8 multi01 / 3.2.9 mcl01: repeated single-value headers → 400', () => {

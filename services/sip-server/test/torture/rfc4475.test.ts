@@ -1,4 +1,5 @@
 import { type Socket, createSocket } from 'node:dgram';
+import { unsupportedOptionTags } from '@dragonpbx/shared/sip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compilePolicy } from '../../src/policy/compile-policy.js';
 import { createPolicy } from '../../src/policy/create-policy.js';
@@ -16,7 +17,7 @@ let ts: TestServer;
 let app: LooseSrf;
 let sock: Socket;
 const delivered = new Set<string>();
-const responses: Array<{ callId: string | undefined; status: number }> = [];
+const responses: Array<{ callId: string | undefined; status: number; text: string }> = [];
 
 beforeAll(async () => {
   ts = await startTestServer(ports, {
@@ -32,13 +33,16 @@ beforeAll(async () => {
   for (const m of ['register', 'options', 'message']) {
     app[m]((req: LooseSrf, res: LooseSrf) => {
       record(req);
-      res.send(200);
+      // As every Dragon PBX service that answers a request does (RFC 3261 §8.2.2.3).
+      const unsupported = unsupportedOptionTags(String(req.method), req.get('Require'), []);
+      if (unsupported.length > 0) res.send(420, 'Bad Extension', { headers: { Unsupported: unsupported.join(', ') } });
+      else res.send(200);
     });
   }
   sock = createSocket('udp4');
   sock.on('message', (buf: Buffer) => {
     const m = /^SIP\/2\.0 (\d{3})/.exec(buf.toString('latin1', 0, 16));
-    if (m) responses.push({ callId: callIdOf(buf), status: Number(m[1]) });
+    if (m) responses.push({ callId: callIdOf(buf), status: Number(m[1]), text: buf.toString('latin1') });
   });
   await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
 });
@@ -97,6 +101,15 @@ describe('RFC 4475 torture messages over UDP', () => {
         expect(reached, `${name} reached the application`).toBe(false);
         for (const s of got) expect(want.codes, `${name} answered ${s}`).toContain(s);
         break;
+      case 'answer': {
+        const answer = responses.find((r) => r.callId === callId && r.status >= 200);
+        expect(answer?.status, `${name}: answers ${got.join(',')}`).toBe(want.status);
+        if (want.header) {
+          const [hname, value] = want.header;
+          expect(new RegExp(`^${hname}[ \\t]*:[ \\t]*(.*)\\r$`, 'im').exec(answer!.text)?.[1]).toBe(value);
+        }
+        break;
+      }
       case 'survive':
       case 'lenient':
         break;

@@ -9,12 +9,14 @@
  *              transaction, methods no application can route): only liveness is checked
  * - `reject`   must not reach an application; answered 400 (or the listed codes) or dropped
  * - `lenient`  the RFC lets a robust element accept it; either outcome is fine
+ * - `answer`   the RFC names the answer: that status, with the header value given
  */
 export type TortureExpectation =
   | { kind: 'handled' }
   | { kind: 'survive' }
   | { kind: 'reject'; codes: readonly number[] }
-  | { kind: 'lenient' };
+  | { kind: 'lenient' }
+  | { kind: 'answer'; status: number; header?: readonly [name: string, value: string] };
 
 export interface TortureCase {
   readonly name: string;
@@ -64,4 +66,12 @@ export const TORTURE_CASES: readonly TortureCase[] = [
   { name: 'mismatch01', section: '3.1.2.17', title: 'Start line and CSeq method mismatch', expect: reject() },
   { name: 'mismatch02', section: '3.1.2.18', title: 'Unknown method with CSeq method mismatch', expect: reject(400, 501) },
   { name: 'bigcode', section: '3.1.2.19', title: 'Overlarge response code', expect: survive },
+  // §3.3 (transaction layer and application semantics). The fixture's Via says UDP, as it is
+  // sent here (the RFC's says TCP). RFC 3261 §8.2.2.3: 420 listing the required tags.
+  {
+    name: 'bext01',
+    section: '3.3.5',
+    title: 'Unknown Require option-tags',
+    expect: { kind: 'answer', status: 420, header: ['unsupported', 'nothingSupportsThis, nothingSupportsThisEither'] },
+  },
 ];
