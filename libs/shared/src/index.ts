@@ -131,3 +131,8 @@ export { webhookClientOptionsFromEnv, type WebhookClientOptions } from './webhoo
 export { decodeStatusEnvelope, decodeStatusEnvelopeText, MAX_ENVELOPE_BYTES, type StatusEnvelope, StatusEnvelopeSchema } from './model/events/status-envelope.js';
 export { PBX_ERR_HOOK_EVENT_INVALID } from './model/events/status-event-errors.js';
 export { publishStatusEvent } from './nats/publish-status-event.js';
+export { PBX_ERR_SIP_BAD_VALUE } from './sip/sip-value-error.js';
+export { parseParams, splitOutsideQuotes, type SipParams } from './sip/sip-params.js';
+export { parseNameAddr, type SipNameAddr } from './sip/name-addr.js';
+export { parseHostPort, parseUri, type SipUri } from './sip/sip-uri.js';
+export { splitHeaderValues } from './sip/split-header-values.js';
