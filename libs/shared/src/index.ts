@@ -136,3 +136,6 @@ export { parseParams, splitOutsideQuotes, type SipParams } from './sip/sip-param
 export { parseNameAddr, type SipNameAddr } from './sip/name-addr.js';
 export { parseHostPort, parseUri, type SipUri } from './sip/sip-uri.js';
 export { splitHeaderValues } from './sip/split-header-values.js';
+export { contextFromTraceparent, extractTraceContext as extractTraceContextFrom, formatTraceparent, injectTraceContext, isTraceparent, recordSetter, TRACEPARENT_HEADER } from './observability/trace-context.js';
+export { WebhookPoster, type SettledAttempt, type WebhookAnswer, type WebhookAttempt, type WebhookRequest } from './webhook/webhook-poster.js';
+export type { WebhookPosterOptions } from './webhook/webhook-poster-options.js';
