@@ -1,18 +1,18 @@
 import { computeDigestResponse } from '@dragonpbx/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOMAIN, type Harness, startHarness, until } from './helpers/harness.js';
-import { TestUa, authorize } from './helpers/sip-ua.js';
+import { RegisterUa, authorize } from '@dragonpbx/testkit';
 
 // REGISTER with static-password clients through a real in-process SIP server,
 // a drachtio-srf registrar, Redis and NATS (reference §1.3, RFC 3261 §10.3).
 let h: Harness;
-let ua: TestUa;
+let ua: RegisterUa;
 
 beforeAll(async () => {
   h = await startHarness(27001);
   // Every request here comes from 127.0.0.1: the flood guard is tested in flood.test.ts.
   await h.startReplica({ minExpires: 60, maxExpires: 600, flood: { enabled: false } });
-  ua = await TestUa.open(h.sipPort);
+  ua = await RegisterUa.open(h.sipPort);
 });
 
 afterAll(async () => {
