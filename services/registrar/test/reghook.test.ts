@@ -3,8 +3,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DOMAIN, type Harness, SIGNING_SECRET, startHarness, until } from './helpers/harness.js';
 import { RegisterUa } from '@dragonpbx/testkit';
 
-// RegHook clients (`2???`): the hook body of reference §3.1, SPEC §2's failure
-// mapping, multi-contact bindings, de-registration and refresh.
+// RegHook clients (`2???`): the hook body and failure mapping of docs/contract.md §3.1,
+// multi-contact bindings, de-registration and refresh.
 let h: Harness;
 let ua: RegisterUa;
 

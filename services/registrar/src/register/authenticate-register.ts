@@ -32,7 +32,7 @@ function requestedForHook(reg: ParsedRegister, options: RegistrarOptions): numbe
 }
 
 /**
- * Digest authentication of a REGISTER (reference §1.3 steps 1–2, SPEC §2
+ * Digest authentication of a REGISTER (docs/contract.md §1.3 steps 1–2, §1.2 step 3
  * "Digest realm"). No credentials → challenge. Credentials are parsed for the
  * realm of the domain; the client is the first whose username pattern matches
  * the digest username. Static-password clients are verified here; RegHook
@@ -46,7 +46,7 @@ export async function authenticateRegister(reg: ParsedRegister, options: Registr
     creds = parseDigestCredentials(reg.authorization, 'Authorization', reg.domain);
   } catch (err) {
     const msg = (err as Error).message;
-    // A UA answering another realm's challenge (reference §1.2 step 4).
+    // A UA answering another realm's challenge (docs/contract.md §1.2 step 3).
     if (msg.includes('no credentials for realm')) throw forbidden('Unknown or invalid realm');
     throw new SipError(400, 'Bad Authorization', { 'X-Reason': msg.slice(0, 120) });
   }

@@ -6,7 +6,7 @@ import type { RegisterMessage } from './register-message.js';
 
 /** A REGISTER reduced to what the registrar acts on. */
 export interface ParsedRegister {
-  /** Request-URI host, lower-cased: the domain (reference §2.1). */
+  /** Request-URI host, lower-cased: the domain (docs/contract.md §2.1). */
   readonly domain: string;
   /** User part of the To URI: the extension whose bindings change (RFC 3261 §10.3 step 5). */
   readonly user: string;

@@ -14,7 +14,7 @@ export interface RegHookCallInput {
   readonly credentials: DigestCredentials;
   readonly sourceIp: string;
   readonly sourcePort: number;
-  /** Requested expiry (reference §3.1 `expires`). */
+  /** Requested expiry (docs/contract.md §3.1 `expires`). */
   readonly expires: number | null;
   /** `maxClients` of the client entry, used when the hook gives none. */
   readonly clientMaxClients: number;
@@ -26,7 +26,7 @@ export interface RegHookCallInput {
 /** Why a RegHook call did not grant, for logs and metrics. */
 export type RegHookFailure = 'rejected' | 'http-error' | 'timeout' | 'network' | 'bad-json' | 'bad-body';
 
-/** A RegHook refusal or failure, already mapped to its SIP answer (SPEC §2 "RegHook failure"). */
+/** A RegHook refusal or failure, already mapped to its SIP answer (docs/contract.md §3.1). */
 export class RegHookError extends SipError {
   readonly failure: RegHookFailure;
   constructor(failure: RegHookFailure, status: number, reason: string, headers: Record<string, string> = {}) {
@@ -36,7 +36,7 @@ export class RegHookError extends SipError {
   }
 }
 
-/** The exact body of reference §3.1: digest fields, source, requested expiry. */
+/** The exact body of docs/contract.md §3.1: digest fields, source, requested expiry. */
 export function regHookBody(input: RegHookCallInput): RegHookRequest {
   const c = input.credentials;
   return {
@@ -61,7 +61,7 @@ export function regHookBody(input: RegHookCallInput): RegHookRequest {
 const INVALID = { 'X-Reason': 'Invalid credentials' };
 
 /**
- * POSTs the RegHook and maps its answer (SPEC §2): HTTP non-2xx or
+ * POSTs the RegHook and maps its answer (docs/contract.md §3.1): HTTP non-2xx or
  * `status`≠ok → 403 `X-Reason: Invalid credentials`; timeout or network error
  * → 503 with `Retry-After` (the hook may come back; the HTTP code is never
  * passed through as a SIP code); a 2xx whose body is not JSON or not a valid
@@ -87,7 +87,7 @@ export async function callRegHook(client: WebhookClient, input: RegHookCallInput
   const status = (body as { status?: unknown }).status;
   if (typeof status !== 'string' || status.trim().toLowerCase() !== 'ok') {
     const spammer = (body as { blacklist?: unknown }).blacklist === true;
-    // reference §3.1 `blacklist`: only the reason text changes.
+    // docs/contract.md §3.1 `blacklist`: only the reason text changes.
     const reason = spammer ? `detected potential spammer from ${input.sourceIp}:${input.sourcePort}` : 'Invalid credentials';
     throw new RegHookError('rejected', 403, 'Forbidden', { 'X-Reason': reason });
   }

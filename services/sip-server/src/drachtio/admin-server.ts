@@ -28,7 +28,7 @@ export type AdminServerEvents = {
 
 /**
  * The admin TCP listener speaking the drachtio application protocol
- * (inbound mode, reference §2): authenticate, route/remove_route, ping; SIP
+ * (inbound mode, docs/drachtio-protocol.md §2): authenticate, route/remove_route, ping; SIP
  * and proxy frames are passed to {@link AdminServerOptions.onAppFrame}.
  */
 export class AdminServer extends EventEmitter<AdminServerEvents> {
@@ -99,7 +99,7 @@ export class AdminServer extends EventEmitter<AdminServerEvents> {
     try {
       payloads = conn.decoder.push(chunk);
     } catch (err) {
-      // Reference §1.2: a bad length prefix is fatal for this connection only.
+      // docs/drachtio-protocol.md §1.2: a bad length prefix is fatal for this connection only.
       this.opts.onProtocolError?.(conn, err as Error);
       conn.socket.destroy();
       return;
@@ -126,7 +126,7 @@ export class AdminServer extends EventEmitter<AdminServerEvents> {
       return;
     }
     if (conn.state !== AdminConnectionState.Authenticated) {
-      // Reference §8: the C++ server accepts this; we refuse unauthenticated traffic.
+      // docs/drachtio-protocol.md §8: the C++ server accepts this; we refuse unauthenticated traffic.
       conn.respond(frame.msgId, 'NO|authentication required');
       conn.close();
       return;

@@ -6,7 +6,7 @@ const NINE = 0x39;
 
 /**
  * Splits the admin byte stream into frame payloads. Frames are
- * `<N>#<payload>` where N counts UTF-8 bytes (reference §1.1); a read may end
+ * `<N>#<payload>` where N counts UTF-8 bytes (docs/drachtio-protocol.md §1.1); a read may end
  * anywhere, including inside the digits, and may hold several frames.
  *
  * Payloads are returned as views on the received chunks (no copy) unless a

@@ -3,13 +3,13 @@ import { headerKey } from '../sip/compact-forms.js';
 import type { SipMessage } from '../sip/sip-message.js';
 import { replaceLocalhost } from '../uas/build-response.js';
 
-/** Headers whose `@localhost` is rewritten to our host:port (reference §4.3). */
+/** Headers whose `@localhost` is rewritten to our host:port (docs/drachtio-protocol.md §4.3). */
 const LOCALHOST_HEADERS = new Set(['from', 'to', 'contact', 'p-asserted-identity']);
 
 /**
  * Appends the app's headers to `out` except `skip` and the immutable ones,
  * with wire names canonicalised, unsafe lines dropped and `@localhost`
- * rewritten (reference §4.3). Returns the lower-case keys that were copied.
+ * rewritten (docs/drachtio-protocol.md §4.3). Returns the lower-case keys that were copied.
  */
 export function copyAppHeaders(
   app: SipMessage,
