@@ -3,7 +3,7 @@
  * header parameters (RFC 3261 §20.10, §25.1). When the URI is not in angle
  * brackets, every `;param` belongs to the header, not to the URI (§20.10).
  */
-import { type SipParams, parseParams } from './sip-params.js';
+import { type SipParams, parseParams, scanOutsideQuotes } from './sip-params.js';
 import { PBX_ERR_SIP_BAD_VALUE } from './sip-value-error.js';
 
 export interface SipNameAddr {
@@ -64,18 +64,9 @@ export function parseNameAddr(value: string): SipNameAddr {
 
 /** Index of the `<` that opens the URI, skipping a quoted display name; -1 if none. */
 function findAngle(s: string): number {
-  let inQuote = false;
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i];
-    if (inQuote) {
-      if (ch === '\\') i++;
-      else if (ch === '"') inQuote = false;
-    } else if (ch === '"') inQuote = true;
-    else if (ch === '<') return i;
-    else if (ch === ';') return -1;
-  }
-  if (inQuote) throw new PBX_ERR_SIP_BAD_VALUE('name-addr', `unterminated quoted string: ${s}`);
-  return -1;
+  const { index, unterminated } = scanOutsideQuotes(s, (ch) => ch === '<' || ch === ';');
+  if (unterminated) throw new PBX_ERR_SIP_BAD_VALUE('name-addr', `unterminated quoted string: ${s}`);
+  return index >= 0 && s[index] === '<' ? index : -1;
 }
 
 function closingQuote(s: string, open: number): number {

@@ -5,22 +5,35 @@
  */
 export type SipParams = Record<string, string | null>;
 
-/** Splits `s` on `sep` outside double quotes. */
-export function splitOutsideQuotes(s: string, sep: string): string[] {
-  const out: string[] = [];
-  let start = 0;
+/**
+ * Calls `visit` for each character of `s` outside double-quoted strings
+ * (RFC 3261 §25.1 quoted-string, with `\\` escapes) until it returns true.
+ * Returns that index (-1 when none), and whether a quoted string was left open.
+ */
+export function scanOutsideQuotes(s: string, visit: (ch: string, i: number) => boolean): { index: number; unterminated: boolean } {
   let inQuote = false;
   for (let i = 0; i < s.length; i++) {
-    const ch = s[i];
+    const ch = s[i]!;
     if (inQuote) {
       if (ch === '\\') i++;
       else if (ch === '"') inQuote = false;
     } else if (ch === '"') inQuote = true;
-    else if (ch === sep) {
+    else if (visit(ch, i)) return { index: i, unterminated: false };
+  }
+  return { index: -1, unterminated: inQuote };
+}
+
+/** Splits `s` on `sep` outside double quotes. */
+export function splitOutsideQuotes(s: string, sep: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  scanOutsideQuotes(s, (ch, i) => {
+    if (ch === sep) {
       out.push(s.slice(start, i));
       start = i + 1;
     }
-  }
+    return false;
+  });
   out.push(s.slice(start));
   return out;
 }
