@@ -1,6 +1,6 @@
 /**
  * The floor under the dispatcher's CPU cost per event: the same signed POSTs sent by the
- * dispatcher's own WebhookPoster (got, keep-alive agent, Standard Webhooks signature), with no
+ * dispatcher's own StatusHookPoster (got, keep-alive agent, Standard Webhooks signature), with no
  * NATS, Redis or BullMQ, to a receiver in another process. Reports CPU ms per request of this
  * process (process.cpuUsage), comparable to run.ts's `dispatcherCpuMsPerEvent`.
  *
@@ -11,7 +11,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { decodeSigningSecret } from '@dragonpbx/shared/webhooks';
 import { trace } from '@opentelemetry/api';
-import { WebhookPoster } from '../../services/hook-dispatcher/src/delivery/post-webhook.js';
+import { StatusHookPoster } from '../../services/hook-dispatcher/src/delivery/post-webhook.js';
 import type { StatusEnvelope } from '@dragonpbx/shared/contracts';
 import { reap } from '../lib/reap-children.js';
 import { runMain } from '../lib/run-main.js';
@@ -34,7 +34,7 @@ async function main() {
   const child: ChildProcess = reap(spawn(process.execPath, ['-e', RECEIVER], { stdio: ['ignore', 'pipe', 'inherit'] }));
   const port = await new Promise<number>((resolve) => child.stdout!.once('data', (d: Buffer) => resolve(Number(String(d).trim()))));
   const url = `http://127.0.0.1:${port}/status`;
-  const poster = new WebhookPoster({
+  const poster = new StatusHookPoster({
     key: decodeSigningSecret(`whsec_${randomBytes(24).toString('base64')}`),
     timeoutMs: 3000,
     maxSockets: IN_FLIGHT,

@@ -34,7 +34,7 @@ if (process.argv[2] === 'server') {
   const child = fork(new URL(import.meta.url).pathname, ['server'], { execArgv: ['--import', 'tsx'] });
   const port = await new Promise<number>((r) => child.once('message', (m) => r(m as number)));
   const url = `http://127.0.0.1:${port}/reghook`;
-  // The body of a RegHook call (reference §3.1) with typical field sizes.
+  // The body of a RegHook call (docs/contract.md §3.1) with typical field sizes.
   const body = {
     username: '2000', realm: 'bench.test', nonce: 'n'.repeat(64), uri: 'sip:bench.test', response: 'r'.repeat(32),
     method: 'REGISTER', source_address: '127.0.0.1', source_port: 5060, expires: 300, scheme: 'digest',

@@ -17,6 +17,7 @@ export { createMetrics, LATENCY_BUCKETS, type Metrics, type MetricsOptions } fro
 export { addOpsRoutes, createOpsServer, type OpsServer, type OpsServerOptions, type ReadinessChecks } from './observability/create-ops-server.js';
 export { REDACTED, REDACTED_BINDING_KEYS, REDACTED_KEYS, redactSecrets, redactText } from './observability/redact.js';
 export { startTracing, type Tracing, type TracingOptions } from './observability/start-tracing.js';
+export { contextFromTraceparent, extractTraceContext as extractTraceContextFrom, formatTraceparent, injectTraceContext, isTraceparent, recordSetter, TRACEPARENT_HEADER } from './observability/trace-context.js';
 // The service runner (./platform/*.ts) is exported below this line.
 export { PBX_ERR_INFRA_UNDECLARED, PBX_ERR_SHUTDOWN_TIMEOUT, PBX_ERR_START_FAILED } from './platform/platform-errors.js';
 export { runService, type RunningService, type RunServiceIo } from './platform/run-service.js';

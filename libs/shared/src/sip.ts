@@ -16,3 +16,8 @@ export { CLAIMED_BY_CALLER, claimOnce, replayCount } from './digest/replay-claim
 export { authenticateDigestClient, verifyPasswordDigest, type DigestClientAuthDeps, type DigestClientAuthInput, type DigestClientAuthResult } from './sip/digest-client-auth.js';
 export { postRegHook, regHookBody, RegHookError, type RegHookFailure, type RegHookPostInput } from './sip/reg-hook-post.js';
 export { badExtension, checkRequire, type RequireHeader, unsupportedOptionTags } from './sip/require-check.js';
+export { parseNameAddr, type SipNameAddr } from './sip/name-addr.js';
+export { parseParams, splitOutsideQuotes, type SipParams } from './sip/sip-params.js';
+export { parseHostPort, parseUri, type SipUri } from './sip/sip-uri.js';
+export { PBX_ERR_SIP_BAD_VALUE } from './sip/sip-value-error.js';
+export { splitHeaderValues } from './sip/split-header-values.js';

@@ -20,11 +20,11 @@ export interface CallRouterOptionsInput {
   readonly filePath?: string;
   /** Directory of announcement files (`MEDIA_PATH`). @defaultValue `<cwd>/media` */
   readonly mediaPath?: string;
-  /** Retries after the first CallHook fetch (reference §1.5). @defaultValue 3 */
+  /** Retries after the first CallHook fetch (docs/contract.md §1.5). @defaultValue 3 */
   readonly maxRetries?: number;
   /** Lifetime of a live-call summary in Redis; refreshed at half of it while the call lasts. @defaultValue 7200 */
   readonly callSummaryTtlSec?: number;
-  /** `DEFAULT_CODECS`: the caller's codecs when its registration or trunk names none (SPEC §2). @defaultValue ['G722', 'PCMA', 'PCMU'] */
+  /** `DEFAULT_CODECS`: the caller's codecs when its registration or trunk names none (docs/contract.md §6). @defaultValue ['G722', 'PCMA', 'PCMU'] */
   readonly defaultCodecs?: readonly string[];
   /** NATS subject prefix of the status events (tests, tenants). @defaultValue '' */
   readonly subjectPrefix?: string;

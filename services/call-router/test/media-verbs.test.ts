@@ -32,7 +32,7 @@ const config = (hook: HookServer) => ({
 });
 
 beforeAll(async () => {
-  // 8 kHz mono 16-bit tones, the format RTPEngine plays (reference §4.1).
+  // 8 kHz mono 16-bit tones, the format RTPEngine plays (docs/contract.md §4.1).
   execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', join(mediaDir, 'tone.wav'), 'synth', '0.6', 'sine', '1000']);
   execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', join(mediaDir, 'long.wav'), 'synth', '5', 'sine', '440']);
   h = await startHarness(SIP, config, { mediaPath: mediaDir }, { media: true });

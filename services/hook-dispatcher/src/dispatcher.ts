@@ -9,7 +9,7 @@ import { type DispatcherOptions, resolveDispatcherOptions } from './config/dispa
 import type { DeadLetterEntry } from './dead-letter/dead-letter-entry.js';
 import { DeadLetterStore } from './dead-letter/dead-letter-store.js';
 import { HostLimiter } from './delivery/host-limiter.js';
-import { WebhookPoster } from './delivery/post-webhook.js';
+import { StatusHookPoster } from './delivery/post-webhook.js';
 import { StatusIntake } from './intake/status-intake.js';
 import type { StatusEnvelope } from '@dragonpbx/shared/contracts';
 import { ensureStatusStream, STATUS_ACK_WAIT_MS } from './intake/status-stream.js';
@@ -45,7 +45,7 @@ export class HookDispatcher {
    * jobs and intake batches made in one tick go out in one write instead of one each.
    */
   private readonly sequencerRedis: Redis;
-  private readonly poster: WebhookPoster;
+  private readonly poster: StatusHookPoster;
   private worker: DeliveryWorker | undefined;
   private intake: StatusIntake | undefined;
   private running = false;
@@ -65,7 +65,7 @@ export class HookDispatcher {
       reorderWindowMs: o.reorderWindowMs,
       ttlSec: o.callStateTtlSec,
     });
-    this.poster = new WebhookPoster({
+    this.poster = new StatusHookPoster({
       key: o.signingSecret ? decodeSigningSecret(o.signingSecret) : undefined,
       timeoutMs: o.requestTimeoutMs,
       // The limiter never lets more than this many requests reach one host at once.

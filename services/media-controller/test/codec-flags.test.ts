@@ -5,7 +5,7 @@ import { PCMU, TELEPHONE_EVENT, audioSdp } from './support/sdp.js';
 const withTe = audioSdp(4000, [PCMU, TELEPHONE_EVENT]);
 const withoutTe = audioSdp(4000, [PCMU]);
 
-describe('codec flags of an offer (reference §4.2)', () => {
+describe('codec flags of an offer (docs/contract.md §4.2)', () => {
   it('masks the caller’s codecs and transcodes to the destination’s', () => {
     expect(codecFlags(['PCMU', 'PCMA'], ['G722'], withTe)).toEqual({ mask: ['PCMU', 'PCMA'], transcode: ['G722'] });
   });

@@ -88,7 +88,7 @@ describe('play media', () => {
   });
 });
 
-describe('early media announcement (reference §4.1)', () => {
+describe('early media announcement (docs/contract.md §4.1)', () => {
   it('plays to the caller before answer, with a placeholder send-only PCMU answer and no far end', async () => {
     const a = await RtpEndpoint.open();
     endpoints.push(a);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness, newCall } from './support/harness.js';
 import { PCMU, audioSdp } from './support/sdp.js';
 
-// Media operations join the caller's trace (SPEC §3.4: one trace per call).
+// Media operations join the caller's trace (docs/contract.md §3: one trace per call).
 
 const exporter = new sdkTracing.InMemorySpanExporter();
 let tracing: Tracing;

@@ -29,7 +29,7 @@ export interface RegistrarOptionsInput {
   readonly maxExpires?: number;
   /** Requested expiry when the REGISTER carries none (RFC 3261 §10.2.1.1 leaves it to the registrar). @defaultValue 3600 */
   readonly defaultExpires?: number;
-  /** `DEFAULT_CODECS`, used when a RegHook or client gives none (SPEC §2). @defaultValue ['G722','PCMA','PCMU'] */
+  /** `DEFAULT_CODECS`, used when a RegHook or client gives none (docs/contract.md §2.6). @defaultValue ['G722','PCMA','PCMU'] */
   readonly defaultCodecs?: readonly string[];
   /**
    * Challenge algorithms, most preferred first (RFC 8760 §2.4).

@@ -67,7 +67,7 @@ export class Registrar {
     return this.#register.handle(msg, res);
   }
 
-  /** NAT keepalive OPTIONS from registered phones (reference §1.2 "OPTIONS gets 200"). */
+  /** NAT keepalive OPTIONS from registered phones (docs/contract.md §1.2 "OPTIONS gets 200"). */
   async onOptions(req: SrfRequest, res: SrfResponse): Promise<number> {
     const admitted = this.#admit(req.source_address, req.get('User-Agent'));
     if (admitted !== true && !(await admitted)) return 0;

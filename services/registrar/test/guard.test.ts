@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOMAIN, type Harness, defaultConfig, startHarness } from './helpers/harness.js';
-import { TestUa } from './helpers/sip-ua.js';
+import { RegisterUa } from '@dragonpbx/testkit';
 
 // Flood protection (pike-style, shared in Redis) and scanner User-Agent rejection.
 let banned: Harness;
@@ -29,7 +29,7 @@ afterAll(async () => {
 
 describe('flood protection', () => {
   it('answers up to the limit, then bans the source: no answer, ban recorded in Redis', async () => {
-    const ua = await TestUa.open(banned.sipPort);
+    const ua = await RegisterUa.open(banned.sipPort);
     try {
       for (let i = 0; i < 5; i++) expect((await ua.register({ domain: DOMAIN, user: '1001' }))?.status).toBe(401);
       expect(await ua.register({ domain: DOMAIN, user: '1001' }, 800)).toBeUndefined();
@@ -47,7 +47,7 @@ describe('flood protection', () => {
   });
 
   it('never counts trusted CIDRs', async () => {
-    const ua = await TestUa.open(trusted.sipPort);
+    const ua = await RegisterUa.open(trusted.sipPort);
     try {
       for (let i = 0; i < 8; i++) expect((await ua.register({ domain: DOMAIN, user: '1001' }))?.status).toBe(401);
       expect(await trusted.redis.exists(trusted.state.keys.floodBan('127.0.0.1'))).toBe(0);
@@ -60,7 +60,7 @@ describe('flood protection', () => {
 
 describe('trunk sources', () => {
   it('never counts a source inside a configured trunk inbound CIDR', async () => {
-    const ua = await TestUa.open(trunkSource.sipPort);
+    const ua = await RegisterUa.open(trunkSource.sipPort);
     try {
       for (let i = 0; i < 6; i++) expect((await ua.register({ domain: DOMAIN, user: '1001' }))?.status).toBe(401);
       expect(await trunkSource.redis.exists(trunkSource.state.keys.floodCounter('127.0.0.1'))).toBe(0);
@@ -72,7 +72,7 @@ describe('trunk sources', () => {
 
 describe('scanner User-Agents', () => {
   it('drops REGISTERs from scanner User-Agents without an answer', async () => {
-    const ua = await TestUa.open(trusted.sipPort);
+    const ua = await RegisterUa.open(trusted.sipPort);
     try {
       expect(await ua.register({ domain: DOMAIN, user: '100', userAgent: 'friendly-scanner' }, 600)).toBeUndefined();
       expect(await ua.register({ domain: DOMAIN, user: '100', userAgent: 'SIPVicious 0.3' }, 600)).toBeUndefined();

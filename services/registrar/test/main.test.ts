@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registrarEnvOptions } from '../src/env-options.js';
 import { REGISTRAR_ENV } from '../src/registrar-env.js';
 import { DOMAIN, defaultConfig, until } from './helpers/harness.js';
-import { TestUa } from './helpers/sip-ua.js';
+import { RegisterUa } from '@dragonpbx/testkit';
 
 // `src/main.ts` as an operator runs it: from the environment, against a SIP server.
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
@@ -71,7 +71,7 @@ describe('main.ts', () => {
       20_000,
       `readyz (output: ${output})`,
     );
-    const ua = await TestUa.open(27090);
+    const ua = await RegisterUa.open(27090);
     const r = await ua.register({ domain: DOMAIN, user: '1001' });
     ua.close();
     expect(r?.status).toBe(401);

@@ -3,7 +3,7 @@ import { createSocket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOMAIN, type Harness, startHarness } from './helpers/harness.js';
 
-// NAT keepalive OPTIONS from registered phones are answered 200 (reference §1.2).
+// NAT keepalive OPTIONS from registered phones are answered 200 (docs/contract.md §1.2).
 let h: Harness;
 
 beforeAll(async () => {

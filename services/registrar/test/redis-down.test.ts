@@ -2,7 +2,7 @@ import { StateStore } from '@dragonpbx/shared/state';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOMAIN, type Harness, startHarness } from './helpers/harness.js';
-import { TestUa } from './helpers/sip-ua.js';
+import { RegisterUa } from '@dragonpbx/testkit';
 
 // With Redis unreachable the registrar still challenges, and answers an
 // authenticated REGISTER 503 + Retry-After (not 403, not silence).
@@ -25,7 +25,7 @@ afterAll(async () => {
 
 describe('Redis unavailable', () => {
   it('challenges, then answers 503 with Retry-After', async () => {
-    const ua = await TestUa.open(h.sipPort);
+    const ua = await RegisterUa.open(h.sipPort);
     try {
       const { challenge, final } = await ua.registerWithAuth({ domain: DOMAIN, user: '1001' }, 'secret1001');
       expect(challenge.status).toBe(401);

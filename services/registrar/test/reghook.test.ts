@@ -1,17 +1,17 @@
 import { verifyWebhook } from '@dragonpbx/shared/webhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DOMAIN, type Harness, SIGNING_SECRET, startHarness, until } from './helpers/harness.js';
-import { TestUa } from './helpers/sip-ua.js';
+import { RegisterUa } from '@dragonpbx/testkit';
 
-// RegHook clients (`2???`): the hook body of reference §3.1, SPEC §2's failure
-// mapping, multi-contact bindings, de-registration and refresh.
+// RegHook clients (`2???`): the hook body and failure mapping of docs/contract.md §3.1,
+// multi-contact bindings, de-registration and refresh.
 let h: Harness;
-let ua: TestUa;
+let ua: RegisterUa;
 
 beforeAll(async () => {
   h = await startHarness(27021);
   await h.startReplica({ minExpires: 30, maxExpires: 900, flood: { enabled: false }, retryAfterSec: 17 });
-  ua = await TestUa.open(h.sipPort);
+  ua = await RegisterUa.open(h.sipPort);
 });
 
 afterAll(async () => {

@@ -1,18 +1,18 @@
 import { computeDigestResponse } from '@dragonpbx/shared/sip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOMAIN, type Harness, startHarness, until } from './helpers/harness.js';
-import { TestUa, authorize } from './helpers/sip-ua.js';
+import { RegisterUa, authorize } from '@dragonpbx/testkit';
 
 // REGISTER with static-password clients through a real in-process SIP server,
-// a drachtio-srf registrar, Redis and NATS (reference §1.3, RFC 3261 §10.3).
+// a drachtio-srf registrar, Redis and NATS (docs/contract.md §1.3, RFC 3261 §10.3).
 let h: Harness;
-let ua: TestUa;
+let ua: RegisterUa;
 
 beforeAll(async () => {
   h = await startHarness(27001);
   // Every request here comes from 127.0.0.1: the flood guard is tested in flood.test.ts.
   await h.startReplica({ minExpires: 60, maxExpires: 600, flood: { enabled: false } });
-  ua = await TestUa.open(h.sipPort);
+  ua = await RegisterUa.open(h.sipPort);
 });
 
 afterAll(async () => {
@@ -50,7 +50,7 @@ describe('REGISTER with a static password', () => {
   it('stores the client dialplan and codecs and clamps a large request to the maximum', async () => {
     const { final } = await ua.registerWithAuth({ domain: DOMAIN, user: '1000', expires: 100_000 }, 'secret1000');
     expect(final.status).toBe(200);
-    // The client entry's own `expires: 120` is the grant (reference §2.2), within [60, 600].
+    // The client entry's own `expires: 120` is the grant (docs/contract.md §2.2), within [60, 600].
     expect(final.get('expires')).toBe('120');
     const [c] = await h.state.contacts.list(DOMAIN, '1000');
     expect(c).toMatchObject({ dialplan: { '1???': 'http://127.0.0.1:9/call' }, codecs: ['PCMU'] });

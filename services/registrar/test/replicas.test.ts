@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOMAIN, type Harness, type Replica, defaultConfig, startHarness, until } from './helpers/harness.js';
 import { describeSipp, startSipp } from './helpers/sipp.js';
-import { TestUa } from './helpers/sip-ua.js';
+import { RegisterUa } from '@dragonpbx/testkit';
 
 // Two registrar replicas on one SIP server: REGISTERs spread over both, a
 // trunk is registered by exactly one, and the other takes over when it dies.
@@ -40,7 +40,7 @@ describe('two registrar replicas', () => {
       a = await h.startReplica({ flood: { enabled: false } }, trunkOptions);
       b = await h.startReplica({ flood: { enabled: false } }, trunkOptions);
 
-      const ua = await TestUa.open(h.sipPort);
+      const ua = await RegisterUa.open(h.sipPort);
       try {
         for (let i = 0; i < 6; i++) {
           // The SIP server deals requests round-robin, so a 401/200 pair lands the 200 on the same

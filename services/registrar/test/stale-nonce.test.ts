@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOMAIN, type Harness, startHarness } from './helpers/harness.js';
-import { TestUa, authorize } from './helpers/sip-ua.js';
+import { RegisterUa, authorize } from '@dragonpbx/testkit';
 
 // Nonces older than their lifetime are re-challenged with stale=true (RFC 7616 §3.3).
 // Own replica with a 1 s lifetime, so no other test can be slowed into staleness.
 let h: Harness;
-let ua: TestUa;
+let ua: RegisterUa;
 
 beforeAll(async () => {
   h = await startHarness(27066);
   await h.startReplica({ flood: { enabled: false }, nonceLifetimeSec: 1 });
-  ua = await TestUa.open(h.sipPort);
+  ua = await RegisterUa.open(h.sipPort);
 });
 
 afterAll(async () => {

@@ -3,7 +3,7 @@ import { DOMAIN, type Harness, defaultConfig, startHarness, until } from './help
 import { type SippProcess, describeSipp, startSipp } from './helpers/sipp.js';
 
 // Outbound trunk registration against a SIPp registrar that challenges
-// (reference §2.3, SPEC §2 "Trunk registration").
+// (docs/contract.md §2.3).
 const CARRIER = 27102;
 let h: Harness;
 let sipp: SippProcess | undefined;

@@ -89,7 +89,7 @@ export class SipServer {
       t1: o.timers.t1,
       t2: o.timers.t2,
       policy: o.policy,
-      // Reference §4.2: 64 s with the default T1.
+      // docs/drachtio-protocol.md §4.2: 64 s with the default T1.
       pendingTimeoutMs: 128 * o.timers.t1,
       cdrs: o.cdrs,
     });
@@ -180,7 +180,7 @@ export class SipServer {
     };
   }
 
-  /** `proto/host:port,…` for the authenticate answer (reference §2.1). */
+  /** `proto/host:port,…` for the authenticate answer (docs/drachtio-protocol.md §2.1). */
   #hostports(external: boolean): string {
     return this.stack
       .localContacts()

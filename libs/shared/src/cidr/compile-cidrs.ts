@@ -12,7 +12,7 @@ export interface CidrSet {
 }
 
 /**
- * Compiles a list such as a trunk's `inbound` (reference §2.3). Every entry is
+ * Compiles a list such as a trunk's `inbound` (docs/contract.md §2.3). Every entry is
  * parsed up front so a bad one fails at config load with `PBX_ERR_CIDR_INVALID`.
  */
 export function compileCidrs(list: readonly string[]): CidrSet {

@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 
-/** Options of the `api` backend (reference §2.6 env names in brackets). */
+/** Options of the `api` backend (docs/contract.md §2.6 env names in brackets). */
 export const ApiConfigSourceOptionsSchema = Type.Object(
   {
     /**

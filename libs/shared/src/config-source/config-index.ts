@@ -14,7 +14,7 @@ interface DomainIndex {
 
 /**
  * A snapshot with its patterns and CIDRs compiled once, answering the
- * reference §2.5 lookups. Built per reload, so lookups never recompile.
+ * docs/contract.md §2.5 lookups. Built per reload, so lookups never recompile.
  */
 export class ConfigIndex {
   readonly snapshot: ConfigSnapshot;

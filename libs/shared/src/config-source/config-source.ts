@@ -15,7 +15,7 @@ export interface ConfigSourceEvents {
 export type ConfigSourceListener<E extends keyof ConfigSourceEvents> = (...args: ConfigSourceEvents[E]) => void;
 
 /**
- * Domains, clients and trunks, whichever backend holds them (reference §2.5).
+ * Domains, clients and trunks, whichever backend holds them (docs/contract.md §2.5).
  * Lookups are synchronous reads of the live in-memory snapshot; they throw
  * `PBX_ERR_CONFIG_NOT_LOADED` before `start()` resolves. Domain names compare
  * case-insensitively (RFC 3261 §19.1.4).
@@ -41,7 +41,7 @@ export interface ConfigSource {
   /** The first trunk whose inbound CIDRs contain `ip` (IPv4, IPv6, IPv4-mapped IPv6). */
   getTrunkByIP(domain: string, ip: string): TrunkConfig | undefined;
   getTrunkById(domain: string, id: number): TrunkConfig | undefined;
-  /** Matches a trunk's `name` or its `label` (SPEC §2). */
+  /** Matches a trunk's `name` or its `label` (docs/contract.md §2.3). */
   getTrunkByName(domain: string, name: string): TrunkConfig | undefined;
   /** Trunks that accept digest-authenticated inbound calls (`authUser`/`authPass`). */
   getAuthTrunks(domain: string): TrunkConfig[];

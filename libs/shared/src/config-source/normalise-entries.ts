@@ -32,7 +32,7 @@ export function normaliseClient(e: ClientEntry, path: string, issues: Validation
   patternIssue(e.username, `${path}/username`, issues);
   const reghook = text(e.reghook);
   const password = text(e.password);
-  // Reference §2.2: a RegHook, when set, wins; otherwise the entry is the credential record.
+  // docs/contract.md §2.2: a RegHook, when set, wins; otherwise the entry is the credential record.
   if (!reghook && !password) issues.push({ path, message: 'client needs a reghook or a password' });
   const out: ClientConfig = { id: e.id, username: e.username, maxClients: e.maxClients ?? 1 };
   if (reghook) out.reghook = reghook;
@@ -63,7 +63,7 @@ function normaliseOutbound(e: TrunkEntry): TrunkOutbound | undefined {
 }
 
 /**
- * SPEC §2: a trunk registers iff it has `register`; the api feed's
+ * docs/contract.md §2.3: a trunk registers iff it has `register`; the api feed's
  * `authType:"registration"` with `regHost/regUser/regPass` maps onto it
  * (falling back to the outbound host and credentials, as the admin UI does).
  */

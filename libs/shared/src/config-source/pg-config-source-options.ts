@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 
-/** Options of the `pg` backend (reference §2.6 env names in brackets). */
+/** Options of the `pg` backend (docs/contract.md §2.6 env names in brackets). */
 export const PgConfigSourceOptionsSchema = Type.Object(
   {
     /** @defaultValue `localhost` [`DB_HOST`] */

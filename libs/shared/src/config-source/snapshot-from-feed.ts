@@ -10,7 +10,7 @@ const validator = compileValidator(ConfigFeedSchema);
 
 /**
  * Turns an api feed body (`{"domains":[{id, domain, clients, trunks}]}`,
- * reference §2.5) into a snapshot. Throws `PBX_ERR_CONFIG_INVALID` naming
+ * docs/contract.md §2.5) into a snapshot. Throws `PBX_ERR_CONFIG_INVALID` naming
  * `origin` and each bad JSON path.
  */
 export function snapshotFromFeed(text: string, origin: string): ConfigSnapshot {

@@ -10,7 +10,7 @@ import { parseConfigText } from './parse-config-text.js';
 const validator = compileValidator(ConfigFileSchema);
 
 /**
- * Turns the text of a `config.json` (reference §2.1 layout) into a snapshot.
+ * Turns the text of a `config.json` (docs/contract.md §2.1 layout) into a snapshot.
  * Throws `PBX_ERR_CONFIG_INVALID` naming `origin` and each bad JSON path.
  */
 export function snapshotFromFile(text: string, origin: string): ConfigSnapshot {

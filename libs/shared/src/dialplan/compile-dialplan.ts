@@ -29,7 +29,7 @@ interface Entry {
 }
 
 /**
- * Compiles a dialplan object (reference §2.4) with the SPEC §2 precedence:
+ * Compiles a dialplan object (docs/contract.md §2.4) with its precedence:
  * a key equal to the number wins outright (so dial codes like `*8`, `#1` work);
  * otherwise the most specific matching pattern wins — most literal characters,
  * then fewest `*` — and ties go to the key first in object order.

@@ -1,7 +1,7 @@
 import { PBX_ERR_DIALPLAN_VALUE_INVALID } from './pattern-errors.js';
 
 /**
- * What a dialplan key points at (reference §2.4): a CallHook URL, or an object
+ * What a dialplan key points at (docs/contract.md §2.4): a CallHook URL, or an object
  * naming the CallHook and optionally a StatusHook.
  */
 export type DialplanValue = string | { readonly callHook: string; readonly statusHook?: string };

@@ -3,7 +3,7 @@ const ONE = -1;
 /** Marker for `*` in a compiled alternative. */
 const ANY = -2;
 
-/** How specific a pattern is; higher literals win, then fewer stars (SPEC §2). */
+/** How specific a pattern is; higher literals win, then fewer stars (docs/contract.md §2.4). */
 export interface GlobSpecificity {
   /** Count of literal characters. */
   readonly literals: number;

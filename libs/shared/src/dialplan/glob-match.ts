@@ -7,7 +7,7 @@ const cache = new Map<string, GlobPattern>();
 /**
  * Whether `text` matches the glob `pattern` (`?` one character, `*` any run,
  * `{a,b}` alternatives, `\x` literal). Used for client username patterns
- * (reference §2.2: `1???`, `*`). Throws `PBX_ERR_PATTERN_INVALID` for a
+ * (docs/contract.md §2.2: `1???`, `*`). Throws `PBX_ERR_PATTERN_INVALID` for a
  * malformed pattern.
  */
 export function globMatch(pattern: string, text: string): boolean {

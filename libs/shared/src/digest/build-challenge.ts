@@ -3,7 +3,7 @@ import type { DigestAlgorithm } from './digest-algorithm.js';
 
 /** Parameters of the challenges a server sends in a 401/407. */
 export interface DigestChallengeInput {
-  /** The protection space; Dragon PBX uses the domain (SPEC §2). */
+  /** The protection space; Dragon PBX uses the domain (docs/contract.md §1.2 step 3). */
   readonly realm: string;
   readonly nonce: string;
   /** Set when the client's nonce expired but its digest was right (RFC 7616 §3.3). */

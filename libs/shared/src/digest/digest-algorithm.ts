@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 /**
  * Digest algorithms understood here (RFC 8760 §2.2, RFC 7616 §6.1). The
- * server side offers only `SHA-256` and `MD5` (SPEC §2); the others are
+ * server side offers only `SHA-256` and `MD5` (docs/contract.md §1.2 step 3); the others are
  * answered when a trunk challenges with them.
  */
 export const DIGEST_ALGORITHMS = [

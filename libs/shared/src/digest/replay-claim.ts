@@ -4,7 +4,7 @@ import type { NonceReplayGuard } from './digest-verifier.js';
 /**
  * The "nc" part of a replay record. Every challenge carries its own salted
  * nonce, so (nonce, nc) identifies one authorized request: a second request
- * with the same pair is a replay (SPEC §2, RFC 7616 §3.3). Without `qop` there
+ * with the same pair is a replay (docs/contract.md §1.2 step 3, RFC 7616 §3.3). Without `qop` there
  * is no nonce count and a nonce is good for one request.
  */
 export function replayCount(creds: DigestCredentials): string {

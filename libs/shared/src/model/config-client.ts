@@ -9,7 +9,7 @@ export const CodecListSchema = Type.Array(Type.String({ minLength: 1 }), { descr
 
 /**
  * A client as written in `config.json` or served by the api feed
- * (reference §2.2). Unknown keys are ignored; `null` means "not set".
+ * (docs/contract.md §2.2). Unknown keys are ignored; `null` means "not set".
  */
 export const ClientEntrySchema = Type.Object({
   id: Type.Integer(),

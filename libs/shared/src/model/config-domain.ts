@@ -2,7 +2,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { ClientConfigSchema } from './config-client.js';
 import { TrunkConfigSchema } from './config-trunk.js';
 
-/** One isolated tenant, keyed by the Request-URI host (reference §2.1). */
+/** One isolated tenant, keyed by the Request-URI host (docs/contract.md §2.1). */
 export const DomainConfigSchema = Type.Object({
   /** FQDN or IP address, lower-cased (RFC 3261 §19.1.4: hosts compare case-insensitively). */
   name: Type.String({ minLength: 1 }),

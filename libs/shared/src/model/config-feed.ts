@@ -11,7 +11,7 @@ export const ConfigFeedDomainSchema = Type.Object({
 });
 
 /**
- * The `DATA_SOURCE=api` response (reference §2.5). Extra keys the admin UI
+ * The `DATA_SOURCE=api` response (docs/contract.md §2.5). Extra keys the admin UI
  * adds (`count`, `clientCount`, `users`, timestamps, …) are ignored.
  */
 export const ConfigFeedSchema = Type.Object({

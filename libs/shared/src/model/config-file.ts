@@ -11,7 +11,7 @@ export const ConfigFileDomainSchema = Type.Object({
 
 /**
  * The `DATA_SOURCE=json` file, same layout as the original's `config.json`
- * (reference §2.1). The top-level `accounts` array and other keys are ignored.
+ * (docs/contract.md §2.1). The top-level `accounts` array and other keys are ignored.
  */
 export const ConfigFileSchema = Type.Object({
   domains: Type.Record(Type.String({ minLength: 1 }), ConfigFileDomainSchema),

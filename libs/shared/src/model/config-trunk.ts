@@ -2,7 +2,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { CodecListSchema, Nullable } from './config-client.js';
 import { DialplanSchema } from './config-dialplan.js';
 
-/** Outbound registration of a trunk (SPEC §2 "Trunk registration"). */
+/** Outbound registration of a trunk (docs/contract.md §2.3). */
 export const TrunkRegisterSchema = Type.Object({
   /** Registrar, `host` or `host:port`; the REGISTER goes to `sip:{host}`. */
   host: Type.String({ minLength: 1 }),
@@ -22,7 +22,7 @@ export const TrunkOutboundSchema = Type.Object({
 export type TrunkOutbound = Static<typeof TrunkOutboundSchema>;
 
 /**
- * A trunk as written in `config.json` or served by the api feed (reference
+ * A trunk as written in `config.json` or served by the api feed (docs/contract.md
  * §2.3). The feed's `authType:"registration"` + `regHost/regUser/regPass` and
  * the file's `register` object describe the same thing.
  */

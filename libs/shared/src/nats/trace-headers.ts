@@ -1,9 +1,11 @@
-import { type Context, type TextMapGetter, type TextMapSetter, context, propagation } from '@opentelemetry/api';
+import { type Context, type TextMapGetter, type TextMapSetter, context } from '@opentelemetry/api';
 import { type MsgHdrs, headers as createHeaders } from 'nats';
+import { extractTraceContext as extractFrom, injectTraceContext } from '../observability/trace-context.js';
 
 // W3C Trace Context (traceparent / tracestate) travels in NATS message
-// headers, so one call keeps one trace across services. The propagator is the
-// globally registered one (startTracing registers W3C); without it these are no-ops.
+// headers, so one call keeps one trace across services. The propagation
+// itself is the shared trace-context module's; this file only adapts NATS
+// header sets to it. Without a registered propagator these are no-ops.
 const setter: TextMapSetter<MsgHdrs> = {
   set: (carrier, key, value) => carrier.set(key, value),
 };
@@ -21,8 +23,7 @@ const getter: TextMapGetter<MsgHdrs | undefined> = {
  * creating the header set when none is given. Returns the headers.
  */
 export function injectTraceHeaders(hdrs: MsgHdrs = createHeaders(), ctx: Context = context.active()): MsgHdrs {
-  propagation.inject(ctx, hdrs, setter);
-  return hdrs;
+  return injectTraceContext(hdrs, setter, ctx);
 }
 
 /**
@@ -32,5 +33,5 @@ export function injectTraceHeaders(hdrs: MsgHdrs = createHeaders(), ctx: Context
  */
 export function extractTraceContext(hdrs: MsgHdrs | undefined, base: Context = context.active()): Context {
   if (!hdrs) return base;
-  return propagation.extract(base, hdrs, getter);
+  return extractFrom(hdrs, getter, base);
 }

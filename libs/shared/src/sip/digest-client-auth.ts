@@ -23,7 +23,7 @@ export interface DigestClientAuthDeps {
 export interface DigestClientAuthInput {
   /** The `Authorization` header value, `undefined` when absent. */
   readonly authorization: string | undefined;
-  /** The request's domain: the realm (SPEC §2 "Digest realm"). */
+  /** The request's domain: the realm (docs/contract.md §6 "Digest realm"). */
   readonly domain: string;
   /** `REGISTER` or `INVITE`. */
   readonly method: 'REGISTER' | 'INVITE';
@@ -57,7 +57,7 @@ export type DigestClientAuthResult =
 const forbidden = (why: string) => new SipError(403, 'Forbidden', { 'X-Reason': why });
 
 /**
- * Digest authentication of a client (reference §1.2 step 4, §1.3; SPEC §2
+ * Digest authentication of a client (docs/contract.md §1.2 step 4, §1.3; docs/contract.md §6
  * "Digest realm"). No credentials → challenge. Credentials are parsed for the
  * realm of the domain; the client is the first whose username pattern matches
  * the digest username. Static-password clients are verified here; RegHook
@@ -76,7 +76,7 @@ export async function authenticateDigestClient(input: DigestClientAuthInput, dep
     creds = parseDigestCredentials(input.authorization, 'Authorization', input.domain);
   } catch (err) {
     const msg = (err as Error).message;
-    // A UA answering another realm's challenge (reference §1.2 step 4).
+    // A UA answering another realm's challenge (docs/contract.md §1.2 step 4).
     if (msg.includes('no credentials for realm')) throw forbidden('Unknown or invalid realm');
     throw new SipError(400, 'Bad Authorization', { 'X-Reason': msg.slice(0, 120) });
   }

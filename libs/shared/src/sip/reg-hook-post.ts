@@ -7,12 +7,12 @@ import type { WebhookClient } from '../webhook/webhook-client.js';
 /** Inputs of one RegHook POST (a REGISTER, or an INVITE from a client). */
 export interface RegHookPostInput {
   readonly url: string;
-  /** `REGISTER`, or `INVITE` on the call path (reference §3.1 `method`). */
+  /** `REGISTER`, or `INVITE` on the call path (docs/contract.md §3.1 `method`). */
   readonly method: 'REGISTER' | 'INVITE';
   readonly credentials: DigestCredentials;
   readonly sourceIp: string;
   readonly sourcePort: number;
-  /** Requested expiry; `null` on an INVITE (reference §3.1 `expires`). */
+  /** Requested expiry; `null` on an INVITE (docs/contract.md §3.1 `expires`). */
   readonly expires: number | null;
   /** Seconds in `Retry-After` of the 503 sent when the hook is unreachable. */
   readonly retryAfterSec: number;
@@ -22,7 +22,7 @@ export interface RegHookPostInput {
 /** Why a RegHook call did not grant, for logs and metrics. */
 export type RegHookFailure = 'rejected' | 'http-error' | 'timeout' | 'network' | 'bad-json' | 'bad-body';
 
-/** A RegHook refusal or failure, already mapped to its SIP answer (SPEC §2 "RegHook failure"). */
+/** A RegHook refusal or failure, already mapped to its SIP answer (docs/contract.md §6 "RegHook failure"). */
 export class RegHookError extends SipError {
   readonly failure: RegHookFailure;
   constructor(failure: RegHookFailure, status: number, reason: string, headers: Record<string, string> = {}) {
@@ -32,7 +32,7 @@ export class RegHookError extends SipError {
   }
 }
 
-/** The exact body of reference §3.1: digest fields, source, requested expiry. */
+/** The exact body of docs/contract.md §3.1: digest fields, source, requested expiry. */
 export function regHookBody(input: Omit<RegHookPostInput, 'url' | 'retryAfterSec' | 'timeoutMs'>): RegHookRequest {
   const c = input.credentials;
   return {
@@ -57,7 +57,7 @@ export function regHookBody(input: Omit<RegHookPostInput, 'url' | 'retryAfterSec
 const INVALID = { 'X-Reason': 'Invalid credentials' };
 
 /**
- * POSTs the RegHook and maps its answer (SPEC §2): HTTP non-2xx or
+ * POSTs the RegHook and maps its answer (docs/contract.md §6): HTTP non-2xx or
  * `status`≠ok → 403 `X-Reason: Invalid credentials`; timeout or network error
  * → 503 with `Retry-After` (the hook may come back; the HTTP code is never
  * passed through as a SIP code); a 2xx whose body is not JSON or not a valid
@@ -84,7 +84,7 @@ export async function postRegHook(client: WebhookClient, input: RegHookPostInput
   const status = (body as { status?: unknown }).status;
   if (typeof status !== 'string' || status.trim().toLowerCase() !== 'ok') {
     const spammer = (body as { blacklist?: unknown }).blacklist === true;
-    // reference §3.1 `blacklist`: only the reason text changes.
+    // docs/contract.md §3.1 `blacklist`: only the reason text changes.
     const reason = spammer ? `detected potential spammer from ${input.sourceIp}:${input.sourcePort}` : 'Invalid credentials';
     throw new RegHookError('rejected', 403, 'Forbidden', { 'X-Reason': reason });
   }

@@ -67,7 +67,7 @@ export class CallStore {
     return this.#fromIndex(this.#keys.callsByDomain(domain), (s) => s.domain === domain);
   }
 
-  /** Calls ringing or connected at `ext` (pickup, reference §4.6). */
+  /** Calls ringing or connected at `ext` (pickup, docs/contract.md §4.6). */
   findByExtension(domain: string, ext: string): Promise<CallSummary[]> {
     return this.#fromIndex(
       this.#keys.callsByExtension(domain, ext),

@@ -9,7 +9,7 @@ export interface ContactSource {
   readonly transport: SipTransport;
 }
 
-/** One registered contact of an extension, as the registrar stores it (SPEC §2 "Registrations"). */
+/** One registered contact of an extension, as the registrar stores it (docs/contract.md §1.3). */
 export interface ContactBinding {
   /** The Contact URI; it identifies the binding (RFC 3261 §10.3 step 6). */
   readonly uri: string;
@@ -24,7 +24,7 @@ export interface ContactBinding {
 
 /** A contact read back, with its expiry. */
 export interface StoredContact extends ContactBinding {
-  /** `sip:ip:port[;transport=…]`, the next hop to reach the contact (reference §1.3 `proxy`). */
+  /** `sip:ip:port[;transport=…]`, the next hop to reach the contact (docs/contract.md §1.3 `proxy`). */
   readonly proxy: string;
   /** Expiry in ms since the epoch (Redis server clock). */
   readonly expiresAt: number;

@@ -3,7 +3,7 @@ import type { NonceReplayGuard } from '../digest/digest-verifier.js';
 import { PBX_ERR_STATE_INPUT_INVALID } from './state-errors.js';
 import type { StateKeys } from './state-keys.js';
 
-/** Digest replay records: each (nonce, nc) is accepted once across every instance (SPEC §2). */
+/** Digest replay records: each (nonce, nc) is accepted once across every instance (docs/contract.md §1.2 step 3). */
 export class NonceStore implements NonceReplayGuard {
   readonly #redis: Redis;
   readonly #keys: StateKeys;

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { PBX_ERR_STATE_INPUT_INVALID } from './state-errors.js';
 import type { StateKeys } from './state-keys.js';
 
-/** What the registrar records about a trunk it keeps registered (reference §2.3 "RegTrunks"). */
+/** What the registrar records about a trunk it keeps registered (docs/contract.md §2.3 "RegTrunks"). */
 export interface TrunkRegistration {
   readonly trunkId: string;
   /** The registrar URI the REGISTER went to. */

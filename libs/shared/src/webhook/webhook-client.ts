@@ -1,13 +1,11 @@
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
-import { SpanKind, SpanStatusCode, type TextMapSetter, context, propagation } from '@opentelemetry/api';
-import got, { type Got, RequestError, TimeoutError } from 'got';
+import { RequestError, TimeoutError } from 'got';
 import type { Logger } from 'pino';
 import { sharedTracer } from '../observability/tracer.js';
-import { newWebhookId, signWebhook } from './sign-webhook.js';
+import { newWebhookId } from './sign-webhook.js';
 import { decodeSigningSecret } from './signing-secret.js';
 import type { WebhookClientOptions } from './webhook-client-options.js';
 import { PBX_ERR_WEBHOOK_BAD_JSON, PBX_ERR_WEBHOOK_BAD_URL, PBX_ERR_WEBHOOK_HTTP, PBX_ERR_WEBHOOK_NETWORK, PBX_ERR_WEBHOOK_TIMEOUT } from './webhook-errors.js';
+import { type WebhookAttempt, WebhookPoster } from './webhook-poster.js';
 import type { WebhookResult } from './webhook-result.js';
 
 /** Per-call options of {@link WebhookClient.post}. */
@@ -38,38 +36,24 @@ const MAX_BODY_LOG = 4096;
 /** Bound on remembered hook URLs (a RegHook URL per domain, a CallHook per dialplan…). */
 const MAX_CACHED_URLS = 1024;
 
-const headerSetter: TextMapSetter<Record<string, string>> = {
-  set: (carrier, key, value) => {
-    carrier[key] = value;
-  },
-};
-
-/** Creates a webhook client with keep-alive agents, timeouts, signing and `traceparent`. */
+/**
+ * Creates a webhook client for hooks whose answer decides a call (RegHook,
+ * CallHook): the shared {@link WebhookPoster} (keep-alive, timeouts, signing,
+ * `traceparent`), with the answer read and classified into a {@link WebhookResult}.
+ */
 export function createWebhookClient(options: WebhookClientOptions = {}): WebhookClient {
   const timeoutMs = options.timeoutMs ?? 3000;
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new RangeError(`timeoutMs must be a positive integer, got ${timeoutMs}`);
   // Decode once: a bad secret fails at boot, not on the first call.
   const key = options.signingSecret ? decodeSigningSecret(options.signingSecret) : undefined;
-  if (options.maxSockets !== undefined && (!Number.isInteger(options.maxSockets) || options.maxSockets < 1)) {
-    throw new RangeError(`maxSockets must be a positive integer, got ${options.maxSockets}`);
-  }
-  const agentOpts = {
-    keepAlive: true,
+  const poster = new WebhookPoster({
+    timeoutMs,
+    key,
+    userAgent: options.userAgent ?? 'DragonPBX',
     maxFreeSockets: options.maxFreeSockets ?? 16,
     ...(options.maxSockets !== undefined && { maxSockets: options.maxSockets }),
     scheduling: options.scheduling ?? 'lifo',
-  };
-  if (agentOpts.scheduling !== 'fifo' && agentOpts.scheduling !== 'lifo') {
-    throw new RangeError(`scheduling must be 'fifo' or 'lifo', got ${String(agentOpts.scheduling)}`);
-  }
-  const agent = { http: new HttpAgent(agentOpts), https: new HttpsAgent(agentOpts) };
-  const http: Got = got.extend({
-    agent,
-    retry: { limit: 0 },
-    throwHttpErrors: false,
-    followRedirect: false,
-    responseType: 'text',
-    headers: { 'user-agent': options.userAgent ?? 'DragonPBX', 'content-type': 'application/json' },
+    tracer: sharedTracer,
   });
 
   // Services post to a handful of configured hook URLs, each many times a second:
@@ -87,77 +71,60 @@ export function createWebhookClient(options: WebhookClientOptions = {}): Webhook
   const logger = options.logger;
   const debugEnabled = () => logger !== undefined && (logger as Partial<Logger>).isLevelEnabled?.('debug') !== false;
 
-  function post<T>(url: string, body: unknown, po: PostOptions = {}): Promise<WebhookResult<T>> {
+  async function post<T>(url: string, body: unknown, po: PostOptions = {}): Promise<WebhookResult<T>> {
     const forSpan = spanUrl(url);
-    if (forSpan === null) return Promise.reject(new PBX_ERR_WEBHOOK_BAD_URL(url));
-    // A CLIENT span per call; `traceparent` below carries its id to the hook.
-    return sharedTracer().startActiveSpan(
-      'webhook POST',
-      { kind: SpanKind.CLIENT, attributes: { 'http.request.method': 'POST', 'url.full': forSpan } },
-      async (span) => {
-        const result = await send<T>(url, body, po);
-        if (result.ok || result.kind === 'http-error' || result.kind === 'bad-json') {
-          span.setAttribute('http.response.status_code', result.statusCode);
-        }
-        if (!result.ok) span.setStatus({ code: SpanStatusCode.ERROR, message: result.code });
-        span.end();
-        return result;
-      },
-    );
-  }
-
-  async function send<T>(url: string, body: unknown, po: PostOptions): Promise<WebhookResult<T>> {
-    const text = JSON.stringify(body ?? null);
+    if (forSpan === null) throw new PBX_ERR_WEBHOOK_BAD_URL(url);
     const webhookId = po.id ?? newWebhookId();
-    const ts = Math.floor(Date.now() / 1000);
-    const headers: Record<string, string> = { ...po.headers, 'webhook-id': webhookId, 'webhook-timestamp': String(ts) };
-    if (key) headers['webhook-signature'] = signWebhook(key, webhookId, ts, text);
-    propagation.inject(context.active(), headers, headerSetter);
     const perCall = po.timeoutMs ?? timeoutMs;
     const started = performance.now();
-    const common = () => ({ url, webhookId, durationMs: Math.round(performance.now() - started) });
-    let result: WebhookResult<T>;
-    try {
-      const res = await http.post(url, { body: text, headers, timeout: { request: perCall } });
-      result = toResult<T>(res.statusCode, res.body, common());
-    } catch (err) {
-      if (err instanceof TimeoutError) {
-        result = { ok: false, kind: 'timeout', code: 'PBX_ERR_WEBHOOK_TIMEOUT', message: new PBX_ERR_WEBHOOK_TIMEOUT(url, perCall).message, ...common() };
-      } else {
-        const cause = err instanceof RequestError ? err.code : 'ERR_UNKNOWN';
-        const detail = err instanceof Error ? `${cause} ${err.message}` : String(err);
-        result = { ok: false, kind: 'network', code: 'PBX_ERR_WEBHOOK_NETWORK', message: new PBX_ERR_WEBHOOK_NETWORK(url, detail).message, cause, ...common() };
-      }
-    }
+    const result = await poster.post<WebhookResult<T>>(
+      {
+        url,
+        body: JSON.stringify(body ?? null),
+        id: webhookId,
+        ...(po.headers && { headers: po.headers }),
+        ...(po.timeoutMs !== undefined && { timeoutMs: po.timeoutMs }),
+        readBody: true,
+        spanName: 'webhook POST',
+        spanAttributes: { 'url.full': forSpan },
+      },
+      (attempt) => {
+        const r = toResult<T>(attempt, { url, webhookId, durationMs: Math.round(performance.now() - started) }, perCall);
+        return r.ok ? { value: r } : { value: r, spanError: r.code };
+      },
+    );
     if (debugEnabled()) {
       logger!.debug({ url, webhookId, ok: result.ok, kind: result.ok ? undefined : result.kind, durationMs: result.durationMs }, 'webhook call');
     }
     return result;
   }
 
-  return Object.freeze({
-    post,
-    close() {
-      agent.http.destroy();
-      agent.https.destroy();
-    },
-  });
+  return Object.freeze({ post, close: () => poster.close() });
 }
 
-function toResult<T>(
-  statusCode: number,
-  raw: string,
-  common: { url: string; webhookId: string; durationMs: number },
-): WebhookResult<T> {
+type Common = { url: string; webhookId: string; durationMs: number };
+
+function toResult<T>(attempt: WebhookAttempt, common: Common, timeoutMs: number): WebhookResult<T> {
+  const { url } = common;
+  if (!attempt.answer) {
+    const err = attempt.error;
+    if (err instanceof TimeoutError) {
+      return { ok: false, kind: 'timeout', code: 'PBX_ERR_WEBHOOK_TIMEOUT', message: new PBX_ERR_WEBHOOK_TIMEOUT(url, timeoutMs).message, ...common };
+    }
+    const cause = err instanceof RequestError ? err.code : 'ERR_UNKNOWN';
+    const detail = err instanceof Error ? `${cause} ${err.message}` : String(err);
+    return { ok: false, kind: 'network', code: 'PBX_ERR_WEBHOOK_NETWORK', message: new PBX_ERR_WEBHOOK_NETWORK(url, detail).message, cause, ...common };
+  }
+  const { statusCode, body: raw } = attempt.answer;
   if (statusCode < 200 || statusCode > 299) {
-    const message = new PBX_ERR_WEBHOOK_HTTP(common.url, statusCode).message;
+    const message = new PBX_ERR_WEBHOOK_HTTP(url, statusCode).message;
     return { ok: false, kind: 'http-error', code: 'PBX_ERR_WEBHOOK_HTTP', message, statusCode, body: raw.slice(0, MAX_BODY_LOG), ...common };
   }
   if (raw.trim() === '') return { ok: true, statusCode, body: undefined, ...common };
   try {
     return { ok: true, statusCode, body: JSON.parse(raw) as T, ...common };
   } catch (err) {
-    const message = new PBX_ERR_WEBHOOK_BAD_JSON(common.url, (err as Error).message).message;
+    const message = new PBX_ERR_WEBHOOK_BAD_JSON(url, (err as Error).message).message;
     return { ok: false, kind: 'bad-json', code: 'PBX_ERR_WEBHOOK_BAD_JSON', message, statusCode, body: raw.slice(0, MAX_BODY_LOG), ...common };
   }
 }

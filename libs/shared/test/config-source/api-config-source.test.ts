@@ -4,7 +4,7 @@ import { configSourceContract, nextChange, nextInvalid } from './contract.js';
 import { type FeedServer, startFeedServer } from './feed-server.js';
 import { FIXTURE, captureLogger, editedFixture } from './fixture.js';
 
-/** The admin UI adds counters and users the source must ignore (reference §2.5). */
+/** The admin UI adds counters and users the source must ignore (docs/contract.md §2.5). */
 const withUiExtras = (feed: object) => ({ ...feed, count: 2, clientCount: 4, trunkCount: 4, users: [{ id: 1 }] });
 
 configSourceContract('api', async () => {

@@ -45,7 +45,7 @@ export function nextInvalid(source: ConfigSource, ms = 5000): Promise<{ code: st
 }
 
 /**
- * The behaviour every backend must share (reference §2.5), run against one
+ * The behaviour every backend must share (docs/contract.md §2.5), run against one
  * fixture. The edit test runs last: it changes the store.
  */
 export function configSourceContract(kind: ConfigSourceKind, make: () => Promise<ContractHarness>): void {

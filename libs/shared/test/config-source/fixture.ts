@@ -60,7 +60,7 @@ export function editedFixture(): ConfigFeed {
   return feed;
 }
 
-/** The same configuration in the json backend's file layout (reference §2.1). */
+/** The same configuration in the json backend's file layout (docs/contract.md §2.1). */
 export function toConfigFile(feed: ConfigFeed): ConfigFile & { accounts: unknown[] } {
   const domains: ConfigFile['domains'] = {};
   for (const d of structuredClone(feed.domains)) domains[d.domain] = { domain_id: d.id, clients: d.clients ?? [], trunks: d.trunks ?? [] };

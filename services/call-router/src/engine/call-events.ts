@@ -19,12 +19,12 @@ export interface CallEventsDeps {
 export interface CallEventsContext {
   readonly callId: string;
   readonly domain: string;
-  /** The dialplan entry's StatusHook; without one no event is sent (reference §3.3). */
+  /** The dialplan entry's StatusHook; without one no event is sent (docs/contract.md §3.3). */
   readonly statusHook?: string;
 }
 
 /**
- * One call's StatusHook events (reference §3.3, SPEC §2 "StatusHook
+ * One call's StatusHook events (docs/contract.md §3.3, docs/contract.md §6 "StatusHook
  * payload"): each body carries `callId`, `event`, `label` (only when the verb
  * has a string `statusLabel`), `seq` (per call, from 1, counting only events
  * actually sent), `timestamp` and `domain`. A verb with `statusLabel: false`

@@ -44,7 +44,7 @@ export interface CallSessionDeps extends RouteInviteDeps {
 }
 
 /**
- * One call, from INVITE to the end of its CallScript (reference §1.2, §1.4,
+ * One call, from INVITE to the end of its CallScript (docs/contract.md §1.2, §1.4,
  * §1.5): the routing chain, the CallHook, validation, the verbs one after
  * another, the retry loop and the final 604. Its {@link CallStateMachine}
  * guards every step; a caller CANCEL aborts whatever runs and nothing is
@@ -152,7 +152,7 @@ export class CallSession {
     await this.#scriptLoop(caller, selection.match.callHook, callerLeg);
   }
 
-  /** Fetch → validate → run, then retry while nothing final was sent (reference §1.5). */
+  /** Fetch → validate → run, then retry while nothing final was sent (docs/contract.md §1.5). */
   async #scriptLoop(caller: Caller, callHook: string, callerLeg: CallerLeg): Promise<void> {
     for (let count = 0; ; count++) {
       this.machine.transition(CallState.Fetching);
@@ -164,7 +164,7 @@ export class CallSession {
       await this.#runScript(script, callerLeg);
       if (this.machine.finished) return;
       if (this.machine.state === CallState.Answered) {
-        // reference §1.4: when the script runs out with the caller still up, hang up.
+        // docs/contract.md §1.4: when the script runs out with the caller still up, hang up.
         await this.#hangupCaller();
         return;
       }
@@ -175,7 +175,7 @@ export class CallSession {
     }
   }
 
-  /** SPEC §3 item 5: an invalid script gets `script:invalid` naming each JSON path, and the caller 500. */
+  /** docs/contract.md §3.3: an invalid script gets `script:invalid` naming each JSON path, and the caller 500. */
   #validate(raw: unknown): CallScript {
     const issues = callScriptIssues(raw);
     if (issues.length === 0) return raw as CallScript;

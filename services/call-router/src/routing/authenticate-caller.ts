@@ -42,7 +42,7 @@ function digestUser(authorization: string, realm: string): DigestCredentials | u
 }
 
 /**
- * Routing step 3 (reference §1.2 step 4) for a caller not known by address.
+ * Routing step 3 (docs/contract.md §1.2 step 4) for a caller not known by address.
  * Credentials whose username is a trunk's `authUser` authenticate that trunk
  * (digest against `authPass`); anything else is a client, authenticated like
  * a REGISTER (static password or RegHook with `method: INVITE`,

@@ -3,9 +3,9 @@ import type { Caller } from './caller.js';
 import type { InviteInfo } from './invite-info.js';
 
 /**
- * The CallHook request body (reference §3.2): the call's identity, every
+ * The CallHook request body (docs/contract.md §3.2): the call's identity, every
  * header, and `source` — `"client"`, or the trunk without any credential
- * field (SPEC §2). `count` is the retry counter (reference §1.5).
+ * field (docs/contract.md §6). `count` is the retry counter (docs/contract.md §1.5).
  */
 export function callHookBody(invite: InviteInfo, caller: Caller, count: number): CallHookRequest {
   return {

@@ -1,6 +1,6 @@
 import type { ClientConfig, TrunkConfig } from '@dragonpbx/shared/contracts';
 
-/** How a trunk call was recognised (reference §1.2 steps 3–4). */
+/** How a trunk call was recognised (docs/contract.md §1.2 steps 3–4). */
 export type TrunkMatch = 'cidr' | 'regid' | 'digest';
 
 /** Who placed the call, once the chain has authenticated it. */

@@ -10,11 +10,11 @@ export interface FetchCallScriptDeps {
   readonly logger: Pick<Logger, 'warn'>;
 }
 
-/** reference §1.2 step 6: the caller gets 480 when the CallHook gives no usable answer. */
+/** docs/contract.md §1.2 step 6: the caller gets 480 when the CallHook gives no usable answer. */
 const unavailable = () => new SipError(480, 'Temporarily Unavailable');
 
 /**
- * Routing step 5 (reference §1.2 step 6, §3.2, §3.4): POSTs the CallHook body
+ * Routing step 5 (docs/contract.md §1.2 step 6, §3.2, §3.4): POSTs the CallHook body
  * (or renders a `file:` template) and returns the parsed JSON, not yet
  * validated. Timeout, non-2xx, network error, unparseable JSON, an unreadable
  * template → 480; an empty answer (empty array, empty body) → 500. Each

@@ -10,7 +10,7 @@ export interface IdentifySourceDeps {
 }
 
 /**
- * Routing step 2 (reference §1.2 step 3): a trunk by source address (its
+ * Routing step 2 (docs/contract.md §1.2 step 3): a trunk by source address (its
  * `inbound` CIDRs; the first trunk that matches wins), else a registered
  * trunk named by the Request-URI's `x-regid` (the Contact the registrar
  * registered with the provider, recorded in Redis while the registration

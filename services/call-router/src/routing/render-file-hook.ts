@@ -41,7 +41,7 @@ function jsonSafe(value: unknown, depth = 0): unknown {
   return out;
 }
 
-/** Renders `file:` CallHooks (reference §3.4): Handlebars over the CallHook body plus `date`. */
+/** Renders `file:` CallHooks (docs/contract.md §3.4): Handlebars over the CallHook body plus `date`. */
 export class FileHookRenderer {
   readonly #root: string;
   readonly #now: () => Date;

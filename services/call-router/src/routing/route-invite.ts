@@ -21,7 +21,7 @@ export type RouteResult =
   | { readonly kind: 'routed'; readonly caller: Caller; readonly selection: DialplanSelection };
 
 /**
- * Routing steps 1–4 of reference §1.2, in order: domain check → source
+ * Routing steps 1–4 of docs/contract.md §1.2, in order: domain check → source
  * identification → authentication → dialplan lookup. Each step throws a
  * `SipError` carrying the caller's answer when it refuses the call.
  */

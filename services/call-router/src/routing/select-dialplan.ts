@@ -3,7 +3,7 @@ import type { ContactStore, StoredContact } from '@dragonpbx/shared/state';
 import type { Caller } from './caller.js';
 import type { InviteInfo } from './invite-info.js';
 
-/** The dialplan entry a call matched, and the caller's codec list (reference §1.4 step 1). */
+/** The dialplan entry a call matched, and the caller's codec list (docs/contract.md §1.4 step 1). */
 export interface DialplanSelection {
   readonly match: DialplanMatch;
   /** The registration's codecs for a client, the trunk's for a trunk; `undefined` → `DEFAULT_CODECS`. */
@@ -72,10 +72,10 @@ export function pickContact(contacts: readonly StoredContact[], invite: InviteIn
 }
 
 /**
- * Routing step 4 (reference §1.2 step 5): a trunk call uses the trunk's
+ * Routing step 4 (docs/contract.md §1.2 step 5): a trunk call uses the trunk's
  * dialplan, a client call the dialplan stored with its registration (a client
  * must be registered to place calls). The dialled number is the To user;
- * precedence per SPEC §2 (exact key, then most specific pattern, then object
+ * precedence per docs/contract.md §6 (exact key, then most specific pattern, then object
  * order). No dialplan, an invalid one, or no match → 404.
  */
 export async function selectDialplan(invite: InviteInfo, caller: Caller, deps: SelectDialplanDeps): Promise<DialplanSelection> {

@@ -1,6 +1,6 @@
 import type { HelperDelegate, HelperOptions } from 'handlebars';
 
-/** `date` of a `file:` template (reference §3.4): the current time in UTC. */
+/** `date` of a `file:` template (docs/contract.md §3.4): the current time in UTC. */
 export interface TemplateDate {
   readonly day: number;
   /** 1–12. */
@@ -65,7 +65,7 @@ function result(this: unknown, ok: boolean, options: HelperOptions | undefined):
 }
 
 /**
- * The helpers of reference §3.4: `isDay tz "Monday" …` (today in `tz` is one
+ * The helpers of docs/contract.md §3.4: `isDay tz "Monday" …` (today in `tz` is one
  * of the days), `inHours tz "09:00" "17:00"` (now in `tz` is in
  * [start, end), wrapping past midnight when end < start), comparisons `eq ne
  * lt gt lte gte` and `and`/`or` over any number of values. `now` is swappable for tests.

@@ -16,7 +16,7 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /**
- * `pause` (reference §4.4): waits `duration` seconds, sending no SIP and
+ * `pause` (docs/contract.md §4.4): waits `duration` seconds, sending no SIP and
  * playing no media. A caller CANCEL ends the wait at once (no
  * `pause:complete` then: the call is over).
  */

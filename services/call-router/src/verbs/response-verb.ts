@@ -2,7 +2,7 @@ import type { ResponseVerb } from '@dragonpbx/shared/contracts';
 import type { VerbContext, VerbOutcome } from './verb-context.js';
 
 /**
- * `response` (reference §4.3, SPEC §2): sends a final 3xx–6xx with an optional
+ * `response` (docs/contract.md §4.3, docs/contract.md §6): sends a final 3xx–6xx with an optional
  * custom reason phrase and extra headers, and ends the script (later verbs do
  * not run). On an answered call there is no transaction left to answer: the
  * verb sends `response:notsent` and the script carries on.

@@ -10,7 +10,7 @@ export const SUPPORTED_VERBS: ReadonlySet<Verb['verb']> = new Set(['response', '
 
 /**
  * Runs one verb. A verb not built yet (`record`, `pickup`) is logged and skipped, as the original skips a verb that cannot
- * be built (reference §1.4 step 2).
+ * be built (docs/contract.md §1.4 step 2).
  */
 export async function runVerb(verb: Verb, ctx: VerbContext): Promise<VerbOutcome> {
   switch (verb.verb) {

@@ -13,7 +13,7 @@ export interface CallerLeg {
   readonly sdp: string;
   /** The caller's From tag: its side of the media session. */
   readonly fromTag: string;
-  /** Caller number (From user) and the caller's codec list (reference §1.4 step 1). */
+  /** Caller number (From user) and the caller's codec list (docs/contract.md §1.4 step 1). */
   readonly from: string;
   readonly codecs: readonly string[];
   readonly domain: string;

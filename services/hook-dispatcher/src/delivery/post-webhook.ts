@@ -1,16 +1,14 @@
-import http from 'node:http';
-import { signWebhookHeaders } from '@dragonpbx/shared/webhooks';
-import https from 'node:https';
-import { SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
-import got, { type Got, type PlainResponse, RequestError } from 'got';
 import type { StatusEnvelope } from '@dragonpbx/shared/contracts';
-import { contextFromTraceparent, formatTraceparent } from '../observability/trace-context.js';
+import { contextFromTraceparent } from '@dragonpbx/shared/platform';
+import { WebhookPoster } from '@dragonpbx/shared/webhooks';
+import type { Tracer } from '@opentelemetry/api';
+import { RequestError } from 'got';
 import { parseRetryAfter } from './backoff.js';
 import { DeliveryFailure } from './delivery-failure.js';
 import { AttemptOutcome } from './delivery-outcome.js';
 
-/** Options of {@link WebhookPoster}. */
-export interface WebhookPosterOptions {
+/** Options of {@link StatusHookPoster}. */
+export interface StatusHookPosterOptions {
   /** HMAC key; requests are unsigned when undefined. */
   key: Buffer | undefined;
   /** Per-attempt timeout, ms. */
@@ -27,111 +25,71 @@ function retryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }
 
-/** POSTs StatusHook events: one signed request, one span, one classified result per call. */
-export class WebhookPoster {
-  private readonly client: Got;
-  private readonly options: WebhookPosterOptions;
-  private readonly agents: { http: http.Agent; https: https.Agent };
+/**
+ * POSTs StatusHook events through the shared {@link WebhookPoster}: one signed
+ * request, one span in the call's trace, one classified result per attempt.
+ * The answer's body is never read (drained, not buffered, not decompressed).
+ */
+export class StatusHookPoster {
+  readonly #poster: WebhookPoster;
 
-  constructor(options: WebhookPosterOptions) {
-    this.options = options;
-    // Keep-alive pools: most events go to a handful of hook servers.
-    this.agents = {
-      http: new http.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 256 }),
-      https: new https.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 256 }),
-    };
-    this.client = got.extend({
-      agent: this.agents,
-      retry: { limit: 0 },
-      throwHttpErrors: false,
-      followRedirect: false,
-      // The answer's body is never read: no accept-encoding, no decompression stream per response.
+  constructor(options: StatusHookPosterOptions) {
+    this.#poster = new WebhookPoster({
+      key: options.key,
+      timeoutMs: options.timeoutMs,
+      tracer: options.tracer,
+      // Keep-alive pools: most events go to a handful of hook servers.
+      maxSockets: options.maxSockets ?? 256,
+      userAgent: options.userAgent ?? 'dragonpbx-hook-dispatcher',
       decompress: false,
-      timeout: { request: options.timeoutMs },
-      headers: { 'user-agent': options.userAgent ?? 'dragonpbx-hook-dispatcher' },
     });
   }
 
   /**
-   * One attempt. Resolves on 2xx; throws {@link DeliveryFailure} otherwise.
+   * One attempt. Resolves with the status on 2xx; throws {@link DeliveryFailure} otherwise.
    * `attempt` is 1-based and recorded on the span.
    */
   async post(envelope: StatusEnvelope, attempt: number): Promise<number> {
-    const body = JSON.stringify(envelope.body);
-    const span = this.options.tracer.startSpan(
-      'statushook.deliver',
+    const settled = await this.#poster.post<number | DeliveryFailure>(
       {
-        kind: SpanKind.CLIENT,
-        attributes: {
-          'http.request.method': 'POST',
+        url: envelope.url,
+        body: JSON.stringify(envelope.body),
+        id: envelope.id,
+        readBody: false,
+        spanName: 'statushook.deliver',
+        spanAttributes: {
           'url.full': envelope.url,
           'dragon.call_id': envelope.callId,
           'dragon.event_id': envelope.id,
           'dragon.event_seq': envelope.seq,
           'dragon.attempt': attempt,
         },
+        // Each attempt joins the call's trace, carried in the envelope.
+        parent: contextFromTraceparent(envelope.traceparent),
+        ...(envelope.traceparent && { traceparent: envelope.traceparent }),
       },
-      contextFromTraceparent(envelope.traceparent),
+      ({ answer, error }) => {
+        if (answer && answer.statusCode >= 200 && answer.statusCode < 300) return { value: answer.statusCode };
+        const failure = answer
+          ? new DeliveryFailure(
+              retryableStatus(answer.statusCode) ? AttemptOutcome.Retryable : AttemptOutcome.Permanent,
+              `http_${answer.statusCode}`,
+              `StatusHook answered ${answer.statusCode}`,
+              answer.statusCode,
+              parseRetryAfter(answer.headers['retry-after']),
+            )
+          : error instanceof RequestError
+            ? new DeliveryFailure(AttemptOutcome.Retryable, error.name === 'TimeoutError' ? 'timeout' : (error.code ?? 'network'), error.message)
+            : new DeliveryFailure(AttemptOutcome.Retryable, 'error', (error as Error).message);
+        return { value: failure, spanError: failure.reason };
+      },
     );
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (this.options.key) Object.assign(headers, signWebhookHeaders(this.options.key, body, { id: envelope.id }));
-    else headers['webhook-id'] = envelope.id;
-    const tp = formatTraceparent(span.spanContext()) ?? envelope.traceparent;
-    if (tp) headers.traceparent = tp;
-    try {
-      const res = await this.#send(envelope.url, body, headers);
-      span.setAttribute('http.response.status_code', res.statusCode);
-      if (res.statusCode >= 200 && res.statusCode < 300) {
-        span.setStatus({ code: SpanStatusCode.OK });
-        return res.statusCode;
-      }
-      const outcome = retryableStatus(res.statusCode) ? AttemptOutcome.Retryable : AttemptOutcome.Permanent;
-      throw new DeliveryFailure(
-        outcome,
-        `http_${res.statusCode}`,
-        `StatusHook answered ${res.statusCode}`,
-        res.statusCode,
-        parseRetryAfter(res.headers['retry-after']),
-      );
-    } catch (err) {
-      const failure =
-        err instanceof DeliveryFailure
-          ? err
-          : err instanceof RequestError
-            ? new DeliveryFailure(
-                AttemptOutcome.Retryable,
-                err.name === 'TimeoutError' ? 'timeout' : (err.code ?? 'network'),
-                err.message,
-              )
-            : new DeliveryFailure(AttemptOutcome.Retryable, 'error', (err as Error).message);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: failure.reason });
-      throw failure;
-    } finally {
-      span.end();
-    }
-  }
-
-  /**
-   * One POST through got's stream interface: the answer's body is drained and never
-   * buffered, which costs less CPU per request than the promise interface.
-   * Resolves with the response head; rejects with got's RequestError.
-   */
-  #send(url: string, body: string, headers: Record<string, string>): Promise<PlainResponse> {
-    return new Promise((resolve, reject) => {
-      const stream = this.client.stream.post(url, { body, headers });
-      // Kept for the stream's whole life: an error after the head (e.g. the body timing
-      // out) must not become an unhandled 'error' event.
-      stream.on('error', reject);
-      stream.once('response', (res: PlainResponse) => {
-        stream.resume();
-        resolve(res);
-      });
-    });
+    if (settled instanceof DeliveryFailure) throw settled;
+    return settled;
   }
 
   /** Closes pooled sockets. */
   close(): void {
-    this.agents.http.destroy();
-    this.agents.https.destroy();
+    this.#poster.close();
   }
 }

@@ -17,7 +17,7 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 function checkAdmin(req: FastifyRequest, token: string | undefined): void {
   if (!token) {
-    // SPEC §4: without a token configured the operator surface answers loopback only.
+    // docs/contract.md §5.1: without a token configured the operator surface answers loopback only.
     if (!LOOPBACK.has(req.ip)) throw new PBX_ERR_HOOK_UNAUTHORIZED('no API_TOKEN configured; loopback only');
     return;
   }

@@ -1,6 +1,7 @@
 import type { ConsumerMessages, JetStreamClient, JsMsg } from 'nats';
 import type { Logger } from 'pino';
 import { decodeStatusEnvelopeText, PBX_ERR_HOOK_EVENT_INVALID, type StatusEnvelope } from '@dragonpbx/shared/contracts';
+import { isTraceparent, TRACEPARENT_HEADER } from '@dragonpbx/shared/platform';
 import type { DispatcherMetrics } from '../observability/dispatcher-metrics.js';
 import type { DeliveryQueue } from '../queue/delivery-queue.js';
 import { callJobId } from '../queue/delivery-job.js';
@@ -30,7 +31,6 @@ export interface StatusIntakeSpec {
   batchSize?: number;
 }
 
-const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 /** A decoded message of a batch. */
 interface Staged {
@@ -195,8 +195,8 @@ export class StatusIntake {
     let { envelope, json } = decoded;
     if (!envelope.traceparent) {
       // Publishers using the shared NATS helpers carry the call's trace in message headers instead.
-      const tp = m.headers?.get('traceparent');
-      if (tp && TRACEPARENT.test(tp)) {
+      const tp = m.headers?.get(TRACEPARENT_HEADER);
+      if (isTraceparent(tp)) {
         envelope.traceparent = tp;
         json = JSON.stringify(envelope);
       }

@@ -6,7 +6,7 @@ import { backoffStrategy } from '../delivery/backoff.js';
 import { DeliveryFailure } from '../delivery/delivery-failure.js';
 import { AttemptOutcome } from '../delivery/delivery-outcome.js';
 import type { HostLimiter } from '../delivery/host-limiter.js';
-import type { WebhookPoster } from '../delivery/post-webhook.js';
+import type { StatusHookPoster } from '../delivery/post-webhook.js';
 import type { StatusEnvelope } from '@dragonpbx/shared/contracts';
 import { destinationHost } from '../envelope/destination-host.js';
 import { PBX_ERR_HOOK_STATE_CORRUPT } from '../errors.js';
@@ -22,7 +22,7 @@ export interface DeliveryWorkerDeps {
   queue: DeliveryQueue;
   sequencer: CallSequencer;
   deadLetters: DeadLetterStore;
-  poster: WebhookPoster;
+  poster: StatusHookPoster;
   limiter: HostLimiter;
   metrics: DispatcherMetrics;
   logger: Logger;

@@ -14,7 +14,7 @@ export function sdpHasTelephoneEvent(sdp: string): boolean {
 }
 
 /**
- * Codec handling of a B-leg offer (reference §4.2): mask the caller's codecs
+ * Codec handling of a B-leg offer (docs/contract.md §4.2): mask the caller's codecs
  * so only the destination's reach the far end, transcode into the
  * destination's codecs, and add `telephone-event` when the caller's SDP lacks
  * it so DTMF can still be injected as RFC 4733 events. `DIRECT` never reaches

@@ -25,9 +25,9 @@ import { partiesOf } from './query-parties.js';
 
 const ACK: MediaAckResult = Object.freeze({ ok: true as const });
 
-/** The SIPREC stream's codec when the verb names none (reference §4.5). */
+/** The SIPREC stream's codec when the verb names none (docs/contract.md §4.5). */
 const DEFAULT_RECORDING_CODECS = ['PCMU'];
-/** Defaults of the original's SIP INFO relay (reference §4.2). */
+/** Defaults of the original's SIP INFO relay (docs/contract.md §4.2). */
 const DEFAULT_DTMF_MS = 250;
 const DEFAULT_DTMF_PAUSE_MS = 100;
 

@@ -14,7 +14,7 @@ export interface RequestGuardDeps {
 
 /**
  * Drops traffic from SIP scanners (by `User-Agent`) and from sources that
- * exceed the pike-style rate (SPEC §3.6). Dropped requests get no answer at
+ * exceed the pike-style rate (docs/contract.md §5.3). Dropped requests get no answer at
  * all: answering would confirm that a SIP service listens here and spend our
  * bandwidth on the attacker. Trusted CIDRs are never counted.
  */

@@ -24,7 +24,7 @@ function requestedForHook(reg: ParsedRegister, options: RegistrarOptions): numbe
 }
 
 /**
- * Digest authentication of a REGISTER (reference §1.3 steps 1–2), through the
+ * Digest authentication of a REGISTER (docs/contract.md §1.3 steps 1–2), through the
  * shared client authentication (`authenticateDigestClient`), plus RFC 3261
  * §10.3 step 3: the authenticated user must be allowed to change this AOR's
  * bindings. Failures throw a {@link SipError}.

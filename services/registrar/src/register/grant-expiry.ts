@@ -5,7 +5,7 @@ export function requestedExpiry(contactExpires: number | undefined, headerExpire
 
 /**
  * The expiry granted: the RegHook's `expires` when it gave one, else what was
- * requested, clamped to `[min, max]` (reference §1.3 step 4). A request for 0
+ * requested, clamped to `[min, max]` (docs/contract.md §1.3 step 4). A request for 0
  * is a removal and never reaches here.
  */
 export function grantExpiry(requested: number, hookExpires: number | undefined, min: number, max: number): number {

@@ -1,3 +1,4 @@
+import { parseNameAddr, splitHeaderValues } from '@dragonpbx/shared/sip';
 import { PBX_ERR_REGISTER_INVALID } from '../registrar-errors.js';
 
 /** One Contact of a REGISTER: its URI and its `expires` parameter, if any. */
@@ -7,61 +8,39 @@ export interface RequestedContact {
   readonly expires?: number;
 }
 
-/** Splits a header value on commas that are outside quotes and angle brackets. */
-export function splitList(value: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let quoted = false;
-  let start = 0;
-  for (let i = 0; i < value.length; i++) {
-    const c = value[i];
-    if (quoted) {
-      if (c === '\\') i++;
-      else if (c === '"') quoted = false;
-    } else if (c === '"') quoted = true;
-    else if (c === '<') depth++;
-    else if (c === '>') depth = Math.max(0, depth - 1);
-    else if (c === ',' && depth === 0) {
-      out.push(value.slice(start, i));
-      start = i + 1;
-    }
-  }
-  out.push(value.slice(start));
-  return out.map((s) => s.trim()).filter((s) => s !== '');
-}
+/** Splits a header value on commas that are outside quotes and angle brackets (RFC 3261 §7.3.1). */
+export const splitList: (value: string) => string[] = splitHeaderValues;
 
 const URI = /^(sips?|tel):[^\s<>]+$/i;
 const EXPIRES = /^\d{1,10}$/;
 
 /**
  * Parses one `Contact` value (RFC 3261 §20.10: `name-addr` or `addr-spec`,
- * then header parameters). Without angle brackets, everything after the first
- * `;` is a header parameter, not a URI parameter (§20.10).
+ * then header parameters) with the shared SIP parser, then applies what a
+ * registrar adds: a SIP/SIPS/tel URI of sane length and a numeric `expires`.
  */
 export function parseContact(text: string): RequestedContact {
   let uri: string;
-  let params: string;
-  const lt = text.indexOf('<');
-  if (lt >= 0) {
-    const gt = text.indexOf('>', lt);
-    if (gt < 0) throw new PBX_ERR_REGISTER_INVALID(`Contact "${text.slice(0, 80)}" has no closing ">"`);
-    uri = text.slice(lt + 1, gt).trim();
-    params = text.slice(gt + 1);
-  } else {
-    const semi = text.indexOf(';');
-    uri = (semi < 0 ? text : text.slice(0, semi)).trim();
-    params = semi < 0 ? '' : text.slice(semi);
+  let expiresParam: string | null | undefined;
+  try {
+    const na = parseNameAddr(text);
+    uri = na.uri;
+    expiresParam = na.params.expires;
+  } catch {
+    throw new PBX_ERR_REGISTER_INVALID(contactSyntaxReason(text));
   }
   if (!URI.test(uri) || uri.length > 1024) throw new PBX_ERR_REGISTER_INVALID(`Contact URI "${uri.slice(0, 80)}" is not a SIP URI`);
-  let expires: number | undefined;
-  for (const p of params.split(';')) {
-    const [name, raw] = p.split('=', 2).map((s) => s.trim());
-    if (name?.toLowerCase() !== 'expires') continue;
-    const v = raw?.replace(/^"|"$/g, '') ?? '';
-    if (!EXPIRES.test(v)) throw new PBX_ERR_REGISTER_INVALID(`Contact expires "${v}" is not a number of seconds`);
-    expires = Number(v);
-  }
-  return expires === undefined ? { uri } : { uri, expires };
+  if (expiresParam === undefined) return { uri };
+  const v = expiresParam?.replace(/^"|"$/g, '') ?? '';
+  if (!EXPIRES.test(v)) throw new PBX_ERR_REGISTER_INVALID(`Contact expires "${v}" is not a number of seconds`);
+  return { uri, expires: Number(v) };
+}
+
+/** The 400 reason for a Contact the SIP grammar rejects: name the likeliest fault. */
+function contactSyntaxReason(text: string): string {
+  const lt = text.indexOf('<');
+  if (lt >= 0 && text.indexOf('>', lt) < 0) return `Contact "${text.slice(0, 80)}" has no closing ">"`;
+  return `Contact "${text.slice(0, 80)}" is not a valid name-addr (RFC 3261 §20.10)`;
 }
 
 /** `*` (remove all bindings), a contact list, or `undefined` when the REGISTER has no Contact (a query). */

@@ -1,11 +1,12 @@
 import { type SipTransport, SIP_TRANSPORTS } from '@dragonpbx/shared/state';
+import { parseNameAddr, parseUri } from '@dragonpbx/shared/sip';
 import { PBX_ERR_REGISTER_INVALID } from '../registrar-errors.js';
 import { type RequestedContact, parseContacts } from './parse-contacts.js';
 import type { RegisterMessage } from './register-message.js';
 
 /** A REGISTER reduced to what the registrar acts on. */
 export interface ParsedRegister {
-  /** Request-URI host, lower-cased: the domain (reference §2.1). */
+  /** Request-URI host, lower-cased: the domain (docs/contract.md §2.1). */
   readonly domain: string;
   /** User part of the To URI: the extension whose bindings change (RFC 3261 §10.3 step 5). */
   readonly user: string;
@@ -20,24 +21,32 @@ export interface ParsedRegister {
   readonly source: { readonly ip: string; readonly port: number; readonly transport: SipTransport };
 }
 
-const HOST = /^sips?:(?:[^@;?>]*@)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::\d+)?(?:[;?].*)?$/i;
-const USER = /^<?\s*(?:sips?|tel):([^@;?>]+)@/i;
 const SAFE_USER = /^[^\s{}]{1,128}$/;
 
 /** Host of a SIP URI, lower-cased, IPv6 without brackets; throws `PBX_ERR_REGISTER_INVALID`. */
 export function uriHost(uri: string): string {
-  const m = HOST.exec(uri.trim());
-  if (!m) throw new PBX_ERR_REGISTER_INVALID(`Request-URI "${uri.slice(0, 80)}" has no host`);
-  return m[1]!.replace(/^\[|\]$/g, '').toLowerCase();
+  let host = '';
+  try {
+    host = parseUri(uri).host;
+  } catch {
+    // reported below
+  }
+  if (!host) throw new PBX_ERR_REGISTER_INVALID(`Request-URI "${uri.slice(0, 80)}" has no host`);
+  return host.toLowerCase();
 }
 
+/** The user part of the To URI, %-decoded (RFC 3261 §10.3 step 5, §19.1.2). */
 function toUser(to: string): string {
-  const inner = to.includes('<') ? to.slice(to.indexOf('<')) : to;
-  const m = USER.exec(inner.trim());
-  if (!m) throw new PBX_ERR_REGISTER_INVALID('To has no user part');
+  let raw: string | undefined;
+  try {
+    raw = parseUri(parseNameAddr(to).uri).user;
+  } catch {
+    // reported below
+  }
+  if (!raw) throw new PBX_ERR_REGISTER_INVALID('To has no user part');
   let user: string;
   try {
-    user = decodeURIComponent(m[1]!);
+    user = decodeURIComponent(raw);
   } catch {
     throw new PBX_ERR_REGISTER_INVALID('To user has bad %-escapes');
   }

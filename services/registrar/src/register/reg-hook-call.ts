@@ -2,8 +2,8 @@ import type { RegHookResponse } from '@dragonpbx/shared/contracts';
 import type { RegistrationGrant } from './registration-grant.js';
 
 /**
- * The registration a RegHook's accepted answer grants (reference §3.1):
- * its expiry, dialplan, codecs (`DEFAULT_CODECS` when none, SPEC §2) and
+ * The registration a RegHook's accepted answer grants (docs/contract.md §3.1):
+ * its expiry, dialplan, codecs (`DEFAULT_CODECS` when none, docs/contract.md §6) and
  * `maxClients` (the client entry's when the hook gives none).
  */
 export function grantFromHook(

@@ -47,7 +47,7 @@ export interface RegisterHandlerDeps {
   readonly metrics?: RegistrarMetrics;
 }
 
-/** Handles one REGISTER end to end (reference §1.3) and always answers it. */
+/** Handles one REGISTER end to end (docs/contract.md §1.3) and always answers it. */
 export class RegisterHandler {
   readonly #options: RegistrarOptions;
   readonly #deps: RegisterHandlerDeps;
@@ -81,7 +81,7 @@ export class RegisterHandler {
 
   async #process(req: RegisterMessage, res: Responder): Promise<number> {
     const reg = parseRegister(req);
-    // reference §1.2 step 1: an unknown domain is answered 500 for every method.
+    // docs/contract.md §1.2 step 1: an unknown domain is answered 500 for every method.
     if (this.#deps.config.getDomain(reg.domain) === false) {
       this.#deps.logger.info({ domain: reg.domain, callId: reg.callId }, 'rejecting unknown domain');
       throw new SipError(500, 'Unknown Domain', { 'X-Reason': 'rejecting unknown domain' });

@@ -1,4 +1,12 @@
-import { answerChallenge, authorizationHeaderName, challengeHeaderName } from '@dragonpbx/shared/sip';
+import {
+  type SipNameAddr,
+  answerChallenge,
+  authorizationHeaderName,
+  challengeHeaderName,
+  parseNameAddr,
+  parseUri,
+  splitHeaderValues,
+} from '@dragonpbx/shared/sip';
 import type { SrfApp, SrfResponse } from '@dragonpbx/shared/srf';
 
 /** One outbound REGISTER transaction (with at most one digest retry). */
@@ -46,20 +54,39 @@ function once(srf: SrfApp, uri: string, headers: Record<string, string>, timeout
   });
 }
 
-/** Our binding in a 2xx's Contact list: the URI carrying our `x-regid`. */
-export function boundContact(res: Pick<SrfResponse, 'get'>, regId: string): string | undefined {
-  const contacts = res.get('Contact') ?? '';
-  const m = new RegExp(`<([^>]*;x-regid=${regId}(?:;[^>]*)?)>`).exec(contacts);
-  return m?.[1];
+/** The Contacts of a 2xx that parse (RFC 3261 §20.10); a malformed one cannot be ours and is skipped. */
+function contactsOf(res: Pick<SrfResponse, 'get'>): SipNameAddr[] {
+  const out: SipNameAddr[] = [];
+  for (const text of splitHeaderValues(res.get('Contact') ?? '')) {
+    try {
+      out.push(parseNameAddr(text));
+    } catch {
+      // not one of ours
+    }
+  }
+  return out;
 }
 
-/** The grant for `contact` in a 2xx: its Contact `expires` parameter, else the Expires header (reference §2.3). */
+/** The `x-regid` URI parameter of a Contact, if its URI parses. */
+function regIdOf(uri: string): string | null | undefined {
+  try {
+    return parseUri(uri).params['x-regid'];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Our binding in a 2xx's Contact list: the URI carrying our `x-regid`. */
+export function boundContact(res: Pick<SrfResponse, 'get'>, regId: string): string | undefined {
+  return contactsOf(res).find((c) => regIdOf(c.uri) === regId)?.uri;
+}
+
+/** The grant for `contact` in a 2xx: its Contact `expires` parameter, else the Expires header (RFC 3261 §10.3 step 8). */
 export function grantedExpiry(res: Pick<SrfResponse, 'get'>, contactUser: string, regId: string, fallback: number): number {
-  const contacts = res.get('Contact') ?? '';
-  for (const part of contacts.split(/,(?=\s*(?:"[^"]*"\s*)?<)/)) {
-    if (!part.includes(`x-regid=${regId}`) && !part.includes(`sip:${contactUser}@`)) continue;
-    const m = /;\s*expires=(\d+)/i.exec(part.slice(part.indexOf('>') + 1));
-    if (m) return Number(m[1]);
+  for (const c of contactsOf(res)) {
+    if (regIdOf(c.uri) !== regId && !c.uri.includes(`sip:${contactUser}@`)) continue;
+    const e = c.params.expires;
+    if (e != null && /^\d+$/.test(e)) return Number(e);
   }
   const e = Number.parseInt(res.get('Expires') ?? '', 10);
   return Number.isInteger(e) && e >= 0 ? e : fallback;

@@ -20,7 +20,7 @@ const keyOf = (t: TrunkTarget) => `${t.domain}\u0000${t.trunkId}`;
 const fingerprint = (t: TrunkTarget) => JSON.stringify(t.register);
 
 /**
- * Outbound registration of every trunk with a `register` block (SPEC §2).
+ * Outbound registration of every trunk with a `register` block (docs/contract.md §2.3).
  * Each trunk is registered by exactly one replica: the holder of its Redis
  * lease. Every `leaseCheckMs` the replica renews the leases it holds and
  * tries to claim free ones, so when a holder dies another takes over within

@@ -28,7 +28,7 @@ export function trunkTarget(domain: string, trunk: TrunkConfig): TrunkTarget | u
 }
 
 /**
- * Keeps one trunk registered (reference §2.3 "RegTrunks"): REGISTER with
+ * Keeps one trunk registered (docs/contract.md §2.3 "RegTrunks"): REGISTER with
  * digest auth, refresh at half the grant, exponential backoff on failure, and
  * the `regtrunk` record in Redis so inbound INVITEs carrying `x-regid` map
  * back to the trunk. Runs only while this replica holds the trunk's lease.
@@ -144,7 +144,7 @@ export class TrunkRegistration {
       this.#failures = 0;
       this.#set(TrunkRegistrationState.Registered);
       this.#deps.logger.info({ ...log, granted: res.granted }, 'trunk registered');
-      // reference §2.3: refresh at half the granted expiry.
+      // docs/contract.md §2.3: refresh at half the granted expiry.
       this.#schedule(Math.max(500, (res.granted * 1000) / 2));
     } catch (err) {
       if (this.#stopped()) return;

@@ -7,12 +7,12 @@ import { localHostport, viaFor } from '../uac/local-contact.js';
 import type { Dialog } from './dialog.js';
 
 const FILLED = new Set(['from', 'to', 'call-id', 'cseq', 'max-forwards', 'content-type']);
-/** Methods that carry the dialog's Contact (reference §4.3 in-dialog). */
+/** Methods that carry the dialog's Contact (docs/drachtio-protocol.md §4.3 in-dialog). */
 const WITH_CONTACT = new Set(['INVITE', 'SUBSCRIBE', 'REFER', 'UPDATE']);
 
 /**
  * Builds a request inside `dialog` from an app's request (RFC 3261 §12.2.1.1,
- * reference §4.3): request-URI = remote target (the app's `sip:placeholder`
+ * docs/drachtio-protocol.md §4.3): request-URI = remote target (the app's `sip:placeholder`
  * and any ACK URI are replaced), Route = route set, From/To with both tags,
  * CSeq = local CSeq + 1 (the INVITE's number for ACK), Contact for
  * INVITE/SUBSCRIBE/REFER/UPDATE unless the app gave one.

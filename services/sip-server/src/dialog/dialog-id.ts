@@ -1,7 +1,7 @@
 /**
  * drachtio dialog id: `<Call-ID>;from-tag=<From tag of the dialog-forming
  * request>` — the remote tag for UAS dialogs, our own tag for UAC dialogs
- * (reference §4.7). drachtio-srf hard-codes this shape.
+ * (docs/drachtio-protocol.md §4.7). drachtio-srf hard-codes this shape.
  */
 export function dialogId(callId: string, fromTag: string): string {
   return `${callId};from-tag=${fromTag}`;

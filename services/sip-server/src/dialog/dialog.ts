@@ -32,7 +32,7 @@ export interface DialogInit {
 
 /**
  * One dialog held by the server on behalf of the owning application
- * connection (reference §4.7). The dialog layer mutates the fields; timers
+ * connection (docs/drachtio-protocol.md §4.7). The dialog layer mutates the fields; timers
  * hanging off it are cleared by {@link Dialog.clearTimers}.
  */
 export class Dialog {
@@ -59,9 +59,9 @@ export class Dialog {
   usage: 'invite' | 'subscribe' = 'invite';
   /** A 2xx to our (re-)INVITE arrived and the app has not ACKed it yet. */
   ackPending = false;
-  /** UAC: set when the app CANCELled the INVITE that this 2xx answers (ACK-BYE race, reference §4.5). */
+  /** UAC: set when the app CANCELled the INVITE that this 2xx answers (ACK-BYE race, docs/drachtio-protocol.md §4.5). */
   cancelRace = false;
-  /** UAC: last ACK sent, re-sent on 2xx retransmissions (Timer D window, reference §4.1). */
+  /** UAC: last ACK sent, re-sent on 2xx retransmissions (Timer D window, docs/drachtio-protocol.md §4.1). */
   lastAck: SipRequest | undefined;
   /** Where {@link Dialog.lastAck} went. */
   lastAckHop: { destination: Destination; local: BoundContact } | undefined;
@@ -121,7 +121,7 @@ export class Dialog {
 
 /**
  * A NOTIFY that ends a SUBSCRIBE dialog (RFC 6665 §4.1.3): Subscription-State
- * `terminated`, not the implicit subscription of a REFER (reference §4.7).
+ * `terminated`, not the implicit subscription of a REFER (docs/drachtio-protocol.md §4.7).
  */
 export function endsSubscription(d: Dialog, notify: SipRequest): boolean {
   if (d.usage !== 'subscribe' || notify.method !== 'NOTIFY') return false;

@@ -8,7 +8,7 @@ import { DialogState } from './dialog-state.js';
 import { parseSessionExpires } from './session-expires.js';
 
 /**
- * RFC 4028 session timers for UAS dialogs (reference §4.4, §4.7): when the
+ * RFC 4028 session timers for UAS dialogs (docs/drachtio-protocol.md §4.4, §4.7): when the
  * peer is the refresher and no refresh arrives before the session expires,
  * the server sends BYE (`Session timer expired`) and tells the app; when we
  * are the refresher, the server re-INVITEs with the last local SDP at half
@@ -66,7 +66,7 @@ export class SessionTimer implements SessionTimerHook {
     }
   }
 
-  /** Our refreshing re-INVITE; the app is not involved (reference §4.7). */
+  /** Our refreshing re-INVITE; the app is not involved (docs/drachtio-protocol.md §4.7). */
   #refresh(d: Dialog): void {
     if (d.state !== DialogState.Confirmed) return;
     const app = new SipRequest('INVITE', 'sip:placeholder');

@@ -15,14 +15,14 @@ export enum AdminConnectionState {
 
 /**
  * One application's TCP connection to the admin port. Owns the frame decoder
- * and writes frames; never writes after close (checklist item 11).
+ * and writes frames; never writes after close (docs/drachtio-protocol.md, conformance 11).
  */
 export class AdminConnection {
   /** Process-unique id (for logs and maps). */
   readonly id = nextConnectionId++;
   readonly decoder = new FrameDecoder();
   state: AdminConnectionState = AdminConnectionState.Connected;
-  /** Tags announced in `authenticate` (reference §2.1). */
+  /** Tags announced in `authenticate` (docs/drachtio-protocol.md §2.1). */
   tags: string[] = [];
   /** Verbs this connection routed (lower-case). */
   readonly verbs = new Set<string>();
@@ -58,7 +58,7 @@ export class AdminConnection {
     this.socket.uncork();
   };
 
-  /** `<uuid>|response|<appMsgId>|<rest>` (reference §3.8). */
+  /** `<uuid>|response|<appMsgId>|<rest>` (docs/drachtio-protocol.md §3.8). */
   respond(appMsgId: string, rest: string, sip?: Buffer): boolean {
     return this.send(`${randomUUID()}|response|${appMsgId}|${rest}`, sip);
   }

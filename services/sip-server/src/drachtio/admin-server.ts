@@ -54,7 +54,7 @@ export type AdminServerEvents = {
 
 /**
  * The admin TCP listener speaking the drachtio application protocol
- * (inbound mode, reference §2): authenticate, route/remove_route, ping; SIP
+ * (inbound mode, docs/drachtio-protocol.md §2): authenticate, route/remove_route, ping; SIP
  * and proxy frames are passed to {@link AdminServerOptions.onAppFrame}.
  */
 export class AdminServer extends EventEmitter<AdminServerEvents> {
@@ -143,7 +143,7 @@ export class AdminServer extends EventEmitter<AdminServerEvents> {
         return conn.isOpen;
       });
     } catch (err) {
-      // A bad length prefix is fatal for this connection only (drachtio closes it too).
+      // docs/drachtio-protocol.md §1.2: a bad length prefix is fatal for this connection only.
       if (conn.state === AdminConnectionState.Connected) this.rejections.preAuthFraming++;
       this.opts.onProtocolError?.(conn, err as Error);
       conn.state = AdminConnectionState.Closed;
@@ -167,7 +167,7 @@ export class AdminServer extends EventEmitter<AdminServerEvents> {
       return;
     }
     if (conn.state !== AdminConnectionState.Authenticated) {
-      // Reference §8: the C++ server accepts this; we refuse unauthenticated traffic.
+      // docs/drachtio-protocol.md §8: the C++ server accepts this; we refuse unauthenticated traffic.
       conn.respond(frame.msgId, 'NO|authentication required');
       conn.close();
       return;

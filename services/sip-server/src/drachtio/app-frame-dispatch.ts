@@ -15,7 +15,7 @@ export interface ProxyFrameHandler {
 
 /**
  * Routes an app `sip` frame by (start line, txnId, dialogId) as in
- * reference §3.4; every failure becomes `NOK|<reason>` for that frame only.
+ * docs/drachtio-protocol.md §3.4; every failure becomes `NOK|<reason>` for that frame only.
  */
 export class AppFrameDispatch {
   proxy: ProxyFrameHandler | undefined;

@@ -1,6 +1,6 @@
 import { PBX_ERR_DRACHTIO_FRAME_INVALID } from './errors.js';
 
-/** Frame types an application may send (reference §1.5). */
+/** Frame types an application may send (docs/drachtio-protocol.md §1.5). */
 export type AppFrameType = 'authenticate' | 'route' | 'remove_route' | 'ping' | 'sip' | 'proxy';
 
 const TYPES = new Set<string>(['authenticate', 'route', 'remove_route', 'ping', 'sip', 'proxy']);
@@ -17,7 +17,7 @@ export interface AppFrame {
 }
 
 /**
- * Splits a payload into leader tokens and SIP part (reference §1.3): the
+ * Splits a payload into leader tokens and SIP part (docs/drachtio-protocol.md §1.3): the
  * leader ends at the first CRLF and is split on `|` keeping empty tokens.
  * @throws PBX_ERR_DRACHTIO_FRAME_INVALID when fewer than 2 tokens or unknown type.
  */

@@ -7,7 +7,7 @@ const EMPTY: Buffer = Buffer.alloc(0);
 /**
  * Parses the SIP part of an app `sip`/`proxy` frame. Lenient on purpose:
  * drachtio-srf writes Content-Length as a UTF-16 length, so the body is
- * "everything after the first CRLFCRLF" (reference §3.4) and Content-Length
+ * "everything after the first CRLFCRLF" (docs/drachtio-protocol.md §3.4) and Content-Length
  * is ignored (callers drop it). Header lines keep the app's name spelling.
  * @throws PBX_ERR_DRACHTIO_FRAME_INVALID when the start line is not a SIP request/status line.
  */
@@ -43,7 +43,7 @@ export function parseAppSipMessage(buf: Buffer): SipRequest | SipResponse {
     }
     flush();
     const colon = line.indexOf(':');
-    if (colon <= 0) continue; // a line without a name is dropped (reference §4.3)
+    if (colon <= 0) continue; // a line without a name is dropped (docs/drachtio-protocol.md §4.3)
     last = { name: line.slice(0, colon).trim(), value: line.slice(colon + 1).trim() };
   }
   flush();

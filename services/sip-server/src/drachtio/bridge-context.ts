@@ -22,9 +22,9 @@ export interface BridgeSettings {
   t1: number;
   t2: number;
   policy: PolicyFn | undefined;
-  /** A new request the app never answers is forgotten after this long (reference §4.2). @defaultValue 64000 */
+  /** A new request the app never answers is forgotten after this long (docs/drachtio-protocol.md §4.2). @defaultValue 64000 */
   pendingTimeoutMs: number;
-  /** Send CDR frames to apps that route `cdr:*` (reference §3.10). @defaultValue false */
+  /** Send CDR frames to apps that route `cdr:*` (docs/drachtio-protocol.md §3.10). @defaultValue false */
   cdrs: boolean;
 }
 
@@ -49,7 +49,7 @@ export class BridgeContext {
   readonly early = new Map<string, IncomingTxn>();
   /** txnId → request the app sent. */
   readonly outgoing = new Map<string, OutgoingTxn>();
-  /** Call-ID + our From-tag → app INVITE still without a final (UPDATE from the callee, reference §5.3 step 9). */
+  /** Call-ID + our From-tag → app INVITE still without a final (UPDATE from the callee, docs/drachtio-protocol.md §5.3 step 9). */
   readonly outgoingInvites = new Map<string, OutgoingTxn>();
   readonly cdr: CdrEmitter;
 
@@ -65,7 +65,7 @@ export class BridgeContext {
     return randomUUID();
   }
 
-  /** Bytes of a received message as they arrived (byte-exact relay, checklist 54). */
+  /** Bytes of a received message as they arrived (byte-exact relay, docs/drachtio-protocol.md, conformance 54). */
   rawOf(msg: SipMessage): Buffer {
     return msg.raw ?? msg.toBuffer();
   }
@@ -78,7 +78,7 @@ export class BridgeContext {
     return { source: 'application', bytes, protocol: local.protocol, address: local.advertisedHost, port: local.port };
   }
 
-  /** Whether address:port is one of our own listening points (reference §4.3 "send request to myself"). */
+  /** Whether address:port is one of our own listening points (docs/drachtio-protocol.md §4.3 "send request to myself"). */
   isLocal(address: string, port: number): boolean {
     for (const c of this.stack.localContacts()) {
       if (c.port !== port) continue;
@@ -90,7 +90,7 @@ export class BridgeContext {
 
   /**
    * Resolves where to send a request for `target` (a SIP URI, or the first
-   * Route), choosing a local listening point (reference §4.9).
+   * Route), choosing a local listening point (docs/drachtio-protocol.md §4.9).
    * @throws NokError `requested protocol/transport not available` when no transport fits.
    */
   async nextHop(target: string): Promise<NextHop> {
@@ -110,7 +110,7 @@ export class BridgeContext {
 
   /**
    * Next hop over a TCP connection a REGISTER/SUBSCRIBE came in on, when
-   * `uri`'s user@host was aliased to it (reference §4.4, §4.9; checklist 53).
+   * `uri`'s user@host was aliased to it (docs/drachtio-protocol.md §4.4, §4.9, conformance 53).
    */
   aliasedHop(uri: string): NextHop | undefined {
     const key = aliasKey(uri);

@@ -3,9 +3,9 @@ import type { AdminConnection } from './admin-connection.js';
 import { stackTime } from './meta.js';
 import type { RouteTable } from './route-table.js';
 
-/** `cdr:start` roles (reference §3.10). */
+/** `cdr:start` roles (docs/drachtio-protocol.md §3.10). */
 export type CdrRole = 'uac' | 'uas' | 'proxy-uac' | 'proxy-uas';
-/** `cdr:stop` reasons (reference §3.10). */
+/** `cdr:stop` reasons (docs/drachtio-protocol.md §3.10). */
 export type CdrStopReason =
   | 'call-rejected'
   | 'call-canceled'
@@ -15,7 +15,7 @@ export type CdrStopReason =
   | 'system-error-initiated-termination';
 
 /**
- * CDR frames (reference §3.10): sent round-robin to a connection that routed
+ * CDR frames (docs/drachtio-protocol.md §3.10): sent round-robin to a connection that routed
  * `cdr:attempt|start|stop`, only when CDRs are enabled (`<cdrs>true</cdrs>`).
  */
 export class CdrEmitter {

@@ -9,9 +9,8 @@ export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
 
 /**
  * Splits the admin byte stream into frame payloads. Frames are
- * `<N>#<payload>` where N counts UTF-8 bytes (drachtio's documented wire
- * format); a read may end anywhere, including inside the digits, and may hold
- * several frames.
+ * `<N>#<payload>` where N counts UTF-8 bytes (docs/drachtio-protocol.md §1.1); a read may end
+ * anywhere, including inside the digits, and may hold several frames.
  *
  * Cost is linear in the bytes received: while a frame whose length is known
  * is incomplete, reads are only collected, and they are joined once, when the

@@ -1,6 +1,6 @@
 /**
  * Encodes one server→app frame: `<N>#<leader>[CRLF<sip>]` where N is the
- * UTF-8 byte length of everything after `#` (reference §1.1). One buffer is
+ * UTF-8 byte length of everything after `#` (docs/drachtio-protocol.md §1.1). One buffer is
  * allocated per frame (this runs for every SIP message an app sees).
  */
 export function encodeFrame(leader: string, sip?: Buffer): Buffer {

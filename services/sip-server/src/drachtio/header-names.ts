@@ -1,6 +1,6 @@
 import { headerKey } from '../sip/compact-forms.js';
 
-/** Canonical spelling of well-known headers (reference §4.3). */
+/** Canonical spelling of well-known headers (docs/drachtio-protocol.md §4.3). */
 const CANONICAL: Readonly<Record<string, string>> = {
   via: 'Via',
   from: 'From',
@@ -58,7 +58,7 @@ const CANONICAL: Readonly<Record<string, string>> = {
 
 const TOKEN = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
 
-/** Headers an application may never set: the server owns them (reference §4.3). */
+/** Headers an application may never set: the server owns them (docs/drachtio-protocol.md §4.3). */
 export const IMMUTABLE_HEADERS: ReadonlySet<string> = new Set([
   'via',
   'route',

@@ -1,6 +1,6 @@
 /**
  * Which connections handle which new out-of-dialog request methods, and the
- * per-method round robin over them (reference §2.2–§2.3). Verbs are stored
+ * per-method round robin over them (docs/drachtio-protocol.md §2.2–§2.3). Verbs are stored
  * lower-case and de-duplicated per connection so a repeated `route` does not
  * skew fairness.
  */

@@ -1,5 +1,5 @@
 /**
- * Leaders of the frames the server sends to applications (reference §3.4,
+ * Leaders of the frames the server sends to applications (docs/drachtio-protocol.md §3.4,
  * §3.6, §3.7). Each function returns the leader without the trailing CRLF;
  * the caller appends the SIP bytes via {@link AdminConnection.send}.
  */

@@ -22,6 +22,6 @@ export interface StackPort {
   findAlias(key: string): SipConnection | undefined;
   /** A listening point for protocol/family. */
   pickLocal(protocol: 'udp' | 'tcp', family?: 4 | 6): BoundContact | undefined;
-  /** Lets later requests to `key` (user@host of a Contact) reuse `connection` (reference §4.4). */
+  /** Lets later requests to `key` (user@host of a Contact) reuse `connection` (docs/drachtio-protocol.md §4.4). */
   aliasConnection(key: string, connection: SipConnection): void;
 }

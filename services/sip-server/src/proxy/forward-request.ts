@@ -10,7 +10,7 @@ export interface ForwardOptions {
   uri: string;
   local: BoundContact;
   recordRoute: boolean;
-  /** Drop every Route header (preloaded route to us, reference §4.13). */
+  /** Drop every Route header (preloaded route to us, docs/drachtio-protocol.md §4.13). */
   stripRoutes: boolean;
   /** Extra headers the app asked for. */
   extra?: readonly SipHeader[];

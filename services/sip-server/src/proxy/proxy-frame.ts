@@ -1,6 +1,6 @@
 import { NokError } from '../uac/uac-errors.js';
 
-/** A decoded `proxy` frame leader (reference §3.5). */
+/** A decoded `proxy` frame leader (docs/drachtio-protocol.md §3.5). */
 export interface ProxyFrame {
   txnId: string;
   remainInDialog: boolean;

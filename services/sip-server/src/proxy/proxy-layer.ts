@@ -18,9 +18,9 @@ import { ProxiedCalls } from './proxied-calls.js';
 import { ProxyOperation } from './proxy-operation.js';
 
 /**
- * Stateful proxy for `proxy` frames (reference §3.5, §3.9, §4.13) plus
+ * Stateful proxy for `proxy` frames (docs/drachtio-protocol.md §3.5, §3.9, §4.13) plus
  * forwarding of in-dialog requests that carry our Record-Route, without the
- * app (reference §4.8, checklist 49).
+ * app (docs/drachtio-protocol.md §4.8, conformance 49).
  */
 export class ProxyLayer {
   /** Set by the wiring: drops the UAS record of a request the proxy took over. */
@@ -88,7 +88,7 @@ export class ProxyLayer {
     op.start();
   }
 
-  /** CANCEL for an INVITE being proxied: 200 here, then cancel the branches (reference §4.13). */
+  /** CANCEL for an INVITE being proxied: 200 here, then cancel the branches (docs/drachtio-protocol.md §4.13). */
   onCancel(_cancel: SipRequest, cancelTxn: ServerTransaction, inviteKey: string): boolean {
     const op = this.#ops.get(inviteKey);
     if (!op) return false;

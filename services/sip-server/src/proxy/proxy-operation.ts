@@ -48,7 +48,7 @@ interface Branch {
 
 /**
  * One stateful proxy operation for a pending request (RFC 3261 §16,
- * reference §3.9, §4.13): serial or parallel forking, provisional timeout,
+ * docs/drachtio-protocol.md §3.9, §4.13): serial or parallel forking, provisional timeout,
  * 1xx/2xx forwarded at once, best final forwarded when all branches ended,
  * one `OK|…|||continue` frame per branch final and a closing `OK|done`.
  */
@@ -79,7 +79,7 @@ export class ProxyOperation {
     else this.#startNext();
   }
 
-  /** Upstream CANCEL (reference §4.13): cancel every branch, forward the best final when they end. */
+  /** Upstream CANCEL (docs/drachtio-protocol.md §4.13): cancel every branch, forward the best final when they end. */
   cancel(): void {
     this.#cancelled = true;
     for (const b of this.#branches) this.#cancelBranch(b);
@@ -135,7 +135,7 @@ export class ProxyOperation {
     }
   }
 
-  /** The Request-URI becomes the target only when the original one addressed us (reference §4.13). */
+  /** The Request-URI becomes the target only when the original one addressed us (docs/drachtio-protocol.md §4.13). */
   #requestUri(dest: string): string {
     try {
       const u = parseUri(this.req.uri);
@@ -190,7 +190,7 @@ export class ProxyOperation {
     if (this.frame.simultaneous) for (let i = 0; i < added.length; i++) this.#startNext();
   }
 
-  /** `OK|<meta>|||continue` + the response (reference §3.9). */
+  /** `OK|<meta>|||continue` + the response (docs/drachtio-protocol.md §3.9). */
   #report(b: Branch, res: SipResponse): void {
     if (!this.frame.fullResponse || this.#done) return;
     const raw = this.ctx.rawOf(res);
@@ -243,7 +243,7 @@ export class ProxyOperation {
       .map((b) => b.final)
       .filter((r): r is SipResponse => r !== undefined);
     if (finals.length === 0) {
-      // Reference §4.13 / checklist 50: no usable transport for any target.
+      // docs/drachtio-protocol.md §4.13, conformance 50: no usable transport for any target.
       this.#respondUpstream(500);
       this.#done = true;
       this.conn.respond(this.msgId, nokAnswer(`error proxying request to ${this.frame.destinations.join(',')}`));

@@ -6,8 +6,8 @@ import { createError } from '@dragonpbx/shared/contracts';
 
 /** A SIP message could not be parsed; see {@link SipParseError} for the SIP-level detail. */
 export const PBX_ERR_SIP_PARSE = createError<[string]>('PBX_ERR_SIP_PARSE', 'malformed SIP message: %s', 400);
-/** A URI / name-addr / Via / CSeq value is not valid. */
-export const PBX_ERR_SIP_BAD_VALUE = createError<[string, string]>('PBX_ERR_SIP_BAD_VALUE', 'invalid %s: %s', 400);
+/** A URI / name-addr / Via / CSeq value is not valid (declared with the shared SIP parsers). */
+export { PBX_ERR_SIP_BAD_VALUE } from '@dragonpbx/shared/sip';
 /** A TCP stream violated framing (no Content-Length, oversized message). */
 export const PBX_ERR_SIP_FRAMING = createError<[string]>('PBX_ERR_SIP_FRAMING', 'SIP stream framing error: %s', 400);
 /** No local transport can reach the destination. */

@@ -244,7 +244,7 @@ export class TransportLayer {
           this.#forget(c);
           this.#handlers.connectionClosed(c);
         },
-        // A connection a registered Contact is aliased to stays open while idle (drachtio does the same).
+        // A connection a registered Contact is aliased to stays open while idle (docs/drachtio-protocol.md §4.4).
         idle: (c) => ![...this.#aliases.values()].includes(c),
         messageTimeout: (c, buffered) => {
           this.rejections.messageTimeout++;

@@ -4,7 +4,7 @@ import { headerKey } from '../sip/compact-forms.js';
 import type { SipMessage } from '../sip/sip-message.js';
 import { replaceLocalhost } from '../uas/build-response.js';
 
-/** Headers whose `@localhost` is rewritten to our host:port (reference §4.3). */
+/** Headers whose `@localhost` is rewritten to our host:port (docs/drachtio-protocol.md §4.3). */
 const LOCALHOST_HEADERS = new Set(['from', 'to', 'contact', 'p-asserted-identity']);
 
 /** Headers written in name-addr form whatever form the app used. */
@@ -13,7 +13,7 @@ const ADDR_HEADERS = new Set(['contact', 'route', 'record-route']);
 /**
  * Appends the app's headers to `out` except `skip` and the immutable ones,
  * with wire names canonicalised, unsafe lines dropped and `@localhost`
- * rewritten (reference §4.3). Returns the lower-case keys that were copied.
+ * rewritten (docs/drachtio-protocol.md §4.3). Returns the lower-case keys that were copied.
  */
 export function copyAppHeaders(
   app: SipMessage,

@@ -17,7 +17,7 @@ export function initialCseq(): number {
 }
 
 /**
- * Builds a new out-of-dialog request from an app's request (reference §4.3):
+ * Builds a new out-of-dialog request from an app's request (docs/drachtio-protocol.md §4.3):
  * Via with branch + rport, Max-Forwards 70, From with tag (default: our
  * contact), To = request-URI, Call-ID, CSeq, Contact for INVITE/SUBSCRIBE,
  * Content-Type for SDP. The app's Call-ID, From tag and CSeq are kept (digest
@@ -54,7 +54,7 @@ export function buildOutOfDialogRequest(app: SipRequest, local: BoundContact): S
   return req;
 }
 
-/** Copies the body and Content-Type, detecting SDP (reference §4.3). */
+/** Copies the body and Content-Type, detecting SDP (docs/drachtio-protocol.md §4.3). */
 export function applyBody(app: SipRequest, req: SipRequest): void {
   req.body = app.body;
   const type = app.get('content-type');

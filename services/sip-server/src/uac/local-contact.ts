@@ -6,7 +6,7 @@ export function localHostport(local: BoundContact): string {
   return formatHostPort(local.advertisedHost, local.port);
 }
 
-/** Our transport Contact URI: `sip:host:port[;transport=tcp]` (reference §4.3; UDP omits the param, §4.15). */
+/** Our transport Contact URI: `sip:host:port[;transport=tcp]` (docs/drachtio-protocol.md §4.3; UDP omits the param, §4.15). */
 export function contactUri(local: BoundContact): string {
   return `sip:${localHostport(local)}${local.protocol === 'udp' ? '' : `;transport=${local.protocol}`}`;
 }

@@ -15,13 +15,13 @@ export interface OutgoingTxn {
   readonly dialogId: string;
   /** Dialog the request was sent in, if any. */
   readonly dialog: Dialog | undefined;
-  /** The app asked to CANCEL it (reference §4.5 ACK-BYE race). */
+  /** The app asked to CANCEL it (docs/drachtio-protocol.md §4.5 ACK-BYE race). */
   cancelled: boolean;
-  /** CANCEL waiting for a provisional (reference §4.5: held until 1xx). */
+  /** CANCEL waiting for a provisional (docs/drachtio-protocol.md §4.5: held until 1xx). */
   pendingCancel: SipRequest | undefined;
   /** A provisional has been received. */
   provisional: boolean;
-  /** The echo was written (responses must follow it, reference §4.10). */
+  /** The echo was written (responses must follow it, docs/drachtio-protocol.md §4.10). */
   echoed: boolean;
   /** Frames to deliver after the echo. */
   queued: Array<() => void>;

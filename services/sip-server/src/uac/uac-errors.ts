@@ -1,6 +1,6 @@
 /**
  * A request from an application cannot be sent; `message` is the exact NOK
- * reason drachtio-server uses (reference §4.11), surfaced by drachtio-srf as
+ * reason drachtio-server uses (docs/drachtio-protocol.md §4.11), surfaced by drachtio-srf as
  * `Error.message`.
  */
 export class NokError extends Error {

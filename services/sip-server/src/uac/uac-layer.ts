@@ -18,11 +18,11 @@ import { NokError } from './uac-errors.js';
 /** RFC 3261 §25.1: user = 1*( unreserved / escaped / user-unreserved ). */
 const USER_PART = /^(?:[A-Za-z0-9\-_.!~*'()&=+$,;?/]|%[0-9A-Fa-f]{2})+$/;
 
-/** Headers of an app CANCEL that are ignored (reference §4.3). */
+/** Headers of an app CANCEL that are ignored (docs/drachtio-protocol.md §4.3). */
 const CANCEL_IGNORED = new Set(['from', 'to', 'contact', 'p-asserted-identity', 'via', 'route', 'record-route', 'call-id', 'cseq', 'content-length', 'max-forwards']);
 
 /**
- * Client side of the drachtio layer (reference §4.3, §4.5, §4.10): requests
+ * Client side of the drachtio layer (docs/drachtio-protocol.md §4.3, §4.5, §4.10): requests
  * from applications, their echoes, responses and CANCELs.
  */
 export class UacLayer {
@@ -31,7 +31,7 @@ export class UacLayer {
     private readonly dialogs: DialogLayer,
   ) {}
 
-  /** App frame `sip||[|<routeUri>]` + request: a new out-of-dialog request (checklist 27–30, 38–42). */
+  /** App frame `sip||[|<routeUri>]` + request: a new out-of-dialog request (docs/drachtio-protocol.md, conformance 27–30, 38–42). */
   async onAppRequest(conn: AdminConnection, msgId: string, app: SipRequest, routeUri: string | undefined): Promise<void> {
     const ctx = this.ctx;
     let user: string | undefined;
@@ -40,7 +40,7 @@ export class UacLayer {
     } catch {
       throw new NokError(`invalid request-uri: ${app.startLine()}`);
     }
-    // Reference §4.3: an `@` with an invalid user part (RFC 3261 §25.1 `user`) is refused.
+    // docs/drachtio-protocol.md §4.3: an `@` with an invalid user part (RFC 3261 §25.1 `user`) is refused.
     if (user !== undefined && !USER_PART.test(user)) throw new NokError(`invalid request-uri: ${app.startLine()}`);
     const target = routeUri ? (/^sips?:/i.test(routeUri) ? routeUri : `sip:${routeUri}`) : app.uri;
     const hop = (routeUri ? undefined : ctx.aliasedHop(app.uri)) ?? (await ctx.nextHop(target));
@@ -112,7 +112,7 @@ export class UacLayer {
     });
   }
 
-  /** Locally generated final (408 timeout, 503 transport failure), delivered like a network response (reference §4.10). */
+  /** Locally generated final (408 timeout, 503 transport failure), delivered like a network response (docs/drachtio-protocol.md §4.10). */
   #local(rec: OutgoingTxn, status: number): void {
     const res = makeResponse(rec.req, status);
     const bytes = res.toBuffer();
@@ -129,7 +129,7 @@ export class UacLayer {
     if (status < 200) {
       rec.provisional = true;
       if (rec.pendingCancel) {
-        // Reference §4.5: a CANCEL is held until a provisional arrived.
+        // docs/drachtio-protocol.md §4.5: a CANCEL is held until a provisional arrived.
         ctx.stack.sendRequest(rec.pendingCancel, { destination: rec.txn.destination });
         rec.pendingCancel = undefined;
       }
@@ -142,7 +142,7 @@ export class UacLayer {
           d.lastAck = undefined;
           d.ackPending = true;
           d.cancelRace = rec.cancelled;
-          // Reference §4.6: an app that never ACKs leaves nothing behind after 64×T1 (no BYE).
+          // docs/drachtio-protocol.md §4.6: an app that never ACKs leaves nothing behind after 64×T1 (no BYE).
           d.setTimer('uac-ack-wait', 64 * ctx.settings.t1, () => {
             if (d.ackPending) ctx.dialogs.remove(d);
           });
@@ -171,7 +171,7 @@ export class UacLayer {
   #deliver(rec: OutgoingTxn, res: SipResponse, meta: ReturnType<BridgeContext['networkMeta']>): void {
     const raw = this.ctx.rawOf(res);
     const f = () => rec.conn.send(sipLeader(meta, rec.txnId, rec.dialogId), raw);
-    // Reference §4.10: the `Msg sent:` echo must precede every response frame.
+    // docs/drachtio-protocol.md §4.10: the `Msg sent:` echo must precede every response frame.
     if (rec.echoed) f();
     else rec.queued.push(f);
   }
@@ -186,7 +186,7 @@ export class UacLayer {
       const early = ctx.dialogs.get(rec.dialogId);
       if (early && early.state === DialogState.Early) ctx.dialogs.remove(early);
     }
-    // Reference §4.7: a final to the app's BYE (except 401/407) ends the dialog.
+    // docs/drachtio-protocol.md §4.7: a final to the app's BYE (except 401/407) ends the dialog.
     if (rec.req.method === 'BYE' && rec.dialog && status !== 401 && status !== 407) ctx.dialogs.remove(rec.dialog);
     // RFC 6665 §4.1.3: our NOTIFY with Subscription-State: terminated ends the subscription dialog.
     if (rec.dialog && status >= 200 && endsSubscription(rec.dialog, rec.req)) ctx.dialogs.remove(rec.dialog);
@@ -236,7 +236,7 @@ export class UacLayer {
     return d;
   }
 
-  /** CANCELs a pending INVITE now, or once a provisional arrives (reference §4.5). */
+  /** CANCELs a pending INVITE now, or once a provisional arrives (docs/drachtio-protocol.md §4.5). */
   #cancel(rec: OutgoingTxn, extra: ReadonlyArray<{ name: string; value: string }> = []): SipRequest {
     const cancel = rec.txn.createCancel(extra);
     rec.cancelled = true;
@@ -246,7 +246,7 @@ export class UacLayer {
     return cancel;
   }
 
-  /** App frame `sip|<inviteTxnId>|` + CANCEL (checklist 34). */
+  /** App frame `sip|<inviteTxnId>|` + CANCEL (docs/drachtio-protocol.md, conformance 34). */
   onAppCancel(conn: AdminConnection, msgId: string, txnId: string, app: SipRequest): void {
     const ctx = this.ctx;
     const rec = ctx.outgoing.get(txnId);

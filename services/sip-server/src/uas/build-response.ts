@@ -18,7 +18,7 @@ export interface BuildResponseOptions {
 }
 
 /**
- * Fills an app's response for an incoming request (reference §4.4):
+ * Fills an app's response for an incoming request (docs/drachtio-protocol.md §4.4):
  * Via/From/To/Call-ID/CSeq come from the request, the To-tag is added, the
  * app's other headers follow in its order (Via, Route, Record-Route, RSeq,
  * Content-Length dropped), then Contact and Content-Type when missing.
@@ -55,7 +55,7 @@ export function buildResponse(req: SipRequest, app: SipResponse, opts: BuildResp
   return res;
 }
 
-/** The To-tag an app forced (`To: tag=…` or a full To with a tag), if any (reference §4.4). */
+/** The To-tag an app forced (`To: tag=…` or a full To with a tag), if any (docs/drachtio-protocol.md §4.4). */
 export function appForcedToTag(app: SipResponse): string | undefined {
   const to = app.get('to');
   if (to === undefined) return undefined;
@@ -63,12 +63,12 @@ export function appForcedToTag(app: SipResponse): string | undefined {
   return m?.[1];
 }
 
-/** Whether `body` is an SDP (starts with `v=0`, reference §4.3). */
+/** Whether `body` is an SDP (starts with `v=0`, docs/drachtio-protocol.md §4.3). */
 export function startsWithSdp(body: Buffer): boolean {
   return body.length >= 3 && body[0] === 0x76 && body[1] === 0x3d && body[2] === 0x30;
 }
 
-/** `sip:user@localhost[:port]` → `sip:user@<hostport>` (reference §4.3). */
+/** `sip:user@localhost[:port]` → `sip:user@<hostport>` (docs/drachtio-protocol.md §4.3). */
 export function replaceLocalhost(value: string, hostport: string): string {
   if (value.indexOf('@localhost') < 0) return value;
   return value.replace(/@localhost(?::\d+)?/g, `@${hostport}`);

@@ -20,7 +20,7 @@ export interface IncomingTxn {
   localTag: string | undefined;
   /** A provisional (>100) has been sent. */
   provisionalSent: boolean;
-  /** Forget-after timer for requests the app never answers (reference §4.2). */
+  /** Forget-after timer for requests the app never answers (docs/drachtio-protocol.md §4.2). */
   timer: NodeJS.Timeout | undefined;
   /**
    * The `terminated` listener on {@link txn}; removed when the record is

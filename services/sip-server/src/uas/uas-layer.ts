@@ -15,7 +15,7 @@ import { appForcedToTag, buildResponse } from './build-response.js';
 import type { IncomingTxn } from './incoming-txn.js';
 import { localHostport } from '../uac/local-contact.js';
 
-/** Out-of-dialog methods that need a dialog to make sense (reference §2.3, §4.2). */
+/** Out-of-dialog methods that need a dialog to make sense (docs/drachtio-protocol.md §2.3, §4.2). */
 const DIALOG_ONLY = new Set(['BYE', 'UPDATE', 'PRACK', 'INFO', 'REFER']);
 
 /** Seen by the proxy layer before the UAS decides (it owns proxied INVITEs' CANCELs). */
@@ -25,7 +25,7 @@ export interface CancelInterceptor {
 }
 
 /**
- * Server side of the drachtio layer (reference §4.2, §4.4, §4.5): offers new
+ * Server side of the drachtio layer (docs/drachtio-protocol.md §4.2, §4.4, §4.5): offers new
  * requests to applications, sends their responses, handles CANCEL.
  */
 export class UasLayer {
@@ -114,7 +114,7 @@ export class UasLayer {
     ctx.incoming.set(rec.txnId, rec);
     ctx.incomingByStackTxn.set(rec.txn.id, rec);
     rec.timer = setTimeout(() => {
-      // Reference §4.2: an unanswered request is forgotten silently; release the stack transaction too.
+      // docs/drachtio-protocol.md §4.2: an unanswered request is forgotten silently; release the stack transaction too.
       this.forget(rec);
       rec.txn.terminate();
     }, ctx.settings.pendingTimeoutMs);
@@ -172,7 +172,7 @@ export class UasLayer {
   }
 
   /**
-   * Stack `cancel` event (reference §4.5, checklist 22–24). `inviteKey` is set
+   * Stack `cancel` event (docs/drachtio-protocol.md §4.5, conformance 22–24). `inviteKey` is set
    * when an INVITE transaction matched, `inviteTxn` unless that INVITE already
    * sent its 2xx over UDP (the stack then keeps only a record of it).
    */
@@ -209,7 +209,7 @@ export class UasLayer {
     );
   }
 
-  /** App frame `sip|<txnId>|` + response (reference §3.4, §4.4). */
+  /** App frame `sip|<txnId>|` + response (docs/drachtio-protocol.md §3.4, §4.4). */
   onAppResponse(conn: AdminConnection, msgId: string, txnId: string, app: SipResponse): void {
     const ctx = this.ctx;
     const cseqMethod = (app.get('cseq') ?? '').trim().split(/\s+/)[1]?.toUpperCase();
@@ -278,7 +278,7 @@ export class UasLayer {
 
   /**
    * RFC 4028 §9: the caller offered Session-Expires and the app did not set
-   * one: echo it with the caller's refresher (reference §4.4). Without a
+   * one: echo it with the caller's refresher (docs/drachtio-protocol.md §4.4). Without a
    * refresher the server runs no timer (default-refresher `none`).
    */
   #negotiateSessionTimer(req: SipRequest, out: SipResponse): void {
@@ -289,7 +289,7 @@ export class UasLayer {
     if (!/\btimer\b/i.test(out.getAll('require').join(','))) out.append('Require', 'timer');
   }
 
-  /** Reference §4.4: a 200 to REGISTER over TCP makes the Contact reachable on that connection. */
+  /** docs/drachtio-protocol.md §4.4: a 200 to REGISTER over TCP makes the Contact reachable on that connection. */
   #aliasRegistration(rec: IncomingTxn, res: SipResponse): void {
     const conn = rec.txn.source.connection;
     if (!conn) return;
@@ -301,7 +301,7 @@ export class UasLayer {
 }
 
 /**
- * Reference §4.2 REGISTER checks: every Contact needs a scheme, and
+ * docs/drachtio-protocol.md §4.2 REGISTER checks: every Contact needs a scheme, and
  * `Contact: *` is only allowed with `Expires: 0` (RFC 3261 §10.3 step 6).
  * Returns the 400 reason, or undefined when acceptable.
  */

@@ -4,7 +4,7 @@ import { describeRun, runSipp } from '../helpers/sipp.js';
 import { type LooseSrf, connectApp, disconnectApp, sdp, until } from '../helpers/srf.js';
 import { type TestServer, startTestServer } from '../helpers/test-server.js';
 
-// Checklist B.20 end to end: a caller that never ACKs gets the 2xx retransmitted, then a BYE
+// docs/drachtio-protocol.md, conformance 20 end to end: a caller that never ACKs gets the 2xx retransmitted, then a BYE
 // with Reason "ACK timeout" after 64×T1; the app's dialog ends (drachtio-srf sees the server's
 // unsolicited BYE). T1 = 100 ms keeps it to ~7 s.
 const ports = portBlock('ackTimeout');

@@ -4,7 +4,7 @@ import { portBlock } from '../helpers/ports.js';
 import { describeRun, startSipp } from '../helpers/sipp.js';
 import { type TestServer, startTestServer } from '../helpers/test-server.js';
 
-// Checklist C.27, C.31, C.33: an application speaking raw frames places an INVITE a SIPp UAS
+// docs/drachtio-protocol.md, conformance 27, 31, 33: an application speaking raw frames places an INVITE a SIPp UAS
 // rejects. The echo comes before the response, the 486 carries the dialogId, the stack ACKs the
 // 486 by itself, and an ACK the app then sends for that dialog is refused with NOK and never
 // reaches the network (SIPp would fail on a second ACK).

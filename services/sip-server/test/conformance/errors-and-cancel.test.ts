@@ -4,7 +4,7 @@ import { describeRun, runSipp } from '../helpers/sipp.js';
 import { type LooseSrf, connectApp, disconnectApp, until } from '../helpers/srf.js';
 import { type TestServer, startTestServer } from '../helpers/test-server.js';
 
-// Checklist B.14 (503 without an app), B.22–B.24 (CANCEL before/after a provisional, unmatched
+// docs/drachtio-protocol.md, conformance 14 (503 without an app), 22–24 (CANCEL before/after a provisional, unmatched
 // CANCEL and BYE outside a dialog → 481), over UDP and TCP.
 const ports = portBlock('cancel');
 let ts: TestServer;

@@ -4,7 +4,7 @@ import { describeRun, runSipp } from '../helpers/sipp.js';
 import { type LooseSrf, connectApp, disconnectApp, sdp, until } from '../helpers/srf.js';
 import { type TestServer, startTestServer } from '../helpers/test-server.js';
 
-// Checklist B.25–B.26, C.35, D.45: re-INVITE both ways, UPDATE, INFO both ways, REFER + NOTIFY, BYE from the
+// docs/drachtio-protocol.md, conformance 25–26, 35, 45: re-INVITE both ways, UPDATE, INFO both ways, REFER + NOTIFY, BYE from the
 // caller — one dialog between a SIPp UAC and a drachtio-srf UAS, over UDP and TCP.
 const ports = portBlock('inDialog');
 let ts: TestServer;

@@ -4,7 +4,7 @@ import { describeRun, runSipp } from '../helpers/sipp.js';
 import { answerInvite, connectApp, disconnectApp, type LooseSrf, until } from '../helpers/srf.js';
 import { type TestServer, startTestServer } from '../helpers/test-server.js';
 
-// Checklist A.9–A.11, B.13, E.55: several applications at once. New INVITEs rotate round-robin
+// docs/drachtio-protocol.md, conformance 9–11, 13, 55: several applications at once. New INVITEs rotate round-robin
 // over the apps that routed INVITE; each dialog stays with the app that answered it (its BYE
 // reaches only that app); an app that only routed OPTIONS never sees an INVITE; when an app
 // disconnects, the others take all new calls.

@@ -6,7 +6,7 @@ import { portBlock } from '../helpers/ports.js';
 import { describeRun, runSipp } from '../helpers/sipp.js';
 import { type LooseSrf, connectApp, disconnectApp } from '../helpers/srf.js';
 
-// Checklist E.52: spammer rules → 603 and OPTIONS auto-respond → 200 without any app, configured
+// docs/drachtio-protocol.md, conformance 52: spammer rules → 603 and OPTIONS auto-respond → 200 without any app, configured
 // through drachtio.conf.xml and the drachtio command line exactly as an operator would.
 const ports = portBlock('policy');
 const conf = fileURLToPath(new URL('./fixtures/policy.conf.xml', import.meta.url));

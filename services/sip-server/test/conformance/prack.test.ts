@@ -4,7 +4,7 @@ import { describeRun, runSipp } from '../helpers/sipp.js';
 import { answerInvite, connectApp, disconnectApp, type LooseSrf, sdp, until } from '../helpers/srf.js';
 import { type TestServer, startTestServer } from '../helpers/test-server.js';
 
-// Checklist D.44 end to end: the app sends a reliable 183 (Require: 100rel) to a SIPp caller that
+// docs/drachtio-protocol.md, conformance 44 end to end: the app sends a reliable 183 (Require: 100rel) to a SIPp caller that
 // offered 100rel; the server adds RSeq, SIPp PRACKs it, the PRACK reaches the app, then the call
 // is answered, ACKed and hung up by the caller.
 const ports = portBlock('prack');

@@ -4,7 +4,7 @@ import { describeRun, runSipp, startSipp } from '../helpers/sipp.js';
 import { type LooseSrf, connectApp, disconnectApp } from '../helpers/srf.js';
 import { type TestServer, startTestServer } from '../helpers/test-server.js';
 
-// Checklist E.48–E.50: srf.proxyRequest between two SIPp agents. The caller's preloaded Route is
+// docs/drachtio-protocol.md, conformance 48–50: srf.proxyRequest between two SIPp agents. The caller's preloaded Route is
 // stripped; with recordRoute the server
 // stays in the dialog (ACK and BYE pass through it without the app); a target no configured
 // transport can reach yields 500 upstream and an error in the app.

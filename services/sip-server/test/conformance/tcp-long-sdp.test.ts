@@ -4,7 +4,7 @@ import { describeRun, runSipp } from '../helpers/sipp.js';
 import { answerInvite, connectApp, disconnectApp, type LooseSrf } from '../helpers/srf.js';
 import { type TestServer, startTestServer } from '../helpers/test-server.js';
 
-// Checklist E.54: a ~16 kB SDP over TCP reaches the app whole; header order, header name case
+// docs/drachtio-protocol.md, conformance 54: a ~16 kB SDP over TCP reaches the app whole; header order, header name case
 // and the body are forwarded byte for byte.
 const ports = portBlock('tcp');
 let ts: TestServer;

@@ -4,7 +4,7 @@ import { describeRun, runSipp } from '../helpers/sipp.js';
 import { type LooseSrf, connectApp, disconnectApp } from '../helpers/srf.js';
 import { type TestServer, startTestServer } from '../helpers/test-server.js';
 
-// Checklist E.53: a REGISTER answered 200 over TCP makes later app requests to that Contact's
+// docs/drachtio-protocol.md, conformance 53: a REGISTER answered 200 over TCP makes later app requests to that Contact's
 // user@host reuse the same connection. The registered Contact names a port nothing listens on,
 // so the OPTIONS can only reach SIPp over the connection its REGISTER came in on.
 const ports = portBlock('tcpReuse');

@@ -4,7 +4,7 @@ import { describeRun, startSipp } from '../helpers/sipp.js';
 import { type LooseSrf, connectApp, disconnectApp, sdp, until } from '../helpers/srf.js';
 import { type TestServer, startTestServer } from '../helpers/test-server.js';
 
-// Checklist C.27–C.32, C.37 (outbound INVITE, ACK, BYE from the app, digest retry with
+// docs/drachtio-protocol.md, conformance 27–32, 37 (outbound INVITE, ACK, BYE from the app, digest retry with
 // app-supplied Call-ID/CSeq, REGISTER with @localhost Contact) against SIPp UASs over UDP and TCP.
 const ports = portBlock('uac');
 let ts: TestServer;

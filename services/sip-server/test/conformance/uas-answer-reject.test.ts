@@ -4,7 +4,7 @@ import { describeRun, runSipp } from '../helpers/sipp.js';
 import { answerInvite, connectApp, disconnectApp, type LooseSrf, sdp, until } from '../helpers/srf.js';
 import { type TestServer, startTestServer } from '../helpers/test-server.js';
 
-// Checklist B.12–B.14, B.16–B.17, B.19, B.21, B.25–B.26: an application answers and rejects
+// docs/drachtio-protocol.md, conformance 12–14, 16–17, 19, 21, 25–26: an application answers and rejects
 // INVITEs from SIPp over UDP and TCP; BYE from the caller ends the dialog.
 const ports = portBlock('uas');
 let ts: TestServer;
@@ -22,7 +22,7 @@ beforeAll(async () => {
       res.send(486, 'Busy Here');
       return;
     }
-    // Checklist B.18: several provisionals, then one final.
+    // docs/drachtio-protocol.md, conformance 18: several provisionals, then one final.
     if (to.includes('provisionals')) {
       res.send(180);
       res.send(183, { body: sdp('dragon-early', 30000) });

@@ -5,7 +5,7 @@ import type { LooseSrf } from '../drachtio/srf-app.js';
 import { sleep, startApp, startServer } from '../uas/harness.js';
 import { SDP, UdpUa, answer } from '../uas/udp-ua.js';
 
-/** In-dialog traffic both ways on a dialog created by the app's createUAC (checklist 25, 32, 35, 37). */
+/** In-dialog traffic both ways on a dialog created by the app's createUAC (docs/drachtio-protocol.md, conformance 25, 32, 35, 37). */
 describe('in-dialog requests', () => {
   let server: SipServer;
   let udpPort: number;

@@ -5,7 +5,7 @@ import type { LooseSrf } from '../drachtio/srf-app.js';
 import { sleep, startApp } from '../uas/harness.js';
 import { SDP, UdpUa, answer } from '../uas/udp-ua.js';
 
-/** Reliable provisionals (RFC 3262), UPDATE (RFC 3311) and session timers (RFC 4028): checklist 43–46. */
+/** Reliable provisionals (RFC 3262), UPDATE (RFC 3311) and session timers (RFC 4028): docs/drachtio-protocol.md, conformance 43–46. */
 describe('PRACK, UPDATE and session timers', () => {
   let server: SipServer;
   let port: number;

@@ -4,7 +4,7 @@ import type { LooseSrf } from '../drachtio/srf-app.js';
 import { sleep, startApp, startServer } from '../uas/harness.js';
 import { UdpUa, answer } from '../uas/udp-ua.js';
 
-/** SUBSCRIBE dialogs both ways end with the terminating NOTIFY (RFC 6665 §4.1.3, reference §4.7). */
+/** SUBSCRIBE dialogs both ways end with the terminating NOTIFY (RFC 6665 §4.1.3, docs/drachtio-protocol.md §4.7). */
 describe('SUBSCRIBE / NOTIFY dialogs', () => {
   let server: SipServer;
   let port: number;

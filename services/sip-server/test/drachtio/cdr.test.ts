@@ -5,7 +5,7 @@ import { SDP, UdpUa } from '../uas/udp-ua.js';
 import { RawAdminClient } from './raw-admin-client.js';
 import type { LooseSrf } from './srf-app.js';
 
-/** Checklist 51: cdr:attempt/start/stop frames (reference §3.10). */
+/** docs/drachtio-protocol.md, conformance 51: cdr:attempt/start/stop frames (§3.10). */
 describe('CDR frames', () => {
   let server: SipServer;
   let srf: LooseSrf;

@@ -4,7 +4,7 @@ import { SDP, UdpUa } from '../uas/udp-ua.js';
 import { RawAdminClient } from './raw-admin-client.js';
 
 /**
- * Checklist 5 (reference §3.1): the server only ever sends frames of type `response`, `sip`,
+ * docs/drachtio-protocol.md, conformance 5 (frame types, §1.5): the server only ever sends frames of type `response`, `sip`,
  * `cdr:attempt`, `cdr:start` and `cdr:stop`. A raw application answers a whole call itself
  * (INVITE → 200, ACK, BYE → 200) with CDRs on, pings and routes, and every frame it received is
  * checked.

@@ -35,7 +35,7 @@ const PIECES = [
   'v=0',
 ];
 
-/** Checklist 56: malformed app frames get NO/NOK and never take the server down. */
+/** docs/drachtio-protocol.md, conformance 56: malformed app frames get NO/NOK and never take the server down. */
 describe('malformed app frames', () => {
   let server: SipServer;
   let app: RawAdminClient;

@@ -4,7 +4,7 @@ import { startServer } from '../uas/harness.js';
 import { SDP, UdpUa, answer } from '../uas/udp-ua.js';
 import { RawAdminClient } from './raw-admin-client.js';
 
-/** Wire-level checks of the sip frames against reference §3.4–§3.7, with a raw admin client. */
+/** Wire-level checks of the sip frames against docs/drachtio-protocol.md §3.4–§3.7, with a raw admin client. */
 describe('sip frames on the admin socket', () => {
   let server: SipServer;
   let udpPort: number;
@@ -126,7 +126,7 @@ describe('sip frames on the admin socket', () => {
     expect(res.sip?.startsWith('SIP/2.0 200 OK')).toBe(true);
   });
 
-  it('refuses requests it cannot send with the reference NOK texts', async () => {
+  it('refuses requests it cannot send with the NOK texts of drachtio-server (docs/drachtio-protocol.md §4.11)', async () => {
     const nok = async (sip: string, extra = '') => (await app.reply(app.send(`sip||${extra}`, sip))).tokens.slice(3);
     expect(await nok(`MESSAGE sip:bob@127.0.0.1:${ua.port} SIP/2.0\r\n\r\nno type`)).toEqual(['NOK', 'missing content-type']);
     expect(await nok(`OPTIONS sip:127.0.0.1:${udpPort} SIP/2.0\r\n\r\n`)).toEqual(['NOK', 'can not send request to myself']);

@@ -5,7 +5,7 @@ import type { LooseSrf } from '../drachtio/srf-app.js';
 import { startApp, startServer } from '../uas/harness.js';
 import { SDP, UdpUa, answer } from '../uas/udp-ua.js';
 
-/** `proxy` frames: srf.proxyRequest (checklist 48–50). */
+/** `proxy` frames: srf.proxyRequest (docs/drachtio-protocol.md, conformance 48–50). */
 describe('stateful proxy', () => {
   let server: SipServer;
   let port: number;

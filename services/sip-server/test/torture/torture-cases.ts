@@ -30,7 +30,7 @@ const survive = { kind: 'survive' } as const;
 const lenient = { kind: 'lenient' } as const;
 const reject = (...codes: number[]) => ({ kind: 'reject', codes: codes.length ? codes : [400] }) as const;
 
-// Observed: wsinv carries a To tag matching no dialog, so it is answered 481 (reference §4.2);
+// Observed: wsinv carries a To tag matching no dialog, so it is answered 481 (docs/drachtio-protocol.md §4.2);
 // methods no application routes (intmeth, esc02) get 503; every `reject` case gets 400 (505 for
 // badvers); lwsstart, escruri, regbadct, badaspec and baddn are rejected with 400 as well.
 export const TORTURE_CASES: readonly TortureCase[] = [

@@ -6,7 +6,7 @@ import { parseVia } from '../../src/sip/via.js';
 import type { ClientTransaction } from '../../src/transaction/client-transaction.js';
 import { TransactionState } from '../../src/transaction/transaction-state.js';
 import { startStack } from '../transport/stack-fixture.js';
-import { type Datagram, UdpPeer } from '../transport/udp-peer.js';
+import { type Datagram, UdpPeer } from '@dragonpbx/testkit';
 
 const T = { t1: 20, t2: 80, t4: 100 };
 let cleanup: Array<() => Promise<void> | void> = [];

@@ -4,7 +4,7 @@ import type { SipRequest } from '../../src/sip/sip-request.js';
 import type { ServerTransaction } from '../../src/transaction/server-transaction.js';
 import { TransactionState } from '../../src/transaction/transaction-state.js';
 import { portOf, request, startStack } from '../transport/stack-fixture.js';
-import { UdpPeer } from '../transport/udp-peer.js';
+import { UdpPeer } from '@dragonpbx/testkit';
 
 let cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {

@@ -5,7 +5,7 @@ import type { ServerTransaction } from '../../src/transaction/server-transaction
 import { TransactionState } from '../../src/transaction/transaction-state.js';
 import { portOf, request, startStack } from '../transport/stack-fixture.js';
 import { TcpPeer } from '../transport/tcp-peer.js';
-import { UdpPeer } from '../transport/udp-peer.js';
+import { UdpPeer } from '@dragonpbx/testkit';
 
 const T = { t1: 20, t2: 80, t4: 100 };
 let cleanup: Array<() => Promise<void> | void> = [];

@@ -5,7 +5,7 @@ import { basicInvite } from '../sip/fixtures.js';
 import { mutate, rng } from '../sip/fuzz.js';
 import { portOf, request, startStack } from './stack-fixture.js';
 import { TcpPeer } from './tcp-peer.js';
-import { UdpPeer } from './udp-peer.js';
+import { UdpPeer } from '@dragonpbx/testkit';
 
 let cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {

@@ -6,7 +6,7 @@ import { parseVia } from '../../src/sip/via.js';
 import type { SipStack } from '../../src/sip-stack.js';
 import type { ServerTransaction } from '../../src/transaction/server-transaction.js';
 import { portOf, request, startStack } from './stack-fixture.js';
-import { UdpPeer } from './udp-peer.js';
+import { UdpPeer } from '@dragonpbx/testkit';
 
 let cleanup: Array<() => Promise<void>> = [];
 afterEach(async () => {

@@ -13,7 +13,7 @@ const tcp: BoundContact = { ...udp, id: 't', protocol: 'tcp' };
 
 const app = (text: string) => parseAppSipMessage(Buffer.from(text.replace(/\n/g, '\r\n')));
 
-describe('header names on the wire (reference §4.3)', () => {
+describe('header names on the wire (docs/drachtio-protocol.md §4.3)', () => {
   it.each([
     ['subject', 'Subject'],
     ['WWW-AUTHENTICATE', 'WWW-Authenticate'],

@@ -85,7 +85,7 @@ describe('SIP over TCP through the drachtio layer', () => {
     ua.send(answer(bye, 200, 'OK', 'tb'));
   });
 
-  it('reuses the connection a REGISTER came in on for later requests to that Contact (checklist 53)', async () => {
+  it('reuses the connection a REGISTER came in on for later requests to that Contact (docs/drachtio-protocol.md, conformance 53)', async () => {
     await ua.dial(tcpPort);
     const lp = ua.localPort;
     ua.send(

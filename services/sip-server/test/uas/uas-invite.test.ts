@@ -214,7 +214,7 @@ describe('incoming INVITE handled by a drachtio-srf app (UAS)', () => {
     expect(server.stats().dialogs).toBe(0);
   });
 
-  it('does not deliver a retransmitted INVITE twice, and absorbs the ACK of a non-2xx final (checklist 15, 21)', async () => {
+  it('does not deliver a retransmitted INVITE twice, and absorbs the ACK of a non-2xx final (docs/drachtio-protocol.md, conformance 15, 21)', async () => {
     const s = await startServer(50);
     server = s.server;
     const frames: string[] = [];
@@ -244,7 +244,7 @@ describe('incoming INVITE handled by a drachtio-srf app (UAS)', () => {
     expect(frames).toEqual(['INVITE']);
   });
 
-  it('delivers a CANCEL after a provisional with the INVITE txnId and the dialogId (checklist 23)', async () => {
+  it('delivers a CANCEL after a provisional with the INVITE txnId and the dialogId (docs/drachtio-protocol.md, conformance 23)', async () => {
     const s = await startServer();
     server = s.server;
     const { RawAdminClient } = await import('../drachtio/raw-admin-client.js');

@@ -5,7 +5,7 @@ const isDirectName = (c: string) => c.toUpperCase() === DIRECT_CODEC;
 
 /**
  * Direct media applies when both sides list `DIRECT`, wherever it appears in
- * the list (reference §4.2 and §6 item 15: the original missed it in first place).
+ * the list (docs/contract.md §4.2 and §6.3: the original missed it in first place).
  */
 export function isDirectMedia(callerCodecs: readonly string[] | undefined, destCodecs: readonly string[] | undefined): boolean {
   return (callerCodecs ?? []).some(isDirectName) && (destCodecs ?? []).some(isDirectName);

@@ -4,7 +4,7 @@ import { MediaCallIdSchema, MediaTagSchema } from './media-common.js';
 /**
  * `dragon.media.dtmf`: inject DTMF as RFC 4733 (ex RFC 2833) telephone-events
  * towards the party identified by `fromTag`'s peer; used for SIP INFO relay
- * (reference §4.2, "While connected").
+ * (docs/contract.md §4.2, "While connected").
  */
 export const MediaDtmfRequestSchema = Type.Object(
   {

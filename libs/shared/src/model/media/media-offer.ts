@@ -3,7 +3,7 @@ import { MediaCallIdSchema, MediaCodecListSchema, MediaEngineIdSchema, MediaSdpS
 
 /**
  * `dragon.media.offer`: anchor an SDP offer (RFC 3264 §5) in RTPEngine and get
- * the SDP to send on. Codec handling follows the original (reference §4.2):
+ * the SDP to send on. Codec handling follows the original (docs/contract.md §4.2):
  * the caller's codecs are masked, the destination's are offered (transcoded),
  * `telephone-event` is added when the caller lacks it. With `direct` the SDP
  * passes through untouched and no engine is involved.

@@ -11,7 +11,7 @@ export const MediaSubscribeRequestSchema = Type.Object(
     callId: MediaCallIdSchema,
     /** The legs to record; each becomes one m= line. */
     fromTags: Type.Array(MediaTagSchema, { minItems: 1, maxItems: 2 }),
-    /** Codecs of the recording stream. @defaultValue `["PCMU"]` (reference §4.5) */
+    /** Codecs of the recording stream. @defaultValue `["PCMU"]` (docs/contract.md §4.5) */
     codecs: Type.Optional(MediaCodecListSchema),
   },
   { additionalProperties: false },

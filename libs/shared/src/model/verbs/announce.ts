@@ -1,7 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { MediaUrlSchema, StatusLabelSchema } from './common.js';
 
-/** `announce`: play a media file, as early media or on the answered call (reference §4.1). */
+/** `announce`: play a media file, as early media or on the answered call (docs/contract.md §4.1). */
 export const AnnounceVerbSchema = Type.Object(
   {
     verb: Type.Literal('announce'),

@@ -9,7 +9,7 @@ import { RecordVerbSchema } from './record.js';
 import { ResponseVerbSchema } from './response.js';
 import { PBX_ERR_SCRIPT_INVALID } from './script-invalid-error.js';
 
-/** Every verb name, in the order the reference documents them. */
+/** Every verb name, in the order docs/contract.md §4 lists them. */
 export const VERB_NAMES = ['announce', 'connect', 'response', 'pause', 'record', 'pickup'] as const;
 export type VerbName = (typeof VERB_NAMES)[number];
 
@@ -24,7 +24,7 @@ export const VerbSchema = Type.Union([
 ]);
 export type Verb = Static<typeof VerbSchema>;
 
-/** The body of a CallHook answer: verbs run one after another (reference §1.4). */
+/** The body of a CallHook answer: verbs run one after another (docs/contract.md §1.4). */
 export const CallScriptSchema = Type.Array(VerbSchema, {
   maxItems: 100,
   title: 'CallScript',

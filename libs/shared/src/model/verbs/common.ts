@@ -4,7 +4,7 @@ import { type Static, Type } from '@sinclair/typebox';
 
 /**
  * StatusHook label of a verb: a string is sent as `label` with each of the
- * verb's events; `false` turns the verb's events off (reference §3.3).
+ * verb's events; `false` turns the verb's events off (docs/contract.md §3.3).
  */
 export const StatusLabelSchema = Type.Union([Type.String(), Type.Literal(false)], {
   description: 'StatusHook label for this verb, or false to send no events for it',
@@ -23,7 +23,7 @@ export type SipHeaders = Static<typeof SipHeadersSchema>;
 
 /**
  * A media file: `file:/name.wav` or `/name.wav` (both under MEDIA_PATH), or an
- * `http(s)://` URL that is fetched and cached (SPEC §2 "Announce URL").
+ * `http(s)://` URL that is fetched and cached (docs/contract.md §4.1).
  */
 export const MediaUrlSchema = Type.String({
   pattern: '^(file:/|/|https?://)\\S+$',

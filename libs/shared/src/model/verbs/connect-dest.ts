@@ -1,7 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { CodecNamesSchema, SipHeadersSchema, SipUriSchema } from './common.js';
 
-// One schema per destination kind, discriminated by `type` (reference §4.2).
+// One schema per destination kind, discriminated by `type` (docs/contract.md §4.2).
 // Fields that only make sense for one kind are rejected on the others, so a
 // misspelt or misplaced field shows up as an error instead of being ignored.
 

@@ -8,7 +8,7 @@ import { ConnectDestSchema } from './connect-dest.js';
  */
 export const MAX_CONNECT_DESTS = 32;
 
-/** `connect`: ring every destination at once; the first answer is bridged (reference §4.2). */
+/** `connect`: ring every destination at once; the first answer is bridged (docs/contract.md §4.2). */
 export const ConnectVerbSchema = Type.Object(
   {
     verb: Type.Literal('connect'),

@@ -1,7 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { StatusLabelSchema } from './common.js';
 
-/** `pause`: wait, sending no SIP and playing no media (reference §4.4). */
+/** `pause`: wait, sending no SIP and playing no media (docs/contract.md §4.4). */
 export const PauseVerbSchema = Type.Object(
   {
     verb: Type.Literal('pause'),

@@ -5,8 +5,8 @@ import { StatusLabelSchema } from './common.js';
 export const PICKUP_STATES = ['any', 'ringing', 'connected'] as const;
 
 /**
- * `pickup`: take over a call at another extension (reference §4.6). `state`
- * defaults to `any` as the docs say (reference §6 item 28).
+ * `pickup`: take over a call at another extension (docs/contract.md §4.6). `state`
+ * defaults to `any` as the docs say (docs/contract.md §6.12).
  */
 export const PickupVerbSchema = Type.Object(
   {

@@ -6,7 +6,7 @@ export const RECORD_LEGS = ['a', 'b', 'both'] as const;
 
 /**
  * `record`: arm SIPREC (RFC 7866) recording of the next answered connect; the
- * verb itself finishes at once (reference §4.5).
+ * verb itself finishes at once (docs/contract.md §4.5).
  */
 export const RecordVerbSchema = Type.Object(
   {

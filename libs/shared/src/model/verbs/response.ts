@@ -2,8 +2,8 @@ import { type Static, Type } from '@sinclair/typebox';
 import { SipHeadersSchema, StatusLabelSchema } from './common.js';
 
 /**
- * `response`: send a final non-2xx SIP response and end the script (reference
- * §4.3; SPEC §2). 2xx is excluded because answering is `connect`/`announce`'s job.
+ * `response`: send a final non-2xx SIP response and end the script (docs/contract.md
+ * §4.3; docs/contract.md §6.5). 2xx is excluded because answering is `connect`/`announce`'s job.
  */
 export const ResponseVerbSchema = Type.Object(
   {

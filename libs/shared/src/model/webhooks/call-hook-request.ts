@@ -2,7 +2,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { TrunkSourceSchema } from './trunk-source.js';
 
 /**
- * Body of the CallHook POST (reference §3.2, SPEC §2 "REFER"). The answer is a
+ * Body of the CallHook POST (docs/contract.md §3.2, §5.2). The answer is a
  * CallScript (see `validateCallScript`). Extra properties may be added later.
  */
 export const CallHookRequestSchema = Type.Object(

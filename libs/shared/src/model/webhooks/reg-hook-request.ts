@@ -1,7 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 
 /**
- * Body of the RegHook POST (reference §3.1): the client's RFC 7616 digest
+ * Body of the RegHook POST (docs/contract.md §3.1): the client's RFC 7616 digest
  * fields for the hook to verify, plus where the request came from. Extra
  * properties may be added in later versions, so consumers should ignore them.
  */

@@ -5,7 +5,7 @@ import { CodecNamesSchema } from '../verbs/common.js';
 import { PBX_ERR_HOOK_RESPONSE_INVALID } from './hook-response-invalid-error.js';
 
 /**
- * JSON body of a RegHook's HTTP 200 answer (reference §3.1). Only `status` is
+ * JSON body of a RegHook's HTTP 200 answer (docs/contract.md §3.1). Only `status` is
  * required: a rejection need carry nothing else. Unknown keys are ignored, as
  * the original did, so existing hook apps keep working.
  */

@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
 
 /**
- * Every StatusHook event name (reference §3.3, spelled without the original's
- * stray trailing spaces, §6 item 22), plus `script:invalid` (SPEC §3 item 5).
+ * Every StatusHook event name (docs/contract.md §3.3, spelled without the original's
+ * stray trailing spaces, docs/contract.md §6.7), plus `script:invalid` (docs/contract.md §1.2 step 5).
  */
 export const STATUS_EVENT_NAMES = [
   'playback:start',

@@ -3,7 +3,7 @@ import { ConnectDestSchema } from '../verbs/connect-dest.js';
 import { PICKUP_STATES } from '../verbs/pickup.js';
 import { eventNameSchema, type StatusEventName } from './status-event-names.js';
 
-/** A failure as StatusHooks report it; non-SIP failures use 500 (SPEC §2 "StatusHook payload"). */
+/** A failure as StatusHooks report it; non-SIP failures use 500 (docs/contract.md §3.3). */
 export const HookErrorSchema = Type.Object(
   {
     status: Type.Integer({ minimum: 100, maximum: 699, description: 'SIP status (500 for non-SIP failures)' }),
@@ -13,7 +13,7 @@ export const HookErrorSchema = Type.Object(
 );
 export type HookError = Static<typeof HookErrorSchema>;
 
-// Fields every event carries (SPEC §2): the call, the verb's label when it has
+// Fields every event carries (docs/contract.md §3.3): the call, the verb's label when it has
 // one, a per-call sequence number from 1 for ordering and de-duplication, the
 // time, and the domain.
 const base = {
@@ -44,7 +44,7 @@ const state = Type.Union(
 );
 
 /**
- * Body of a StatusHook POST: one event of a call's verbs (reference §3.3),
+ * Body of a StatusHook POST: one event of a call's verbs (docs/contract.md §3.3),
  * discriminated on `event`. Extra fields may be added later.
  */
 export const StatusHookEventSchema = Type.Union(

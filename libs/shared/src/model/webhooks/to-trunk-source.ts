@@ -4,7 +4,7 @@ import type { TrunkSource } from './trunk-source.js';
 /**
  * The CallHook `source` for a call from `trunk`: an allow-list copy, so a
  * credential field added to the config model later cannot leak by default
- * (SPEC §2 "Trunk `source` in CallHook", reference §6 item 25).
+ * (docs/contract.md §6.10).
  */
 export function toTrunkSource(trunk: TrunkConfig): TrunkSource {
   const out: TrunkSource = { id: trunk.id, inbound: [...trunk.inbound], options_ping: trunk.options_ping };

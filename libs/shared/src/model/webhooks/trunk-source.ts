@@ -3,9 +3,9 @@ import { DialplanSchema } from '../config-dialplan.js';
 
 /**
  * The trunk a call came from, as sent in a CallHook body. The original sent
- * the whole trunk entry, passwords included (reference §6 item 25); here every
+ * the whole trunk entry, passwords included (docs/contract.md §6.10); here every
  * credential field is left out, and `additionalProperties: false` makes the
- * schema itself reject one that slips in (SPEC §2 "Trunk source").
+ * schema itself reject one that slips in (docs/contract.md §6.10).
  */
 export const TrunkSourceSchema = Type.Object(
   {

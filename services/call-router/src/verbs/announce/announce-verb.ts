@@ -6,7 +6,7 @@ import { MediaFileError, resolveMediaFile } from './media-file.js';
 
 /**
  * The answer of the pseudo far end while the caller hears early media
- * (reference §4.1): PCMU, send-only, discard port 9 — RTPEngine then sends the
+ * (docs/contract.md §4.1): PCMU, send-only, discard port 9 — RTPEngine then sends the
  * played file to the caller and nothing else.
  */
 export const PLACEHOLDER_SDP = ['v=0', 'o=- 0 0 IN IP4 0.0.0.0', 's=-', 'c=IN IP4 0.0.0.0', 't=0 0', 'm=audio 9 RTP/AVP 0', 'a=rtpmap:0 PCMU/8000', 'a=sendonly', ''].join('\r\n');
@@ -17,7 +17,7 @@ const failed = (ctx: VerbContext, reason: string, status = 500) => {
 };
 
 /**
- * `announce` (reference §4.1): plays a file under `MEDIA_PATH` to the caller.
+ * `announce` (docs/contract.md §4.1): plays a file under `MEDIA_PATH` to the caller.
  * Unanswered call (the default): the caller's offer is anchored in RTPEngine
  * against a placeholder answer and the result sent in a 183 Session Progress
  * (once per call), then the file plays as early media; `answer: true` answers

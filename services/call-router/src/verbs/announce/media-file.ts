@@ -9,7 +9,7 @@ export class MediaFileError extends Error {
 }
 
 /**
- * The file an announce `url` names (SPEC §2 "Announce URL"): `file:/x.wav`
+ * The file an announce `url` names (docs/contract.md §6 "Announce URL"): `file:/x.wav`
  * and `/x.wav` are both `MEDIA_PATH/x.wav`; nothing may leave `MEDIA_PATH`
  * (`..`, encoded or not). `http(s)://` downloads are not built yet.
  */

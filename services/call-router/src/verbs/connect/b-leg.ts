@@ -2,7 +2,7 @@ import { type Dialog, type SrfApp, type SrfRequest, isSrfSipError } from '@drago
 import { LegState, assertLegTransition } from './leg-state.js';
 import type { LegTarget } from './resolve-legs.js';
 
-/** RFC 3326 `Reason` of a CANCEL, by why the leg is cancelled (reference §4.2). */
+/** RFC 3326 `Reason` of a CANCEL, by why the leg is cancelled (docs/contract.md §4.2). */
 export const CANCEL_REASONS = Object.freeze({
   /** Another leg answered. */
   elsewhere: 'SIP;cause=200;text="Call completed elsewhere"',

@@ -8,7 +8,7 @@ import { resolveLegs } from './resolve-legs.js';
 type EndedBy = 'A' | 'B';
 
 /**
- * `connect` (reference §4.2) to `client` and `sip` destinations: every leg
+ * `connect` (docs/contract.md §4.2) to `client` and `sip` destinations: every leg
  * is INVITEd at once with RTPEngine's offer of the caller's SDP (media
  * anchored through the media-controller), each with its own ring timer. The
  * first 200 wins: its SDP is answered through RTPEngine, the caller gets the
@@ -143,7 +143,7 @@ function fork(legs: BLeg[], sdp: string, verb: ConnectVerb, ctx: VerbContext, se
   });
 }
 
-/** A destination as events show it: never its `password` (SPEC §4: credentials never leave the PBX). */
+/** A destination as events show it: never its `password` (docs/contract.md §5.3: credentials never leave the PBX). */
 function publicDest(dest: ConnectDest): ConnectDest {
   if (dest.type !== 'sip' || dest.password === undefined) return dest;
   const { password: _hidden, ...rest } = dest;

@@ -1,7 +1,7 @@
 import { PBX_ERR_CALL_TRANSITION } from '../../call-router-errors.js';
 
 /**
- * One forked B leg of a `connect` (reference §4.2).
+ * One forked B leg of a `connect` (docs/contract.md §4.2).
  *
  * ```
  *  Calling ──180/183──► Ringing ──200──► Answered ──BYE (either side)──► Ended

@@ -12,11 +12,11 @@ export interface LegTarget {
   readonly timeoutSec: number;
 }
 
-/** Ring timeout of a leg when the destination gives none (reference §4.2). */
+/** Ring timeout of a leg when the destination gives none (docs/contract.md §4.2). */
 export const DEFAULT_LEG_TIMEOUT_SEC = 30;
 
 /**
- * Expands a connect's destinations into legs (reference §4.2): a `client`
+ * Expands a connect's destinations into legs (docs/contract.md §4.2): a `client`
  * becomes every registered contact of the extension, reached through the
  * registration's source address (NAT); an unregistered client adds no leg;
  * a `sip` URI is one leg. `trunk` destinations are not built yet and add no

@@ -1,17 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Socket, createSocket } from 'node:dgram';
 import { answerChallenge } from '@dragonpbx/shared/sip';
-
-/** A SIP response as the test UA received it. */
-export interface SipReply {
-  readonly status: number;
-  readonly reason: string;
-  readonly raw: string;
-  /** First value of a header (case-insensitive), `undefined` when absent. */
-  get(name: string): string | undefined;
-  /** Every line of a header, in order. */
-  all(name: string): string[];
-}
+import { type SipReply, parseReply } from './sip-reply.js';
 
 /** One REGISTER as the test builds it. */
 export interface RegisterSpec {
@@ -29,29 +19,11 @@ export interface RegisterSpec {
   readonly extraHeaders?: readonly string[];
 }
 
-function parseReply(raw: string): SipReply {
-  const [head = ''] = raw.split('\r\n\r\n');
-  const lines = head.split('\r\n');
-  const m = /^SIP\/2\.0 (\d{3}) ?(.*)$/.exec(lines[0] ?? '');
-  const headers: [string, string][] = [];
-  for (const l of lines.slice(1)) {
-    const i = l.indexOf(':');
-    if (i > 0) headers.push([l.slice(0, i).trim().toLowerCase(), l.slice(i + 1).trim()]);
-  }
-  return {
-    status: m ? Number(m[1]) : 0,
-    reason: m?.[2] ?? '',
-    raw,
-    get: (n) => headers.find(([k]) => k === n.toLowerCase())?.[1],
-    all: (n) => headers.filter(([k]) => k === n.toLowerCase()).map(([, v]) => v),
-  };
-}
-
 /**
  * A minimal UDP user agent that sends hand-built REGISTERs, so a test can
  * control every header (replays, stale nonces, malformed values).
  */
-export class TestUa {
+export class RegisterUa {
   readonly #socket: Socket;
   readonly port: number;
   readonly #target: number;
@@ -77,10 +49,10 @@ export class TestUa {
   }
 
   /** Binds an ephemeral UDP port on 127.0.0.1 that talks to `targetPort`. */
-  static async open(targetPort: number): Promise<TestUa> {
+  static async open(targetPort: number): Promise<RegisterUa> {
     const socket = createSocket('udp4');
     await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-    return new TestUa(socket, socket.address().port, targetPort);
+    return new RegisterUa(socket, socket.address().port, targetPort);
   }
 
   /** Sends a REGISTER; resolves with the final response, or `undefined` after `timeoutMs` of silence. */

@@ -1,4 +1,4 @@
-/** A raw UDP peer (no SIP stack) for driving the stack in tests. */
+/** A raw UDP peer (no SIP stack) for driving a SIP stack in tests: sends bytes, records datagrams. */
 import { type Socket, createSocket } from 'node:dgram';
 
 export interface Datagram {
