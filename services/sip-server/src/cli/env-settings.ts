@@ -1,3 +1,4 @@
+import { PBX_ERR_ENV_INVALID } from '@dragonpbx/shared/platform';
 import { PBX_ERR_SIP_CLI_INVALID } from './cli-errors.js';
 import type { LogLevel } from '../server-options.js';
 import { type DrachtioSettings, mapLogLevel } from './drachtio-settings.js';
@@ -28,6 +29,20 @@ const IGNORED = [
 ];
 
 /**
+ * A bad environment variable is reported as `PBX_ERR_ENV_INVALID`, as every
+ * service reports its variables; the value parsers are shared with the
+ * command line, whose errors are `PBX_ERR_SIP_CLI_INVALID`.
+ */
+function fromEnv<T>(name: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (!(err instanceof PBX_ERR_SIP_CLI_INVALID)) throw err;
+    throw new PBX_ERR_ENV_INVALID(name, err.message.replace(`invalid ${name}: `, ''));
+  }
+}
+
+/**
  * Reads drachtio-server's environment variables: `DRACHTIO_SECRET`,
  * `DRACHTIO_ADMIN_ADDRESS`, `DRACHTIO_ADMIN_TCP_PORT`, `DRACHTIO_LOGLEVEL`,
  * `DRACHTIO_PROMETHEUS_SCRAPE_PORT`, `DRACHTIO_USER_AGENT_OPTIONS_AUTO_RESPOND`,
@@ -45,17 +60,17 @@ export function envSettings(env: Readonly<Record<string, string | undefined>>): 
   const address = get('DRACHTIO_ADMIN_ADDRESS');
   if (address !== undefined) s.adminAddress = address.trim();
   const port = get('DRACHTIO_ADMIN_TCP_PORT');
-  if (port !== undefined) s.adminPort = parsePort('DRACHTIO_ADMIN_TCP_PORT', port);
+  if (port !== undefined) s.adminPort = fromEnv('DRACHTIO_ADMIN_TCP_PORT', () => parsePort('DRACHTIO_ADMIN_TCP_PORT', port));
   const level = get('DRACHTIO_LOGLEVEL');
   if (level !== undefined) {
     const mapped = mapLogLevel(level);
     if (!mapped) {
-      throw new PBX_ERR_SIP_CLI_INVALID('DRACHTIO_LOGLEVEL', `"${level}": valid choices are notice, error, warning, info, debug`);
+      throw new PBX_ERR_ENV_INVALID('DRACHTIO_LOGLEVEL', `"${level}": valid choices are notice, error, warning, info, debug`);
     }
     s.logLevel = mapped;
   }
   const prom = get('DRACHTIO_PROMETHEUS_SCRAPE_PORT');
-  if (prom !== undefined) s.metrics = parseHostPort('DRACHTIO_PROMETHEUS_SCRAPE_PORT', prom);
+  if (prom !== undefined) s.metrics = fromEnv('DRACHTIO_PROMETHEUS_SCRAPE_PORT', () => parseHostPort('DRACHTIO_PROMETHEUS_SCRAPE_PORT', prom));
   const ua = get('DRACHTIO_USER_AGENT_OPTIONS_AUTO_RESPOND');
   if (ua !== undefined) s.optionsAutoRespond = [ua];
   for (const k of IGNORED) if (get(k) !== undefined) warnings.push(`${k} is not supported by this server; ignored`);
@@ -77,13 +92,13 @@ export function projectEnvSettings(env: Readonly<Record<string, string | undefin
     return v === undefined || v === '' ? undefined : v;
   };
   const admin = get('DRACHTIO_PORT');
-  if (admin !== undefined) s.adminPort = parsePort('DRACHTIO_PORT', admin);
+  if (admin !== undefined) s.adminPort = fromEnv('DRACHTIO_PORT', () => parsePort('DRACHTIO_PORT', admin));
   const sip = get('SIP_PORT');
   if (sip !== undefined) {
-    s.contacts = [{ protocols: ['udp', 'tcp'], host: '0.0.0.0', port: parsePort('SIP_PORT', sip) }];
+    s.contacts = [{ protocols: ['udp', 'tcp'], host: '0.0.0.0', port: fromEnv('SIP_PORT', () => parsePort('SIP_PORT', sip)) }];
   }
   const metrics = get('METRICS_PORT');
-  if (metrics !== undefined) s.metrics = { address: '0.0.0.0', port: parsePort('METRICS_PORT', metrics) };
+  if (metrics !== undefined) s.metrics = { address: '0.0.0.0', port: fromEnv('METRICS_PORT', () => parsePort('METRICS_PORT', metrics)) };
   const level = get('LOGLEVEL');
   if (level !== undefined) {
     // The stack's pino level names; those we lack map to their nearest neighbour. Any other

@@ -193,6 +193,19 @@ describe('resolveCli', () => {
     );
   });
 
+  it.each([
+    ['DRACHTIO_ADMIN_TCP_PORT', 'x', 'invalid DRACHTIO_ADMIN_TCP_PORT: "x" is not a port number (0-65535)'],
+    ['DRACHTIO_LOGLEVEL', 'chatty', 'invalid DRACHTIO_LOGLEVEL: "chatty": valid choices are notice, error, warning, info, debug'],
+    ['DRACHTIO_PROMETHEUS_SCRAPE_PORT', ':9', 'invalid DRACHTIO_PROMETHEUS_SCRAPE_PORT: ":9" has an empty host'],
+    ['DRACHTIO_PORT', '90x22', 'invalid DRACHTIO_PORT: "90x22" is not a port number (0-65535)'],
+    ['SIP_PORT', '99999', 'invalid SIP_PORT: "99999" is not a port number (0-65535)'],
+    ['METRICS_PORT', 'm', 'invalid METRICS_PORT: "m" is not a port number (0-65535)'],
+  ])('an invalid %s is PBX_ERR_ENV_INVALID, the code every service uses for its variables', (name, value, message) => {
+    expect(() => resolveCli({ argv: [], env: { [name]: value }, ...noDefault })).toThrow(
+      expect.objectContaining({ code: 'PBX_ERR_ENV_INVALID', message }),
+    );
+  });
+
   it('rejects a bad spammer regex in the file', () => {
     expect(() => resolveCli({ argv: ['-f', fx('bad-regex.conf.xml')] })).toThrow(
       expect.objectContaining({ code: 'PBX_ERR_SIP_POLICY_RULE' }),
