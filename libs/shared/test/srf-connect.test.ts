@@ -176,6 +176,19 @@ describe('connectSrf', () => {
     expect(fake.connections).toBe(2);
   });
 
+  it('connected() follows the connection: false while it is lost, true again after the reconnect', async () => {
+    const { fake, port } = await fakeServer();
+    const { logger } = memoryLogger();
+    const conn = await connectSrf({ host: '127.0.0.1', port, secret: 'cymru' }, logger);
+    cleanup.push(() => conn.disconnect());
+    expect(conn.connected()).toBe(true);
+    fake.dropAll();
+    await waitFor(() => !conn.connected());
+    await waitFor(() => conn.connected());
+    conn.disconnect();
+    await waitFor(() => !conn.connected());
+  });
+
   it('rejects bad options with PBX_ERR_SRF_OPTIONS', async () => {
     const { logger } = memoryLogger();
     await expect(connectSrf({ host: '', port: 9022, secret: 's' }, logger)).rejects.toMatchObject({ code: 'PBX_ERR_SRF_OPTIONS' });

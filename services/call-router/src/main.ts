@@ -66,24 +66,16 @@ await runService({
     );
     const srf = new Srf();
     router.attach(srf);
-    let sipConnected = false;
-    srf.on('connect', (err) => {
-      sipConnected = !err;
-    });
-    srf.on('close', () => {
-      sipConnected = false;
-    });
     const app = await connectSrf(
       { host: env.DRACHTIO_HOST, port: env.DRACHTIO_PORT, secret: env.DRACHTIO_SECRET, srf, timeoutMs: 30_000 },
       logger,
     );
-    sipConnected = true;
     return {
       readiness: async () => ({
         ...(await router.readiness()),
         redis: (await redis.ping().catch(() => 'down')) === 'PONG',
         nats: !nc.isClosed(),
-        sip: sipConnected,
+        sip: app.connected(),
       }),
       drain: () => router.drain(env.CALL_DRAIN_TIMEOUT_MS),
       stop: async () => {

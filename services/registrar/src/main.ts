@@ -63,25 +63,17 @@ await runService({
     });
     const srf = new Srf();
     registrar.attach(srf);
-    let sipConnected = false;
-    srf.on('connect', (err) => {
-      sipConnected = !err;
-    });
-    srf.on('close', () => {
-      sipConnected = false;
-    });
     const app = await connectSrf(
       { host: env.DRACHTIO_HOST, port: env.DRACHTIO_PORT, secret: env.DRACHTIO_SECRET, srf, timeoutMs: 30_000 },
       logger,
     );
-    sipConnected = true;
     const trunks = new TrunkRegistrar(opts.trunks, { srf, config, state, logger, metrics: registrarMetrics });
     trunks.start();
     return {
       readiness: async () => ({
         redis: (await redis.ping().catch(() => 'down')) === 'PONG',
         nats: !nc.isClosed(),
-        sip: sipConnected,
+        sip: app.connected(),
       }),
       // Release trunk leases first so another replica registers them at once.
       drain: () => trunks.stop(true),

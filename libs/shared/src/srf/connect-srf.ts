@@ -32,6 +32,8 @@ export interface ConnectedSrf {
   /** SIP transports of the server, e.g. `['udp/127.0.0.1:5060']`. */
   hostports: string[];
   serverVersion: string | undefined;
+  /** Whether the app is connected and authenticated now (false while drachtio-srf reconnects): readiness. */
+  connected(): boolean;
   /** Stops reconnecting and closes the socket. */
   disconnect(): void;
 }
@@ -62,6 +64,7 @@ export function connectSrf(options: ConnectSrfOptions, logger: Log): Promise<Con
   return new Promise<ConnectedSrf>((resolve, reject) => {
     let settled = false;
     let everConnected = false;
+    let up = false;
     let lastError = 'none';
 
     let stopped = false;
@@ -83,6 +86,7 @@ export function connectSrf(options: ConnectSrfOptions, logger: Log): Promise<Con
       if (everConnected) logger.warn({ ...log, delay, attempt }, 'reconnecting to drachtio server');
     });
     srf.on('close', () => {
+      up = false;
       if (everConnected && !stopped) logger.warn(log, 'drachtio connection lost');
     });
     srf.on('connect', (err, hostport, serverVersion) => {
@@ -96,6 +100,7 @@ export function connectSrf(options: ConnectSrfOptions, logger: Log): Promise<Con
         logger.error({ ...log, err }, 'drachtio server rejected the secret on reconnect');
         return;
       }
+      up = true;
       if (everConnected) {
         logger.info({ ...log, hostport }, 'reconnected to drachtio server');
         return;
@@ -108,6 +113,7 @@ export function connectSrf(options: ConnectSrfOptions, logger: Log): Promise<Con
         srf,
         hostports: hostport ? hostport.split(',').filter(Boolean) : [],
         serverVersion,
+        connected: () => up,
         disconnect() {
           stopped = true;
           stop(srf);
