@@ -8,20 +8,22 @@ import {
   WEBHOOK_ENV,
 } from '@dragonpbx/shared/platform';
 
-const { codecs, integer, oneOf, path, text } = envParsers;
+const { codecs, integer, path, text } = envParsers;
 const seconds = integer(1, 31_536_000);
 const ALGORITHMS = ['SHA-256', 'MD5'] as const;
+type Algorithm = (typeof ALGORITHMS)[number];
 
-/** A comma list of digest algorithms, most preferred first (RFC 8760 §2.4). */
-const algorithms = (raw: string): readonly (typeof ALGORITHMS)[number][] => {
-  const one = oneOf(ALGORITHMS);
+/** A comma list of digest algorithms, any case, most preferred first (RFC 8760 §2.4). */
+const algorithms = (raw: string): readonly Algorithm[] => {
   const list = raw
     .split(',')
     .map((s) => s.trim().toUpperCase())
-    .filter(Boolean)
-    .map((a) => one(a));
-  if (list.length === 0) throw new Error('expected a comma list of SHA-256 and/or MD5');
-  return list;
+    .filter(Boolean);
+  const bad = list.find((a) => !(ALGORITHMS as readonly string[]).includes(a));
+  if (list.length === 0 || bad !== undefined) {
+    throw new TypeError(`expected a comma list of SHA-256 and/or MD5, got "${raw}"`);
+  }
+  return list as Algorithm[];
 };
 
 /**
