@@ -7,3 +7,4 @@ export { TcpUa, type TcpUaOptions, type TestStreamFramer } from './tcp-ua.js';
 export { type Datagram, UdpPeer } from './udp-peer.js';
 export { parseReply, type SipReply } from './sip-reply.js';
 export { RegisterUa, type RegisterSpec, authorize } from './register-ua.js';
+export { type HookCall, type HookReply, HookServer } from './hook-server.js';

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authenticateCaller } from '../src/routing/authenticate-caller.js';
 import type { InviteInfo } from '../src/routing/invite-info.js';
 import { configFrom } from './helpers/config.js';
-import { HookServer } from './helpers/hook-server.js';
+import { HookServer } from '@dragonpbx/testkit';
 
 // Authentication of INVITEs against real Redis (nonce replay records) and a real RegHook.
 const D = 'auth.test';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOMAIN, type Harness, startHarness, until } from './helpers/harness.js';
-import type { HookServer } from './helpers/hook-server.js';
+import type { HookServer } from '@dragonpbx/testkit';
 import { describeSipp, runSipp, startSipp } from './helpers/sipp.js';
 
 // `connect` and `announce` through the real stack: SIPp caller → SIP server → call-router →

@@ -81,7 +81,7 @@ describe('two registrar replicas', () => {
 
   it('stops and forgets a trunk removed from the configuration', async () => {
     const live = [a, b].find((r) => r.trunks!.held().length > 0)!;
-    const doc = defaultConfig(h.hook.url);
+    const doc = defaultConfig(h.hook.hookUrl);
     h.writeConfig(doc);
     await until(() => live.trunks!.held().length === 0, 5000, 'trunk dropped');
     await until(async () => (await h.state.trunkRegistrations.get(DOMAIN, '8')) === undefined, 5000, 'regtrunk deleted');

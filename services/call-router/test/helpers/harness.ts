@@ -15,7 +15,7 @@ import { CallRouter } from '../../src/call-router.js';
 import type { CallRouterOptionsInput } from '../../src/call-router-options.js';
 import { jetStreamEventSink } from '../../src/engine/status-event-sink.js';
 import { configFrom, silent } from './config.js';
-import { HookServer } from './hook-server.js';
+import { HookServer } from '@dragonpbx/testkit';
 
 export const DOMAIN = 'router.test';
 export const NONCE_SECRET = 'call-router-test-nonce-secret-01';

@@ -88,7 +88,7 @@ export async function startHarness(sipPort: number, configDoc?: (hookUrl: string
   const dir = mkdtempSync(join(tmpdir(), 'registrar-'));
   const configFile = join(dir, 'config.json');
   const writeConfig = (doc: unknown) => writeFileSync(configFile, JSON.stringify(doc));
-  writeConfig((configDoc ?? defaultConfig)(hook.url));
+  writeConfig((configDoc ?? defaultConfig)(hook.hookUrl));
   const config = new JsonConfigSource({ file: configFile, watch: true, debounceMs: 20 }, { logger: silent });
   await config.start();
   const server = new SipServer({

@@ -1,6 +1,6 @@
 import { type Server, createServer } from 'node:http';
 
-/** What the test hook answers to one request. */
+/** What a test hook answers to one request. */
 export type HookReply =
   | { readonly kind: 'json'; readonly status?: number; readonly body: unknown; readonly delayMs?: number }
   | { readonly kind: 'raw'; readonly status?: number; readonly text: string }
@@ -11,16 +11,21 @@ export interface HookCall {
   readonly path: string;
   readonly body: Record<string, unknown>;
   readonly headers: Record<string, string | string[] | undefined>;
+  /** The body exactly as received (signature checks). */
+  readonly raw: string;
 }
 
 /**
- * A real HTTP server on an ephemeral port serving the test's CallHooks and
- * RegHooks: each path answers what `route(path, fn)` says (by default 404) and
- * every request is recorded.
+ * A real HTTP server on an ephemeral port serving a test's webhooks (RegHook,
+ * CallHook, StatusHook): each path answers what `route(path, fn)` says, any
+ * other path what `otherwise` says (by default 404), and every request is
+ * recorded.
  */
 export class HookServer {
   readonly calls: HookCall[] = [];
   readonly #routes = new Map<string, (body: Record<string, unknown>, n: number) => HookReply>();
+  /** The answer to a path without a route. */
+  otherwise: (body: Record<string, unknown>, n: number) => HookReply = () => ({ kind: 'raw', status: 404, text: 'no route' });
   readonly #server: Server;
   port = 0;
 
@@ -38,10 +43,10 @@ export class HookServer {
           // recorded as empty
         }
         const path = req.url ?? '';
-        this.calls.push({ path, body, headers: req.headers });
+        this.calls.push({ path, body, headers: req.headers, raw: data });
         const n = this.calls.filter((c) => c.path === path).length - 1;
-        const r = this.#routes.get(path)?.(body, n) ?? { kind: 'raw', status: 404, text: 'no route' };
-        if (r.kind === 'hang') return;
+        const r = (this.#routes.get(path) ?? this.otherwise)(body, n);
+        if (r.kind === 'hang') return; // never answers: the caller's timeout fires
         const send = () => {
           if (res.destroyed) return;
           res.writeHead(r.status ?? 200, { 'content-type': 'application/json' });
