@@ -4,7 +4,6 @@
  * (UAS, UAC, dialogs, proxy).
  */
 import { DialogLayer } from './dialog/dialog-layer.js';
-import { SessionTimer } from './dialog/session-timer.js';
 import { AdminServer } from './drachtio/admin-server.js';
 import { AppFrameDispatch } from './drachtio/app-frame-dispatch.js';
 import { BridgeContext } from './drachtio/bridge-context.js';
@@ -94,13 +93,17 @@ export class SipServer {
       cdrs: o.cdrs,
     });
     this.#ctx = ctx;
-    dialogLayer = new DialogLayer(ctx);
+    dialogLayer = new DialogLayer(
+      ctx,
+      {
+        trackIncoming: (rec) => uas.track(rec),
+        sendInDialog: (conn, msgId, req, hop, d) => uac.send(conn, msgId, req, hop, d.id, d),
+      },
+      o.minSE,
+    );
     const uas = new UasLayer(ctx, dialogLayer);
     const uac = new UacLayer(ctx, dialogLayer);
     this.#uas = uas;
-    dialogLayer.track = (rec) => uas.track(rec);
-    dialogLayer.sessionTimer = new SessionTimer(ctx, dialogLayer, o.minSE);
-    dialogLayer.sendInDialog = (conn, msgId, req, hop, d) => uac.send(conn, msgId, req, hop, d.id, d);
     dispatch = new AppFrameDispatch(uas, uac, dialogLayer);
     const proxy = new ProxyLayer(ctx);
     this.#proxy = proxy;

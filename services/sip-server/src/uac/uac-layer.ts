@@ -146,7 +146,7 @@ export class UacLayer {
           d.setTimer('uac-ack-wait', 64 * ctx.settings.t1, () => {
             if (d.ackPending) ctx.dialogs.remove(d);
           });
-          this.dialogs.sessionTimer?.armUac(d, rec.req, res);
+          this.dialogs.sessionTimer.armUac(d, rec.req, res);
         }
       } else if (method === 'INVITE' && rec.dialog) {
         const d = rec.dialog;
@@ -155,7 +155,7 @@ export class UacLayer {
         d.ackPending = true;
         const c = res.get('contact');
         if (c !== undefined) d.remoteTarget = ctx.uriOf(c);
-        this.dialogs.sessionTimer?.armUac(d, rec.req, res);
+        this.dialogs.sessionTimer.armUac(d, rec.req, res);
       }
     }
     const raw = ctx.rawOf(res);
