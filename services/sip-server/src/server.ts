@@ -101,16 +101,25 @@ export class SipServer {
       },
       o.minSE,
     );
-    const uas = new UasLayer(ctx, dialogLayer);
-    const uac = new UacLayer(ctx, dialogLayer);
-    this.#uas = uas;
-    dispatch = new AppFrameDispatch(uas, uac, dialogLayer);
-    const proxy = new ProxyLayer(ctx);
-    this.#proxy = proxy;
-    dispatch.proxy = proxy;
-    proxy.release = (rec) => uas.forget(rec);
-    uas.proxy = proxy;
     const dl = dialogLayer;
+    // The proxy ↔ UAS cycle is closed by a delegate function naming `uas`; it only runs on traffic.
+    const proxy = new ProxyLayer(ctx, {
+      releaseIncoming: (rec) => uas.forget(rec),
+    });
+    const uas = new UasLayer(ctx, {
+      inDialogRequest: (req, txn, d) => dl.onRequest(req, txn, d),
+      reliableProvisionalSent: (rec, res) => dl.onUasReliable1xx(rec, res),
+      dialogFormingSuccessSent: (rec, res) => dl.onUas2xx(rec, res),
+      inviteFailed: (rec, localTag) => dl.onUasFailure(rec, localTag),
+      interceptCancel: (cancel, cancelTxn, inviteKey) => proxy.onCancel(cancel, cancelTxn, inviteKey),
+    });
+    const uac = new UacLayer(ctx, {
+      inviteAnswered: (d, req, res) => dl.sessionTimer.armUac(d, req, res),
+    });
+    this.#uas = uas;
+    this.#proxy = proxy;
+    dispatch = new AppFrameDispatch(uas, uac, dialogLayer);
+    dispatch.proxy = proxy;
     this.stack.on('request', (req, txn) => {
       if (proxy.onRequest(req, txn)) return;
       uas.onRequest(req, txn);

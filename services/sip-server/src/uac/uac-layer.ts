@@ -1,6 +1,5 @@
 import { Dialog, endsSubscription } from '../dialog/dialog.js';
 import { dialogId, localKey } from '../dialog/dialog-id.js';
-import type { DialogLayer } from '../dialog/dialog-layer.js';
 import { DialogState } from '../dialog/dialog-state.js';
 import type { AdminConnection } from '../drachtio/admin-connection.js';
 import type { BridgeContext, NextHop } from '../drachtio/bridge-context.js';
@@ -14,6 +13,7 @@ import { parseUri } from '../sip/sip-uri.js';
 import { buildOutOfDialogRequest } from './build-request.js';
 import type { OutgoingTxn } from './outgoing-txn.js';
 import { NokError } from './uac-errors.js';
+import type { UacLayerDelegate } from './uac-layer-delegate.js';
 
 /** RFC 3261 §25.1: user = 1*( unreserved / escaped / user-unreserved ). */
 const USER_PART = /^(?:[A-Za-z0-9\-_.!~*'()&=+$,;?/]|%[0-9A-Fa-f]{2})+$/;
@@ -28,7 +28,7 @@ const CANCEL_IGNORED = new Set(['from', 'to', 'contact', 'p-asserted-identity', 
 export class UacLayer {
   constructor(
     private readonly ctx: BridgeContext,
-    private readonly dialogs: DialogLayer,
+    private readonly delegate: UacLayerDelegate,
   ) {}
 
   /** App frame `sip||[|<routeUri>]` + request: a new out-of-dialog request (docs/drachtio-protocol.md, conformance 27–30, 38–42). */
@@ -146,7 +146,7 @@ export class UacLayer {
           d.setTimer('uac-ack-wait', 64 * ctx.settings.t1, () => {
             if (d.ackPending) ctx.dialogs.remove(d);
           });
-          this.dialogs.sessionTimer.armUac(d, rec.req, res);
+          this.delegate.inviteAnswered(d, rec.req, res);
         }
       } else if (method === 'INVITE' && rec.dialog) {
         const d = rec.dialog;
@@ -155,7 +155,7 @@ export class UacLayer {
         d.ackPending = true;
         const c = res.get('contact');
         if (c !== undefined) d.remoteTarget = ctx.uriOf(c);
-        this.dialogs.sessionTimer.armUac(d, rec.req, res);
+        this.delegate.inviteAnswered(d, rec.req, res);
       }
     }
     const raw = ctx.rawOf(res);
