@@ -7,6 +7,8 @@ import { DialogLayer } from './dialog/dialog-layer.js';
 import { AdminServer } from './drachtio/admin-server.js';
 import { AppFrameDispatch } from './drachtio/app-frame-dispatch.js';
 import { BridgeContext } from './drachtio/bridge-context.js';
+import type { AdminConnection } from './drachtio/admin-connection.js';
+import { RouteTable } from './drachtio/route-table.js';
 import { ProxyLayer } from './proxy/proxy-layer.js';
 import { type ServerOptions, type ServerOptionsInput, resolveServerOptions } from './server-options.js';
 import { SipStack, type SipStackDeps } from './sip-stack.js';
@@ -70,21 +72,8 @@ export class SipServer {
       },
       deps.resolver ? { resolver: deps.resolver } : {},
     );
-    let dispatch: AppFrameDispatch | undefined;
-    let dialogLayer: DialogLayer | undefined;
-    this.admin = new AdminServer({
-      address: o.admin.address,
-      port: o.admin.port,
-      secret: o.admin.secret,
-      authTimeoutMs: o.admin.authTimeout,
-      hostports: () => this.#hostports(true),
-      localHostports: () => this.#hostports(false),
-      onAppFrame: (conn, frame) => dispatch?.onFrame(conn, frame),
-      onDisconnect: (conn) => dialogLayer?.onDisconnect(conn),
-      onProtocolError: (conn, err) =>
-        logger.warn({ app: conn.remote, code: (err as { code?: string }).code, err: err.message }, 'admin protocol error'),
-    });
-    const ctx = new BridgeContext(this.stack, this.admin.routes, {
+    const routes = new RouteTable<AdminConnection>();
+    const ctx = new BridgeContext(this.stack, routes, {
       t1: o.timers.t1,
       t2: o.timers.t2,
       policy: o.policy,
@@ -93,7 +82,14 @@ export class SipServer {
       cdrs: o.cdrs,
     });
     this.#ctx = ctx;
-    dialogLayer = new DialogLayer(
+    // Each layer gets its collaborators through a delegate at construction. The
+    // cycles (dialog ↔ UAS/UAC, proxy ↔ UAS) are closed by delegate functions
+    // that name a layer built further down; they only run on traffic, after
+    // the constructor has finished.
+    const proxy = new ProxyLayer(ctx, {
+      releaseIncoming: (rec) => uas.forget(rec),
+    });
+    const dialogs = new DialogLayer(
       ctx,
       {
         trackIncoming: (rec) => uas.track(rec),
@@ -101,37 +97,50 @@ export class SipServer {
       },
       o.minSE,
     );
-    const dl = dialogLayer;
-    // The proxy ↔ UAS cycle is closed by a delegate function naming `uas`; it only runs on traffic.
-    const proxy = new ProxyLayer(ctx, {
-      releaseIncoming: (rec) => uas.forget(rec),
-    });
     const uas = new UasLayer(ctx, {
-      inDialogRequest: (req, txn, d) => dl.onRequest(req, txn, d),
-      reliableProvisionalSent: (rec, res) => dl.onUasReliable1xx(rec, res),
-      dialogFormingSuccessSent: (rec, res) => dl.onUas2xx(rec, res),
-      inviteFailed: (rec, localTag) => dl.onUasFailure(rec, localTag),
+      inDialogRequest: (req, txn, d) => dialogs.onRequest(req, txn, d),
+      reliableProvisionalSent: (rec, res) => dialogs.onUasReliable1xx(rec, res),
+      dialogFormingSuccessSent: (rec, res) => dialogs.onUas2xx(rec, res),
+      inviteFailed: (rec, localTag) => dialogs.onUasFailure(rec, localTag),
       interceptCancel: (cancel, cancelTxn, inviteKey) => proxy.onCancel(cancel, cancelTxn, inviteKey),
     });
     const uac = new UacLayer(ctx, {
-      inviteAnswered: (d, req, res) => dl.sessionTimer.armUac(d, req, res),
+      inviteAnswered: (d, req, res) => dialogs.sessionTimer.armUac(d, req, res),
+    });
+    const dispatch = new AppFrameDispatch({
+      appResponse: (conn, msgId, txnId, res) => uas.onAppResponse(conn, msgId, txnId, res),
+      appInDialogRequest: (conn, msgId, dialogId, req) => dialogs.onAppRequest(conn, msgId, dialogId, req),
+      appCancel: (conn, msgId, txnId, req) => uac.onAppCancel(conn, msgId, txnId, req),
+      appRequest: (conn, msgId, req, routeUri) => uac.onAppRequest(conn, msgId, req, routeUri),
+      proxyFrame: (conn, frame) => proxy.onProxyFrame(conn, frame),
     });
     this.#uas = uas;
     this.#proxy = proxy;
-    dispatch = new AppFrameDispatch(uas, uac, dialogLayer);
-    dispatch.proxy = proxy;
+    this.admin = new AdminServer({
+      address: o.admin.address,
+      port: o.admin.port,
+      secret: o.admin.secret,
+      authTimeoutMs: o.admin.authTimeout,
+      routes,
+      hostports: () => this.#hostports(true),
+      localHostports: () => this.#hostports(false),
+      onAppFrame: (conn, frame) => dispatch.onFrame(conn, frame),
+      onDisconnect: (conn) => dialogs.onDisconnect(conn),
+      onProtocolError: (conn, err) =>
+        logger.warn({ app: conn.remote, code: (err as { code?: string }).code, err: err.message }, 'admin protocol error'),
+    });
     this.stack.on('request', (req, txn) => {
       if (proxy.onRequest(req, txn)) return;
       uas.onRequest(req, txn);
     });
     this.stack.on('ack', (ack, source) => {
       if (proxy.onAck(ack)) return;
-      dl.onAck(ack, source);
+      dialogs.onAck(ack, source);
     });
     this.stack.on('cancel', (cancel, cancelTxn, inviteTxn, inviteKey) => uas.onCancel(cancel, cancelTxn, inviteTxn, inviteKey));
     this.stack.on('stray-response', (res) => {
       if (proxy.onStrayResponse(res)) return;
-      dl.onStrayResponse(res);
+      dialogs.onStrayResponse(res);
     });
   }
 
