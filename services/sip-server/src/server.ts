@@ -53,6 +53,7 @@ export class SipServer {
   readonly admin: AdminServer;
   readonly #ctx: BridgeContext;
   readonly #uas: UasLayer;
+  readonly #uac: UacLayer;
   readonly #proxy: ProxyLayer;
   #started = false;
 
@@ -115,6 +116,7 @@ export class SipServer {
       proxyFrame: (conn, frame) => proxy.onProxyFrame(conn, frame),
     });
     this.#uas = uas;
+    this.#uac = uac;
     this.#proxy = proxy;
     this.admin = new AdminServer({
       address: o.admin.address,
@@ -161,9 +163,8 @@ export class SipServer {
     this.#started = false;
     await this.admin.close();
     for (const d of [...this.#ctx.dialogs.all()]) this.#ctx.dialogs.remove(d);
-    for (const rec of [...this.#ctx.incoming.values()]) this.#uas.forget(rec);
-    this.#ctx.early.clear();
-    this.#ctx.outgoing.clear();
+    this.#uas.clear();
+    this.#uac.clear();
     this.#ctx.outgoingInvites.clear();
     this.#proxy.clear();
     await this.stack.stop();
@@ -191,7 +192,7 @@ export class SipServer {
       applications,
       adminConnections: this.admin.connections.size,
       dialogs: this.#ctx.dialogs.size,
-      transactions: this.#ctx.incoming.size + this.#ctx.outgoing.size,
+      transactions: this.#ctx.incoming.size + this.#uac.size,
       stackTransactions: s.serverTransactions + s.clientTransactions,
       sipConnections: s.connections,
       sipMessagesIn: s.requestsIn + s.responsesIn,

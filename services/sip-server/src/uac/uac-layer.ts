@@ -26,10 +26,23 @@ const CANCEL_IGNORED = new Set(['from', 'to', 'contact', 'p-asserted-identity', 
  * from applications, their echoes, responses and CANCELs.
  */
 export class UacLayer {
+  /** txnId → request the app sent, until its final response (or the ACK of its 2xx). */
+  readonly #outgoing = new Map<string, OutgoingTxn>();
+
   constructor(
     private readonly ctx: BridgeContext,
     private readonly delegate: UacLayerDelegate,
   ) {}
+
+  /** Requests the app sent still awaiting their outcome. */
+  get size(): number {
+    return this.#outgoing.size;
+  }
+
+  /** Forgets every app request (server stop). */
+  clear(): void {
+    this.#outgoing.clear();
+  }
 
   /** App frame `sip||[|<routeUri>]` + request: a new out-of-dialog request (docs/drachtio-protocol.md, conformance 27–30, 38–42). */
   async onAppRequest(conn: AdminConnection, msgId: string, app: SipRequest, routeUri: string | undefined): Promise<void> {
@@ -72,7 +85,7 @@ export class UacLayer {
       queued: [],
       release: undefined,
     };
-    ctx.outgoing.set(rec.txnId, rec);
+    this.#outgoing.set(rec.txnId, rec);
     const inviteKey = req.method === 'INVITE' && !d ? localKey(req.callId ?? '', tagOf(req.get('from')) ?? '') : undefined;
     if (inviteKey) ctx.outgoingInvites.set(inviteKey, rec);
     const dropInvite = () => {
@@ -100,7 +113,7 @@ export class UacLayer {
     txn.once('timeout', () => this.#local(rec, 408));
     txn.once('transport-error', (err) => {
       if (!rec.echoed) {
-        ctx.outgoing.delete(rec.txnId);
+        this.#outgoing.delete(rec.txnId);
         conn.respond(msgId, nokAnswer(`failed sending, possibly due to far end closing socket: ${err.message}`));
         return;
       }
@@ -108,7 +121,7 @@ export class UacLayer {
     });
     txn.once('terminated', () => {
       dropInvite();
-      if (ctx.outgoing.get(rec.txnId) === rec) ctx.outgoing.delete(rec.txnId);
+      if (this.#outgoing.get(rec.txnId) === rec) this.#outgoing.delete(rec.txnId);
     });
   }
 
@@ -180,7 +193,7 @@ export class UacLayer {
     const ctx = this.ctx;
     rec.pendingCancel = undefined;
     rec.release?.();
-    if (rec.req.method !== 'INVITE' || res.status >= 300) ctx.outgoing.delete(rec.txnId);
+    if (rec.req.method !== 'INVITE' || res.status >= 300) this.#outgoing.delete(rec.txnId);
     const status = res.status;
     if (rec.req.method === 'INVITE' && status >= 300 && !rec.dialog) {
       const early = ctx.dialogs.get(rec.dialogId);
@@ -249,7 +262,7 @@ export class UacLayer {
   /** App frame `sip|<inviteTxnId>|` + CANCEL (docs/drachtio-protocol.md, conformance 34). */
   onAppCancel(conn: AdminConnection, msgId: string, txnId: string, app: SipRequest): void {
     const ctx = this.ctx;
-    const rec = ctx.outgoing.get(txnId);
+    const rec = this.#outgoing.get(txnId);
     if (!rec || rec.conn !== conn || rec.req.method !== 'INVITE' || rec.txn.lastStatus >= 200) {
       conn.respond(msgId, nokAnswer(`unable to cancel unknown transaction id: ${txnId}`));
       return;

@@ -23,6 +23,10 @@ const DIALOG_ONLY = new Set(['BYE', 'UPDATE', 'PRACK', 'INFO', 'REFER']);
  * requests to applications, sends their responses, handles CANCEL.
  */
 export class UasLayer {
+  /** Stack server-transaction id → pending record (CANCEL matching, RFC 3261 §9.2). */
+  readonly #byStackTxn = new Map<string, IncomingTxn>();
+  /** Call-ID + our To-tag → INVITE still in progress after a provisional (UPDATE/PRACK/INFO in the early dialog). */
+  readonly #early = new Map<string, IncomingTxn>();
   /** RFC 3262 §7.1: RSeq values only need to increase within a transaction; one counter serves all. */
   #rseq = Math.floor(Math.random() * 0x3fffffff);
 
@@ -43,7 +47,7 @@ export class UasLayer {
         this.delegate.inDialogRequest(req, txn, d);
         return;
       }
-      const early = ctx.early.get(localKey(callId, toTag));
+      const early = this.#early.get(localKey(callId, toTag));
       if (early && (method === 'UPDATE' || method === 'PRACK' || method === 'INFO')) {
         this.#deliverEarly(req, txn, early);
         return;
@@ -101,11 +105,17 @@ export class UasLayer {
     );
   }
 
+  /** Forgets every pending record (server stop). */
+  clear(): void {
+    for (const rec of [...this.ctx.incoming.values()]) this.forget(rec);
+    this.#early.clear();
+  }
+
   /** Registers a pending record and its forget timer. */
   track(rec: IncomingTxn): void {
     const ctx = this.ctx;
     ctx.incoming.set(rec.txnId, rec);
-    ctx.incomingByStackTxn.set(rec.txn.id, rec);
+    this.#byStackTxn.set(rec.txn.id, rec);
     rec.timer = setTimeout(() => {
       // docs/drachtio-protocol.md §4.2: an unanswered request is forgotten silently; release the stack transaction too.
       this.forget(rec);
@@ -125,10 +135,10 @@ export class UasLayer {
       rec.onTerminated = undefined;
     }
     if (ctx.incoming.get(rec.txnId) === rec) ctx.incoming.delete(rec.txnId);
-    if (ctx.incomingByStackTxn.get(rec.txn.id) === rec) ctx.incomingByStackTxn.delete(rec.txn.id);
+    if (this.#byStackTxn.get(rec.txn.id) === rec) this.#byStackTxn.delete(rec.txn.id);
     if (rec.localTag !== undefined) {
       const k = localKey(rec.req.callId ?? '', rec.localTag);
-      if (ctx.early.get(k) === rec) ctx.early.delete(k);
+      if (this.#early.get(k) === rec) this.#early.delete(k);
     }
   }
 
@@ -180,7 +190,7 @@ export class UasLayer {
       return;
     }
     if (this.delegate.interceptCancel(cancel, cancelTxn, inviteKey)) return;
-    const rec = this.ctx.incomingByStackTxn.get(inviteKey);
+    const rec = this.#byStackTxn.get(inviteKey);
     if (!rec || !inviteTxn || inviteTxn.finalSent) {
       this.#reply(cancelTxn, 481);
       return;
@@ -252,7 +262,7 @@ export class UasLayer {
     if (status < 200) {
       if (status > 100 && method === 'INVITE' && !d && rec.localTag !== undefined) {
         rec.provisionalSent = true;
-        ctx.early.set(localKey(req.callId ?? '', rec.localTag), rec);
+        this.#early.set(localKey(req.callId ?? '', rec.localTag), rec);
       }
       if (reliable1xx) this.delegate.reliableProvisionalSent(rec, out);
       return;
