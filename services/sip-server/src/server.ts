@@ -4,10 +4,11 @@
  * (UAS, UAC, dialogs, proxy).
  */
 import { DialogLayer } from './dialog/dialog-layer.js';
-import { SessionTimer } from './dialog/session-timer.js';
 import { AdminServer } from './drachtio/admin-server.js';
 import { AppFrameDispatch } from './drachtio/app-frame-dispatch.js';
 import { BridgeContext } from './drachtio/bridge-context.js';
+import type { AdminConnection } from './drachtio/admin-connection.js';
+import { RouteTable } from './drachtio/route-table.js';
 import { ProxyLayer } from './proxy/proxy-layer.js';
 import { type ServerOptions, type ServerOptionsInput, resolveServerOptions } from './server-options.js';
 import { SipStack, type SipStackDeps } from './sip-stack.js';
@@ -52,6 +53,7 @@ export class SipServer {
   readonly admin: AdminServer;
   readonly #ctx: BridgeContext;
   readonly #uas: UasLayer;
+  readonly #uac: UacLayer;
   readonly #proxy: ProxyLayer;
   #started = false;
 
@@ -71,21 +73,8 @@ export class SipServer {
       },
       deps.resolver ? { resolver: deps.resolver } : {},
     );
-    let dispatch: AppFrameDispatch | undefined;
-    let dialogLayer: DialogLayer | undefined;
-    this.admin = new AdminServer({
-      address: o.admin.address,
-      port: o.admin.port,
-      secret: o.admin.secret,
-      authTimeoutMs: o.admin.authTimeout,
-      hostports: () => this.#hostports(true),
-      localHostports: () => this.#hostports(false),
-      onAppFrame: (conn, frame) => dispatch?.onFrame(conn, frame),
-      onDisconnect: (conn) => dialogLayer?.onDisconnect(conn),
-      onProtocolError: (conn, err) =>
-        logger.warn({ app: conn.remote, code: (err as { code?: string }).code, err: err.message }, 'admin protocol error'),
-    });
-    const ctx = new BridgeContext(this.stack, this.admin.routes, {
+    const routes = new RouteTable<AdminConnection>();
+    const ctx = new BridgeContext(this.stack, routes, {
       t1: o.timers.t1,
       t2: o.timers.t2,
       policy: o.policy,
@@ -94,32 +83,66 @@ export class SipServer {
       cdrs: o.cdrs,
     });
     this.#ctx = ctx;
-    dialogLayer = new DialogLayer(ctx);
-    const uas = new UasLayer(ctx, dialogLayer);
-    const uac = new UacLayer(ctx, dialogLayer);
+    // Each layer gets its collaborators through a delegate at construction. The
+    // cycles (dialog ↔ UAS/UAC, proxy ↔ UAS) are closed by delegate functions
+    // that name a layer built further down; they only run on traffic, after
+    // the constructor has finished.
+    const proxy = new ProxyLayer(ctx, {
+      releaseIncoming: (rec) => uas.forget(rec),
+    });
+    const dialogs = new DialogLayer(
+      ctx,
+      {
+        trackIncoming: (rec) => uas.track(rec),
+        sendInDialog: (conn, msgId, req, hop, d) => uac.send(conn, msgId, req, hop, d.id, d),
+      },
+      o.minSE,
+    );
+    const uas = new UasLayer(ctx, {
+      inDialogRequest: (req, txn, d) => dialogs.onRequest(req, txn, d),
+      reliableProvisionalSent: (rec, res) => dialogs.onUasReliable1xx(rec, res),
+      dialogFormingSuccessSent: (rec, res) => dialogs.onUas2xx(rec, res),
+      inviteFailed: (rec, localTag) => dialogs.onUasFailure(rec, localTag),
+      interceptCancel: (cancel, cancelTxn, inviteKey) => proxy.onCancel(cancel, cancelTxn, inviteKey),
+    });
+    const uac = new UacLayer(ctx, {
+      inviteAnswered: (d, req, res) => dialogs.sessionTimer.armUac(d, req, res),
+    });
+    const dispatch = new AppFrameDispatch({
+      appResponse: (conn, msgId, txnId, res) => uas.onAppResponse(conn, msgId, txnId, res),
+      appInDialogRequest: (conn, msgId, dialogId, req) => dialogs.onAppRequest(conn, msgId, dialogId, req),
+      appCancel: (conn, msgId, txnId, req) => uac.onAppCancel(conn, msgId, txnId, req),
+      appRequest: (conn, msgId, req, routeUri) => uac.onAppRequest(conn, msgId, req, routeUri),
+      proxyFrame: (conn, frame) => proxy.onProxyFrame(conn, frame),
+    });
     this.#uas = uas;
-    dialogLayer.track = (rec) => uas.track(rec);
-    dialogLayer.sessionTimer = new SessionTimer(ctx, dialogLayer, o.minSE);
-    dialogLayer.sendInDialog = (conn, msgId, req, hop, d) => uac.send(conn, msgId, req, hop, d.id, d);
-    dispatch = new AppFrameDispatch(uas, uac, dialogLayer);
-    const proxy = new ProxyLayer(ctx);
+    this.#uac = uac;
     this.#proxy = proxy;
-    dispatch.proxy = proxy;
-    proxy.release = (rec) => uas.forget(rec);
-    uas.proxy = proxy;
-    const dl = dialogLayer;
+    this.admin = new AdminServer({
+      address: o.admin.address,
+      port: o.admin.port,
+      secret: o.admin.secret,
+      authTimeoutMs: o.admin.authTimeout,
+      routes,
+      hostports: () => this.#hostports(true),
+      localHostports: () => this.#hostports(false),
+      onAppFrame: (conn, frame) => dispatch.onFrame(conn, frame),
+      onDisconnect: (conn) => dialogs.onDisconnect(conn),
+      onProtocolError: (conn, err) =>
+        logger.warn({ app: conn.remote, code: (err as { code?: string }).code, err: err.message }, 'admin protocol error'),
+    });
     this.stack.on('request', (req, txn) => {
       if (proxy.onRequest(req, txn)) return;
       uas.onRequest(req, txn);
     });
     this.stack.on('ack', (ack, source) => {
       if (proxy.onAck(ack)) return;
-      dl.onAck(ack, source);
+      dialogs.onAck(ack, source);
     });
     this.stack.on('cancel', (cancel, cancelTxn, inviteTxn, inviteKey) => uas.onCancel(cancel, cancelTxn, inviteTxn, inviteKey));
     this.stack.on('stray-response', (res) => {
       if (proxy.onStrayResponse(res)) return;
-      dl.onStrayResponse(res);
+      dialogs.onStrayResponse(res);
     });
   }
 
@@ -140,9 +163,8 @@ export class SipServer {
     this.#started = false;
     await this.admin.close();
     for (const d of [...this.#ctx.dialogs.all()]) this.#ctx.dialogs.remove(d);
-    for (const rec of [...this.#ctx.incoming.values()]) this.#uas.forget(rec);
-    this.#ctx.early.clear();
-    this.#ctx.outgoing.clear();
+    this.#uas.clear();
+    this.#uac.clear();
     this.#ctx.outgoingInvites.clear();
     this.#proxy.clear();
     await this.stack.stop();
@@ -170,7 +192,7 @@ export class SipServer {
       applications,
       adminConnections: this.admin.connections.size,
       dialogs: this.#ctx.dialogs.size,
-      transactions: this.#ctx.incoming.size + this.#ctx.outgoing.size,
+      transactions: this.#ctx.incoming.size + this.#uac.size,
       stackTransactions: s.serverTransactions + s.clientTransactions,
       sipConnections: s.connections,
       sipMessagesIn: s.requestsIn + s.responsesIn,

@@ -3,9 +3,10 @@ import { SipRequest } from '../sip/sip-request.js';
 import type { SipResponse } from '../sip/sip-response.js';
 import { buildInDialogRequest } from './build-in-dialog-request.js';
 import type { Dialog } from './dialog.js';
-import type { DialogLayer, SessionTimerHook } from './dialog-layer.js';
+import type { SessionTimerHook } from './dialog-layer.js';
 import { DialogState } from './dialog-state.js';
 import { parseSessionExpires } from './session-expires.js';
+import type { SessionTimerDelegate } from './session-timer-delegate.js';
 
 /**
  * RFC 4028 session timers for UAS dialogs (docs/drachtio-protocol.md §4.4, §4.7): when the
@@ -17,7 +18,7 @@ import { parseSessionExpires } from './session-expires.js';
 export class SessionTimer implements SessionTimerHook {
   constructor(
     private readonly ctx: BridgeContext,
-    private readonly dialogs: DialogLayer,
+    private readonly dialogs: SessionTimerDelegate,
     /** Smallest interval honoured, seconds (RFC 4028 Min-SE). @defaultValue 90 */
     readonly minSE: number,
   ) {}

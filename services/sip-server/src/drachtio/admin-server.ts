@@ -20,6 +20,8 @@ export interface AdminServerOptions {
   onAppFrame: (conn: AdminConnection, frame: AppFrame) => void;
   /** Called once when a connection goes away (after it left every route). */
   onDisconnect?: (conn: AdminConnection) => void;
+  /** The table `route` frames fill, when its owner builds it first (the server hands it to the drachtio layer). */
+  routes?: RouteTable<AdminConnection>;
   /** Diagnostics for dropped connections. */
   onProtocolError?: (conn: AdminConnection, err: Error) => void;
   /**
@@ -58,7 +60,7 @@ export type AdminServerEvents = {
  * and proxy frames are passed to {@link AdminServerOptions.onAppFrame}.
  */
 export class AdminServer extends EventEmitter<AdminServerEvents> {
-  readonly routes = new RouteTable<AdminConnection>();
+  readonly routes: RouteTable<AdminConnection>;
   readonly connections = new Set<AdminConnection>();
   /** Monotonic totals of connections closed before they authenticated. */
   readonly rejections: AdminRejections = { authTimeout: 0, preAuthFraming: 0 };
@@ -66,6 +68,7 @@ export class AdminServer extends EventEmitter<AdminServerEvents> {
 
   constructor(private readonly opts: AdminServerOptions) {
     super();
+    this.routes = opts.routes ?? new RouteTable<AdminConnection>();
   }
 
   async listen(): Promise<AddressInfo> {

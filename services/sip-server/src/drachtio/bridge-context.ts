@@ -35,21 +35,29 @@ export interface NextHop {
 }
 
 /**
- * State shared by the UAS, UAC, dialog and proxy parts of the drachtio layer:
- * pending transactions in both directions, dialogs, and helpers to describe
- * messages to applications.
+ * State shared by the UAS, UAC, dialog and proxy parts of the drachtio layer,
+ * and helpers to describe messages to applications. Only maps more than one
+ * layer reads live here; a map one layer alone uses is that layer's own
+ * (UasLayer: by-stack-transaction and early-INVITE indexes; UacLayer: the
+ * app's pending requests; ProxyLayer: its operations and proxied calls).
  */
 export class BridgeContext {
+  /**
+   * Dialogs (early and confirmed). Created by the dialog layer (UAS side) and
+   * the UAC layer (UAC side); looked up by the UAS layer to route in-dialog
+   * requests; removed by the dialog, UAC layers and the server's stop.
+   */
   readonly dialogs = new DialogStore();
-  /** txnId → request waiting for the app's response. */
+  /**
+   * txnId → request waiting for the app's response. Owned by the UAS layer
+   * (track/forget); the dialog layer adds in-dialog requests through its
+   * delegate; the proxy layer reads it to find the request a `proxy` frame names.
+   */
   readonly incoming = new Map<string, IncomingTxn>();
-  /** stack server-transaction id → the same record (CANCEL matching). */
-  readonly incomingByStackTxn = new Map<string, IncomingTxn>();
-  /** Call-ID + our To-tag → INVITE still in progress after a provisional (UPDATE/PRACK in the early dialog). */
-  readonly early = new Map<string, IncomingTxn>();
-  /** txnId → request the app sent. */
-  readonly outgoing = new Map<string, OutgoingTxn>();
-  /** Call-ID + our From-tag → app INVITE still without a final (UPDATE from the callee, docs/drachtio-protocol.md §5.3 step 9). */
+  /**
+   * Call-ID + our From-tag → app INVITE still without a final (UPDATE from the
+   * callee, docs/drachtio-protocol.md §5.3 step 9). Written by the UAC layer, read by the UAS layer.
+   */
   readonly outgoingInvites = new Map<string, OutgoingTxn>();
   readonly cdr: CdrEmitter;
 

@@ -11,11 +11,11 @@ import type { SipResponse } from '../sip/sip-response.js';
 import { parseUri } from '../sip/sip-uri.js';
 import { parseVia } from '../sip/via.js';
 import type { ServerTransaction } from '../transaction/server-transaction.js';
-import type { IncomingTxn } from '../uas/incoming-txn.js';
 import { forwardRequest } from './forward-request.js';
 import { parseProxyFrame } from './proxy-frame.js';
 import { ProxiedCalls } from './proxied-calls.js';
 import { ProxyOperation } from './proxy-operation.js';
+import type { ProxyLayerDelegate } from './proxy-layer-delegate.js';
 
 /**
  * Stateful proxy for `proxy` frames (docs/drachtio-protocol.md §3.5, §3.9, §4.13) plus
@@ -23,12 +23,13 @@ import { ProxyOperation } from './proxy-operation.js';
  * app (docs/drachtio-protocol.md §4.8, conformance 49).
  */
 export class ProxyLayer {
-  /** Set by the wiring: drops the UAS record of a request the proxy took over. */
-  release: ((rec: IncomingTxn) => void) | undefined;
   readonly #ops = new Map<string, ProxyOperation>();
   readonly #calls = new ProxiedCalls();
 
-  constructor(private readonly ctx: BridgeContext) {}
+  constructor(
+    private readonly ctx: BridgeContext,
+    private readonly delegate: ProxyLayerDelegate,
+  ) {}
 
   /** Aborts every operation (server stop). */
   clear(): void {
@@ -57,7 +58,7 @@ export class ProxyLayer {
     const mf = rec.req.get('max-forwards');
     if (mf !== undefined && Number.parseInt(mf, 10) <= 0) {
       respond(rec.txn, 483);
-      this.release?.(rec);
+      this.delegate.releaseIncoming(rec);
       conn.respond(frame.msgId, nokAnswer('Rejected with 483 Too Many Hops due to Max-Forwards value of 0'));
       return;
     }
@@ -69,7 +70,7 @@ export class ProxyLayer {
         /* a bad skeleton only loses the extra headers */
       }
     }
-    this.release?.(rec);
+    this.delegate.releaseIncoming(rec);
     const key = rec.txn.id;
     const callId = rec.req.callId ?? '';
     const remember = pf.remainInDialog && rec.req.method === 'INVITE' ? () => this.#calls.add(callId) : undefined;

@@ -1,6 +1,5 @@
 import { Dialog, endsSubscription } from '../dialog/dialog.js';
 import { dialogId, localKey } from '../dialog/dialog-id.js';
-import type { DialogLayer } from '../dialog/dialog-layer.js';
 import { DialogState } from '../dialog/dialog-state.js';
 import type { AdminConnection } from '../drachtio/admin-connection.js';
 import type { BridgeContext, NextHop } from '../drachtio/bridge-context.js';
@@ -14,6 +13,7 @@ import { parseUri } from '../sip/sip-uri.js';
 import { buildOutOfDialogRequest } from './build-request.js';
 import type { OutgoingTxn } from './outgoing-txn.js';
 import { NokError } from './uac-errors.js';
+import type { UacLayerDelegate } from './uac-layer-delegate.js';
 
 /** RFC 3261 §25.1: user = 1*( unreserved / escaped / user-unreserved ). */
 const USER_PART = /^(?:[A-Za-z0-9\-_.!~*'()&=+$,;?/]|%[0-9A-Fa-f]{2})+$/;
@@ -26,10 +26,23 @@ const CANCEL_IGNORED = new Set(['from', 'to', 'contact', 'p-asserted-identity', 
  * from applications, their echoes, responses and CANCELs.
  */
 export class UacLayer {
+  /** txnId → request the app sent, until its final response (or the ACK of its 2xx). */
+  readonly #outgoing = new Map<string, OutgoingTxn>();
+
   constructor(
     private readonly ctx: BridgeContext,
-    private readonly dialogs: DialogLayer,
+    private readonly delegate: UacLayerDelegate,
   ) {}
+
+  /** Requests the app sent still awaiting their outcome. */
+  get size(): number {
+    return this.#outgoing.size;
+  }
+
+  /** Forgets every app request (server stop). */
+  clear(): void {
+    this.#outgoing.clear();
+  }
 
   /** App frame `sip||[|<routeUri>]` + request: a new out-of-dialog request (docs/drachtio-protocol.md, conformance 27–30, 38–42). */
   async onAppRequest(conn: AdminConnection, msgId: string, app: SipRequest, routeUri: string | undefined): Promise<void> {
@@ -72,7 +85,7 @@ export class UacLayer {
       queued: [],
       release: undefined,
     };
-    ctx.outgoing.set(rec.txnId, rec);
+    this.#outgoing.set(rec.txnId, rec);
     const inviteKey = req.method === 'INVITE' && !d ? localKey(req.callId ?? '', tagOf(req.get('from')) ?? '') : undefined;
     if (inviteKey) ctx.outgoingInvites.set(inviteKey, rec);
     const dropInvite = () => {
@@ -100,7 +113,7 @@ export class UacLayer {
     txn.once('timeout', () => this.#local(rec, 408));
     txn.once('transport-error', (err) => {
       if (!rec.echoed) {
-        ctx.outgoing.delete(rec.txnId);
+        this.#outgoing.delete(rec.txnId);
         conn.respond(msgId, nokAnswer(`failed sending, possibly due to far end closing socket: ${err.message}`));
         return;
       }
@@ -108,7 +121,7 @@ export class UacLayer {
     });
     txn.once('terminated', () => {
       dropInvite();
-      if (ctx.outgoing.get(rec.txnId) === rec) ctx.outgoing.delete(rec.txnId);
+      if (this.#outgoing.get(rec.txnId) === rec) this.#outgoing.delete(rec.txnId);
     });
   }
 
@@ -146,7 +159,7 @@ export class UacLayer {
           d.setTimer('uac-ack-wait', 64 * ctx.settings.t1, () => {
             if (d.ackPending) ctx.dialogs.remove(d);
           });
-          this.dialogs.sessionTimer?.armUac(d, rec.req, res);
+          this.delegate.inviteAnswered(d, rec.req, res);
         }
       } else if (method === 'INVITE' && rec.dialog) {
         const d = rec.dialog;
@@ -155,7 +168,7 @@ export class UacLayer {
         d.ackPending = true;
         const c = res.get('contact');
         if (c !== undefined) d.remoteTarget = ctx.uriOf(c);
-        this.dialogs.sessionTimer?.armUac(d, rec.req, res);
+        this.delegate.inviteAnswered(d, rec.req, res);
       }
     }
     const raw = ctx.rawOf(res);
@@ -180,7 +193,7 @@ export class UacLayer {
     const ctx = this.ctx;
     rec.pendingCancel = undefined;
     rec.release?.();
-    if (rec.req.method !== 'INVITE' || res.status >= 300) ctx.outgoing.delete(rec.txnId);
+    if (rec.req.method !== 'INVITE' || res.status >= 300) this.#outgoing.delete(rec.txnId);
     const status = res.status;
     if (rec.req.method === 'INVITE' && status >= 300 && !rec.dialog) {
       const early = ctx.dialogs.get(rec.dialogId);
@@ -249,7 +262,7 @@ export class UacLayer {
   /** App frame `sip|<inviteTxnId>|` + CANCEL (docs/drachtio-protocol.md, conformance 34). */
   onAppCancel(conn: AdminConnection, msgId: string, txnId: string, app: SipRequest): void {
     const ctx = this.ctx;
-    const rec = ctx.outgoing.get(txnId);
+    const rec = this.#outgoing.get(txnId);
     if (!rec || rec.conn !== conn || rec.req.method !== 'INVITE' || rec.txn.lastStatus >= 200) {
       conn.respond(msgId, nokAnswer(`unable to cancel unknown transaction id: ${txnId}`));
       return;

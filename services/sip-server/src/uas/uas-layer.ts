@@ -1,6 +1,5 @@
 import { localKey } from '../dialog/dialog-id.js';
 import { parseSessionExpires } from '../dialog/session-expires.js';
-import type { DialogLayer } from '../dialog/dialog-layer.js';
 import type { AdminConnection } from '../drachtio/admin-connection.js';
 import { type BridgeContext, aliasKey } from '../drachtio/bridge-context.js';
 import { newRequestLeader, nokAnswer, responseSentAnswer, sipLeader } from '../drachtio/server-frames.js';
@@ -13,29 +12,27 @@ import type { ServerTransaction } from '../transaction/server-transaction.js';
 import { contactUri } from '../uac/local-contact.js';
 import { appForcedToTag, buildResponse } from './build-response.js';
 import type { IncomingTxn } from './incoming-txn.js';
+import type { UasLayerDelegate } from './uas-layer-delegate.js';
 import { localHostport } from '../uac/local-contact.js';
 
 /** Out-of-dialog methods that need a dialog to make sense (docs/drachtio-protocol.md §2.3, §4.2). */
 const DIALOG_ONLY = new Set(['BYE', 'UPDATE', 'PRACK', 'INFO', 'REFER']);
-
-/** Seen by the proxy layer before the UAS decides (it owns proxied INVITEs' CANCELs). */
-export interface CancelInterceptor {
-  /** `inviteKey`: the matched INVITE server transaction's key (its id). */
-  onCancel(cancel: SipRequest, cancelTxn: ServerTransaction, inviteKey: string): boolean;
-}
 
 /**
  * Server side of the drachtio layer (docs/drachtio-protocol.md §4.2, §4.4, §4.5): offers new
  * requests to applications, sends their responses, handles CANCEL.
  */
 export class UasLayer {
-  proxy: CancelInterceptor | undefined;
+  /** Stack server-transaction id → pending record (CANCEL matching, RFC 3261 §9.2). */
+  readonly #byStackTxn = new Map<string, IncomingTxn>();
+  /** Call-ID + our To-tag → INVITE still in progress after a provisional (UPDATE/PRACK/INFO in the early dialog). */
+  readonly #early = new Map<string, IncomingTxn>();
   /** RFC 3262 §7.1: RSeq values only need to increase within a transaction; one counter serves all. */
   #rseq = Math.floor(Math.random() * 0x3fffffff);
 
   constructor(
     private readonly ctx: BridgeContext,
-    private readonly dialogs: DialogLayer,
+    private readonly delegate: UasLayerDelegate,
   ) {}
 
   /** Stack `request` event: a new request (not ACK/CANCEL). */
@@ -47,10 +44,10 @@ export class UasLayer {
     if (toTag !== undefined) {
       const d = ctx.dialogs.find(callId, toTag);
       if (d) {
-        this.dialogs.onRequest(req, txn, d);
+        this.delegate.inDialogRequest(req, txn, d);
         return;
       }
-      const early = ctx.early.get(localKey(callId, toTag));
+      const early = this.#early.get(localKey(callId, toTag));
       if (early && (method === 'UPDATE' || method === 'PRACK' || method === 'INFO')) {
         this.#deliverEarly(req, txn, early);
         return;
@@ -108,11 +105,17 @@ export class UasLayer {
     );
   }
 
+  /** Forgets every pending record (server stop). */
+  clear(): void {
+    for (const rec of [...this.ctx.incoming.values()]) this.forget(rec);
+    this.#early.clear();
+  }
+
   /** Registers a pending record and its forget timer. */
   track(rec: IncomingTxn): void {
     const ctx = this.ctx;
     ctx.incoming.set(rec.txnId, rec);
-    ctx.incomingByStackTxn.set(rec.txn.id, rec);
+    this.#byStackTxn.set(rec.txn.id, rec);
     rec.timer = setTimeout(() => {
       // docs/drachtio-protocol.md §4.2: an unanswered request is forgotten silently; release the stack transaction too.
       this.forget(rec);
@@ -132,10 +135,10 @@ export class UasLayer {
       rec.onTerminated = undefined;
     }
     if (ctx.incoming.get(rec.txnId) === rec) ctx.incoming.delete(rec.txnId);
-    if (ctx.incomingByStackTxn.get(rec.txn.id) === rec) ctx.incomingByStackTxn.delete(rec.txn.id);
+    if (this.#byStackTxn.get(rec.txn.id) === rec) this.#byStackTxn.delete(rec.txn.id);
     if (rec.localTag !== undefined) {
       const k = localKey(rec.req.callId ?? '', rec.localTag);
-      if (ctx.early.get(k) === rec) ctx.early.delete(k);
+      if (this.#early.get(k) === rec) this.#early.delete(k);
     }
   }
 
@@ -186,8 +189,8 @@ export class UasLayer {
       this.#reply(cancelTxn, 481);
       return;
     }
-    if (this.proxy?.onCancel(cancel, cancelTxn, inviteKey)) return;
-    const rec = this.ctx.incomingByStackTxn.get(inviteKey);
+    if (this.delegate.interceptCancel(cancel, cancelTxn, inviteKey)) return;
+    const rec = this.#byStackTxn.get(inviteKey);
     if (!rec || !inviteTxn || inviteTxn.finalSent) {
       this.#reply(cancelTxn, 481);
       return;
@@ -200,7 +203,7 @@ export class UasLayer {
       /* already final */
     }
     this.forget(rec);
-    this.dialogs.onUasFailure(rec, rec.localTag);
+    this.delegate.inviteFailed(rec, rec.localTag);
     const raw = this.ctx.rawOf(cancel);
     this.ctx.cdr.stop('network', 'call-canceled', raw);
     rec.conn.send(
@@ -259,20 +262,20 @@ export class UasLayer {
     if (status < 200) {
       if (status > 100 && method === 'INVITE' && !d && rec.localTag !== undefined) {
         rec.provisionalSent = true;
-        ctx.early.set(localKey(req.callId ?? '', rec.localTag), rec);
+        this.#early.set(localKey(req.callId ?? '', rec.localTag), rec);
       }
-      if (reliable1xx) this.dialogs.onUasReliable1xx(rec, out);
+      if (reliable1xx) this.delegate.reliableProvisionalSent(rec, out);
       return;
     }
     this.forget(rec);
     const initialInvite = method === 'INVITE' && !d;
     if (status >= 300) {
-      if (method === 'INVITE') this.dialogs.onUasFailure(rec, rec.localTag);
+      if (method === 'INVITE') this.delegate.inviteFailed(rec, rec.localTag);
       if (initialInvite) ctx.cdr.stop('application', 'call-rejected', bytes);
       return;
     }
     if (initialInvite) ctx.cdr.start('application', 'uas', bytes);
-    if (dialogForming) this.dialogs.onUas2xx(rec, out);
+    if (dialogForming) this.delegate.dialogFormingSuccessSent(rec, out);
     if (method === 'REGISTER' || method === 'SUBSCRIBE') this.#aliasRegistration(rec, out);
   }
 
