@@ -8,3 +8,4 @@ export { type Datagram, UdpPeer } from './udp-peer.js';
 export { parseReply, type SipReply } from './sip-reply.js';
 export { RegisterUa, type RegisterSpec, authorize } from './register-ua.js';
 export { type HookCall, type HookReply, HookServer } from './hook-server.js';
+export { type ServiceProcess, type SpawnServiceOptions, spawnService, until } from './service-process.js';

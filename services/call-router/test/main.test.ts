@@ -1,9 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SipServer } from '@dragonpbx/sip-server';
+import { type ServiceProcess, spawnService, until } from '@dragonpbx/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // `src/main.ts` as an operator runs it: from the environment, against a SIP server,
@@ -11,18 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const METRICS = 27191;
 let server: SipServer;
-let child: ChildProcess;
+let router: ServiceProcess;
 let dir: string;
-let output = '';
-
-async function until(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 const readyz = async (): Promise<number | undefined> => (await fetch(`http://127.0.0.1:${METRICS}/readyz`).catch(() => undefined))?.status;
 
@@ -35,9 +25,7 @@ beforeAll(async () => {
   await server.start();
   dir = mkdtempSync(join(tmpdir(), 'call-router-main-'));
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ domains: { 'main.test': { domain_id: 1, clients: [], trunks: [] } } }));
-  child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: {
-      ...process.env,
+  router = spawnService(MAIN, {
       DATA_SOURCE: 'json',
       CONFIG_FILE: join(dir, 'config.json'),
       DRACHTIO_HOST: '127.0.0.1',
@@ -54,49 +42,32 @@ beforeAll(async () => {
       FLOOD_LIMIT: 'lots',
       HOOK_MAX_ATTEMPTS: 'many',
       SIP_PORT: '99999',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
-  child.stderr!.on('data', (d: Buffer) => {
-    output += d.toString();
   });
 });
 
 afterAll(async () => {
-  if (child && child.exitCode === null) child.kill('SIGKILL');
+  if (router && router.child.exitCode === null) router.child.kill('SIGKILL');
   await server?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
 describe('main.ts', () => {
   it('attaches to the SIP server, reports ready, exposes its metrics and drains on SIGTERM within the deadline', async () => {
-    await until(async () => (await readyz()) === 200, 30_000, `readyz (output: ${output})`);
+    await until(async () => (await readyz()) === 200, 30_000, `readyz (output: ${router.output()})`);
     const body = (await (await fetch(`http://127.0.0.1:${METRICS}/readyz`)).json()) as { ready: boolean; checks: Record<string, boolean> };
     expect(body).toMatchObject({ ready: true, checks: { accepting: true, attached: true, redis: true, nats: true, sip: true } });
     const metrics = await (await fetch(`http://127.0.0.1:${METRICS}/metrics`)).text();
     expect(metrics).toContain('call_router_active_calls');
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const began = Date.now();
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    router.child.kill('SIGTERM');
+    expect(await router.exited).toBe(0);
     // Within SHUTDOWN_TIMEOUT_MS, although other services' variables were invalid.
     expect(Date.now() - began).toBeLessThan(5000);
   }, 60_000);
 
   it('refuses an invalid variable of its own: one PBX_ERR_ENV_INVALID line naming it, exit 1', async () => {
-    const bad = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-      env: { ...process.env, DIGEST_ALGORITHMS: 'SHA-1', LOGLEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let err = '';
-    bad.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
-    });
-    const code = await new Promise<number | null>((resolve) => bad.once('exit', (c) => resolve(c)));
-    expect(code).toBe(1);
-    expect(err.trim()).toMatch(/^call-router failed to start: PBX_ERR_ENV_INVALID: invalid DIGEST_ALGORITHMS: /);
+    const bad = spawnService(MAIN, { DIGEST_ALGORITHMS: 'SHA-1', LOGLEVEL: 'warn' });
+    expect(await bad.exited).toBe(1);
+    expect(bad.output().trim()).toMatch(/^call-router failed to start: PBX_ERR_ENV_INVALID: invalid DIGEST_ALGORITHMS: /);
   }, 60_000);
 });

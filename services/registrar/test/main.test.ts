@@ -1,10 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BASE_ENV, parseEnv } from '@dragonpbx/shared/platform';
 import { SipServer } from '@dragonpbx/sip-server';
+import { type ServiceProcess, spawnService } from '@dragonpbx/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registrarEnvOptions } from '../src/env-options.js';
 import { REGISTRAR_ENV } from '../src/registrar-env.js';
@@ -15,9 +15,8 @@ import { RegisterUa } from '@dragonpbx/testkit';
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const METRICS = 27091;
 let server: SipServer;
-let child: ChildProcess;
+let registrar: ServiceProcess;
 let dir: string;
-let output = '';
 
 beforeAll(async () => {
   server = new SipServer({
@@ -28,9 +27,7 @@ beforeAll(async () => {
   await server.start();
   dir = mkdtempSync(join(tmpdir(), 'registrar-main-'));
   writeFileSync(join(dir, 'config.json'), JSON.stringify(defaultConfig('http://127.0.0.1:1/none')));
-  child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: {
-      ...process.env,
+  registrar = spawnService(MAIN, {
       DATA_SOURCE: 'json',
       CONFIG_FILE: join(dir, 'config.json'),
       DRACHTIO_HOST: '127.0.0.1',
@@ -47,19 +44,11 @@ beforeAll(async () => {
       HOOK_MAX_ATTEMPTS: 'many',
       SIP_PORT: '99999',
       WEBPORT: 'web',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
-  child.stderr!.on('data', (d: Buffer) => {
-    output += d.toString();
   });
 });
 
 afterAll(async () => {
-  if (child && child.exitCode === null) child.kill('SIGKILL');
+  if (registrar && registrar.child.exitCode === null) registrar.child.kill('SIGKILL');
   await server?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -69,7 +58,7 @@ describe('main.ts', () => {
     await until(
       async () => (await fetch(`http://127.0.0.1:${METRICS}/readyz`).catch(() => undefined))?.status === 200,
       20_000,
-      `readyz (output: ${output})`,
+      `readyz (output: ${registrar.output()})`,
     );
     const ua = await RegisterUa.open(27090);
     const r = await ua.register({ domain: DOMAIN, user: '1001' });
@@ -77,26 +66,17 @@ describe('main.ts', () => {
     expect(r?.status).toBe(401);
     const metrics = await (await fetch(`http://127.0.0.1:${METRICS}/metrics`)).text();
     expect(metrics).toMatch(/dragon_registrar_registers_total\{[^}]*status="401"[^}]*\} 1/);
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const began = Date.now();
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    registrar.child.kill('SIGTERM');
+    expect(await registrar.exited).toBe(0);
     // Within SHUTDOWN_TIMEOUT_MS, although other services' variables were invalid.
     expect(Date.now() - began).toBeLessThan(5000);
   });
 
   it('refuses an invalid variable of its own: one PBX_ERR_ENV_INVALID line naming it, exit 1', async () => {
-    const bad = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-      env: { ...process.env, FLOOD_LIMIT: 'lots', LOGLEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let err = '';
-    bad.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
-    });
-    const code = await new Promise<number | null>((resolve) => bad.once('exit', (c) => resolve(c)));
-    expect(code).toBe(1);
-    expect(err.trim()).toBe('registrar failed to start: PBX_ERR_ENV_INVALID: invalid FLOOD_LIMIT: expected an integer from 0 to 1000000, got "lots"');
+    const bad = spawnService(MAIN, { FLOOD_LIMIT: 'lots', LOGLEVEL: 'warn' });
+    expect(await bad.exited).toBe(1);
+    expect(bad.output().trim()).toBe('registrar failed to start: PBX_ERR_ENV_INVALID: invalid FLOOD_LIMIT: expected an integer from 0 to 1000000, got "lots"');
   }, 60_000);
 });
 
