@@ -1,5 +1,6 @@
 import {
   CONFIG_SOURCE_ENV,
+  DIGEST_ENV,
   DRACHTIO_ENV,
   envParsers,
   envVar,
@@ -8,23 +9,7 @@ import {
   WEBHOOK_ENV,
 } from '@dragonpbx/shared/platform';
 
-const { codecs, integer, path, text } = envParsers;
-const seconds = integer(1, 31_536_000);
-const ALGORITHMS = ['SHA-256', 'MD5'] as const;
-type Algorithm = (typeof ALGORITHMS)[number];
-
-/** A comma list of digest algorithms, any case, most preferred first (RFC 8760 §2.4). */
-const algorithms = (raw: string): readonly Algorithm[] => {
-  const list = raw
-    .split(',')
-    .map((s) => s.trim().toUpperCase())
-    .filter(Boolean);
-  const bad = list.find((a) => !(ALGORITHMS as readonly string[]).includes(a));
-  if (list.length === 0 || bad !== undefined) {
-    throw new TypeError(`expected a comma list of SHA-256 and/or MD5, got "${raw}"`);
-  }
-  return list as Algorithm[];
-};
+const { integer, path, text } = envParsers;
 
 /**
  * The call-router's variables, on top of the shared base (LOGLEVEL,
@@ -36,6 +21,7 @@ export const CALL_ROUTER_ENV = Object.freeze({
   ...DRACHTIO_ENV,
   ...CONFIG_SOURCE_ENV,
   ...WEBHOOK_ENV,
+  ...DIGEST_ENV,
   REDIS_KEY_PREFIX: envVar(text, '', 'Prefix of every Redis key, to isolate a deployment (or a test) sharing Redis.', {
     defaultDoc: 'none',
   }),
@@ -45,13 +31,6 @@ export const CALL_ROUTER_ENV = Object.freeze({
     'HMAC key of the INVITE digest nonces; at least 16 bytes, the same on every call-router replica.',
     { defaultDoc: 'derived from `DRACHTIO_SECRET` (a warning at start)', secret: true },
   ),
-  NONCE_LIFETIME_SECS: envVar(seconds, 300, 'After this a nonce is stale, seconds.'),
-  DIGEST_ALGORITHMS: envVar(
-    algorithms,
-    ['SHA-256', 'MD5'],
-    'Challenges offered, most preferred first (RFC 8760). UAs that only try the topmost challenge (SIPp 3.6, some old phones) need `MD5,SHA-256`.',
-  ),
-  DEFAULT_CODECS: envVar(codecs, ['G722', 'PCMA', 'PCMU'], 'Codecs of a caller whose registration or trunk names none (JSON array or comma list).'),
   FILE_PATH: envVar(path(process.cwd()), process.cwd(), 'Directory of `file:` CallHook templates.', {
     defaultDoc: 'the current directory',
   }),

@@ -1,5 +1,6 @@
 import {
   CONFIG_SOURCE_ENV,
+  DIGEST_ENV,
   DRACHTIO_ENV,
   envParsers,
   envVar,
@@ -8,7 +9,7 @@ import {
   WEBHOOK_ENV,
 } from '@dragonpbx/shared/platform';
 
-const { boolean, codecs, integer, text } = envParsers;
+const { boolean, integer, text } = envParsers;
 const seconds = integer(1, 31_536_000);
 const count = (max: number) => integer(0, max);
 
@@ -31,6 +32,7 @@ export const REGISTRAR_ENV = Object.freeze({
   ...DRACHTIO_ENV,
   ...CONFIG_SOURCE_ENV,
   ...WEBHOOK_ENV,
+  ...DIGEST_ENV,
   REDIS_KEY_PREFIX: envVar(text, '', 'Prefix of every Redis key, to isolate a deployment (or a test) sharing Redis.', {
     defaultDoc: 'none',
   }),
@@ -40,17 +42,9 @@ export const REGISTRAR_ENV = Object.freeze({
     'HMAC key of the stateless nonces; at least 16 bytes, the same on every replica.',
     { defaultDoc: 'derived from `DRACHTIO_SECRET` (a warning at start)', secret: true },
   ),
-  NONCE_LIFETIME_SECS: envVar(seconds, 300, 'After this a nonce is stale, seconds.'),
   REGISTRATION_MIN_SECS: envVar(seconds, 30, 'Lower clamp of a granted registration, seconds.'),
   REGISTRATION_MAX_SECS: envVar(seconds, 3600, 'Upper clamp of a granted registration, seconds.'),
   REGISTRATION_DEFAULT_SECS: envVar(seconds, 3600, 'Requested expiry when a REGISTER carries none, seconds.'),
-  DEFAULT_CODECS: envVar(codecs, ['G722', 'PCMA', 'PCMU'], 'Codecs used when a RegHook answer gives none (JSON array or comma list).'),
-  DIGEST_ALGORITHMS: envVar<readonly string[] | undefined>(
-    (raw) => list(raw).map((a) => a.toUpperCase()),
-    undefined,
-    'Challenges offered, most preferred first (RFC 8760). UAs that only try the topmost challenge (SIPp 3.6, some old phones) need `MD5,SHA-256`.',
-    { defaultDoc: '`SHA-256,MD5`' },
-  ),
   FLOOD_PROTECTION: envVar(boolean, true, 'Pike-style per-source request limit.'),
   FLOOD_LIMIT: envVar(count(1_000_000), 16, 'Requests one source may send per `FLOOD_WINDOW_MS`; more means `FLOOD_BAN_SECS` of silence.'),
   FLOOD_WINDOW_MS: envVar(count(86_400_000), 2000, 'Window of `FLOOD_LIMIT`, ms.'),

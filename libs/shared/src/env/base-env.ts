@@ -1,5 +1,5 @@
 import { LOG_LEVELS, OTEL_TRACES_EXPORTERS } from './env.js';
-import { boolean, instanceId, integer, oneOf, port, text, toInstanceId, url } from './env-parsers.js';
+import { boolean, codecs, digestAlgorithms, instanceId, integer, oneOf, port, text, toInstanceId, url } from './env-parsers.js';
 import { envVar } from './env-var.js';
 
 /**
@@ -77,4 +77,15 @@ export const WEBHOOK_ENV = Object.freeze({
     { secret: true },
   ),
   HOOK_TIMEOUT_MS: envVar(integer(1, 600_000), 3000, 'Timeout of every webhook request, ms.'),
+});
+
+/** SIP user agent servers that challenge with digest (registrar, call-router). */
+export const DIGEST_ENV = Object.freeze({
+  NONCE_LIFETIME_SECS: envVar(integer(1, 31_536_000), 300, 'After this a nonce is stale, seconds.'),
+  DIGEST_ALGORITHMS: envVar(
+    digestAlgorithms,
+    ['SHA-256', 'MD5'],
+    'Challenges offered, most preferred first (RFC 8760). UAs that only try the topmost challenge (SIPp 3.6, some old phones) need `MD5,SHA-256`.',
+  ),
+  DEFAULT_CODECS: envVar(codecs, ['G722', 'PCMA', 'PCMU'], 'Codecs of a phone or trunk that names none: a RegHook answer, client or trunk without `codecs` (JSON array or comma list).'),
 });

@@ -142,3 +142,18 @@ export function toInstanceId(name: string): string {
   const s = name.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 64);
   return s.length > 0 ? s : 'dragonpbx';
 }
+
+/** Digest algorithms a UAS may challenge with (RFC 8760), most preferred first. */
+export const DIGEST_ALGORITHM_NAMES = ['SHA-256', 'MD5'] as const;
+
+/** A comma list of digest algorithms in any case, most preferred first, returned upper-cased. */
+export const digestAlgorithms: EnvParser<readonly (typeof DIGEST_ALGORITHM_NAMES)[number][]> = (raw) => {
+  const list = raw
+    .split(',')
+    .map((s) => s.trim().toUpperCase())
+    .filter(Boolean);
+  if (list.length === 0 || list.some((a) => !(DIGEST_ALGORITHM_NAMES as readonly string[]).includes(a))) {
+    throw new TypeError(`expected a comma list of ${DIGEST_ALGORITHM_NAMES.join(' and/or ')}, ${got(raw)}`);
+  }
+  return list as (typeof DIGEST_ALGORITHM_NAMES)[number][];
+};
