@@ -2,7 +2,7 @@
 // logger, metrics, tracing and the ops server (observability/), and the service runner (platform/).
 // Loads pino, prom-client, fastify and the OTel SDK.
 // One export line per module, sorted by path.
-export { BASE_ENV, DIGEST_ENV, DRACHTIO_ENV, NATS_ENV, REDIS_ENV, WEBHOOK_ENV } from './env/base-env.js';
+export { BASE_ENV, DIGEST_ENV, DRACHTIO_ENV, NATS_ENV, REDIS_ENV, SIP_APP_ENV, WEBHOOK_ENV } from './env/base-env.js';
 export { CONFIG_SOURCE_ENV } from './env/config-source-env-vars.js';
 export { PBX_ERR_ENV_INVALID } from './env/env-invalid-error.js';
 export { type EnvContext, SECRET_VARIABLES } from './env/env-spec.js';

@@ -1,13 +1,4 @@
-import {
-  CONFIG_SOURCE_ENV,
-  DIGEST_ENV,
-  DRACHTIO_ENV,
-  envParsers,
-  envVar,
-  NATS_ENV,
-  REDIS_ENV,
-  WEBHOOK_ENV,
-} from '@dragonpbx/shared/platform';
+import { envParsers, envVar, SIP_APP_ENV } from '@dragonpbx/shared/platform';
 
 const { integer, path, text } = envParsers;
 
@@ -16,15 +7,7 @@ const { integer, path, text } = envParsers;
  * INSTANCE_ID, METRICS_PORT, SHUTDOWN_TIMEOUT_MS, OTEL_*).
  */
 export const CALL_ROUTER_ENV = Object.freeze({
-  ...REDIS_ENV,
-  ...NATS_ENV,
-  ...DRACHTIO_ENV,
-  ...CONFIG_SOURCE_ENV,
-  ...WEBHOOK_ENV,
-  ...DIGEST_ENV,
-  REDIS_KEY_PREFIX: envVar(text, '', 'Prefix of every Redis key, to isolate a deployment (or a test) sharing Redis.', {
-    defaultDoc: 'none',
-  }),
+  ...SIP_APP_ENV,
   CALL_ROUTER_NONCE_SECRET: envVar<string | undefined>(
     text,
     undefined,

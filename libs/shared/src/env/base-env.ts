@@ -1,5 +1,6 @@
 import { LOG_LEVELS, OTEL_TRACES_EXPORTERS } from './env.js';
 import { boolean, codecs, digestAlgorithms, instanceId, integer, oneOf, port, text, toInstanceId, url } from './env-parsers.js';
+import { CONFIG_SOURCE_ENV } from './config-source-env-vars.js';
 import { envVar } from './env-var.js';
 
 /**
@@ -88,4 +89,21 @@ export const DIGEST_ENV = Object.freeze({
     'Challenges offered, most preferred first (RFC 8760). UAs that only try the topmost challenge (SIPp 3.6, some old phones) need `MD5,SHA-256`.',
   ),
   DEFAULT_CODECS: envVar(codecs, ['G722', 'PCMA', 'PCMU'], 'Codecs of a phone or trunk that names none: a RegHook answer, client or trunk without `codecs` (JSON array or comma list).'),
+});
+
+/**
+ * The drachtio applications that route calls and registrations (registrar,
+ * call-router): Redis state under a key prefix, NATS, the SIP server's admin
+ * port, a configuration backend, webhooks and digest challenges.
+ */
+export const SIP_APP_ENV = Object.freeze({
+  ...REDIS_ENV,
+  ...NATS_ENV,
+  ...DRACHTIO_ENV,
+  ...CONFIG_SOURCE_ENV,
+  ...WEBHOOK_ENV,
+  ...DIGEST_ENV,
+  REDIS_KEY_PREFIX: envVar(text, '', 'Prefix of every Redis key, to isolate a deployment (or a test) sharing Redis.', {
+    defaultDoc: 'none',
+  }),
 });
