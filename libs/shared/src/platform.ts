@@ -5,12 +5,11 @@
 export { BASE_ENV, DIGEST_ENV, DRACHTIO_ENV, NATS_ENV, REDIS_ENV, SIP_APP_ENV, WEBHOOK_ENV } from './env/base-env.js';
 export { CONFIG_SOURCE_ENV } from './env/config-source-env-vars.js';
 export { PBX_ERR_ENV_INVALID } from './env/env-invalid-error.js';
-export { type EnvContext, SECRET_VARIABLES } from './env/env-spec.js';
-export { type Env, type LogLevel, type DataSource, type OtelTracesExporter, LOG_LEVELS, DATA_SOURCES, OTEL_TRACES_EXPORTERS } from './env/env.js';
+export type { EnvContext } from './env/env-context.js';
+export { type LogLevel, type DataSource, type OtelTracesExporter, LOG_LEVELS, DATA_SOURCES, OTEL_TRACES_EXPORTERS } from './env/env.js';
 export type { HostPort } from './env/host-port.js';
 export * as envParsers from './env/env-parsers.js';
 export { envVar, type EnvOf, type EnvSchema, type EnvVar } from './env/env-var.js';
-export { loadEnv, loadEnvOrExit } from './env/load-env.js';
 export { parseEnv } from './env/parse-env.js';
 export { createLogger, callLogger, type LoggerOptions } from './observability/create-logger.js';
 export { createMetrics, LATENCY_BUCKETS, type Metrics, type MetricsOptions } from './observability/create-metrics.js';

@@ -6,7 +6,7 @@ import type { PgConfigSourceInput } from './pg-config-source-options.js';
 
 /**
  * The variables a config source reads. Both `process.env` (strings) and the
- * parsed `Env` from `loadEnv` (numbers already parsed) fit.
+ * variables parsed by `CONFIG_SOURCE_ENV` (numbers already parsed) fit.
  */
 export interface ConfigSourceEnv {
   readonly DATA_SOURCE?: string | undefined;
@@ -31,7 +31,7 @@ export type ConfigSourceSelection =
 
 /**
  * `DATA_SOURCE` default. The original defaults to `api`, which needs an admin
- * UI server; like `loadEnv`, we default to `json`, which runs out of the box.
+ * UI server; like `CONFIG_SOURCE_ENV`, we default to `json`, which runs out of the box.
  * @defaultValue `json`
  */
 export const DEFAULT_DATA_SOURCE = 'json';

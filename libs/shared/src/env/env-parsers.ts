@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { HostPort } from './host-port.js';
 
 // Each parser turns one raw environment string into a typed value, or throws a
-// TypeError whose message says what was expected. loadEnv adds the variable name.
+// TypeError whose message says what was expected. parseEnv adds the variable name.
 
 /** Parses one raw (non-empty) value. */
 export type EnvParser<T> = (raw: string) => T;

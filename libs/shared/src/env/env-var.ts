@@ -1,4 +1,4 @@
-import type { EnvContext } from './env-spec.js';
+import type { EnvContext } from './env-context.js';
 
 /**
  * One environment variable of a service's schema: how it is parsed, its value

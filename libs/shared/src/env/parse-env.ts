@@ -1,5 +1,5 @@
 import { PBX_ERR_ENV_INVALID } from './env-invalid-error.js';
-import { type EnvContext, processContext, SECRET_VARIABLES } from './env-spec.js';
+import { type EnvContext, processContext } from './env-context.js';
 import type { EnvOf, EnvSchema } from './env-var.js';
 
 /** The set name of a variable: itself, else the first alias that is set. `FOO=` counts as unset. */
@@ -38,7 +38,7 @@ export function parseEnv<S extends EnvSchema>(
       out[name] = field.parse(set.raw, ctx);
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
-      const secret = field.secret === true || SECRET_VARIABLES.has(name);
+      const secret = field.secret === true;
       throw new PBX_ERR_ENV_INVALID(set.name, secret ? 'bad value (not shown)' : why);
     }
   }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { Env } from '../env/env.js';
+import type { WEBHOOK_ENV } from '../env/base-env.js';
+import type { EnvOf } from '../env/env-var.js';
 
 /** Options of {@link createWebhookClient}; validated once and frozen. */
 export interface WebhookClientOptions {
@@ -45,7 +46,7 @@ export interface WebhookClientOptions {
 
 /** The client options a service takes from its validated environment. */
 export function webhookClientOptionsFromEnv(
-  env: Pick<Env, 'HOOK_TIMEOUT_MS' | 'HOOK_SIGNING_SECRET'>,
+  env: Pick<EnvOf<typeof WEBHOOK_ENV>, 'HOOK_TIMEOUT_MS' | 'HOOK_SIGNING_SECRET'>,
 ): WebhookClientOptions {
   return Object.freeze({
     timeoutMs: env.HOOK_TIMEOUT_MS,

@@ -6,7 +6,7 @@ import { ApiConfigSource } from '../../src/config-source/api-config-source.js';
 import { createConfigSource } from '../../src/config-source/create-config-source.js';
 import { JsonConfigSource } from '../../src/config-source/json-config-source.js';
 import { PgConfigSource } from '../../src/config-source/pg-config-source.js';
-import { loadEnv } from '../../src/env/load-env.js';
+import { CONFIG_SOURCE_ENV, parseEnv } from '../../src/platform.js';
 import { FIXTURE, captureLogger, toConfigFile } from './fixture.js';
 
 const deps = () => ({ logger: captureLogger().logger });
@@ -58,11 +58,12 @@ describe('createConfigSource', () => {
     expect(() => createConfigSource({ DATA_SOURCE: 'pg', DB_PORT: '70000' }, deps())).toThrow(/\/port/);
   });
 
-  it('accepts the parsed Env from loadEnv', () => {
-    const env = loadEnv({ DATA_SOURCE: 'pg', DB_PORT: '5434', DB_NAME: 'pbx' }, { cwd: '/srv/pbx', hostname: 'h', pid: 1 });
+  it('accepts the variables parsed by CONFIG_SOURCE_ENV', () => {
+    const ctx = { cwd: '/srv/pbx', hostname: 'h', pid: 1 };
+    const env = parseEnv(CONFIG_SOURCE_ENV, { DATA_SOURCE: 'pg', DB_PORT: '5434', DB_NAME: 'pbx' }, ctx);
     const s = createConfigSource(env, deps()) as PgConfigSource;
     expect(s.options).toMatchObject({ port: 5434, database: 'pbx', schema: 'public' });
-    const json = createConfigSource(loadEnv({}, { cwd: '/srv/pbx', hostname: 'h', pid: 1 }), deps()) as JsonConfigSource;
+    const json = createConfigSource(parseEnv(CONFIG_SOURCE_ENV, {}, ctx), deps()) as JsonConfigSource;
     expect(json.options.file).toBe('/srv/pbx/config/config.json');
   });
 
