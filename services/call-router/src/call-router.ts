@@ -5,6 +5,8 @@ import { CLAIMED_BY_CALLER, DigestVerifier, unsupportedOptionTags } from '@drago
 import type { SrfApp, SrfRequest, SrfResponse } from '@dragonpbx/shared/srf';
 import type { StateStore } from '@dragonpbx/shared/state';
 import type { WebhookClient } from '@dragonpbx/shared/webhooks';
+import { context, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+import { contextFromTraceparent } from '@dragonpbx/shared/platform';
 import type { Logger } from 'pino';
 import type { CallRouterMetrics } from './call-router-metrics.js';
 import { type CallRouterOptions, type CallRouterOptionsInput, resolveCallRouterOptions } from './call-router-options.js';
@@ -32,6 +34,8 @@ export interface CallRouterDeps {
   readonly media?: MediaClient;
   /** Extra readiness checks of the dependencies the caller owns (Redis ping, NATS…). */
   readonly readiness?: () => Promise<Record<string, boolean>>;
+  /** @defaultValue the global tracer `@dragonpbx/call-router` (set up by the service runner) */
+  readonly tracer?: Tracer;
 }
 
 /**
@@ -132,11 +136,24 @@ export class CallRouter {
       fromTag: fromTagOf(req),
     };
     const deps = this.#services ? { ...this.#sessionDeps, services: this.#services } : this.#sessionDeps;
-    const session = new CallSession(invite, io, this.options, deps);
+    // One trace per call: the `call` span is the parent of the CallHook requests, the
+    // media-controller requests and every StatusHook event's delivery. A `traceparent`
+    // header on the INVITE (W3C Trace Context) makes the call join the caller's trace.
+    const parent = contextFromTraceparent(req.get('traceparent') || undefined, context.active());
+    const span = (this.#deps.tracer ?? trace.getTracer('@dragonpbx/call-router')).startSpan(
+      'call',
+      { kind: SpanKind.SERVER, attributes: { 'sip.call_id': invite.callId, 'dragon.domain': invite.domain, 'dragon.from': invite.from, 'dragon.to': invite.to } },
+      parent,
+    );
+    const callContext = trace.setSpan(parent, span);
+    const session = context.with(callContext, () => new CallSession(invite, io, this.options, deps));
     req.on('cancel', () => session.cancel());
     this.#sessions.add(session);
     this.#deps.metrics?.activeCalls.inc();
-    const run = session.run().finally(() => {
+    const run = context.with(callContext, () => session.run()).finally(() => {
+      span.setAttribute('sip.status_code', session.finalStatus);
+      if (session.finalStatus >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
       this.#sessions.delete(session);
       this.#running.delete(run);
       this.#deps.metrics?.activeCalls.dec();

@@ -21,6 +21,8 @@ export interface CallEventsContext {
   readonly domain: string;
   /** The dialplan entry's StatusHook; without one no event is sent (docs/contract.md §3.3). */
   readonly statusHook?: string;
+  /** The call span's W3C trace context; every envelope carries it, so each delivery joins the call's trace. */
+  readonly traceparent?: string;
 }
 
 /**
@@ -65,7 +67,15 @@ export class CallEvents {
     };
     const id = randomUUID();
     const p = this.#deps.sink
-      .publish({ id, callId: this.#ctx.callId, seq, url, body, createdAt: timestamp })
+      .publish({
+        id,
+        callId: this.#ctx.callId,
+        seq,
+        url,
+        body,
+        createdAt: timestamp,
+        ...(this.#ctx.traceparent !== undefined && { traceparent: this.#ctx.traceparent }),
+      })
       .catch((err: unknown) => {
         const e = new PBX_ERR_STATUS_PUBLISH(event, (err as Error)?.message ?? String(err));
         this.#deps.logger.warn({ code: e.code, callId: this.#ctx.callId, event, seq, err }, e.message);

@@ -2,6 +2,8 @@ import { type CallScript, PbxError, SipError, callScriptIssues, formatIssues } f
 import { buildDigestChallenges, challengeHeaders } from '@dragonpbx/shared/sip';
 import type { Dialog } from '@dragonpbx/shared/srf';
 import { type CallStore, PBX_ERR_STATE_UNAVAILABLE } from '@dragonpbx/shared/state';
+import { callLogger, formatTraceparent } from '@dragonpbx/shared/platform';
+import { type Context, context, trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { PBX_ERR_INVITE_INVALID } from '../call-router-errors.js';
 import type { CallRouterOptions } from '../call-router-options.js';
@@ -71,7 +73,8 @@ export class CallSession {
     this.#io = io;
     this.#options = options;
     this.#deps = deps;
-    this.#log = deps.logger.child({ callId: invite.callId });
+    // Bound to the call's trace (the router builds the session inside the call span).
+    this.#log = callLogger(deps.logger, invite.callId);
     this.machine = new CallStateMachine((err) => this.#log.error({ err }, 'call state listener failed'));
     this.#summary = new CallSummaryKeeper(deps.calls, options.callSummaryTtlSec, this.#log);
   }
@@ -128,7 +131,12 @@ export class CallSession {
     }
     const { caller, selection } = routed;
     this.#events = new CallEvents(
-      { callId: this.invite.callId, domain: this.invite.domain, ...(selection.match.statusHook !== undefined && { statusHook: selection.match.statusHook }) },
+      {
+        callId: this.invite.callId,
+        domain: this.invite.domain,
+        ...(selection.match.statusHook !== undefined && { statusHook: selection.match.statusHook }),
+        ...traceparentOf(context.active()),
+      },
       { sink: this.#deps.sink, logger: this.#log, ...(this.#deps.onPublishFailed && { onPublishFailed: this.#deps.onPublishFailed }) },
     );
     this.#summary.put({
@@ -280,4 +288,11 @@ export class CallSession {
     await this.#summary.remove();
     this.machine.transition(CallState.Ended);
   }
+}
+
+/** `{ traceparent }` of the span active in `ctx`, or nothing when there is none (tracing off). */
+function traceparentOf(ctx: Context): { traceparent?: string } {
+  const span = trace.getSpanContext(ctx);
+  const tp = span && formatTraceparent(span);
+  return tp ? { traceparent: tp } : {};
 }
