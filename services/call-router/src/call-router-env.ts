@@ -20,6 +20,12 @@ export const CALL_ROUTER_ENV = Object.freeze({
   MEDIA_PATH: envVar(path(process.cwd()), `${process.cwd()}/media`, 'Directory of announcement files; `file:` URLs cannot leave it.', {
     defaultDoc: '`./media`',
   }),
+  MEDIA_CACHE_PATH: envVar<string | undefined>(
+    path(process.cwd()),
+    undefined,
+    'Where http(s) announcements are kept once downloaded and converted to 8 kHz mono WAV; RTPEngine must read the same path.',
+    { defaultDoc: '`<MEDIA_PATH>/.http-cache`' },
+  ),
   MEDIA_TIMEOUT_MS: envVar(integer(100, 60_000), 3000, 'How long a request to the media-controller may take, ms.'),
   CALL_DRAIN_TIMEOUT_MS: envVar(
     integer(0, 86_400_000),

@@ -20,6 +20,8 @@ export interface CallRouterOptionsInput {
   readonly filePath?: string;
   /** Directory of announcement files (`MEDIA_PATH`). @defaultValue `<cwd>/media` */
   readonly mediaPath?: string;
+  /** Where downloaded http(s) announcements are kept, converted (`MEDIA_CACHE_PATH`); RTPEngine must see the same path. @defaultValue `<mediaPath>/.http-cache` */
+  readonly mediaCachePath?: string;
   /** Retries after the first CallHook fetch (docs/contract.md §1.5). @defaultValue 3 */
   readonly maxRetries?: number;
   /** Lifetime of a live-call summary in Redis; refreshed at half of it while the call lasts. @defaultValue 7200 */
@@ -64,8 +66,13 @@ export function resolveCallRouterOptions(input: CallRouterOptionsInput): CallRou
   if (typeof mediaPath !== 'string' || !isAbsolute(mediaPath)) {
     throw new PBX_ERR_CALL_ROUTER_OPTIONS('mediaPath', 'must be an absolute directory path');
   }
+  const mediaCachePath = input.mediaCachePath ?? join(mediaPath, '.http-cache');
+  if (typeof mediaCachePath !== 'string' || !isAbsolute(mediaCachePath)) {
+    throw new PBX_ERR_CALL_ROUTER_OPTIONS('mediaCachePath', 'must be an absolute directory path');
+  }
   return Object.freeze({
     mediaPath,
+    mediaCachePath,
     defaultCodecs: Object.freeze([...codecs]),
     instanceId: input.instanceId,
     nonceSecret: input.nonceSecret,

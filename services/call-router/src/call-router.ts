@@ -15,6 +15,7 @@ import type { StatusEventSink } from './engine/status-event-sink.js';
 import { parseInvite } from './routing/parse-invite.js';
 import { FileHookRenderer } from './routing/render-file-hook.js';
 import { DialplanCache } from './routing/select-dialplan.js';
+import { HttpMediaCache } from './verbs/announce/http-media-cache.js';
 import type { VerbServices } from './verbs/verb-context.js';
 
 /** Option-tags an INVITE may require: session timers (RFC 4028), which the SIP server runs. */
@@ -86,7 +87,15 @@ export class CallRouter {
   /** Routes new INVITEs of `srf` to this router (call before connecting). */
   attach(srf: SrfApp): void {
     this.#srf = srf;
-    if (this.#deps.media) this.#services = { srf, media: this.#deps.media, contacts: this.#deps.state.contacts, mediaPath: this.options.mediaPath };
+    if (this.#deps.media) {
+      this.#services = {
+        srf,
+        media: this.#deps.media,
+        contacts: this.#deps.state.contacts,
+        mediaPath: this.options.mediaPath,
+        mediaCache: new HttpMediaCache({ dir: this.options.mediaCachePath }),
+      };
+    }
     srf.invite((req, res) => void this.onInvite(req, res));
   }
 

@@ -51,6 +51,7 @@ await runService({
         hookTimeoutMs: env.HOOK_TIMEOUT_MS,
         filePath: env.FILE_PATH,
         mediaPath: env.MEDIA_PATH,
+        ...(env.MEDIA_CACHE_PATH !== undefined && { mediaCachePath: env.MEDIA_CACHE_PATH }),
         defaultCodecs: env.DEFAULT_CODECS,
         subjectPrefix: env.NATS_SUBJECT_PREFIX,
       },

@@ -21,7 +21,7 @@ export async function runVerb(verb: Verb, ctx: VerbContext): Promise<VerbOutcome
     case 'connect':
       return runConnect(verb, ctx);
     case 'announce':
-      return runAnnounce(verb, ctx, ctx.services?.mediaPath ?? '');
+      return runAnnounce(verb, ctx);
     default:
       ctx.logger.warn({ callId: ctx.callId, verb: verb.verb }, 'verb not supported yet; skipped');
       return 'next';

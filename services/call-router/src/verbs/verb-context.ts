@@ -3,6 +3,7 @@ import type { MediaClient } from '@dragonpbx/shared/messaging';
 import type { Dialog, SrfApp } from '@dragonpbx/shared/srf';
 import type { ContactStore } from '@dragonpbx/shared/state';
 import type { Logger } from 'pino';
+import type { HttpMediaCache } from './announce/http-media-cache.js';
 
 /** What a verb did to the script: go on with the next verb, or end the script. */
 export type VerbOutcome = 'next' | 'end';
@@ -24,8 +25,10 @@ export interface VerbServices {
   readonly srf: SrfApp;
   readonly media: MediaClient;
   readonly contacts: Pick<ContactStore, 'list'>;
-  /** `MEDIA_PATH`: announcements play files under it only. */
+  /** `MEDIA_PATH`: `file:` announcements play files under it only. */
   readonly mediaPath: string;
+  /** Downloads and converts `http(s)://` announcements once. */
+  readonly mediaCache: HttpMediaCache;
 }
 
 /** Media facts of one call shared by its verbs. */

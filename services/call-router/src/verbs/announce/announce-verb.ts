@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { AnnounceVerb } from '@dragonpbx/shared/contracts';
 import { sleep } from '../pause-verb.js';
 import type { VerbContext, VerbOutcome, VerbServices } from '../verb-context.js';
-import { MediaFileError, resolveMediaFile } from './media-file.js';
+import { MediaFileError } from './media-file.js';
+import { playableFile } from './playable-file.js';
 
 /**
  * The answer of the pseudo far end while the caller hears early media
@@ -17,7 +18,8 @@ const failed = (ctx: VerbContext, reason: string, status = 500) => {
 };
 
 /**
- * `announce` (docs/contract.md §4.1): plays a file under `MEDIA_PATH` to the caller.
+ * `announce` (docs/contract.md §4.1): plays a file under `MEDIA_PATH`, or an
+ * http(s) file downloaded once ({@link playableFile}), to the caller.
  * Unanswered call (the default): the caller's offer is anchored in RTPEngine
  * against a placeholder answer and the result sent in a 183 Session Progress
  * (once per call), then the file plays as early media; `answer: true` answers
@@ -25,7 +27,7 @@ const failed = (ctx: VerbContext, reason: string, status = 500) => {
  * verb lasts the file's length (RTPEngine's figure) and a caller CANCEL or
  * hang-up stops the playback at once.
  */
-export async function runAnnounce(verb: AnnounceVerb, ctx: VerbContext, mediaPath: string): Promise<VerbOutcome> {
+export async function runAnnounce(verb: AnnounceVerb, ctx: VerbContext): Promise<VerbOutcome> {
   const services = ctx.services;
   if (services === undefined) {
     ctx.logger.warn({ callId: ctx.callId }, 'announce needs media services; skipped');
@@ -33,10 +35,12 @@ export async function runAnnounce(verb: AnnounceVerb, ctx: VerbContext, mediaPat
   }
   let file: string;
   try {
-    file = resolveMediaFile(verb.url, mediaPath);
+    file = await playableFile(verb.url, services);
   } catch (err) {
-    return failed(ctx, err instanceof MediaFileError ? err.message : 'bad media URL', 400);
+    if (!(err instanceof MediaFileError)) ctx.logger.warn({ err, callId: ctx.callId }, 'media URL failed');
+    return err instanceof MediaFileError ? failed(ctx, err.message, err.status) : failed(ctx, 'bad media URL', 400);
   }
+  if (ctx.signal.aborted) return 'end';
   if (!ctx.answered) {
     if (ctx.caller.sdp === '') return failed(ctx, 'INVITE without SDP', 488);
     try {
