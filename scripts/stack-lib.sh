@@ -63,6 +63,11 @@ start_component() { # table row, mode fg|bg
   : >"$log_file"
   log "starting $name"
   local cmd=(env "METRICS_PORT=$port" "$portvar=$port" node "${node_flags[@]}" --import tsx "$entry" "${args[@]}")
+  if [ -n "${STACK_DIST:-}" ]; then
+    # The compiled tree scripts/pack-production.mjs laid out: plain node, no tsx.
+    local compiled="${entry/\/src\//\/dist\/}"
+    cmd=(env "METRICS_PORT=$port" "$portvar=$port" node "${node_flags[@]}" "$STACK_DIST/${compiled%.ts}.js" "${args[@]}")
+  fi
   if [ "$2" = fg ]; then
     # To the terminal and to the log; tee ignores Ctrl-C so the component's last words still show.
     "${cmd[@]}" > >(trap '' INT TERM; exec tee -a "$log_file") 2>&1 &
