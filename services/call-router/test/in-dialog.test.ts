@@ -163,4 +163,28 @@ describe('a bridged call', () => {
     expect(String(events[4]!.req)).toMatch(/^INVITE sip:[\s\S]*a=sendonly/);
     expect(events[5]).toMatchObject({ endedby: 'A', label: 'dialog' });
   });
+  it('answers a re-INVITE without SDP with its current SDP as the offer, and passes the far end’s refusal of a relayed re-INVITE back', async () => {
+    h.hook.json('/call', [{ verb: 'connect', dest: { type: 'sip', address: `sip:callee@127.0.0.1:${BOB}` } }]);
+    const out = join(work, 'reoffer-ports.txt');
+    const bob = startSipp({ scenario: 'uas-answer-refuse-reinvite.xml', port: BOB, vars: { bmedia: String(B_MEDIA) }, timeoutS: 15 });
+    const a = await runSipp({
+      scenario: 'uac-call-reoffer.xml',
+      target: `127.0.0.1:${SIP}`,
+      port: PHONE,
+      keys: { domain: DOMAIN, from: '1000', to: '5002' },
+      vars: { from: '1000', password: 'pw1000', amedia: String(A_MEDIA), out },
+      timeoutS: 15,
+    });
+    expect(a.code, describeSipp(a)).toBe(0);
+    const b = await bob.done;
+    expect(b.code, describeSipp(b)).toBe(0);
+    // The offer-less re-INVITE got the SDP A already had: RTPEngine's port for A.
+    const ports = portsIn(out);
+    expect(ports.A1).toBe(ports.A0);
+    const callId = lastCallId();
+    await until(() => names(callId).includes('connect:complete'), 5000, 'connect:complete');
+    // Only the re-INVITE with SDP is relayed (and reported); the refusal left the call up until A's BYE.
+    expect(names(callId)).toEqual(['connect:start', 'connect:trying', 'connect:answered', 'connect:reinvite', 'connect:hangup', 'connect:complete']);
+    expect(h.eventsOf(callId)[4]).toMatchObject({ endedby: 'A' });
+  });
 });

@@ -168,12 +168,20 @@ export class InDialogRelay {
   }
 }
 
-/** Answers an in-dialog request; a response that cannot go out (the dialog ended) is dropped. */
+/**
+ * Answers an in-dialog request. A status drachtio-srf does not know (a far
+ * end's 499 passed back) goes out as its class (RFC 3261 §21); a response
+ * that cannot go out at all (the dialog ended) is dropped.
+ */
 function send(res: SrfResponse, status: number, reason: string | undefined, headers: Record<string, string>, body?: string): void {
-  try {
-    if (res.finalResponseSent) return;
-    res.send(status, reason, { headers, ...(body !== undefined && { body }) });
-  } catch {
-    // the transaction is gone
+  const opts = { headers, ...(body !== undefined && { body }) };
+  for (const s of [status, Math.floor(status / 100) * 100]) {
+    try {
+      if (res.finalResponseSent) return;
+      res.send(s, reason, opts);
+      return;
+    } catch {
+      // unknown status: try its class; otherwise the transaction is gone
+    }
   }
 }
