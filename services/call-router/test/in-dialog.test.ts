@@ -116,7 +116,7 @@ describe('a bridged call', () => {
       timeoutS: 20,
     });
     await until(() => h.hook.callsTo('/call').length > before, 3000, 'CallHook');
-    await until(() => portsIn(out).A0 !== undefined && portsIn(out).B0 !== undefined, 5000, 'call answered');
+    await until(() => portsIn(out).A0 !== undefined && portsIn(out).B0 !== undefined, 10_000, 'call answered');
     const callId = lastCallId();
     const { parties } = await media.query({ callId });
     expect(parties).toHaveLength(2);

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MediaClient } from '@dragonpbx/shared/messaging';
-import type { HookServer } from '@dragonpbx/testkit';
+import type { HookServer, SippResult } from '@dragonpbx/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOMAIN, type Harness, startHarness, until } from './helpers/harness.js';
 import { describeSipp, runSipp, startSipp } from './helpers/sipp.js';
@@ -65,7 +65,7 @@ describe('late offer (INVITE without SDP)', () => {
   it('is bridged end to end: B offers in its 200, the caller answers in its ACK, both SDPs point at RTPEngine', async () => {
     h.hook.json('/call', [{ verb: 'connect', dest: sipDest(BOB), statusLabel: 'late' }]);
     const out = join(work, 'late-ports.txt');
-    const bob = startSipp({ scenario: 'uas-late-offer.xml', port: BOB, vars: { bmedia: String(B_MEDIA), out }, timeoutS: 15 });
+    const bob = startSipp({ scenario: 'uas-late-offer.xml', port: BOB, vars: { bmedia: String(B_MEDIA), out, pt: '0', codec: 'PCMU' }, timeoutS: 15 });
     const before = h.hook.callsTo('/call').length;
     const run = startSipp({
       scenario: 'uac-late-offer.xml',
@@ -76,7 +76,12 @@ describe('late offer (INVITE without SDP)', () => {
       timeoutS: 15,
     });
     await until(() => h.hook.callsTo('/call').length > before, 3000, 'CallHook');
-    await until(() => Object.keys(portsIn(out)).length === 2, 5000, 'both SDPs seen');
+    let ended: SippResult | undefined;
+    void run.done.then((r) => {
+      ended = r;
+    });
+    await until(() => Object.keys(portsIn(out)).length === 2 || ended !== undefined, 10_000, 'both SDPs seen');
+    expect(Object.keys(portsIn(out)), ended && describeSipp(ended)).toHaveLength(2);
     const callId = lastCallId();
     const ports = portsIn(out);
     // The caller's offer and B's answer are RTPEngine's ports, one per party, never the far ends'.
@@ -95,6 +100,27 @@ describe('late offer (INVITE without SDP)', () => {
     await until(() => names(callId).includes('connect:complete'), 5000, 'connect:complete');
     expect(names(callId)).toEqual(['connect:start', 'connect:trying', 'connect:answered', 'connect:hangup', 'connect:complete']);
     await until(async () => (await h.redis.exists(`${h.prefix}media:engine:${callId}`)) === 0, 3000, 'media session deleted');
+  });
+
+  it('a callee offering no codec the destination allows: caller 488, the callee ACKed and BYEd', async () => {
+    h.hook.json('/call', [{ verb: 'connect', dest: sipDest(BOB) }]);
+    const out = join(work, 'refused-ports.txt');
+    const bob = startSipp({ scenario: 'uas-late-offer.xml', port: BOB, vars: { bmedia: String(B_MEDIA), out, pt: '8', codec: 'PCMA' }, timeoutS: 15 });
+    const a = await runSipp({
+      scenario: 'uac-late-offer-final.xml',
+      target: `127.0.0.1:${SIP}`,
+      port: PHONE,
+      keys: keys('5005'),
+      vars: { ...auth, final: '488', check: 'X-Reason: no common codec: the callee offers PCMA, allowed PCMU' },
+    });
+    expect(a.code, describeSipp(a)).toBe(0);
+    const b = await bob.done;
+    expect(b.code, describeSipp(b)).toBe(0);
+    // The 200 was released with an ACK echoing B's own offer, then BYE: no RTPEngine port involved.
+    expect(portsIn(out).B).toBe(B_MEDIA);
+    const callId = lastCallId();
+    await until(() => names(callId).includes('connect:complete'), 3000, 'connect:complete');
+    expect(names(callId)).toEqual(['connect:start', 'connect:trying', 'connect:complete']);
   });
 
   it('announce before answer cannot send early media without an offer: playback:failed 488, the script goes on', async () => {
