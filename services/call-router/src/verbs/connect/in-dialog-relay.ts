@@ -110,7 +110,7 @@ export class InDialogRelay {
       return;
     }
     this.#state = RelayState.Relaying;
-    ctx.emit('connect:reinvite', { req: req.raw });
+    ctx.emit('connect:reinvite', { req: withoutCredentials(req.raw) });
     try {
       const offer = await services.media.offer({
         callId: ctx.callId,
@@ -184,4 +184,9 @@ function send(res: SrfResponse, status: number, reason: string | undefined, head
       // unknown status: try its class; otherwise the transaction is gone
     }
   }
+}
+
+/** The raw request without credential headers (docs/contract.md §5.3: credentials never leave the PBX). */
+function withoutCredentials(raw: string): string {
+  return raw.replace(/^(?:proxy-)?authorization:.*\r?\n/gim, '');
 }
