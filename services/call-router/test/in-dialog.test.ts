@@ -15,6 +15,7 @@ import { describeSipp, runSipp, startSipp } from './helpers/sipp.js';
 const SIP = 29221;
 const PHONE = 29222;
 const BOB = 29223;
+const DIRECT_PHONE = 29224;
 const A_MEDIA = 29230;
 const B_MEDIA = 29232;
 let h: Harness;
@@ -25,7 +26,10 @@ const config = (hook: HookServer) => ({
   domains: {
     [DOMAIN]: {
       domain_id: 1,
-      clients: [{ id: 1, username: '1000', password: 'pw1000', codecs: ['PCMU'], dialplan: { '5*': { callHook: hook.url('/call'), statusHook: hook.url('/status') } } }],
+      clients: [
+        { id: 1, username: '1000', password: 'pw1000', codecs: ['PCMU'], dialplan: { '5*': { callHook: hook.url('/call'), statusHook: hook.url('/status') } } },
+        { id: 2, username: '1002', password: 'pw1002', codecs: ['DIRECT', 'PCMU'], dialplan: { '5*': { callHook: hook.url('/call'), statusHook: hook.url('/status') } } },
+      ],
       trunks: [],
     },
   },
@@ -75,8 +79,10 @@ beforeAll(async () => {
   media = new MediaClient({ subjects: h.subjects, timeoutMs: 3000 }, { nc: h.nc });
   aTap = await tap(A_MEDIA, 101);
   bTap = await tap(B_MEDIA, 101);
-  const reg = await runSipp({ scenario: 'uac-register.xml', target: `127.0.0.1:${SIP}`, port: PHONE, keys: { domain: DOMAIN, user: '1000' }, vars: { user: '1000', password: 'pw1000' } });
-  expect(reg.code, describeSipp(reg)).toBe(0);
+  for (const [user, port] of [['1000', PHONE], ['1002', DIRECT_PHONE]] as const) {
+    const reg = await runSipp({ scenario: 'uac-register.xml', target: `127.0.0.1:${SIP}`, port, keys: { domain: DOMAIN, user }, vars: { user, password: `pw${user}` } });
+    expect(reg.code, describeSipp(reg)).toBe(0);
+  }
 });
 
 afterAll(async () => {
@@ -187,5 +193,25 @@ describe('a bridged call', () => {
     // Only the re-INVITE with SDP is relayed (and reported); the refusal left the call up until A's BYE.
     expect(names(callId)).toEqual(['connect:start', 'connect:trying', 'connect:answered', 'connect:reinvite', 'connect:hangup', 'connect:complete']);
     expect(h.eventsOf(callId)[4]).toMatchObject({ endedby: 'A' });
+  });
+  it('with direct media (DIRECT on both sides) the SDPs pass end to end and a DTMF INFO is forwarded as INFO', async () => {
+    h.hook.json('/call', [{ verb: 'connect', dest: { type: 'sip', address: `sip:callee@127.0.0.1:${BOB}`, codecs: ['DIRECT', 'PCMU'] } }]);
+    const out = join(work, 'direct-ports.txt');
+    const bob = startSipp({ scenario: 'uas-answer-info.xml', port: BOB, vars: { bmedia: String(B_MEDIA), out }, timeoutS: 15 });
+    const a = await runSipp({
+      scenario: 'uac-call-info.xml',
+      target: `127.0.0.1:${SIP}`,
+      port: DIRECT_PHONE,
+      keys: { domain: DOMAIN, from: '1002', to: '5003' },
+      vars: { from: '1002', password: 'pw1002', amedia: String(A_MEDIA), hold: '300', out },
+      timeoutS: 15,
+    });
+    expect(a.code, describeSipp(a)).toBe(0);
+    const b = await bob.done;
+    expect(b.code, describeSipp(b)).toBe(0);
+    expect(portsIn(out)).toEqual({ A0: B_MEDIA, B0: A_MEDIA });
+    const callId = lastCallId();
+    await until(() => names(callId).includes('connect:complete'), 5000, 'connect:complete');
+    expect(names(callId)).toEqual(['connect:start', 'connect:trying', 'connect:answered', 'connect:hangup', 'connect:complete']);
   });
 });

@@ -51,7 +51,7 @@ export async function runConnect(verb: ConnectVerb, ctx: VerbContext): Promise<V
     ctx.emit('connect:complete');
     return ctx.signal.aborted ? 'end' : 'next';
   }
-  const joined = late ? await joinLateOffer(winner, plan, ctx, services) : await joinEarlyOffer(winner.dialog!, ctx, services);
+  const joined = late ? await joinLateOffer(winner, plan, ctx, services) : await joinEarlyOffer(winner.dialog!, plan, ctx, services);
   if (joined === undefined) {
     await winner.hangup();
     ctx.emit('connect:complete');
@@ -165,17 +165,18 @@ function headersOf(h: Record<string, string | number> | undefined): Record<strin
 }
 
 /** Early offer: B's answer through RTPEngine to the caller; `undefined` when the caller is gone. */
-async function joinEarlyOffer(b: Dialog, ctx: VerbContext, services: VerbServices): Promise<JoinedLegs | undefined> {
+async function joinEarlyOffer(b: Dialog, plan: MediaPlan, ctx: VerbContext, services: VerbServices): Promise<JoinedLegs | undefined> {
   // B may hang up while the caller is being answered: remember it for the bridge.
   const bGone = watchGone(b);
-  const a = await answerCaller(b, ctx, services);
+  const a = await answerCaller(b, plan.direct, ctx, services);
   return a === undefined ? undefined : { a, b, bGone };
 }
 
 /** Answers B's SDP through RTPEngine and the caller with the result; `undefined` when the caller is gone. */
-async function answerCaller(b: Dialog, ctx: VerbContext, services: VerbServices): Promise<Dialog | undefined> {
+async function answerCaller(b: Dialog, direct: boolean, ctx: VerbContext, services: VerbServices): Promise<Dialog | undefined> {
   try {
-    const { sdp } = await services.media.answer({ callId: ctx.callId, fromTag: ctx.caller.fromTag, toTag: b.sip.remoteTag, sdp: b.remote.sdp });
+    // With direct media no engine holds the call: the answer must say so, as the offer did.
+    const { sdp } = await services.media.answer({ callId: ctx.callId, fromTag: ctx.caller.fromTag, toTag: b.sip.remoteTag, sdp: b.remote.sdp, direct });
     if (ctx.signal.aborted) return undefined;
     return await ctx.answer(sdp);
   } catch (err) {
