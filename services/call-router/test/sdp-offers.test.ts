@@ -14,8 +14,10 @@ import { describeSipp, runSipp, startSipp } from './helpers/sipp.js';
 const SIP = 29201;
 const PHONE = 29202;
 const BOB = 29203;
+const CAROL = 29204;
 const A_MEDIA = 29210;
 const B_MEDIA = 29212;
+const C_MEDIA = 29214;
 let h: Harness;
 let media: MediaClient;
 const work = mkdtempSync(join(tmpdir(), 'call-router-sdp-'));
@@ -100,6 +102,28 @@ describe('late offer (INVITE without SDP)', () => {
     await until(() => names(callId).includes('connect:complete'), 5000, 'connect:complete');
     expect(names(callId)).toEqual(['connect:start', 'connect:trying', 'connect:answered', 'connect:hangup', 'connect:complete']);
     await until(async () => (await h.redis.exists(`${h.prefix}media:engine:${callId}`)) === 0, 3000, 'media session deleted');
+  });
+
+  it('forked: the first 200 is bridged, the other answered leg is ACKed with its own offer and BYEd', async () => {
+    h.hook.json('/call', [{ verb: 'connect', dest: [sipDest(BOB), sipDest(CAROL)] }]);
+    const bOut = join(work, 'fork-b.txt');
+    const cOut = join(work, 'fork-c.txt');
+    const bob = startSipp({ scenario: 'uas-late-offer.xml', port: BOB, vars: { bmedia: String(B_MEDIA), out: bOut, pt: '0', codec: 'PCMU' }, timeoutS: 15 });
+    const carol = startSipp({ scenario: 'uas-late-offer.xml', port: CAROL, vars: { bmedia: String(C_MEDIA), out: cOut, pt: '0', codec: 'PCMU' }, timeoutS: 15 });
+    const aOut = join(work, 'fork-a.txt');
+    const a = await runSipp({ scenario: 'uac-late-offer.xml', target: `127.0.0.1:${SIP}`, port: PHONE, keys: keys('5006'), vars: { ...auth, hold: '500', amedia: String(A_MEDIA), out: aOut } });
+    expect(a.code, describeSipp(a)).toBe(0);
+    for (const p of [bob, carol]) {
+      const r = await p.done;
+      expect(r.code, describeSipp(r)).toBe(0);
+    }
+    // Exactly one callee got RTPEngine's answer; the other's ACK echoed its own offer.
+    const answers = [portsIn(bOut).B, portsIn(cOut).B];
+    const echoed = answers.filter((p) => p === B_MEDIA || p === C_MEDIA);
+    expect(echoed).toHaveLength(1);
+    const callId = lastCallId();
+    await until(() => names(callId).includes('connect:complete'), 3000, 'connect:complete');
+    expect(names(callId).filter((n) => n === 'connect:answered')).toHaveLength(1);
   });
 
   it('a callee offering no codec the destination allows: caller 488, the callee ACKed and BYEd', async () => {
