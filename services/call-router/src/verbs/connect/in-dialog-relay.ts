@@ -49,7 +49,7 @@ const SDP_HEADERS = { 'Content-Type': 'application/sdp' };
  *   injected as RFC 4733 events towards the other side (media-controller
  *   `dtmf`, from-tag = the sender); with direct media the INFO is forwarded.
  *   Any other INFO: 200. OPTIONS: 200 (drachtio-srf); methods an INVITE
- *   dialog does not know: 501 (drachtio-srf).
+ *   dialog does not know: 501 (drachtio-srf); REFER: 501 until transfer is built.
  */
 export class InDialogRelay {
   #state = RelayState.Idle;
@@ -75,6 +75,8 @@ export class InDialogRelay {
       this.#on(from.dialog, 'modify', (req: SrfRequest, res: SrfResponse) => void this.#reinvite(from, to, req, res));
       this.#on(from.dialog, 'refresh', () => this.ctx.logger.debug({ callId: this.ctx.callId, side: from.name }, 'session refresh answered'));
       this.#on(from.dialog, 'info', (req: SrfRequest, res: SrfResponse) => this.#info(from, to, req, res));
+      // Transfer (docs/contract.md §5.2) is not built: say so rather than let drachtio-srf's default 200 promise a NOTIFY that never comes.
+      this.#on(from.dialog, 'refer', (_req: SrfRequest, res: SrfResponse) => send(res, 501, 'Not Implemented', { 'X-Reason': 'REFER not supported yet' }));
     }
     return this;
   }
