@@ -170,10 +170,10 @@ describe('a bridged call', () => {
     expect(String(events[4]!.req)).not.toMatch(/authorization|00112233445566778899aabbccddeeff/i);
     expect(events[5]).toMatchObject({ endedby: 'A', label: 'dialog' });
   });
-  it('answers a re-INVITE without SDP with its current SDP as the offer, and passes the far end’s refusal of a relayed re-INVITE back', async () => {
+  it('relays an UPDATE with SDP, answers a re-INVITE without SDP with its current SDP as the offer, and passes the far end’s refusal of a relayed re-INVITE back', async () => {
     h.hook.json('/call', [{ verb: 'connect', dest: { type: 'sip', address: `sip:callee@127.0.0.1:${BOB}` } }]);
     const out = join(work, 'reoffer-ports.txt');
-    const bob = startSipp({ scenario: 'uas-answer-refuse-reinvite.xml', port: BOB, vars: { bmedia: String(B_MEDIA) }, timeoutS: 15 });
+    const bob = startSipp({ scenario: 'uas-answer-refuse-reinvite.xml', port: BOB, vars: { bmedia: String(B_MEDIA), out }, timeoutS: 15 });
     const a = await runSipp({
       scenario: 'uac-call-reoffer.xml',
       target: `127.0.0.1:${SIP}`,
@@ -185,12 +185,16 @@ describe('a bridged call', () => {
     expect(a.code, describeSipp(a)).toBe(0);
     const b = await bob.done;
     expect(b.code, describeSipp(b)).toBe(0);
-    // The offer-less re-INVITE got the SDP A already had: RTPEngine's port for A.
+    // A's UPDATE reached B as a re-INVITE with RTPEngine's offer, and A got RTPEngine's answer;
+    // the offer-less re-INVITE got the SDP A already had: RTPEngine's port for A.
     const ports = portsIn(out);
+    expect(Object.keys(ports).sort()).toEqual(['A0', 'A1', 'A2', 'B1']);
+    expect(ports.A2).toBe(ports.A0);
     expect(ports.A1).toBe(ports.A0);
+    expect([A_MEDIA, B_MEDIA, ports.A0]).not.toContain(ports.B1);
     const callId = lastCallId();
     await until(() => names(callId).includes('connect:complete'), 5000, 'connect:complete');
-    // Only the re-INVITE with SDP is relayed (and reported); the refusal left the call up until A's BYE.
+    // Only the re-INVITE with SDP is reported (not the UPDATE); the refusal left the call up until A's BYE.
     expect(names(callId)).toEqual(['connect:start', 'connect:trying', 'connect:answered', 'connect:reinvite', 'connect:hangup', 'connect:complete']);
     expect(h.eventsOf(callId)[4]).toMatchObject({ endedby: 'A' });
   });

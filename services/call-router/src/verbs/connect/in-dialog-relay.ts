@@ -16,7 +16,7 @@ export interface BridgeSide {
 
 /**
  * ```
- *   Idle ──re-INVITE──▶ Relaying ──2xx or failure sent back──▶ Idle
+ *   Idle ──re-INVITE, UPDATE──▶ Relaying ──2xx or failure sent back──▶ Idle
  *    │  ▲                  │
  *    │  └── INFO, refresh  └── re-INVITE from either side → 491
  *    └────────── stop() (the bridge ended) ──────────▶ Stopped
@@ -42,6 +42,8 @@ const SDP_HEADERS = { 'Content-Type': 'application/sdp' };
  *   time: a second one meanwhile gets 491 (RFC 3261 §14.2).
  * - re-INVITE without SDP: 200 with our current SDP towards that side as the
  *   offer (RFC 3261 §14.2); the answer in its ACK is not relayed.
+ * - UPDATE (RFC 3311) with an offer: relayed the same way (a re-INVITE to the
+ *   other side), without an event; without an offer: 200 without SDP.
  * - session refresh (same SDP version, RFC 4028 §10): drachtio-srf answers
  *   200 with the current SDP; nothing is relayed. The SIP server itself sends
  *   our refreshes and the BYE on expiry.
@@ -73,6 +75,7 @@ export class InDialogRelay {
       [this.b, this.a],
     ] as const) {
       this.#on(from.dialog, 'modify', (req: SrfRequest, res: SrfResponse) => void this.#reinvite(from, to, req, res));
+      this.#on(from.dialog, 'update', (req: SrfRequest, res: SrfResponse) => void this.#reinvite(from, to, req, res));
       this.#on(from.dialog, 'refresh', () => this.ctx.logger.debug({ callId: this.ctx.callId, side: from.name }, 'session refresh answered'));
       this.#on(from.dialog, 'info', (req: SrfRequest, res: SrfResponse) => this.#info(from, to, req, res));
       // Transfer (docs/contract.md §5.2) is not built: say so rather than let drachtio-srf's default 200 promise a NOTIFY that never comes.
@@ -100,7 +103,9 @@ export class InDialogRelay {
     }
     const sdp = typeof req.body === 'string' ? req.body : '';
     if (sdp.trim() === '') {
-      send(res, 200, undefined, { ...SDP_HEADERS, Contact: from.dialog.local.contact }, from.dialog.local.sdp);
+      // RFC 3311 §5.2: an UPDATE without an offer (a session refresh) gets none back.
+      if (req.method === 'UPDATE') send(res, 200, undefined, {});
+      else send(res, 200, undefined, { ...SDP_HEADERS, Contact: from.dialog.local.contact }, from.dialog.local.sdp);
       return;
     }
     try {
@@ -112,7 +117,7 @@ export class InDialogRelay {
       return;
     }
     this.#state = RelayState.Relaying;
-    ctx.emit('connect:reinvite', { req: withoutCredentials(req.raw) });
+    if (req.method === 'INVITE') ctx.emit('connect:reinvite', { req: withoutCredentials(req.raw) });
     try {
       const offer = await services.media.offer({
         callId: ctx.callId,
