@@ -14,3 +14,9 @@ export const PBX_ERR_STATUS_PUBLISH = createError<[string, string]>('PBX_ERR_STA
 export const PBX_ERR_CALL_STATE = createError<[string, string]>('PBX_ERR_CALL_STATE', 'call summary %s: %s', 500);
 /** A call state machine was asked for a transition its diagram does not have (a bug). */
 export const PBX_ERR_CALL_TRANSITION = createError<[string, string]>('PBX_ERR_CALL_TRANSITION', 'illegal call transition %s → %s', 500);
+/** An SDP body that cannot be read as SDP (RFC 4566 §5); the INVITE gets 400 before anything runs. */
+export const PBX_ERR_SDP_INVALID = createError<[string]>('PBX_ERR_SDP_INVALID', 'malformed SDP: %s', 400);
+/** The offer has no codec the caller may use, or RTPEngine's offer kept none (RFC 3264 §6); 488. */
+export const PBX_ERR_SDP_NO_COMMON_CODEC = createError<[string]>('PBX_ERR_SDP_NO_COMMON_CODEC', 'no common codec: %s', 488);
+/** A SIP INFO that names itself DTMF but whose body is not a readable digit; 400. */
+export const PBX_ERR_DTMF_INFO_INVALID = createError<[string]>('PBX_ERR_DTMF_INFO_INVALID', 'malformed DTMF INFO: %s', 400);

@@ -12,6 +12,7 @@ import type { CallRouterMetrics } from './call-router-metrics.js';
 import { type CallRouterOptions, type CallRouterOptionsInput, resolveCallRouterOptions } from './call-router-options.js';
 import { CallSession, type CallSessionDeps } from './engine/call-session.js';
 import type { StatusEventSink } from './engine/status-event-sink.js';
+import { checkInviteSdp } from './routing/check-invite-sdp.js';
 import { parseInvite } from './routing/parse-invite.js';
 import { FileHookRenderer } from './routing/render-file-hook.js';
 import { DialplanCache } from './routing/select-dialplan.js';
@@ -125,6 +126,13 @@ export class CallRouter {
       const why = err instanceof PbxError ? err.message : 'unreadable INVITE';
       this.#send(res, 400, 'Bad Request', { 'X-Reason': why.slice(0, 160) });
       this.#counted(400);
+      return;
+    }
+    const refusal = checkInviteSdp(req);
+    if (refusal !== undefined) {
+      this.#deps.logger.warn({ code: refusal.code, callId: invite.callId, reason: refusal.headers['X-Reason'] }, 'INVITE body refused');
+      this.#send(res, refusal.status, refusal.reason, refusal.headers);
+      this.#counted(refusal.status);
       return;
     }
     const srf = this.#srf;

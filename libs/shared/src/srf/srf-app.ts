@@ -46,6 +46,11 @@ export interface SrfApp extends EventEmitter {
 
   /** Answers an INVITE and returns the UAS dialog (RFC 3261 §13.3). */
   createUAS(req: SrfRequest, res: SrfResponse, opts?: CreateUasOptions): Promise<Dialog>;
+  /**
+   * Sends an INVITE without SDP (late offer, RFC 3261 §13.2.1) and does not ACK
+   * the 2xx: it carries the far end's offer, and the ACK must carry our answer.
+   */
+  createUAC(uri: string, opts: CreateUacOptions & { noAck: true; localSdp?: undefined }, progress?: UacProgressCallbacks): Promise<UacLateOffer>;
   /** Sends an INVITE; rejects with a drachtio `SipError` (`status`, `reason`) on a final non-2xx. */
   createUAC(uri: string, opts?: CreateUacOptions, progress?: UacProgressCallbacks): Promise<Dialog>;
   /** Bridges an incoming INVITE to `uri`; rejects with a drachtio `SipError` when the B leg fails. */
@@ -73,6 +78,18 @@ export interface SrfApp extends EventEmitter {
   on(event: 'cdr:stop', listener: (source: string, time: string, reason: string, msg: SipMessage) => void): this;
   // biome-ignore lint/suspicious/noExplicitAny: must stay assignable to EventEmitter#on
   on(event: string | symbol, listener: (...args: any[]) => void): this;
+}
+
+/** The 2xx of a late-offer INVITE, not yet ACKed (`createUAC` with `noAck: true`). */
+export interface UacLateOffer {
+  /** The far end's SDP offer. */
+  readonly sdp: string;
+  /** The 2xx itself (To-tag, Contact…). */
+  readonly res: SrfResponse;
+  /** Sends the ACK with our SDP answer and resolves the dialog. */
+  ack(localSdp: string): Promise<Dialog>;
+  /** Abandons the leg: ACKs the 2xx (echoing its SDP) and sends BYE. */
+  destroy(): Promise<void>;
 }
 
 /** The drachtio-srf constructor, typed. `tags` are for tagged routing (drachtio-protocol.md §2.3). */

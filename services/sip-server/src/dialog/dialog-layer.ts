@@ -270,6 +270,8 @@ export class DialogLayer implements SessionTimerDelegate {
     }
     d.ackPending = false;
     d.clearTimer('uac-ack-wait');
+    // Late offer (RFC 3264 §4): our answer is in the ACK; session-timer refreshes re-offer it.
+    if (req.body.length > 0) d.localSdp = req.body;
     ctx.sendStateless(req, hop.destination);
     const bytes = req.toBuffer();
     d.lastAck = req;

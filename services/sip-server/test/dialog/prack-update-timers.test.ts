@@ -260,4 +260,27 @@ describe('PRACK, UPDATE and session timers', () => {
     await destroyed;
     expect(reason).toBe('Session timer expired');
   });
+  it('refreshes a late-offer app INVITE with the answer the app sent in its ACK (RFC 3264 §4)', async () => {
+    await start();
+    const ANSWER = SDP.replace('m=audio 10000', 'm=audio 12000');
+    const headers = { 'Session-Expires': '2;refresher=uac', Supported: 'timer' };
+    const p = srf.createUAC(`sip:bob@127.0.0.1:${ua.port}`, { noAck: true, headers });
+    const inv: SipRequest = await ua.request('INVITE');
+    expect(inv.body.length).toBe(0);
+    ua.send(
+      answer(inv, 200, 'OK', 'l1', [`Contact: <sip:bob@127.0.0.1:${ua.port}>`, 'Session-Expires: 2;refresher=uac', 'Content-Type: application/sdp']),
+      port,
+      SDP,
+    );
+    const offered = await p;
+    expect(offered.sdp).toBe(SDP);
+    await offered.ack(ANSWER);
+    const ack = await ua.request('ACK');
+    expect(ack.body.toString()).toBe(ANSWER);
+    const refresh = await ua.request('INVITE', 3000);
+    expect(refresh.get('to')).toContain('tag=l1');
+    expect(refresh.body.toString()).toBe(ANSWER);
+    ua.send(answer(refresh, 200, 'OK', 'l1', [`Contact: <sip:bob@127.0.0.1:${ua.port}>`, 'Session-Expires: 2;refresher=uac']), port);
+    await ua.request('ACK');
+  });
 });

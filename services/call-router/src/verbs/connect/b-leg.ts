@@ -1,4 +1,4 @@
-import { type Dialog, type SrfApp, type SrfRequest, isSrfSipError } from '@dragonpbx/shared/srf';
+import { type Dialog, type SrfApp, type SrfRequest, type UacLateOffer, isSrfSipError } from '@dragonpbx/shared/srf';
 import { LegState, assertLegTransition } from './leg-state.js';
 import type { LegTarget } from './resolve-legs.js';
 
@@ -13,11 +13,14 @@ export const CANCEL_REASONS = Object.freeze({
 /** How a leg's INVITE ended. */
 export type LegOutcome =
   | { readonly kind: 'answered'; readonly dialog: Dialog }
+  /** Late offer: the 2xx carries B's offer and waits for our ACK with the answer (RFC 3264 §4). */
+  | { readonly kind: 'offered'; readonly offer: UacLateOffer }
   | { readonly kind: 'failed'; readonly status: number; readonly reason: string }
   | { readonly kind: 'cancelled' };
 
 /** What {@link BLeg.start} needs to send the INVITE. */
 export interface BLegInvite {
+  /** Our offer; `''` sends the INVITE without SDP (late offer, RFC 3261 §13.2.1). */
   readonly sdp: string;
   readonly callerId: string;
   readonly headers: Record<string, string>;
@@ -38,6 +41,7 @@ export class BLeg {
   #pendingCancel: string | undefined;
   #timer: NodeJS.Timeout | undefined;
   #dialog: Dialog | undefined;
+  #lateOffer: UacLateOffer | undefined;
   readonly #onRinging: () => void;
 
   constructor(target: LegTarget, onRinging: () => void) {
@@ -64,10 +68,11 @@ export class BLeg {
       if (this.cancel(CANCEL_REASONS.terminated)) onTimeout();
     }, this.target.timeoutSec * 1000);
     try {
-      const dialog = await srf.createUAC(
+      const late = invite.sdp === '';
+      const settled = (await srf.createUAC(
         this.target.uri,
         {
-          localSdp: invite.sdp,
+          ...(late ? { noAck: true } : { localSdp: invite.sdp }),
           ...(this.target.proxy !== undefined && { proxy: this.target.proxy }),
           callingNumber: invite.callerId,
           ...(invite.auth && { auth: { ...invite.auth } }),
@@ -85,17 +90,22 @@ export class BLeg {
             }
           },
         },
-      );
+      )) as Dialog | UacLateOffer;
       clearTimeout(this.#timer);
       if (this.#state === LegState.Cancelling) {
-        // A 200 that crossed our CANCEL (RFC 3261 §9.1): drachtio-srf has ACKed it; end the dialog.
+        // A 200 that crossed our CANCEL (RFC 3261 §9.1): drachtio-srf has ACKed it (late offer: ACK now); end the dialog.
         this.#to(LegState.Cancelled);
-        dialog.destroy({ headers: { Reason: CANCEL_REASONS.elsewhere } }).catch(() => undefined);
+        if (late) (settled as UacLateOffer).destroy().catch(() => undefined);
+        else (settled as Dialog).destroy({ headers: { Reason: CANCEL_REASONS.elsewhere } }).catch(() => undefined);
         return { kind: 'cancelled' };
       }
       this.#to(LegState.Answered);
-      this.#dialog = dialog;
-      return { kind: 'answered', dialog };
+      if (late) {
+        this.#lateOffer = settled as UacLateOffer;
+        return { kind: 'offered', offer: this.#lateOffer };
+      }
+      this.#dialog = settled as Dialog;
+      return { kind: 'answered', dialog: this.#dialog };
     } catch (err) {
       clearTimeout(this.#timer);
       if (this.#state === LegState.Cancelling) {
@@ -118,11 +128,24 @@ export class BLeg {
     return true;
   }
 
-  /** Ends an answered leg with BYE. */
+  /** B's offer while a late-offer 2xx waits for our ACK. */
+  get lateOffer(): UacLateOffer | undefined {
+    return this.#dialog === undefined ? this.#lateOffer : undefined;
+  }
+
+  /** Completes a late offer: ACK with our answer (RFC 3264 §4); the leg's dialog from then on. */
+  async ackLateOffer(sdp: string): Promise<Dialog> {
+    if (this.#lateOffer === undefined || this.#dialog !== undefined) throw new Error('no late offer to ACK');
+    this.#dialog = await this.#lateOffer.ack(sdp);
+    return this.#dialog;
+  }
+
+  /** Ends an answered leg with BYE (a late offer not yet ACKed is ACKed first). */
   async hangup(): Promise<void> {
     if (this.#state !== LegState.Answered) return;
     this.#to(LegState.Ended);
-    await this.#dialog?.destroy().catch(() => undefined);
+    if (this.#dialog === undefined) await this.#lateOffer?.destroy().catch(() => undefined);
+    else await this.#dialog.destroy().catch(() => undefined);
   }
 
   /** The far end sent BYE. */

@@ -1,7 +1,11 @@
-import { type ConnectDest, type ConnectVerb, isDirectMedia, withoutDirect } from '@dragonpbx/shared/contracts';
+import { type ConnectDest, type ConnectVerb, PbxError } from '@dragonpbx/shared/contracts';
 import type { Dialog } from '@dragonpbx/shared/srf';
 import type { VerbContext, VerbOutcome, VerbServices } from '../verb-context.js';
 import { BLeg, CANCEL_REASONS } from './b-leg.js';
+import { InDialogRelay } from './in-dialog-relay.js';
+import { type JoinedLegs, watchGone } from './joined-legs.js';
+import { joinLateOffer } from './late-offer.js';
+import { type MediaPlan, assertCommonCodec, mediaPlan } from './media-plan.js';
 import { resolveLegs } from './resolve-legs.js';
 
 /** Which side ended a bridged call (`connect:hangup` `endedby`). */
@@ -35,12 +39,10 @@ export async function runConnect(verb: ConnectVerb, ctx: VerbContext): Promise<V
     ctx.emit('connect:complete');
     return 'next';
   }
-  if (ctx.caller.sdp === '') {
-    // Late offer (INVITE without SDP) is not built yet.
-    ctx.respond(488, 'Not Acceptable Here', { 'X-Reason': 'INVITE without SDP not supported' });
-    return 'end';
-  }
-  const offer = await offerFor(verb, ctx, services);
+  const plan = mediaPlan(verb, ctx.caller.codecs);
+  // Late offer (INVITE without SDP, RFC 3261 §13.2.1): the legs are INVITEd without SDP too.
+  const late = ctx.caller.sdp === '';
+  const offer = late ? '' : await offerFor(plan, ctx, services);
   if (offer === undefined) return 'end';
 
   const legs = targets.map((t) => new BLeg(t, () => undefined));
@@ -49,20 +51,23 @@ export async function runConnect(verb: ConnectVerb, ctx: VerbContext): Promise<V
     ctx.emit('connect:complete');
     return ctx.signal.aborted ? 'end' : 'next';
   }
-  const bDialog = winner.dialog!;
-  // B may hang up while the caller is being answered: remember it for the bridge.
-  let bGone = false;
-  bDialog.once('destroy', () => {
-    bGone = true;
-  });
-  const a = await answerCaller(bDialog, ctx, services);
-  if (a === undefined) {
+  const joined = late ? await joinLateOffer(winner, plan, ctx, services) : await joinEarlyOffer(winner.dialog!, plan, ctx, services);
+  if (joined === undefined) {
     await winner.hangup();
     ctx.emit('connect:complete');
     return 'end';
   }
+  const { a, b: bDialog } = joined;
   ctx.emit('connect:answered', { dest: publicDest(winner.target.dest), index: winner.target.index });
-  const endedBy = bGone ? 'B' : await bridge(a, bDialog, ctx.signal);
+  const relay = new InDialogRelay(
+    { name: 'A', dialog: a, tag: ctx.caller.fromTag, codecs: plan.callerCodecs },
+    { name: 'B', dialog: bDialog, tag: bDialog.sip.remoteTag, codecs: plan.destCodecs },
+    plan.direct,
+    ctx,
+    services,
+  ).start();
+  const endedBy = joined.bGone() ? 'B' : await bridge(a, bDialog, ctx.signal);
+  relay.stop();
   if (endedBy === 'A') await winner.hangup();
   else winner.remoteHungUp();
   ctx.emit('connect:hangup', { endedby: endedBy });
@@ -70,30 +75,33 @@ export async function runConnect(verb: ConnectVerb, ctx: VerbContext): Promise<V
   return endedBy === 'A' ? 'end' : 'next';
 }
 
-/** RTPEngine's offer for the B legs; `undefined` after answering the caller 503 (media unavailable). */
-async function offerFor(verb: ConnectVerb, ctx: VerbContext, services: VerbServices): Promise<string | undefined> {
-  const dests = Array.isArray(verb.dest) ? verb.dest : [verb.dest];
-  // One offer serves every leg: the destination codecs are the first sip dest's, else the caller's.
-  let destCodecs: readonly string[] = ctx.caller.codecs;
-  for (const d of dests) {
-    if (d.type === 'sip' && d.codecs) {
-      destCodecs = d.codecs;
-      break;
-    }
-  }
-  const direct = isDirectMedia(ctx.caller.codecs, destCodecs);
+/**
+ * RTPEngine's offer for the B legs; `undefined` after answering the caller
+ * 488 (no codec in common, RFC 3264 §6, decided before any leg is called) or
+ * 503 (media unavailable).
+ */
+async function offerFor(plan: MediaPlan, ctx: VerbContext, services: VerbServices): Promise<string | undefined> {
+  const { direct } = plan;
   try {
+    assertCommonCodec(ctx.caller.sdp, plan.callerCodecs, 'the caller');
     const res = await services.media.offer({
       callId: ctx.callId,
       fromTag: ctx.caller.fromTag,
       sdp: ctx.caller.sdp,
-      callerCodecs: withoutDirect(ctx.caller.codecs),
-      destCodecs: withoutDirect(destCodecs),
+      callerCodecs: plan.callerCodecs,
+      destCodecs: plan.destCodecs,
       direct,
     });
     if (!direct) ctx.defer(() => services.media.delete({ callId: ctx.callId }));
+    assertCommonCodec(res.sdp, [], "RTPEngine's offer");
     return res.sdp;
   } catch (err) {
+    if (err instanceof PbxError && err.code === 'PBX_ERR_SDP_NO_COMMON_CODEC') {
+      ctx.logger.warn({ code: err.code, callId: ctx.callId }, err.message);
+      ctx.emit('connect:complete');
+      ctx.respond(488, 'Not Acceptable Here', { 'X-Reason': err.message.slice(0, 160) });
+      return undefined;
+    }
     ctx.logger.warn({ err, code: (err as { code?: string }).code, callId: ctx.callId }, 'media offer failed');
     ctx.emit('connect:complete');
     ctx.respond(503, 'Service Unavailable', { 'Retry-After': '5' });
@@ -125,7 +133,7 @@ function fork(legs: BLeg[], sdp: string, verb: ConnectVerb, ctx: VerbContext, se
       void leg
         .start(services.srf, invite, () => ctx.emit('connect:timeout', { dest, index }))
         .then(async (outcome) => {
-          if (outcome.kind === 'answered') {
+          if (outcome.kind === 'answered' || outcome.kind === 'offered') {
             if (winner !== undefined || ctx.signal.aborted) {
               await leg.hangup();
             } else {
@@ -156,10 +164,19 @@ function headersOf(h: Record<string, string | number> | undefined): Record<strin
   return out;
 }
 
+/** Early offer: B's answer through RTPEngine to the caller; `undefined` when the caller is gone. */
+async function joinEarlyOffer(b: Dialog, plan: MediaPlan, ctx: VerbContext, services: VerbServices): Promise<JoinedLegs | undefined> {
+  // B may hang up while the caller is being answered: remember it for the bridge.
+  const bGone = watchGone(b);
+  const a = await answerCaller(b, plan.direct, ctx, services);
+  return a === undefined ? undefined : { a, b, bGone };
+}
+
 /** Answers B's SDP through RTPEngine and the caller with the result; `undefined` when the caller is gone. */
-async function answerCaller(b: Dialog, ctx: VerbContext, services: VerbServices): Promise<Dialog | undefined> {
+async function answerCaller(b: Dialog, direct: boolean, ctx: VerbContext, services: VerbServices): Promise<Dialog | undefined> {
   try {
-    const { sdp } = await services.media.answer({ callId: ctx.callId, fromTag: ctx.caller.fromTag, toTag: b.sip.remoteTag, sdp: b.remote.sdp });
+    // With direct media no engine holds the call: the answer must say so, as the offer did.
+    const { sdp } = await services.media.answer({ callId: ctx.callId, fromTag: ctx.caller.fromTag, toTag: b.sip.remoteTag, sdp: b.remote.sdp, direct });
     if (ctx.signal.aborted) return undefined;
     return await ctx.answer(sdp);
   } catch (err) {
