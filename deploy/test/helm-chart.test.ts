@@ -51,7 +51,8 @@ beforeAll(async () => {
 afterAll(() => stage?.dispose());
 
 describe('helm lint', () => {
-  it.each(sources)('passes with %s (only the undownloaded subcharts are warned about)', async (source) => {
+  // Concurrent: each case is one helm process; `expect` from the context keeps failures attributed.
+  it.concurrent.for(sources)('passes with %s (only the undownloaded subcharts are warned about)', async (source, { expect }) => {
     const r = await run(tools().helm, ['lint', chartDir, ...valuesArgs(source)]);
     expect(r.stderr + r.stdout, 'helm lint output').not.toContain('[ERROR]');
     expect(r.code, r.stdout + r.stderr).toBe(0);
@@ -273,7 +274,7 @@ describe('NOTES.txt', () => {
 });
 
 describe('failures are caught with a clear message', () => {
-  it.each([
+  it.concurrent.for([
     [['--set', 'callRouter.replicas=two'], 'callRouter.replicas: Invalid type. Expected: integer, given: string'],
     [['--set-string', 'sipEdge.sipPort=5060'], 'sipEdge.sipPort: Invalid type. Expected: integer, given: string'],
     [['--set', 'registrar.replica=3'], 'registrar: Additional property replica is not allowed'],
@@ -289,7 +290,7 @@ describe('failures are caught with a clear message', () => {
       ['--set', 'callRouter.callDrainTimeoutMs=60000'],
       'callRouter.shutdownTimeoutMs (45000) must be greater than callRouter.callDrainTimeoutMs (60000)',
     ],
-  ])('helm template %j fails: %s', async (args, message) => {
+  ] as [string[], string][])('helm template %j fails: %s', async ([args, message], { expect }) => {
     const r = await stage.template(args);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain(message);
