@@ -11,6 +11,7 @@ const packages = [
   ['media-controller', 'services/media-controller'],
   ['hook-dispatcher', 'services/hook-dispatcher'],
   ['hooks-app', 'examples/hooks-app'],
+  ['deploy', 'deploy'],
 ] as const;
 
 export default defineConfig({
