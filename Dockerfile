@@ -16,6 +16,7 @@ COPY examples examples
 # Every workspace's manifest, so `npm ci` accepts the lock file.
 COPY bench/package.json bench/package.json
 COPY test/e2e/package.json test/e2e/package.json
+COPY deploy/package.json deploy/package.json
 COPY scripts/pack-production.mjs scripts/pack-production.mjs
 RUN npm ci --ignore-scripts --no-audit --no-fund
 RUN npx tsc -b tsconfig.build.json
