@@ -26,6 +26,11 @@ export interface CallRouterOptionsInput {
   readonly callSummaryTtlSec?: number;
   /** `DEFAULT_CODECS`: the caller's codecs when its registration or trunk names none (docs/contract.md §6). @defaultValue ['G722', 'PCMA', 'PCMU'] */
   readonly defaultCodecs?: readonly string[];
+  /**
+   * `DEFAULT_RINGTONE`: the ringback `connect` plays while a destination rings,
+   * unless the verb names a `ringtone` (docs/contract.md §4.2). @defaultValue 'file:/uk.wav'
+   */
+  readonly defaultRingtone?: string;
   /** NATS subject prefix of the status events (tests, tenants). @defaultValue '' */
   readonly subjectPrefix?: string;
 }
@@ -64,8 +69,13 @@ export function resolveCallRouterOptions(input: CallRouterOptionsInput): CallRou
   if (typeof mediaPath !== 'string' || !isAbsolute(mediaPath)) {
     throw new PBX_ERR_CALL_ROUTER_OPTIONS('mediaPath', 'must be an absolute directory path');
   }
+  const defaultRingtone = input.defaultRingtone ?? 'file:/uk.wav';
+  if (typeof defaultRingtone !== 'string' || !/^(file:)?\/\S/.test(defaultRingtone)) {
+    throw new PBX_ERR_CALL_ROUTER_OPTIONS('defaultRingtone', 'must be file:/name.wav or /name.wav (under mediaPath)');
+  }
   return Object.freeze({
     mediaPath,
+    defaultRingtone,
     defaultCodecs: Object.freeze([...codecs]),
     instanceId: input.instanceId,
     nonceSecret: input.nonceSecret,

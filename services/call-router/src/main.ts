@@ -51,6 +51,7 @@ await runService({
         hookTimeoutMs: env.HOOK_TIMEOUT_MS,
         filePath: env.FILE_PATH,
         mediaPath: env.MEDIA_PATH,
+        defaultRingtone: env.DEFAULT_RINGTONE,
         defaultCodecs: env.DEFAULT_CODECS,
         subjectPrefix: env.NATS_SUBJECT_PREFIX,
       },
