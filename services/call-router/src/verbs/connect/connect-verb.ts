@@ -2,13 +2,15 @@ import { type ConnectDest, type ConnectVerb, isDirectMedia, withoutDirect } from
 import type { Dialog } from '@dragonpbx/shared/srf';
 import type { VerbContext, VerbOutcome, VerbServices } from '../verb-context.js';
 import { BLeg, CANCEL_REASONS } from './b-leg.js';
-import { resolveLegs } from './resolve-legs.js';
+import { callerIdentity } from './caller-identity.js';
+import { type LegTarget, resolveLegs } from './resolve-legs.js';
+import { Ringback } from './ringback.js';
 
 /** Which side ended a bridged call (`connect:hangup` `endedby`). */
 type EndedBy = 'A' | 'B';
 
 /**
- * `connect` (docs/contract.md §4.2) to `client` and `sip` destinations: every leg
+ * `connect` (docs/contract.md §4.2) to `client`, `sip` and `trunk` destinations: every leg
  * is INVITEd at once with RTPEngine's offer of the caller's SDP (media
  * anchored through the media-controller), each with its own ring timer. The
  * first 200 wins: its SDP is answered through RTPEngine, the caller gets the
@@ -30,7 +32,7 @@ export async function runConnect(verb: ConnectVerb, ctx: VerbContext): Promise<V
   }
   ctx.emit('connect:start');
   const dests = Array.isArray(verb.dest) ? verb.dest : [verb.dest];
-  const targets = await resolveLegs(dests, ctx.caller.domain, services.contacts);
+  const targets = withoutDropped(await resolveLegs(dests, ctx.caller.domain, services), ctx);
   if (targets.length === 0 || ctx.signal.aborted) {
     ctx.emit('connect:complete');
     return 'next';
@@ -40,11 +42,14 @@ export async function runConnect(verb: ConnectVerb, ctx: VerbContext): Promise<V
     ctx.respond(488, 'Not Acceptable Here', { 'X-Reason': 'INVITE without SDP not supported' });
     return 'end';
   }
-  const offer = await offerFor(verb, ctx, services);
+  const offer = await offerFor(targets, ctx, services);
   if (offer === undefined) return 'end';
 
-  const legs = targets.map((t) => new BLeg(t, () => undefined));
-  const winner = await fork(legs, offer, verb, ctx, services);
+  // docs/contract.md §4.2: ringback on the first 180, far-end early media relayed; stopped once the fork is over.
+  const ringback = new Ringback(ctx, services, { ringtone: verb.ringtone ?? services.defaultRingtone, direct: offer.direct });
+  const legs = targets.map((t) => new BLeg(t, (progress) => ringback.onProgress(progress)));
+  const winner = await fork(legs, offer.sdp, verb, ctx, services);
+  await ringback.stop();
   if (winner === undefined) {
     ctx.emit('connect:complete');
     return ctx.signal.aborted ? 'end' : 'next';
@@ -55,7 +60,7 @@ export async function runConnect(verb: ConnectVerb, ctx: VerbContext): Promise<V
   bDialog.once('destroy', () => {
     bGone = true;
   });
-  const a = await answerCaller(bDialog, ctx, services);
+  const a = await answerCaller(bDialog, ctx, services, offer.direct);
   if (a === undefined) {
     await winner.hangup();
     ctx.emit('connect:complete');
@@ -70,17 +75,24 @@ export async function runConnect(verb: ConnectVerb, ctx: VerbContext): Promise<V
   return endedBy === 'A' ? 'end' : 'next';
 }
 
-/** RTPEngine's offer for the B legs; `undefined` after answering the caller 503 (media unavailable). */
-async function offerFor(verb: ConnectVerb, ctx: VerbContext, services: VerbServices): Promise<string | undefined> {
-  const dests = Array.isArray(verb.dest) ? verb.dest : [verb.dest];
-  // One offer serves every leg: the destination codecs are the first sip dest's, else the caller's.
-  let destCodecs: readonly string[] = ctx.caller.codecs;
-  for (const d of dests) {
-    if (d.type === 'sip' && d.codecs) {
-      destCodecs = d.codecs;
-      break;
-    }
+/**
+ * Legs that can be rung; each destination that cannot (unknown trunk, trunk
+ * without outbound host) gets `connect:error` and a log line with its stable code.
+ */
+function withoutDropped(targets: readonly LegTarget[], ctx: VerbContext): LegTarget[] {
+  for (const t of targets) {
+    if (t.dropped === undefined) continue;
+    ctx.logger.warn({ code: t.dropped.code, callId: ctx.callId, index: t.index, dest: publicDest(t.dest) }, `connect: ${t.dropped.reason}; destination skipped`);
+    ctx.emit('connect:error', { dest: publicDest(t.dest), index: t.index, error: { status: 500, reason: t.dropped.reason } });
   }
+  return targets.filter((t) => t.dropped === undefined);
+}
+
+/** RTPEngine's offer for the B legs; `undefined` after answering the caller 503 (media unavailable). */
+async function offerFor(targets: readonly LegTarget[], ctx: VerbContext, services: VerbServices): Promise<{ sdp: string; direct: boolean } | undefined> {
+  // One offer serves every leg: the destination codecs are the first leg's that names some (a sip
+  // dest's `codecs`, a trunk's), else the caller's.
+  const destCodecs: readonly string[] = targets.find((t) => t.codecs !== undefined)?.codecs ?? ctx.caller.codecs;
   const direct = isDirectMedia(ctx.caller.codecs, destCodecs);
   try {
     const res = await services.media.offer({
@@ -92,7 +104,7 @@ async function offerFor(verb: ConnectVerb, ctx: VerbContext, services: VerbServi
       direct,
     });
     if (!direct) ctx.defer(() => services.media.delete({ callId: ctx.callId }));
-    return res.sdp;
+    return { sdp: res.sdp, direct };
   } catch (err) {
     ctx.logger.warn({ err, code: (err as { code?: string }).code, callId: ctx.callId }, 'media offer failed');
     ctx.emit('connect:complete');
@@ -119,9 +131,7 @@ function fork(legs: BLeg[], sdp: string, verb: ConnectVerb, ctx: VerbContext, se
       const { index } = leg.target;
       const dest = publicDest(leg.target.dest);
       ctx.emit('connect:trying', { dest, index });
-      const raw = leg.target.dest;
-      const auth = raw.type === 'sip' && raw.username !== undefined ? { username: raw.username, password: raw.password ?? '' } : undefined;
-      const invite = { sdp, callerId: verb.callerId ?? (ctx.caller.from || 'anonymous'), headers: headersOf(raw.headers), ...(auth && { auth }) };
+      const invite = { sdp, caller: callerIdentity(verb, ctx.caller.from), headers: headersOf(leg.target.dest.headers) };
       void leg
         .start(services.srf, invite, () => ctx.emit('connect:timeout', { dest, index }))
         .then(async (outcome) => {
@@ -157,9 +167,9 @@ function headersOf(h: Record<string, string | number> | undefined): Record<strin
 }
 
 /** Answers B's SDP through RTPEngine and the caller with the result; `undefined` when the caller is gone. */
-async function answerCaller(b: Dialog, ctx: VerbContext, services: VerbServices): Promise<Dialog | undefined> {
+async function answerCaller(b: Dialog, ctx: VerbContext, services: VerbServices, direct: boolean): Promise<Dialog | undefined> {
   try {
-    const { sdp } = await services.media.answer({ callId: ctx.callId, fromTag: ctx.caller.fromTag, toTag: b.sip.remoteTag, sdp: b.remote.sdp });
+    const { sdp } = await services.media.answer({ callId: ctx.callId, fromTag: ctx.caller.fromTag, toTag: b.sip.remoteTag, sdp: b.remote.sdp, direct });
     if (ctx.signal.aborted) return undefined;
     return await ctx.answer(sdp);
   } catch (err) {

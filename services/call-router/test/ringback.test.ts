@@ -1,0 +1,124 @@
+import { type Socket, createSocket } from 'node:dgram';
+import { fileURLToPath } from 'node:url';
+import type { HookServer } from '@dragonpbx/testkit';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DOMAIN, type Harness, startHarness, until } from './helpers/harness.js';
+import { describeSipp, runSipp, startSipp } from './helpers/sipp.js';
+
+// Ringback and far-end early media of `connect` (docs/contract.md §4.2) through the real stack,
+// with the ringtones the repository ships (media/uk.wav) played by the shared RTPEngine. The
+// caller's audio port is a socket of this test, so what the caller hears is counted packet by packet.
+const SIP = 29111;
+const PHONE = 29112;
+const BOB = 29113;
+const CAROL = 29114;
+const CALLER_RTP = 29115;
+const BOB_RTP = 29116;
+const MEDIA = fileURLToPath(new URL('../../../media/', import.meta.url));
+// RTPEngine runs with --interface=127.0.0.1 --port-min=30000 --port-max=34999: its SDP, never a callee's.
+const RTPENGINE_SDP = 'c=IN IP4 127\\.0\\.0\\.1.*m=audio 3[0-4][0-9][0-9][0-9] RTP/AVP 0';
+// The ringback answers the caller against a send-only placeholder whose c= is 0.0.0.0, which RTPEngine
+// keeps (RFC 3264 §8.4): only its port says whose SDP it is.
+const RINGBACK_SDP = 'm=audio 3[0-4][0-9][0-9][0-9] RTP/AVP 0';
+let h: Harness;
+let rtp: Socket;
+/** Arrival times of the RTP packets the caller received. */
+let heard: number[] = [];
+
+const config = (hook: HookServer) => ({
+  domains: {
+    [DOMAIN]: {
+      domain_id: 1,
+      clients: [{ id: 1, username: '1000', password: 'pw1000', codecs: ['PCMU'], dialplan: { '*': { callHook: hook.url('/call'), statusHook: hook.url('/status') } } }],
+      trunks: [],
+    },
+  },
+});
+
+beforeAll(async () => {
+  rtp = createSocket('udp4');
+  rtp.on('message', () => heard.push(Date.now()));
+  await new Promise<void>((r) => rtp.bind(CALLER_RTP, '127.0.0.1', r));
+  h = await startHarness(SIP, config, { mediaPath: MEDIA }, { media: true });
+  const reg = await runSipp({ scenario: 'uac-register.xml', target: `127.0.0.1:${SIP}`, port: PHONE, keys: { domain: DOMAIN, user: '1000' }, vars: { user: '1000', password: 'pw1000' } });
+  expect(reg.code, describeSipp(reg)).toBe(0);
+});
+
+afterAll(async () => {
+  await h?.stop();
+  rtp?.close();
+});
+
+beforeEach(() => {
+  heard = [];
+});
+
+const sipDest = (port: number) => ({ type: 'sip', address: `sip:callee@127.0.0.1:${port}` });
+const callee = (scenario: string, port: number, vars: Record<string, string> = {}) => startSipp({ scenario, port, vars, timeoutS: 15 });
+const caller = (scenario: string, to: string, vars: Record<string, string>) =>
+  startSipp({ scenario, target: `127.0.0.1:${SIP}`, port: PHONE, keys: { domain: DOMAIN, from: '1000', to }, vars: { from: '1000', password: 'pw1000', rtp: String(CALLER_RTP), ...vars } });
+const callIdOf = (to: string) => String(h.hook.callsTo('/call').findLast((c) => c.body.to === to)?.body.callId);
+const names = (callId: string) => h.eventsOf(callId).map((e) => e.event);
+const heardBetween = (from: number, to: number) => heard.filter((t) => t >= from && t <= to).length;
+
+/** Resolves with the time the call's `event` was seen (polled every 25 ms). */
+async function timeOf(to: string, event: string, timeoutMs = 8000): Promise<number> {
+  await until(() => h.hook.callsTo('/call').some((c) => c.body.to === to) && names(callIdOf(to)).includes(event), timeoutMs, event);
+  return Date.now();
+}
+
+describe('ringback', () => {
+  it('after the callee 180 the caller gets a 183 with RTPEngine SDP and hears the ringtone; it stops when the callee answers', async () => {
+    h.hook.json('/call', [{ verb: 'connect', dest: sipDest(BOB), statusLabel: 'rb' }]);
+    const bob = callee('uas-check-answer.xml', BOB, { ruri: `sip:callee@127\\.0\\.0\\.1:${BOB}`, from: '.*', sdp: 'm=audio', ring: '1500' });
+    const t0 = Date.now();
+    const run = caller('uac-ringback.xml', '8001', { early: RINGBACK_SDP, hold: '1500' });
+    const answered = await timeOf('8001', 'connect:answered');
+    const a = await run.done;
+    expect(a.code, describeSipp(a)).toBe(0);
+    const b = await bob.done;
+    expect(b.code, describeSipp(b)).toBe(0);
+    // About 1.5 s of 20 ms packets while ringing, then nothing: the callee sends no audio.
+    expect(heardBetween(t0, answered)).toBeGreaterThan(20);
+    expect(heardBetween(answered + 400, answered + 1400)).toBe(0);
+    const callId = callIdOf('8001');
+    await until(() => names(callId).includes('connect:complete'), 3000, 'complete');
+    expect(names(callId)).toEqual(['connect:start', 'connect:trying', 'connect:answered', 'connect:hangup', 'connect:complete']);
+    expect(h.eventsOf(callId)[0]).toMatchObject({ label: 'rb' });
+  });
+
+  it('a caller CANCEL while the ringtone plays: 487, the legs get CANCEL, the ringtone stops', async () => {
+    h.hook.json('/call', [{ verb: 'connect', dest: sipDest(CAROL) }, { verb: 'response', code: 486 }]);
+    const carol = callee('uas-ring.xml', CAROL, { reason: 'Reason: SIP;cause=487;text=&quot;Request Terminated&quot;' });
+    const t0 = Date.now();
+    const a = await caller('uac-ringing-cancel.xml', '8002', { ring: '183', early: RINGBACK_SDP, wait: '1200', quiet: '1000' }).done;
+    const end = Date.now();
+    expect(a.code, describeSipp(a)).toBe(0);
+    const c = await carol.done;
+    expect(c.code, describeSipp(c)).toBe(0);
+    expect(heardBetween(t0, end)).toBeGreaterThan(20);
+    // The CANCEL went out about 1 s before the run ended: the last 700 ms are silent.
+    expect(heardBetween(end - 700, end + 500)).toBe(0);
+    const callId = callIdOf('8002');
+    await until(() => names(callId).includes('connect:complete'), 3000, 'complete');
+    expect(names(callId)).toEqual(['connect:start', 'connect:trying', 'connect:complete']);
+  });
+
+  it("a far-end 183 with SDP stops the ringtone and is relayed through RTPEngine (never the callee's address)", async () => {
+    h.hook.json('/call', [{ verb: 'connect', dest: sipDest(BOB) }]);
+    const bob = callee('uas-early-answer.xml', BOB, { ring: '800', early: '1800', bport: String(BOB_RTP) });
+    const t0 = Date.now();
+    const run = caller('uac-early-relay.xml', '8003', { early: RINGBACK_SDP, relayed: RTPENGINE_SDP, hold: '300' });
+    const answered = await timeOf('8003', 'connect:answered');
+    const a = await run.done;
+    expect(a.code, describeSipp(a)).toBe(0);
+    const b = await bob.done;
+    expect(b.code, describeSipp(b)).toBe(0);
+    // Ringtone for about 0.8 s, then the callee's (silent) early media for 1.8 s before the answer.
+    expect(heardBetween(t0, answered)).toBeGreaterThan(10);
+    expect(heardBetween(answered - 1200, answered + 300)).toBe(0);
+    const callId = callIdOf('8003');
+    await until(() => names(callId).includes('connect:complete'), 3000, 'complete');
+    expect(names(callId)).toEqual(['connect:start', 'connect:trying', 'connect:answered', 'connect:hangup', 'connect:complete']);
+  });
+});
