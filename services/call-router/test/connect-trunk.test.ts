@@ -11,6 +11,8 @@ const PHONE = 29102;
 const CARRIER = 29103;
 const API_CARRIER = 29104;
 const BOB = 29105;
+const DIRECT_PHONE = 29106;
+const DIRECT_CARRIER = 29107;
 const TRUNK_PASSWORD = 'trunk-s3cret-pw';
 let h: Harness;
 
@@ -18,12 +20,17 @@ const config = (hook: HookServer) => ({
   domains: {
     [DOMAIN]: {
       domain_id: 1,
-      clients: [{ id: 1, username: '1000', password: 'pw1000', codecs: ['PCMU'], dialplan: { '*': { callHook: hook.url('/call'), statusHook: hook.url('/status') } } }],
+      clients: [
+        { id: 1, username: '1000', password: 'pw1000', codecs: ['PCMU'], dialplan: { '*': { callHook: hook.url('/call'), statusHook: hook.url('/status') } } },
+        { id: 2, username: '1002', password: 'pw1002', codecs: ['DIRECT', 'PCMU'], dialplan: { '*': { callHook: hook.url('/call'), statusHook: hook.url('/status') } } },
+      ],
       trunks: [
         // JSON backend: `name`; outbound with a port and credentials; its own codecs.
         { id: 7, name: 'carrier', outbound: { host: `127.0.0.1:${CARRIER}`, username: 'acct7', password: TRUNK_PASSWORD }, codecs: ['PCMA'] },
         // API backend style: `label`, no credentials, no codecs (DEFAULT_CODECS).
         { id: 8, label: 'api-carrier', outbound: { host: `127.0.0.1:${API_CARRIER}` } },
+        // Direct media when the caller also lists DIRECT.
+        { id: 10, name: 'direct-carrier', outbound: { host: `127.0.0.1:${DIRECT_CARRIER}` }, codecs: ['DIRECT', 'PCMU'] },
         // Inbound only: no outbound section.
         { id: 9, name: 'inbound-only', inbound: ['192.0.2.0/24'] },
       ],
@@ -33,8 +40,10 @@ const config = (hook: HookServer) => ({
 
 beforeAll(async () => {
   h = await startHarness(SIP, config, {}, { media: true });
-  const reg = await runSipp({ scenario: 'uac-register.xml', target: `127.0.0.1:${SIP}`, port: PHONE, keys: { domain: DOMAIN, user: '1000' }, vars: { user: '1000', password: 'pw1000' } });
-  expect(reg.code, describeSipp(reg)).toBe(0);
+  for (const [user, port] of [['1000', PHONE], ['1002', DIRECT_PHONE]] as const) {
+    const reg = await runSipp({ scenario: 'uac-register.xml', target: `127.0.0.1:${SIP}`, port, keys: { domain: DOMAIN, user }, vars: { user, password: `pw${user}` } });
+    expect(reg.code, describeSipp(reg)).toBe(0);
+  }
 });
 
 afterAll(async () => {
@@ -129,6 +138,28 @@ describe('trunk destinations', () => {
       [1, 'no trunk with name "nope"'],
       [2, 'trunk id 9 has no outbound host'],
     ]);
+  });
+
+  it('DIRECT in both the caller\'s and the trunk\'s codecs: the SDPs pass end to end, no RTPEngine session', async () => {
+    h.hook.json('/call', [{ verb: 'connect', dest: { type: 'trunk', trunk_name: 'direct-carrier', address: '0555' } }]);
+    // The caller's own offer (origin "o=- 1 1", RTPEngine would rewrite it) reaches the provider.
+    const carrier = callee('uas-check-answer.xml', DIRECT_CARRIER, { ruri: lit(`sip:0555@127.0.0.1:${DIRECT_CARRIER}`), from: lit('"1002" <sip:1002@127.0.0.1>'), sdp: lit('o=- 1 1 IN IP4 127.0.0.1') });
+    const run = startSipp({
+      scenario: 'uac-call-bye.xml',
+      target: `127.0.0.1:${SIP}`,
+      port: DIRECT_PHONE,
+      keys: { domain: DOMAIN, from: '1002', to: '7005' },
+      vars: { from: '1002', password: 'pw1002', hold: '600' },
+    });
+    await until(() => names(lastCallId()).includes('connect:answered') && h.hook.callsTo('/call').at(-1)?.body.to === '7005', 5000, 'answered');
+    const callId = lastCallId();
+    expect(await h.redis.exists(`${h.prefix}media:engine:${callId}`)).toBe(0);
+    const a = await run.done;
+    expect(a.code, describeSipp(a)).toBe(0);
+    const c = await carrier.done;
+    expect(c.code, describeSipp(c)).toBe(0);
+    const events = await eventsUntil(callId, 'connect:complete');
+    expect(events.map((e) => e.event)).toEqual(['connect:start', 'connect:trying', 'connect:answered', 'connect:hangup', 'connect:complete']);
   });
 });
 
