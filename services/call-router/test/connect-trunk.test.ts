@@ -13,6 +13,8 @@ const API_CARRIER = 29104;
 const BOB = 29105;
 const DIRECT_PHONE = 29106;
 const DIRECT_CARRIER = 29107;
+/** Audio port of a callee nobody listens on. */
+const NO_RTP = 29108;
 const TRUNK_PASSWORD = 'trunk-s3cret-pw';
 let h: Harness;
 
@@ -58,7 +60,7 @@ const lit = (s: string) =>
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;');
-const callee = (scenario: string, port: number, vars: Record<string, string>) => startSipp({ scenario, port, vars: { ring: '0', sdp: 'm=audio', ...vars }, timeoutS: 15 });
+const callee = (scenario: string, port: number, vars: Record<string, string>) => startSipp({ scenario, port, vars: { ring: '0', sdp: 'm=audio', bport: String(NO_RTP), ...vars }, timeoutS: 15 });
 const caller = (scenario: string, to: string, vars: Record<string, string> = {}) =>
   runSipp({ scenario, target: `127.0.0.1:${SIP}`, port: PHONE, keys: { domain: DOMAIN, from: '1000', to }, vars: { from: '1000', password: 'pw1000', ...vars } });
 const lastCallId = () => String(h.hook.callsTo('/call').at(-1)?.body.callId);

@@ -1,7 +1,9 @@
 import { type Socket, createSocket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
+import { MediaClient } from '@dragonpbx/shared/messaging';
 import type { HookServer } from '@dragonpbx/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { RINGBACK_TRANSITIONS, RingbackState } from '../src/verbs/connect/ringback.js';
 import { DOMAIN, type Harness, startHarness, until } from './helpers/harness.js';
 import { describeSipp, runSipp, startSipp } from './helpers/sipp.js';
 
@@ -24,6 +26,9 @@ let h: Harness;
 let rtp: Socket;
 /** Arrival times of the RTP packets the caller received. */
 let heard: number[] = [];
+/** The callee's audio port (uas-check-answer) and what reached it. */
+let bobRtp: Socket;
+let bobHeard = 0;
 
 const config = (hook: HookServer) => ({
   domains: {
@@ -39,6 +44,9 @@ beforeAll(async () => {
   rtp = createSocket('udp4');
   rtp.on('message', () => heard.push(Date.now()));
   await new Promise<void>((r) => rtp.bind(CALLER_RTP, '127.0.0.1', r));
+  bobRtp = createSocket('udp4');
+  bobRtp.on('message', () => bobHeard++);
+  await new Promise<void>((r) => bobRtp.bind(BOB_RTP, '127.0.0.1', r));
   h = await startHarness(SIP, config, { mediaPath: MEDIA }, { media: true });
   const reg = await runSipp({ scenario: 'uac-register.xml', target: `127.0.0.1:${SIP}`, port: PHONE, keys: { domain: DOMAIN, user: '1000' }, vars: { user: '1000', password: 'pw1000' } });
   expect(reg.code, describeSipp(reg)).toBe(0);
@@ -47,11 +55,24 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.stop();
   rtp?.close();
+  bobRtp?.close();
 });
 
 beforeEach(() => {
   heard = [];
+  bobHeard = 0;
 });
+
+/** One 20 ms PCMU RTP packet (RFC 3550 §5.1) from the caller. */
+const rtpPacket = (seq: number) => {
+  const p = Buffer.alloc(12 + 160, 0xff);
+  p.writeUInt8(0x80, 0);
+  p.writeUInt8(0, 1);
+  p.writeUInt16BE(seq, 2);
+  p.writeUInt32BE(seq * 160, 4);
+  p.writeUInt32BE(0x1234abcd, 8);
+  return p;
+};
 
 const sipDest = (port: number) => ({ type: 'sip', address: `sip:callee@127.0.0.1:${port}` });
 const callee = (scenario: string, port: number, vars: Record<string, string> = {}) => startSipp({ scenario, port, vars, timeoutS: 15 });
@@ -70,7 +91,7 @@ async function timeOf(to: string, event: string, timeoutMs = 8000): Promise<numb
 describe('ringback', () => {
   it('after the callee 180 the caller gets a 183 with RTPEngine SDP and hears the ringtone; it stops when the callee answers', async () => {
     h.hook.json('/call', [{ verb: 'connect', dest: sipDest(BOB), statusLabel: 'rb' }]);
-    const bob = callee('uas-check-answer.xml', BOB, { ruri: `sip:callee@127\\.0\\.0\\.1:${BOB}`, from: '.*', sdp: 'm=audio', ring: '1500' });
+    const bob = callee('uas-check-answer.xml', BOB, { ruri: `sip:callee@127\\.0\\.0\\.1:${BOB}`, from: '.*', sdp: 'm=audio', ring: '1500', bport: String(BOB_RTP) });
     const t0 = Date.now();
     const run = caller('uac-ringback.xml', '8001', { early: RINGBACK_SDP, hold: '1500' });
     const answered = await timeOf('8001', 'connect:answered');
@@ -85,6 +106,36 @@ describe('ringback', () => {
     await until(() => names(callId).includes('connect:complete'), 3000, 'complete');
     expect(names(callId)).toEqual(['connect:start', 'connect:trying', 'connect:answered', 'connect:hangup', 'connect:complete']);
     expect(h.eventsOf(callId)[0]).toMatchObject({ label: 'rb' });
+  });
+
+  it('a fork: the ringtone starts on the first leg\'s 180, the other leg answers (another To tag), the ringtone stops', async () => {
+    h.hook.json('/call', [{ verb: 'connect', dest: [sipDest(CAROL), sipDest(BOB)] }]);
+    const carol = callee('uas-ring.xml', CAROL, { reason: 'Reason: SIP;cause=200;text=&quot;Call completed elsewhere&quot;' });
+    const bob = callee('uas-check-answer.xml', BOB, { ruri: `sip:callee@127\\.0\\.0\\.1:${BOB}`, from: '.*', sdp: 'm=audio', ring: '1500', bport: String(BOB_RTP) });
+    const t0 = Date.now();
+    const run = caller('uac-ringback.xml', '8004', { early: RINGBACK_SDP, hold: '2500' });
+    const answered = await timeOf('8004', 'connect:answered');
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(heardBetween(answered + 400, answered + 1100)).toBe(0);
+    // The bridge works on the answering leg's To tag although the ringback used the other's: audio
+    // the caller sends to RTPEngine reaches the callee. (Our port for the caller is one of the call's
+    // local ports; what goes to the others heads back to the caller and is not counted.)
+    const media = new MediaClient({ subjects: h.subjects }, { nc: h.nc });
+    const { parties } = await media.query({ callId: callIdOf('8004') });
+    for (let seq = 1; seq <= 10; seq++) for (const port of parties.flatMap((p) => p.localPorts)) rtp.send(rtpPacket(seq), port, '127.0.0.1');
+    await until(() => bobHeard > 0, 1000, 'audio at the callee');
+    const a = await run.done;
+    expect(a.code, describeSipp(a)).toBe(0);
+    const c = await carol.done;
+    expect(c.code, describeSipp(c)).toBe(0);
+    const b = await bob.done;
+    expect(b.code, describeSipp(b)).toBe(0);
+    expect(heardBetween(t0, answered)).toBeGreaterThan(20);
+    const callId = callIdOf('8004');
+    await until(() => names(callId).includes('connect:complete'), 3000, 'complete');
+    const events = h.eventsOf(callId);
+    expect(events.find((e) => e.event === 'connect:cancel')).toMatchObject({ index: 0 });
+    expect(events.find((e) => e.event === 'connect:answered')).toMatchObject({ index: 1 });
   });
 
   it('a caller CANCEL while the ringtone plays: 487, the legs get CANCEL, the ringtone stops', async () => {
@@ -120,5 +171,14 @@ describe('ringback', () => {
     const callId = callIdOf('8003');
     await until(() => names(callId).includes('connect:complete'), 3000, 'complete');
     expect(names(callId)).toEqual(['connect:start', 'connect:trying', 'connect:answered', 'connect:hangup', 'connect:complete']);
+  });
+});
+
+describe('RingbackState', () => {
+  it('has the diagram\'s edges only: Stopped is final, a relay never goes back to the ringtone', () => {
+    expect(RINGBACK_TRANSITIONS[RingbackState.Stopped]).toEqual([]);
+    expect(RINGBACK_TRANSITIONS[RingbackState.Relaying]).not.toContain(RingbackState.Ringback);
+    expect(RINGBACK_TRANSITIONS[RingbackState.Ringback]).not.toContain(RingbackState.Idle);
+    for (const from of Object.values(RingbackState)) if (from !== RingbackState.Stopped) expect(RINGBACK_TRANSITIONS[from]).toContain(RingbackState.Stopped);
   });
 });
