@@ -15,6 +15,7 @@ const DIRECT_PHONE = 29106;
 const DIRECT_CARRIER = 29107;
 /** Audio port of a callee nobody listens on. */
 const NO_RTP = 29108;
+const PROXY = 29109;
 const TRUNK_PASSWORD = 'trunk-s3cret-pw';
 let h: Harness;
 
@@ -92,6 +93,22 @@ describe('trunk destinations', () => {
     const events = await eventsUntil(lastCallId(), 'connect:complete');
     expect(events.map((e) => e.event)).toEqual(['connect:start', 'connect:trying', 'connect:answered', 'connect:hangup', 'connect:complete']);
     expect(events[1]).toMatchObject({ index: 0, dest: { type: 'trunk', trunk_id: 7, address: '02079460000' } });
+    expect(JSON.stringify(events)).not.toContain(TRUNK_PASSWORD);
+  });
+
+  it('proxy honoured: the INVITE goes to the proxy with the trunk Request-URI; a 407 is answered with Proxy-Authorization for the trunk user', async () => {
+    h.hook.json('/call', [{ verb: 'connect', dest: { type: 'trunk', trunk_name: 'carrier', address: '0123', proxy: `sip:127.0.0.1:${PROXY}` } }]);
+    const proxy = callee('uas-trunk-proxy-challenge.xml', PROXY, {
+      user: 'acct7',
+      ruri: lit(`sip:0123@127.0.0.1:${CARRIER}`),
+      from: lit('"1000" <sip:1000@127.0.0.1>;tag='),
+    });
+    const a = await caller('uac-call-bye.xml', '7006', { hold: '300' });
+    expect(a.code, describeSipp(a)).toBe(0);
+    const p = await proxy.done;
+    expect(p.code, describeSipp(p)).toBe(0);
+    const events = await eventsUntil(lastCallId(), 'connect:complete');
+    expect(events.find((e) => e.event === 'connect:answered')).toMatchObject({ dest: { proxy: `sip:127.0.0.1:${PROXY}` } });
     expect(JSON.stringify(events)).not.toContain(TRUNK_PASSWORD);
   });
 
