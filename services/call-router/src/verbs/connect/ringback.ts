@@ -165,7 +165,12 @@ export class Ringback {
 
   #enqueue(what: string, step: () => Promise<void>): void {
     this.#queue = this.#queue.then(step).catch((err: unknown) => {
-      this.#ctx.logger.warn({ err, code: (err as { code?: string }).code ?? 'PBX_ERR_RINGBACK', callId: this.#ctx.callId }, `ringback: ${what} failed`);
+      // Code and message only: the queue's tail must not throw (stop() awaits it before the answer).
+      const e = err as { code?: string; remote?: { code?: string }; message?: string } | undefined;
+      this.#ctx.logger.warn(
+        { code: e?.remote?.code ?? e?.code ?? 'PBX_ERR_RINGBACK', why: e?.message, callId: this.#ctx.callId },
+        `ringback: ${what} failed`,
+      );
     });
   }
 
