@@ -1,6 +1,6 @@
 import { envParsers, envVar, SIP_APP_ENV } from '@dragonpbx/shared/platform';
 
-const { integer, path, text } = envParsers;
+const { integer, mediaUrl, path, text } = envParsers;
 
 /**
  * The call-router's variables, on top of the shared base (LOGLEVEL,
@@ -25,6 +25,11 @@ export const CALL_ROUTER_ENV = Object.freeze({
     undefined,
     'Where http(s) announcements are kept once downloaded and converted to 8 kHz mono WAV; RTPEngine must read the same path.',
     { defaultDoc: '`<MEDIA_PATH>/.http-cache`' },
+  ),
+  DEFAULT_RINGTONE: envVar(
+    mediaUrl,
+    'file:/uk.wav',
+    'Ringback a `connect` plays to the caller while a destination rings, unless the verb names a `ringtone` (`file:` under `MEDIA_PATH`, or http(s)).',
   ),
   MEDIA_TIMEOUT_MS: envVar(integer(100, 60_000), 3000, 'How long a request to the media-controller may take, ms.'),
   CALL_DRAIN_TIMEOUT_MS: envVar(

@@ -28,6 +28,11 @@ export interface CallRouterOptionsInput {
   readonly callSummaryTtlSec?: number;
   /** `DEFAULT_CODECS`: the caller's codecs when its registration or trunk names none (docs/contract.md §6). @defaultValue ['G722', 'PCMA', 'PCMU'] */
   readonly defaultCodecs?: readonly string[];
+  /**
+   * `DEFAULT_RINGTONE`: the ringback `connect` plays while a destination rings,
+   * unless the verb names a `ringtone` (docs/contract.md §4.2). @defaultValue 'file:/uk.wav'
+   */
+  readonly defaultRingtone?: string;
   /** NATS subject prefix of the status events (tests, tenants). @defaultValue '' */
   readonly subjectPrefix?: string;
 }
@@ -70,9 +75,14 @@ export function resolveCallRouterOptions(input: CallRouterOptionsInput): CallRou
   if (typeof mediaCachePath !== 'string' || !isAbsolute(mediaCachePath)) {
     throw new PBX_ERR_CALL_ROUTER_OPTIONS('mediaCachePath', 'must be an absolute directory path');
   }
+  const defaultRingtone = input.defaultRingtone ?? 'file:/uk.wav';
+  if (typeof defaultRingtone !== 'string' || !/^((file:)?\/\S|https?:\/\/\S)/i.test(defaultRingtone)) {
+    throw new PBX_ERR_CALL_ROUTER_OPTIONS('defaultRingtone', 'must be file:/name.wav, /name.wav (under mediaPath) or an http(s) URL');
+  }
   return Object.freeze({
     mediaPath,
     mediaCachePath,
+    defaultRingtone,
     defaultCodecs: Object.freeze([...codecs]),
     instanceId: input.instanceId,
     nonceSecret: input.nonceSecret,

@@ -95,6 +95,9 @@ export class CallRouter {
         contacts: this.#deps.state.contacts,
         mediaPath: this.options.mediaPath,
         mediaCache: new HttpMediaCache({ dir: this.options.mediaCachePath }),
+        trunks: this.#deps.config,
+        defaultCodecs: this.options.defaultCodecs,
+        defaultRingtone: this.options.defaultRingtone,
       };
     }
     srf.invite((req, res) => void this.onInvite(req, res));
@@ -140,7 +143,8 @@ export class CallRouter {
       send: (s: number, r: string | undefined, h: Record<string, string>) => this.#send(res, s, r, h),
       progress: (status: number, sdp: string) => {
         try {
-          res.send(status, { body: sdp, headers: { 'Content-Type': 'application/sdp' } });
+          // A provisional without SDP (`sdp === ''`) is relayed bare (docs/contract.md §4.2).
+          res.send(status, sdp === '' ? {} : { body: sdp, headers: { 'Content-Type': 'application/sdp' } });
         } catch (err) {
           this.#deps.logger.warn({ err, status }, 'could not send early media');
         }

@@ -52,6 +52,7 @@ await runService({
         filePath: env.FILE_PATH,
         mediaPath: env.MEDIA_PATH,
         ...(env.MEDIA_CACHE_PATH !== undefined && { mediaCachePath: env.MEDIA_CACHE_PATH }),
+        defaultRingtone: env.DEFAULT_RINGTONE,
         defaultCodecs: env.DEFAULT_CODECS,
         subjectPrefix: env.NATS_SUBJECT_PREFIX,
       },

@@ -12,6 +12,7 @@ describe('CALL_ROUTER_ENV', () => {
     expect(env.DEFAULT_CODECS).toEqual(['G722', 'PCMA', 'PCMU']);
     expect(env.CALL_DRAIN_TIMEOUT_MS).toBe(30_000);
     expect(env.CALL_ROUTER_NONCE_SECRET).toBeUndefined();
+    expect(env.DEFAULT_RINGTONE).toBe('file:/uk.wav');
   });
 
   it('reads digest algorithms in any case, most preferred first (the stack sets MD5,SHA-256)', () => {
@@ -25,6 +26,7 @@ describe('CALL_ROUTER_ENV', () => {
     ['CALL_DRAIN_TIMEOUT_MS', 'soon'],
     ['MEDIA_TIMEOUT_MS', '5'],
     ['NONCE_LIFETIME_SECS', '0'],
+    ['DEFAULT_RINGTONE', 'uk.wav'],
   ])('an invalid %s=%j is PBX_ERR_ENV_INVALID naming it', (name, value) => {
     expect(() => fromVars({ [name]: value })).toThrow(expect.objectContaining({ code: 'PBX_ERR_ENV_INVALID', message: expect.stringContaining(name) }));
   });

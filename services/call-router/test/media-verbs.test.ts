@@ -15,6 +15,8 @@ const PHONE = 29012;
 const BOB = 29013;
 const CAROL = 29014;
 const DAVE = 29015;
+/** Audio port of a caller nobody listens on. */
+const NO_RTP = 29016;
 let h: Harness;
 const mediaDir = mkdtempSync(join(tmpdir(), 'call-router-media-'));
 
@@ -185,7 +187,8 @@ describe('connect', () => {
   it('caller CANCEL while the legs ring: every leg gets CANCEL with Reason 487, no late response, media deleted', async () => {
     h.hook.json('/call', [{ verb: 'connect', dest: [sipDest(CAROL)] }, { verb: 'response', code: 486 }]);
     const carol = callee('uas-ring.xml', CAROL, { reason: 'Reason: SIP;cause=487;text=&quot;Request Terminated&quot;' });
-    const a = await caller('uac-invite-cancel.xml', '5007', { wait: '800', quiet: '800' });
+    // No ringtone under this MEDIA_PATH: the caller gets a bare 180 (its phone rings locally).
+    const a = await caller('uac-ringing-cancel.xml', '5007', { ring: '180', early: '180 Ringing', rtp: String(NO_RTP), wait: '800', quiet: '800' });
     expect(a.code, describeSipp(a)).toBe(0);
     const c = await carol.done;
     expect(c.code, describeSipp(c)).toBe(0);

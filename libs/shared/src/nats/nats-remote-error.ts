@@ -17,6 +17,8 @@ export class NatsRemoteError extends Base {
 
   constructor(subject: string, remote: RpcErrorBody) {
     super(subject, remote.code, remote.message);
-    this.remote = Object.freeze({ code: remote.code, message: remote.message });
+    // A plain object, not frozen: pino's error serializer tags every error-like
+    // value it walks (this one has a `message`), and a frozen one makes it throw.
+    this.remote = { code: remote.code, message: remote.message };
   }
 }

@@ -32,6 +32,8 @@ export interface CreateUacOptions {
   proxy?: string;
   auth?: SrfAuth;
   callingNumber?: string;
+  /** Display name of the From header drachtio-srf builds from `callingNumber` (ignored when `headers` has a From). */
+  callingName?: string;
   calledNumber?: string;
   followRedirects?: boolean;
   noAck?: boolean;

@@ -1,3 +1,4 @@
+import type { ConfigSource } from '@dragonpbx/shared/config';
 import type { StatusEventName } from '@dragonpbx/shared/contracts';
 import type { MediaClient } from '@dragonpbx/shared/messaging';
 import type { Dialog, SrfApp } from '@dragonpbx/shared/srf';
@@ -29,6 +30,12 @@ export interface VerbServices {
   readonly mediaPath: string;
   /** Downloads and converts `http(s)://` announcements once. */
   readonly mediaCache: HttpMediaCache;
+  /** The caller's domain's trunks, for `trunk` destinations (docs/contract.md §4.2). */
+  readonly trunks: Pick<ConfigSource, 'getTrunkById' | 'getTrunkByName'>;
+  /** `DEFAULT_CODECS`: a trunk's codecs when it names none. */
+  readonly defaultCodecs: readonly string[];
+  /** `DEFAULT_RINGTONE`: `connect`'s ringback when the verb names no `ringtone`. */
+  readonly defaultRingtone: string;
 }
 
 /** Media facts of one call shared by its verbs. */
@@ -51,7 +58,7 @@ export interface VerbContext {
    * could not be sent (already answered, responded to or cancelled).
    */
   respond(status: number, reason: string | undefined, headers: Record<string, string>): boolean;
-  /** Sends a provisional response with an SDP body (183 Session Progress, RFC 3262-free early media). */
+  /** Sends a provisional response with an SDP body (183 Session Progress, RFC 3262-free early media); `''` sends it bare. */
   progress(status: number, sdp: string): void;
   /** Answers the caller with `sdp` (200 OK) and resolves the A-leg dialog. */
   answer(sdp: string): Promise<Dialog>;

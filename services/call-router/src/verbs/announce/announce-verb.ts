@@ -1,16 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { AnnounceVerb } from '@dragonpbx/shared/contracts';
+import { placeholderAnswer, playToCaller, stopPlayback } from '../early-media.js';
 import { sleep } from '../pause-verb.js';
 import type { VerbContext, VerbOutcome, VerbServices } from '../verb-context.js';
 import { MediaFileError } from './media-file.js';
 import { playableFile } from './playable-file.js';
-
-/**
- * The answer of the pseudo far end while the caller hears early media
- * (docs/contract.md §4.1): PCMU, send-only, discard port 9 — RTPEngine then sends the
- * played file to the caller and nothing else.
- */
-export const PLACEHOLDER_SDP = ['v=0', 'o=- 0 0 IN IP4 0.0.0.0', 's=-', 'c=IN IP4 0.0.0.0', 't=0 0', 'm=audio 9 RTP/AVP 0', 'a=rtpmap:0 PCMU/8000', 'a=sendonly', ''].join('\r\n');
 
 const failed = (ctx: VerbContext, reason: string, status = 500) => {
   ctx.emit('playback:failed', { error: { status, reason } });
@@ -53,7 +47,7 @@ export async function runAnnounce(verb: AnnounceVerb, ctx: VerbContext): Promise
   if (ctx.signal.aborted) return 'end';
   let durationMs: number;
   try {
-    ({ durationMs } = await services.media.play({ callId: ctx.callId, fromTag: ctx.caller.fromTag, file }));
+    durationMs = await playToCaller(ctx, services, file);
   } catch (err) {
     ctx.logger.warn({ err, code: (err as { code?: string }).code, callId: ctx.callId }, 'playback failed');
     return failed(ctx, (err as { remote?: { code?: string } }).remote?.code ?? 'playback failed');
@@ -61,7 +55,7 @@ export async function runAnnounce(verb: AnnounceVerb, ctx: VerbContext): Promise
   ctx.emit('playback:start');
   await sleep(durationMs, ctx.signal);
   if (ctx.signal.aborted) {
-    await services.media.stop({ callId: ctx.callId, fromTag: ctx.caller.fromTag }).catch(() => undefined);
+    await stopPlayback(ctx, services);
     return 'end';
   }
   ctx.emit('playback:complete', { duration: durationMs });
@@ -75,7 +69,7 @@ async function setUpMedia(verb: AnnounceVerb, ctx: VerbContext, services: VerbSe
     await services.media.offer({ callId: ctx.callId, fromTag: ctx.caller.fromTag, sdp: ctx.caller.sdp, callerCodecs: [...ctx.caller.codecs] });
     ctx.defer(() => services.media.delete({ callId: ctx.callId }));
     const toTag = `pbx-${randomBytes(6).toString('hex')}`;
-    ({ sdp } = await services.media.answer({ callId: ctx.callId, fromTag: ctx.caller.fromTag, toTag, sdp: PLACEHOLDER_SDP }));
+    sdp = await placeholderAnswer(ctx, services, toTag);
     ctx.media.earlySdp = sdp;
   }
   if (verb.answer === true) await ctx.answer(sdp);

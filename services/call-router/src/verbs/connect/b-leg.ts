@@ -1,4 +1,5 @@
-import { type Dialog, type SrfApp, type SrfRequest, type UacLateOffer, isSrfSipError } from '@dragonpbx/shared/srf';
+import { type Dialog, type SrfApp, type SrfRequest, type SrfResponse, type UacLateOffer, isSrfSipError } from '@dragonpbx/shared/srf';
+import { type CallerIdentity, trunkFrom } from './caller-identity.js';
 import { LegState, assertLegTransition } from './leg-state.js';
 import type { LegTarget } from './resolve-legs.js';
 
@@ -22,10 +23,18 @@ export type LegOutcome =
 export interface BLegInvite {
   /** Our offer; `''` sends the INVITE without SDP (late offer, RFC 3261 §13.2.1). */
   readonly sdp: string;
-  readonly callerId: string;
+  /** From user and display name (docs/contract.md §4.2 `callerId` / `callerName`), already escaped. */
+  readonly caller: CallerIdentity;
   readonly headers: Record<string, string>;
-  /** Digest credentials for a far end that challenges (RFC 3261 §22.2); a `sip` dest's `username`/`password`. */
-  readonly auth?: { readonly username: string; readonly password: string };
+}
+
+/** A provisional response (101–199) of a leg, as the connect's early media sees it. */
+export interface LegProgress {
+  readonly status: number;
+  /** Its SDP body, `''` when it has none. */
+  readonly sdp: string;
+  /** Its To tag: the leg's side of the RTPEngine session. */
+  readonly toTag: string;
 }
 
 /**
@@ -42,11 +51,11 @@ export class BLeg {
   #timer: NodeJS.Timeout | undefined;
   #dialog: Dialog | undefined;
   #lateOffer: UacLateOffer | undefined;
-  readonly #onRinging: () => void;
+  readonly #onProgress: (progress: LegProgress) => void;
 
-  constructor(target: LegTarget, onRinging: () => void) {
+  constructor(target: LegTarget, onProgress: (progress: LegProgress) => void) {
     this.target = target;
-    this.#onRinging = onRinging;
+    this.#onProgress = onProgress;
   }
 
   get state(): LegState {
@@ -69,14 +78,19 @@ export class BLeg {
     }, this.target.timeoutSec * 1000);
     try {
       const late = invite.sdp === '';
+      const { fromHost, auth } = this.target;
+      // Trunk legs: From forced to the trunk's host, as providers refuse a local address (docs/contract.md §4.2);
+      // other legs: drachtio-srf builds `"<callingName>" <sip:<callingNumber>@<our address>>`.
+      const from: Record<string, string> = fromHost !== undefined ? { From: trunkFrom(invite.caller, fromHost) } : {};
       const settled = (await srf.createUAC(
         this.target.uri,
         {
           ...(late ? { noAck: true } : { localSdp: invite.sdp }),
           ...(this.target.proxy !== undefined && { proxy: this.target.proxy }),
-          callingNumber: invite.callerId,
-          ...(invite.auth && { auth: { ...invite.auth } }),
-          headers: { ...invite.headers, 'X-Endpoint-Index': String(this.target.index) },
+          callingNumber: invite.caller.user,
+          callingName: invite.caller.name,
+          ...(auth && { auth: { ...auth } }),
+          headers: { ...invite.headers, ...from, 'X-Endpoint-Index': String(this.target.index) },
         },
         {
           cbRequest: (_err, req) => {
@@ -84,10 +98,9 @@ export class BLeg {
             if (this.#pendingCancel !== undefined) this.#sendCancel(this.#pendingCancel);
           },
           cbProvisional: (res) => {
-            if (res.status >= 180 && this.#state === LegState.Calling) {
-              this.#to(LegState.Ringing);
-              this.#onRinging();
-            }
+            if (res.status <= 100 || (this.#state !== LegState.Calling && this.#state !== LegState.Ringing)) return;
+            if (res.status >= 180 && this.#state === LegState.Calling) this.#to(LegState.Ringing);
+            this.#onProgress({ status: res.status, sdp: typeof res.body === 'string' ? res.body : '', toTag: toTagOf(res) });
           },
         },
       )) as Dialog | UacLateOffer;
@@ -160,4 +173,10 @@ export class BLeg {
       // already final: the outcome handler releases the leg
     }
   }
+}
+
+/** The To tag of a response (RFC 3261 §8.2.6.2), `''` when it has none. */
+function toTagOf(res: SrfResponse): string {
+  const m = /;\s*tag=([^;>\s]+)/i.exec(res.get('To') ?? '');
+  return m?.[1] ?? '';
 }

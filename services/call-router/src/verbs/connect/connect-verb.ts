@@ -2,17 +2,19 @@ import { type ConnectDest, type ConnectVerb, PbxError } from '@dragonpbx/shared/
 import type { Dialog } from '@dragonpbx/shared/srf';
 import type { VerbContext, VerbOutcome, VerbServices } from '../verb-context.js';
 import { BLeg, CANCEL_REASONS } from './b-leg.js';
+import { callerIdentity } from './caller-identity.js';
 import { InDialogRelay } from './in-dialog-relay.js';
 import { type JoinedLegs, watchGone } from './joined-legs.js';
 import { joinLateOffer } from './late-offer.js';
 import { type MediaPlan, assertCommonCodec, mediaPlan } from './media-plan.js';
-import { resolveLegs } from './resolve-legs.js';
+import { type LegTarget, resolveLegs } from './resolve-legs.js';
+import { Ringback } from './ringback.js';
 
 /** Which side ended a bridged call (`connect:hangup` `endedby`). */
 type EndedBy = 'A' | 'B';
 
 /**
- * `connect` (docs/contract.md §4.2) to `client` and `sip` destinations: every leg
+ * `connect` (docs/contract.md §4.2) to `client`, `sip` and `trunk` destinations: every leg
  * is INVITEd at once with RTPEngine's offer of the caller's SDP (media
  * anchored through the media-controller), each with its own ring timer. The
  * first 200 wins: its SDP is answered through RTPEngine, the caller gets the
@@ -34,19 +36,22 @@ export async function runConnect(verb: ConnectVerb, ctx: VerbContext): Promise<V
   }
   ctx.emit('connect:start');
   const dests = Array.isArray(verb.dest) ? verb.dest : [verb.dest];
-  const targets = await resolveLegs(dests, ctx.caller.domain, services.contacts);
+  const targets = withoutDropped(await resolveLegs(dests, ctx.caller.domain, services), ctx);
   if (targets.length === 0 || ctx.signal.aborted) {
     ctx.emit('connect:complete');
     return 'next';
   }
-  const plan = mediaPlan(verb, ctx.caller.codecs);
+  const plan = mediaPlan(targets, ctx.caller.codecs);
   // Late offer (INVITE without SDP, RFC 3261 §13.2.1): the legs are INVITEd without SDP too.
   const late = ctx.caller.sdp === '';
   const offer = late ? '' : await offerFor(plan, ctx, services);
   if (offer === undefined) return 'end';
 
-  const legs = targets.map((t) => new BLeg(t, () => undefined));
+  // docs/contract.md §4.2: ringback on the first 180, far-end early media relayed; stopped once the fork is over.
+  const ringback = new Ringback(ctx, services, { ringtone: verb.ringtone ?? services.defaultRingtone, direct: plan.direct });
+  const legs = targets.map((t) => new BLeg(t, (progress) => ringback.onProgress(progress)));
   const winner = await fork(legs, offer, verb, ctx, services);
+  await ringback.stop();
   if (winner === undefined) {
     ctx.emit('connect:complete');
     return ctx.signal.aborted ? 'end' : 'next';
@@ -73,6 +78,19 @@ export async function runConnect(verb: ConnectVerb, ctx: VerbContext): Promise<V
   ctx.emit('connect:hangup', { endedby: endedBy });
   ctx.emit('connect:complete');
   return endedBy === 'A' ? 'end' : 'next';
+}
+
+/**
+ * Legs that can be rung; each destination that cannot (unknown trunk, trunk
+ * without outbound host) gets `connect:error` and a log line with its stable code.
+ */
+function withoutDropped(targets: readonly LegTarget[], ctx: VerbContext): LegTarget[] {
+  for (const t of targets) {
+    if (t.dropped === undefined) continue;
+    ctx.logger.warn({ code: t.dropped.code, callId: ctx.callId, index: t.index, dest: publicDest(t.dest) }, `connect: ${t.dropped.reason}; destination skipped`);
+    ctx.emit('connect:error', { dest: publicDest(t.dest), index: t.index, error: { status: 500, reason: t.dropped.reason } });
+  }
+  return targets.filter((t) => t.dropped === undefined);
 }
 
 /**
@@ -127,9 +145,7 @@ function fork(legs: BLeg[], sdp: string, verb: ConnectVerb, ctx: VerbContext, se
       const { index } = leg.target;
       const dest = publicDest(leg.target.dest);
       ctx.emit('connect:trying', { dest, index });
-      const raw = leg.target.dest;
-      const auth = raw.type === 'sip' && raw.username !== undefined ? { username: raw.username, password: raw.password ?? '' } : undefined;
-      const invite = { sdp, callerId: verb.callerId ?? (ctx.caller.from || 'anonymous'), headers: headersOf(raw.headers), ...(auth && { auth }) };
+      const invite = { sdp, caller: callerIdentity(verb, ctx.caller.from), headers: headersOf(leg.target.dest.headers) };
       void leg
         .start(services.srf, invite, () => ctx.emit('connect:timeout', { dest, index }))
         .then(async (outcome) => {

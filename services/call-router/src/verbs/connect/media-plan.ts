@@ -1,6 +1,7 @@
-import { type ConnectVerb, isDirectMedia, withoutDirect } from '@dragonpbx/shared/contracts';
+import { isDirectMedia, withoutDirect } from '@dragonpbx/shared/contracts';
 import { PBX_ERR_SDP_NO_COMMON_CODEC } from '../../call-router-errors.js';
 import { audioCodecs, readSdp } from '../../sdp/read-sdp.js';
+import type { LegTarget } from './resolve-legs.js';
 
 /** How a connect's media is set up (docs/contract.md §4.2 "Codecs"). */
 export interface MediaPlan {
@@ -12,16 +13,12 @@ export interface MediaPlan {
   readonly direct: boolean;
 }
 
-/** One plan serves every leg: the destination codecs are the first sip dest's, else the caller's. */
-export function mediaPlan(verb: ConnectVerb, callerCodecs: readonly string[]): MediaPlan {
-  const dests = Array.isArray(verb.dest) ? verb.dest : [verb.dest];
-  let destCodecs: readonly string[] = callerCodecs;
-  for (const d of dests) {
-    if (d.type === 'sip' && d.codecs) {
-      destCodecs = d.codecs;
-      break;
-    }
-  }
+/**
+ * One plan serves every leg: the destination codecs are those of the first leg
+ * that names some (a `sip` dest's `codecs`, a trunk's), else the caller's.
+ */
+export function mediaPlan(targets: readonly Pick<LegTarget, 'codecs'>[], callerCodecs: readonly string[]): MediaPlan {
+  const destCodecs: readonly string[] = targets.find((t) => t.codecs !== undefined)?.codecs ?? callerCodecs;
   return { callerCodecs: withoutDirect(callerCodecs), destCodecs: withoutDirect(destCodecs), direct: isDirectMedia(callerCodecs, destCodecs) };
 }
 
