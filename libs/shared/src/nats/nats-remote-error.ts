@@ -17,6 +17,8 @@ export class NatsRemoteError extends Base {
 
   constructor(subject: string, remote: RpcErrorBody) {
     super(subject, remote.code, remote.message);
-    this.remote = Object.freeze({ code: remote.code, message: remote.message });
+    // Not frozen: `remote` looks like an error (it has a `message`), and pino's err serializer
+    // tags every error-like value it walks; a frozen one made logging this error throw.
+    this.remote = { code: remote.code, message: remote.message };
   }
 }
