@@ -44,7 +44,7 @@ export async function runConnect(verb: ConnectVerb, ctx: VerbContext): Promise<V
   if (offer === undefined) return 'end';
 
   const legs = targets.map((t) => new BLeg(t, () => undefined));
-  const winner = await fork(legs, offer, verb, ctx, services);
+  const winner = await fork(legs, offer.sdp, verb, ctx, services);
   if (winner === undefined) {
     ctx.emit('connect:complete');
     return ctx.signal.aborted ? 'end' : 'next';
@@ -55,7 +55,7 @@ export async function runConnect(verb: ConnectVerb, ctx: VerbContext): Promise<V
   bDialog.once('destroy', () => {
     bGone = true;
   });
-  const a = await answerCaller(bDialog, ctx, services);
+  const a = await answerCaller(bDialog, ctx, services, offer.direct);
   if (a === undefined) {
     await winner.hangup();
     ctx.emit('connect:complete');
@@ -70,8 +70,11 @@ export async function runConnect(verb: ConnectVerb, ctx: VerbContext): Promise<V
   return endedBy === 'A' ? 'end' : 'next';
 }
 
-/** RTPEngine's offer for the B legs; `undefined` after answering the caller 503 (media unavailable). */
-async function offerFor(verb: ConnectVerb, ctx: VerbContext, services: VerbServices): Promise<string | undefined> {
+/**
+ * RTPEngine's offer for the B legs (the caller's own SDP when media is direct); `undefined`
+ * after answering the caller 503 (media unavailable).
+ */
+async function offerFor(verb: ConnectVerb, ctx: VerbContext, services: VerbServices): Promise<{ sdp: string; direct: boolean } | undefined> {
   const dests = Array.isArray(verb.dest) ? verb.dest : [verb.dest];
   // One offer serves every leg: the destination codecs are the first sip dest's, else the caller's.
   let destCodecs: readonly string[] = ctx.caller.codecs;
@@ -92,7 +95,7 @@ async function offerFor(verb: ConnectVerb, ctx: VerbContext, services: VerbServi
       direct,
     });
     if (!direct) ctx.defer(() => services.media.delete({ callId: ctx.callId }));
-    return res.sdp;
+    return { sdp: res.sdp, direct };
   } catch (err) {
     ctx.logger.warn({ err, code: (err as { code?: string }).code, callId: ctx.callId }, 'media offer failed');
     ctx.emit('connect:complete');
@@ -156,10 +159,14 @@ function headersOf(h: Record<string, string | number> | undefined): Record<strin
   return out;
 }
 
-/** Answers B's SDP through RTPEngine and the caller with the result; `undefined` when the caller is gone. */
-async function answerCaller(b: Dialog, ctx: VerbContext, services: VerbServices): Promise<Dialog | undefined> {
+/**
+ * Answers B's SDP through RTPEngine and the caller with the result; `undefined` when the caller
+ * is gone. A direct call has no RTPEngine session: `direct` must match the offer's, so the
+ * media-controller hands B's SDP back untouched instead of refusing an unknown call.
+ */
+async function answerCaller(b: Dialog, ctx: VerbContext, services: VerbServices, direct: boolean): Promise<Dialog | undefined> {
   try {
-    const { sdp } = await services.media.answer({ callId: ctx.callId, fromTag: ctx.caller.fromTag, toTag: b.sip.remoteTag, sdp: b.remote.sdp });
+    const { sdp } = await services.media.answer({ callId: ctx.callId, fromTag: ctx.caller.fromTag, toTag: b.sip.remoteTag, sdp: b.remote.sdp, direct });
     if (ctx.signal.aborted) return undefined;
     return await ctx.answer(sdp);
   } catch (err) {
