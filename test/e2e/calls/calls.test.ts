@@ -24,6 +24,7 @@ beforeAll(async () => {
     expect(reg.code, describeSipp(reg)).toBe(0);
   }
   expect(stack.hook.callsTo('/reghook').map((c) => c.body.username)).toEqual(expect.arrayContaining(Object.keys(PHONE)));
+  console.log(`stack ready in ${stack.startedInMs} ms`, stack.componentMs);
 }, 240_000);
 
 afterAll(async () => {

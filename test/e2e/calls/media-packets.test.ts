@@ -35,6 +35,7 @@ beforeAll(async () => {
     const reg = await runSipp({ scenario: 'uac-register.xml', target, port: PHONE[user]!, mediaPort: mediaPortOf(user), keys: { domain: DOMAIN, user }, vars: { user, password: `pw${user}` } });
     expect(reg.code, describeSipp(reg)).toBe(0);
   }
+  console.log(`stack ready in ${stack.startedInMs} ms`, stack.componentMs);
 }, 240_000);
 
 afterAll(async () => {

@@ -33,13 +33,20 @@ export interface CallStackOptions {
   readonly ports: StackPorts;
   /** call-router replicas on the one SIP server. @defaultValue 1 */
   readonly routers?: number;
-  /** Start a media-controller on the shared RTPEngine. @defaultValue true */
-  readonly media?: boolean;
+  /**
+   * The media-controller: `false` for none, or its name, extra variables (e.g. an RTPEngine
+   * that does not answer) and what to wait for (`healthy`: alive and serving, though not ready).
+   * @defaultValue `media-controller` on the shared RTPEngine, waited for until ready
+   */
+  readonly media?: false | { readonly name: string; readonly env: Record<string, string>; readonly waitFor: WaitFor };
   /** Codecs the RegHook hands each registering client. @defaultValue the server default */
   readonly codecs?: CodecsOf;
   /** Variables on top of the common environment of every component. */
   readonly env?: Record<string, string>;
 }
+
+/** What {@link CallStack.startComponent} waits for: `/readyz` 200, `/healthz` 200, or nothing. */
+export type WaitFor = 'ready' | 'healthy' | 'none';
 
 export const DOMAIN = 'e2e.test';
 /** The inbound trunk's source address: SIPp binds it with `-i`. */
@@ -58,8 +65,9 @@ export class CallStack {
   readonly redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: true });
   readonly #procs = new Map<string, { proc: ServiceProcess; opsPort: number }>();
   readonly #options: CallStackOptions;
-  /** How long the start took, ms (the README quotes it). */
+  /** How long the start took, ms, and each component's time to its wait condition. */
   startedInMs = 0;
+  readonly componentMs: Record<string, number> = {};
 
   private constructor(options: CallStackOptions) {
     this.#options = options;
@@ -135,7 +143,8 @@ export class CallStack {
       this.startComponent('hook-dispatcher', 'services/hook-dispatcher/src/main.ts', ports.ops + 1, {}, [], ['--single-threaded-gc']),
       this.startComponent('registrar', 'services/registrar/src/main.ts', ports.ops + 2),
     ];
-    if (this.#options.media !== false) rest.push(this.startMedia('media-controller', ports.ops + 3));
+    const media = this.#options.media ?? { name: 'media-controller', env: {}, waitFor: 'ready' };
+    if (media !== false) rest.push(this.startMedia(media.name, ports.ops + 3, media.env, media.waitFor));
     for (let i = 0; i < (this.#options.routers ?? 1); i++) {
       rest.push(this.startComponent(this.routerName(i), 'services/call-router/src/main.ts', ports.ops + 4 + i, { INSTANCE_ID: this.routerName(i) }));
     }
@@ -149,11 +158,11 @@ export class CallStack {
   }
 
   /** Starts a media-controller named `name` with ops port `opsPort` and extra variables. */
-  startMedia(name: string, opsPort: number, env: Record<string, string> = {}, waitReady = true): Promise<void> {
-    return this.startComponent(name, 'services/media-controller/src/main.ts', opsPort, { INSTANCE_ID: `${name}-${this.tag}`, ...env }, [], [], waitReady);
+  startMedia(name: string, opsPort: number, env: Record<string, string> = {}, waitFor: WaitFor = 'ready'): Promise<void> {
+    return this.startComponent(name, 'services/media-controller/src/main.ts', opsPort, { INSTANCE_ID: `${name}-${this.tag}`, ...env }, [], [], waitFor);
   }
 
-  /** Starts `entry` as component `name`; resolves when its /readyz answers 200 (or at once). */
+  /** Starts `entry` as component `name`; resolves when it is what `waitFor` says. */
   async startComponent(
     name: string,
     entry: string,
@@ -161,29 +170,35 @@ export class CallStack {
     env: Record<string, string> = {},
     args: string[] = [],
     nodeFlags: string[] = [],
-    waitReady = true,
+    waitFor: WaitFor = 'ready',
   ): Promise<void> {
+    const t0 = Date.now();
     const proc = spawnService(entry, { ...this.commonEnv(), METRICS_PORT: String(opsPort), METRICS_HOST: '127.0.0.1', ...env }, { cwd: ROOT, args, nodeFlags });
     this.#procs.set(name, { proc, opsPort });
-    if (!waitReady) return;
+    if (waitFor === 'none') return;
     let exited = false;
     void proc.exited.then(() => {
       exited = true;
     });
     try {
-      await until(async () => exited || (await this.ready(name)), READY_MS, `${name} ready`);
+      await until(async () => exited || (await this.#probe(name, waitFor === 'ready' ? '/readyz' : '/healthz')), READY_MS, `${name} ${waitFor}`);
     } catch (err) {
       throw new Error(`${(err as Error).message}; its output:\n${proc.output().slice(-3000)}`);
     }
     if (exited) throw new Error(`${name} exited before it was ready:\n${proc.output().slice(-3000)}`);
+    this.componentMs[name] = Date.now() - t0;
   }
 
   /** True when the component answers 200 on /readyz. */
-  async ready(name: string): Promise<boolean> {
+  ready(name: string): Promise<boolean> {
+    return this.#probe(name, '/readyz');
+  }
+
+  async #probe(name: string, path: string): Promise<boolean> {
     const c = this.#procs.get(name);
     if (!c) return false;
     try {
-      return (await fetch(`http://127.0.0.1:${c.opsPort}/readyz`, { signal: AbortSignal.timeout(1000) })).ok;
+      return (await fetch(`http://127.0.0.1:${c.opsPort}${path}`, { signal: AbortSignal.timeout(1000) })).ok;
     } catch {
       return false;
     }
