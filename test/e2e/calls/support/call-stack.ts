@@ -39,6 +39,12 @@ export interface CallStackOptions {
    * @defaultValue `media-controller` on the shared RTPEngine, waited for until ready
    */
   readonly media?: false | { readonly name: string; readonly env: Record<string, string>; readonly waitFor: WaitFor };
+  /**
+   * Start the hook-dispatcher (StatusHook delivery). Without it the call-routers' events have no
+   * stream and are dropped (logged `PBX_ERR_STATUS_PUBLISH`), which never affects a call.
+   * @defaultValue true
+   */
+  readonly hookDispatcher?: boolean;
   /** Codecs the RegHook hands each registering client. @defaultValue the server default */
   readonly codecs?: CodecsOf;
   /** Variables on top of the common environment of every component. */
@@ -129,26 +135,27 @@ export class CallStack {
     this.#writeConfig();
     this.#writeMedia();
     const { ports } = this.#options;
-    // The SIP server first: the others connect to its admin port.
-    await this.startComponent('sip-server', 'services/sip-server/src/main.ts', ports.ops, {}, [
-      '--contact', `sip:127.0.0.1:${ports.sip};transport=udp`,
-      '--address', '127.0.0.1',
-      '--port', String(ports.admin),
-      '--prometheus-scrape-port', String(ports.ops),
-    ]);
-    // The rest at once: each connects (and reconnects) to the SIP server, Redis and NATS on its
-    // own, and no call is placed before every one is ready — by then the hook-dispatcher has
-    // created the stream the call-routers publish to.
-    const rest: Promise<void>[] = [
-      this.startComponent('hook-dispatcher', 'services/hook-dispatcher/src/main.ts', ports.ops + 1, {}, [], ['--single-threaded-gc']),
+    // Everything at once: the registrar and the call-routers retry the SIP server's admin port
+    // for 30 s (connectSrf) while it boots, and no call is placed before every component is
+    // ready — by then the hook-dispatcher has created the stream the call-routers publish to.
+    const starting: Promise<void>[] = [
+      this.startComponent('sip-server', 'services/sip-server/src/main.ts', ports.ops, {}, [
+        '--contact', `sip:127.0.0.1:${ports.sip};transport=udp`,
+        '--address', '127.0.0.1',
+        '--port', String(ports.admin),
+        '--prometheus-scrape-port', String(ports.ops),
+      ]),
       this.startComponent('registrar', 'services/registrar/src/main.ts', ports.ops + 2),
     ];
-    const media = this.#options.media ?? { name: 'media-controller', env: {}, waitFor: 'ready' };
-    if (media !== false) rest.push(this.startMedia(media.name, ports.ops + 3, media.env, media.waitFor));
-    for (let i = 0; i < (this.#options.routers ?? 1); i++) {
-      rest.push(this.startComponent(this.routerName(i), 'services/call-router/src/main.ts', ports.ops + 4 + i, { INSTANCE_ID: this.routerName(i) }));
+    if (this.#options.hookDispatcher !== false) {
+      starting.push(this.startComponent('hook-dispatcher', 'services/hook-dispatcher/src/main.ts', ports.ops + 1, {}, [], ['--single-threaded-gc']));
     }
-    await Promise.all(rest);
+    const media = this.#options.media ?? { name: 'media-controller', env: {}, waitFor: 'ready' };
+    if (media !== false) starting.push(this.startMedia(media.name, ports.ops + 3, media.env, media.waitFor));
+    for (let i = 0; i < (this.#options.routers ?? 1); i++) {
+      starting.push(this.startComponent(this.routerName(i), 'services/call-router/src/main.ts', ports.ops + 4 + i, { INSTANCE_ID: this.routerName(i) }));
+    }
+    await Promise.all(starting);
     this.startedInMs = Date.now() - t0;
   }
 
