@@ -1,8 +1,8 @@
 // RTP through the real stack, packet by packet: SIPp phones do the signalling with SDPs that
 // name the test's own RTP sockets (RtpPhone), which send and record real packets. A bridged
 // PCMU call flows both ways through RTPEngine, an announcement carries the file's audio, a
-// G722 caller and a PCMU callee each get their own payload type, and a DIRECT call flows
-// phone to phone. Ports 29475-29499 (SIP); the RTP sockets are ephemeral.
+// G722 caller and a PCMU callee each get their own payload type, a caller whose callee hung up
+// hears the next verb's announcement, and a DIRECT call flows phone to phone. Ports 29475-29499 (SIP); the RTP sockets are ephemeral.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -176,6 +176,48 @@ describe('RTP through RTPEngine', () => {
     } finally {
       caller.kill();
       a.close();
+    }
+  });
+});
+
+describe('B hangs up first', () => {
+  it('A stays up and hears the next verb\'s announcement: PCMU audio from RTPEngine, then the PBX hangs A up', async () => {
+    const a = await RtpPhone.open();
+    const b = await RtpPhone.open();
+    const outA = outFile();
+    stack.hook.json('/call', [{ verb: 'connect', dest: { type: 'client', address: '1002' } }, { verb: 'announce', url: 'file:/tone.wav' }]);
+    const callee = startSipp({
+      scenario: 'uas-media-answer-bye.xml',
+      port: PHONE['1002']!,
+      mediaPort: CALLEE_MP,
+      keys: { rtpport: String(b.port) },
+      vars: { ...PCMU, out: outFile(), hold: '400' },
+    });
+    const caller = startSipp({
+      scenario: 'uac-media-wait-bye.xml',
+      target,
+      port: PHONE['1001']!,
+      mediaPort: CALLER_MP,
+      keys: { domain: DOMAIN, from: '1001', to: '1002', rtpport: String(a.port) },
+      vars: { from: '1001', password: 'pw1001', ...PCMU, out: outA },
+    });
+    try {
+      const toA = await mediaTargetFrom(outA);
+      const rb = await callee.done;
+      expect(rb.code, describeSipp(rb)).toBe(0);
+      const ra = await caller.done;
+      expect(ra.code, describeSipp(ra)).toBe(0);
+      // Neither phone sent anything: all A received is the announcement, through its RTPEngine port.
+      expect(a.received.length).toBeGreaterThanOrEqual(20);
+      expect(types(a)).toEqual([0]);
+      expect(sources(a)).toEqual([`${toA.address}:${toA.port}`]);
+      const bytes = Buffer.concat(a.received.map((p) => p.payload));
+      expect(bytes.filter((v) => v === SILENCE).length / bytes.length).toBeLessThan(0.5);
+    } finally {
+      caller.kill();
+      callee.kill();
+      a.close();
+      b.close();
     }
   });
 });
