@@ -130,6 +130,55 @@ describe('webhook client', () => {
     }
   });
 
+  it('aborts an answer larger than maxBodyBytes as it streams (too-large), without reading it all', async () => {
+    // 10 MB in 64 KiB chunks, chunked (no Content-Length), written only as the client drains.
+    let written = 0;
+    let closedAt = -1;
+    const { url } = await hookServer((_q, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.on('close', () => {
+        closedAt = written;
+      });
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      const pump = () => {
+        while (written < 10 * 1024 * 1024 && !res.destroyed) {
+          written += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      pump();
+    });
+    const client = createWebhookClient({ maxBodyBytes: 256 * 1024 });
+    try {
+      const res = await client.post(url, {});
+      expect(res).toMatchObject({ ok: false, kind: 'too-large', code: 'PBX_ERR_WEBHOOK_TOO_LARGE', statusCode: 200, limit: 256 * 1024 });
+      expect(res.ok === false && res.message).toContain('larger than 262144 bytes');
+      await new Promise((r) => setTimeout(r, 200));
+      // The server saw the connection go away long before 10 MB were sent.
+      expect(closedAt).toBeGreaterThan(0);
+      expect(closedAt).toBeLessThan(5 * 1024 * 1024);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('refuses a too-long Content-Length at the head; an answer at the limit is read; the default limit is 1 MiB', async () => {
+    const big = await hookServer(json(200, `[${'1,'.repeat(600 * 1024)}1]`));
+    const exact = await hookServer(json(200, `"${'x'.repeat(998)}"`));
+    const client = createWebhookClient({ maxBodyBytes: 1000 });
+    const byDefault = createWebhookClient();
+    try {
+      expect(await client.post(big.url, {})).toMatchObject({ ok: false, kind: 'too-large', limit: 1000 });
+      expect(await client.post(exact.url, {})).toMatchObject({ ok: true, body: 'x'.repeat(998) });
+      expect(await byDefault.post(big.url, {})).toMatchObject({ ok: false, kind: 'too-large', limit: 1024 * 1024 });
+      expect(() => createWebhookClient({ maxBodyBytes: 0 })).toThrow(/maxBodyBytes/);
+    } finally {
+      client.close();
+      byDefault.close();
+    }
+  });
+
   it('times out at the per-hook timeout, overriding the client default', async () => {
     const { url, seen } = await hookServer((_q, res) => {
       setTimeout(() => res.end('{}'), 1500).unref();

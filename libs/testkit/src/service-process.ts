@@ -15,12 +15,16 @@ export interface SpawnServiceOptions {
   readonly cwd?: string;
   /** Start from this process's environment (else from PATH alone). @defaultValue true */
   readonly inheritEnv?: boolean;
+  /** Command-line arguments after the entry point (e.g. the SIP server's drachtio options). @defaultValue none */
+  readonly args?: readonly string[];
+  /** Node flags before `--import tsx` (e.g. `--single-threaded-gc`). @defaultValue none */
+  readonly nodeFlags?: readonly string[];
 }
 
 /** Runs `entry` (a TypeScript file) with `node --import tsx` and `env` on top of the base environment. */
 export function spawnService(entry: string, env: Record<string, string | undefined>, options: SpawnServiceOptions = {}): ServiceProcess {
   const base = options.inheritEnv === false ? { PATH: process.env.PATH } : process.env;
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), '--import', 'tsx', entry, ...(options.args ?? [])], {
     ...(options.cwd !== undefined && { cwd: options.cwd }),
     env: { ...base, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

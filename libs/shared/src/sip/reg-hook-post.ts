@@ -74,6 +74,7 @@ export async function postRegHook(client: WebhookClient, input: RegHookPostInput
       case 'network':
         throw new RegHookError(res.kind, 503, 'Service Unavailable', { 'Retry-After': String(input.retryAfterSec) });
       case 'bad-json':
+      case 'too-large':
         throw new RegHookError('bad-json', 500, 'RegHook Answer Invalid');
     }
   }

@@ -40,6 +40,13 @@ export interface WebhookClientOptions {
    * @defaultValue 'lifo'
    */
   scheduling?: 'fifo' | 'lifo';
+  /**
+   * Largest answer body read, bytes: a longer answer is aborted as it arrives (kind
+   * `too-large`, `PBX_ERR_WEBHOOK_TOO_LARGE`) instead of being buffered. A CallScript or
+   * RegHook answer is a few kilobytes; 1 MiB leaves room for big scripts.
+   * @defaultValue 1048576
+   */
+  maxBodyBytes?: number;
   /** Receives one debug line per call (never the body or the signature). */
   logger?: Pick<Logger, 'debug'>;
 }

@@ -4,8 +4,15 @@ import { sharedTracer } from '../observability/tracer.js';
 import { newWebhookId } from './sign-webhook.js';
 import { decodeSigningSecret } from './signing-secret.js';
 import type { WebhookClientOptions } from './webhook-client-options.js';
-import { PBX_ERR_WEBHOOK_BAD_JSON, PBX_ERR_WEBHOOK_BAD_URL, PBX_ERR_WEBHOOK_HTTP, PBX_ERR_WEBHOOK_NETWORK, PBX_ERR_WEBHOOK_TIMEOUT } from './webhook-errors.js';
-import { type WebhookAttempt, WebhookPoster } from './webhook-poster.js';
+import {
+  PBX_ERR_WEBHOOK_BAD_JSON,
+  PBX_ERR_WEBHOOK_BAD_URL,
+  PBX_ERR_WEBHOOK_HTTP,
+  PBX_ERR_WEBHOOK_NETWORK,
+  PBX_ERR_WEBHOOK_TIMEOUT,
+  PBX_ERR_WEBHOOK_TOO_LARGE,
+} from './webhook-errors.js';
+import { type WebhookAttempt, WebhookBodyTooLarge, WebhookPoster } from './webhook-poster.js';
 import type { WebhookResult } from './webhook-result.js';
 
 /** Per-call options of {@link WebhookClient.post}. */
@@ -33,6 +40,7 @@ export interface WebhookClient {
 }
 
 const MAX_BODY_LOG = 4096;
+const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** Bound on remembered hook URLs (a RegHook URL per domain, a CallHook per dialplan…). */
 const MAX_CACHED_URLS = 1024;
 
@@ -44,6 +52,8 @@ const MAX_CACHED_URLS = 1024;
 export function createWebhookClient(options: WebhookClientOptions = {}): WebhookClient {
   const timeoutMs = options.timeoutMs ?? 3000;
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new RangeError(`timeoutMs must be a positive integer, got ${timeoutMs}`);
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) throw new RangeError(`maxBodyBytes must be a positive integer, got ${maxBodyBytes}`);
   // Decode once: a bad secret fails at boot, not on the first call.
   const key = options.signingSecret ? decodeSigningSecret(options.signingSecret) : undefined;
   const poster = new WebhookPoster({
@@ -85,6 +95,7 @@ export function createWebhookClient(options: WebhookClientOptions = {}): Webhook
         ...(po.headers && { headers: po.headers }),
         ...(po.timeoutMs !== undefined && { timeoutMs: po.timeoutMs }),
         readBody: true,
+        maxBodyBytes,
         spanName: 'webhook POST',
         spanAttributes: { 'url.full': forSpan },
       },
@@ -108,6 +119,10 @@ function toResult<T>(attempt: WebhookAttempt, common: Common, timeoutMs: number)
   const { url } = common;
   if (!attempt.answer) {
     const err = attempt.error;
+    if (err instanceof WebhookBodyTooLarge) {
+      const message = new PBX_ERR_WEBHOOK_TOO_LARGE(url, err.limit).message;
+      return { ok: false, kind: 'too-large', code: 'PBX_ERR_WEBHOOK_TOO_LARGE', message, statusCode: err.statusCode, limit: err.limit, ...common };
+    }
     if (err instanceof TimeoutError) {
       return { ok: false, kind: 'timeout', code: 'PBX_ERR_WEBHOOK_TIMEOUT', message: new PBX_ERR_WEBHOOK_TIMEOUT(url, timeoutMs).message, ...common };
     }

@@ -28,6 +28,13 @@ export const PBX_ERR_WEBHOOK_BAD_JSON = createError<[url: string, detail: string
   502,
 );
 
+/** The hook's answer body is larger than the client's `maxBodyBytes`; it was not read to the end. */
+export const PBX_ERR_WEBHOOK_TOO_LARGE = createError<[url: string, limit: number]>(
+  'PBX_ERR_WEBHOOK_TOO_LARGE',
+  'webhook %s answered with a body larger than %s bytes',
+  502,
+);
+
 /** The URL is not an absolute http(s) URL. */
 export const PBX_ERR_WEBHOOK_BAD_URL = createError<[url: string]>(
   'PBX_ERR_WEBHOOK_BAD_URL',

@@ -19,6 +19,12 @@ export interface WebhookRequest {
   timeoutMs?: number;
   /** Buffer the answer's body (for hooks whose answer decides something); otherwise it is drained unread. */
   readBody: boolean;
+  /**
+   * Largest answer body buffered when `readBody` is set, bytes (after decompression): a longer
+   * one (by `Content-Length` or as it streams) aborts the request with {@link WebhookBodyTooLarge}.
+   * @defaultValue unbounded
+   */
+  maxBodyBytes?: number;
   /** Name and attributes of the CLIENT span around the request. */
   spanName: string;
   spanAttributes?: Attributes;
@@ -26,6 +32,20 @@ export interface WebhookRequest {
   parent?: Context;
   /** Sent when the span's own context is not valid (tracing off): the caller's trace, as received. */
   traceparent?: string;
+}
+
+/**
+ * The answer's body passed {@link WebhookRequest.maxBodyBytes}; the request was aborted
+ * without buffering the rest, so a hook cannot make the service hold megabytes per call.
+ */
+export class WebhookBodyTooLarge extends Error {
+  constructor(
+    readonly limit: number,
+    readonly statusCode: number,
+  ) {
+    super(`answer body larger than ${limit} bytes`);
+    this.name = 'WebhookBodyTooLarge';
+  }
 }
 
 /** The hook's answer: status, head, and the body text when it was asked for (else `''`). */
@@ -162,8 +182,22 @@ export class WebhookPoster {
           resolve({ statusCode: res.statusCode, headers: res.headers, body: '' });
           return;
         }
+        const limit = req.maxBodyBytes ?? Number.POSITIVE_INFINITY;
+        const tooLarge = () => {
+          reject(new WebhookBodyTooLarge(limit, res.statusCode));
+          stream.destroy();
+        };
+        if (Number(res.headers['content-length'] ?? 0) > limit) {
+          tooLarge();
+          return;
+        }
         const chunks: Buffer[] = [];
-        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let size = 0;
+        stream.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > limit) tooLarge();
+          else chunks.push(chunk);
+        });
         stream.once('end', () => resolve({ statusCode: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
       });
     });

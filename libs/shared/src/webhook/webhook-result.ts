@@ -1,5 +1,5 @@
 /** Why a webhook call failed. */
-export type WebhookFailureKind = 'http-error' | 'timeout' | 'network' | 'bad-json';
+export type WebhookFailureKind = 'http-error' | 'timeout' | 'network' | 'bad-json' | 'too-large';
 
 interface Common {
   /** Full URL called. */
@@ -54,10 +54,22 @@ export interface WebhookBadJson extends Common {
   body: string;
 }
 
+/** A 2xx (or any) answer whose body passed the client's `maxBodyBytes`: aborted unread. */
+export interface WebhookTooLarge extends Common {
+  ok: false;
+  kind: 'too-large';
+  code: 'PBX_ERR_WEBHOOK_TOO_LARGE';
+  message: string;
+  statusCode: number;
+  /** The limit that was passed, bytes. */
+  limit: number;
+}
+
 /** The outcome of {@link WebhookClient.post}; it never throws for hook-side failures. */
 export type WebhookResult<T = unknown> =
   | WebhookSuccess<T>
   | WebhookHttpError
   | WebhookTimeout
   | WebhookNetworkError
-  | WebhookBadJson;
+  | WebhookBadJson
+  | WebhookTooLarge;
