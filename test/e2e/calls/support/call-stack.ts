@@ -6,7 +6,7 @@
 // hook-dispatcher, as in production (docs/contract.md §3.3).
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -279,6 +279,8 @@ export class CallStack {
     execFileSync('mkdir', ['-p', this.mediaPath]);
     execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', join(this.mediaPath, 'tone.wav'), 'synth', '0.6', 'sine', '1000']);
     execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', join(this.mediaPath, 'long.wav'), 'synth', '3', 'sine', '440']);
+    // The shipped ringback (DEFAULT_RINGTONE file:/uk.wav): a ringing callee means a 183 and the tone.
+    copyFileSync(join(ROOT, 'media/uk.wav'), join(this.mediaPath, 'uk.wav'));
   }
 
   /** StatusHook bodies the hook-dispatcher delivered for `callId`, in arrival order. */
