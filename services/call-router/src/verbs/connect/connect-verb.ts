@@ -51,7 +51,8 @@ export async function runConnect(verb: ConnectVerb, ctx: VerbContext): Promise<V
   }
   const bDialog = winner.dialog!;
   // B may hang up while the caller is being answered: remember it for the bridge.
-  let bGone = false;
+  // Same read as its 200 (drachtio-srf resolves first, then dispatches the BYE): already gone.
+  let bGone = bDialog.connected === false;
   bDialog.once('destroy', () => {
     bGone = true;
   });
