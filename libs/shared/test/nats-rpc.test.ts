@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ROOT_CONTEXT, TraceFlags, context, trace } from '@opentelemetry/api';
 import { Type } from '@sinclair/typebox';
 import { type NatsConnection, connect } from 'nats';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createError } from '../src/errors/create-error.js';
 import { connectNats } from '../src/nats/connect-nats.js';
@@ -49,6 +50,11 @@ describe('request / serve', () => {
       expect(bad.code).toBe('PBX_ERR_NATS_REMOTE');
       expect(bad.remote.code).toBe('PBX_ERR_NATS_BAD_MESSAGE');
       expect(bad.remote.message).toContain('/callId');
+      // It can be logged: pino's serialiser walks `remote` (error-like) and tags it.
+      const lines: string[] = [];
+      const logger = pino({}, { write: (line: string) => lines.push(line) });
+      expect(() => logger.warn({ err: bad }, 'refused')).not.toThrow();
+      expect(lines.join('')).toContain('PBX_ERR_NATS_BAD_MESSAGE');
       // garbage bytes: the service replies with an error and keeps serving
       const raw = await nc.request(subjects.media('offer'), new TextEncoder().encode('{oops'), { timeout: 2000 });
       expect(JSON.parse(new TextDecoder().decode(raw.data))).toMatchObject({

@@ -17,6 +17,8 @@ export class NatsRemoteError extends Base {
 
   constructor(subject: string, remote: RpcErrorBody) {
     super(subject, remote.code, remote.message);
-    this.remote = Object.freeze({ code: remote.code, message: remote.message });
+    // Not frozen: pino's error serialiser tags every error-like value it walks (this one has a
+    // `message`), and a frozen object made logging the error throw.
+    this.remote = { code: remote.code, message: remote.message };
   }
 }
