@@ -33,6 +33,7 @@ async function ng(command: 'offer' | 'answer' | 'delete', params: Record<string,
 }
 
 let live = 0;
+let failures = 0;
 const srf = new Srf();
 srf.invite(async (req, res) => {
   const callId = req.get('Call-ID') ?? '';
@@ -62,7 +63,9 @@ srf.invite(async (req, res) => {
     };
     a.on('destroy', end(b));
     b.on('destroy', end(a));
-  } catch {
+  } catch (err) {
+    // The first failures say why (engine out of ports, callee timeout, …); the bench counts the rest.
+    if (failures++ < 5) process.stderr.write(`baseline: call failed: ${(err as Error).message}\n`);
     if (offered) void release();
     if (!res.finalResponseSent) res.send(500);
   }
