@@ -230,11 +230,16 @@ export class CallSession {
     this.#summary.update({ state: 'connected', answeredAt: Date.now() });
     const dialog = await this.#io.answer(sdp);
     this.#aDialog = dialog;
-    dialog.on('destroy', () => {
+    const callerGone = () => {
       // RFC 3261 §15.1.2: the caller's BYE ends its dialog; drachtio-srf has answered it.
       if (this.machine.state === CallState.Answered) this.machine.transition(CallState.HungUp);
       this.#abort.abort();
-    });
+    };
+    dialog.on('destroy', callerGone);
+    // drachtio-srf resolves createUAS when the 200 is sent; a BYE that reaches the app in the
+    // same read (a short call on a busy host) destroys the dialog before this line runs, and
+    // its 'destroy' had no listener yet: without this check the call would never end.
+    if (dialog.connected === false) callerGone();
     return dialog;
   }
 

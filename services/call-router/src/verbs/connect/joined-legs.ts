@@ -12,7 +12,9 @@ export interface JoinedLegs {
 
 /** Watches `b` for a BYE from now on. */
 export function watchGone(b: Dialog): () => boolean {
-  let gone = false;
+  // drachtio-srf resolves createUAC on the 200 and then dispatches the rest of the read: a BYE
+  // in that read has already destroyed the dialog, before anyone listened for 'destroy'.
+  let gone = b.connected === false;
   b.once('destroy', () => {
     gone = true;
   });
