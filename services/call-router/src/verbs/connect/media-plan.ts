@@ -15,7 +15,7 @@ export interface MediaPlan {
 
 /**
  * One plan serves every leg: the destination codecs are those of the first leg
- * that names some (a `sip` dest's `codecs`, a trunk's), else the caller's.
+ * that names some (a registered client's, a `sip` dest's `codecs`, a trunk's), else the caller's.
  */
 export function mediaPlan(targets: readonly Pick<LegTarget, 'codecs'>[], callerCodecs: readonly string[]): MediaPlan {
   const destCodecs: readonly string[] = targets.find((t) => t.codecs !== undefined)?.codecs ?? callerCodecs;

@@ -12,7 +12,7 @@ export interface LegTarget {
   /** Next hop (`proxy` of the INVITE): a client's registered source address, or the sip dest's `proxy`. */
   readonly proxy?: string;
   readonly timeoutSec: number;
-  /** The far end's codecs (a `sip` dest's `codecs`, a trunk's); `undefined` = the caller's. */
+  /** The far end's codecs (a registered client's, a `sip` dest's `codecs`, a trunk's); `undefined` = the caller's. */
   readonly codecs?: readonly string[];
   /** Digest credentials for a challenge: a `sip` dest's, a trunk's `outbound` ones. Never in events or logs. */
   readonly auth?: { readonly username: string; readonly password: string };
@@ -49,7 +49,8 @@ export async function resolveLegs(dests: readonly ConnectDest[], domain: string,
     const proxy = dest.type !== 'client' && dest.proxy !== undefined ? { proxy: dest.proxy } : {};
     if (dest.type === 'client') {
       for (const c of await dir.contacts.list(domain, dest.address)) {
-        legs.push({ index: legs.length, dest, uri: c.uri, proxy: c.proxy, timeoutSec });
+        // The callee's codecs are the ones its registration was granted (RegHook answer, client or DEFAULT_CODECS).
+        legs.push({ index: legs.length, dest, uri: c.uri, proxy: c.proxy, timeoutSec, ...(c.codecs && { codecs: c.codecs }) });
       }
     } else if (dest.type === 'sip') {
       const auth = dest.username !== undefined ? { auth: { username: dest.username, password: dest.password ?? '' } } : {};
