@@ -32,6 +32,10 @@ export default defineConfig({
         extends: true as const,
         test: { name: 'e2e', root: 'test/e2e', include: ['**/*.test.ts'], testTimeout: 60_000, hookTimeout: 120_000 },
       },
+      {
+        extends: true as const,
+        test: { name: 'interop', root: 'test/interop', include: ['**/*.test.ts'], testTimeout: 60_000, hookTimeout: 240_000 },
+      },
     ],
   },
 });

@@ -13,6 +13,8 @@ have_cmd sipp || need+=(sip-tester)
 have_cmd ffmpeg || need+=(ffmpeg)
 have_cmd sox || need+=(sox)
 have_cmd ss || need+=(iproute2)
+# The softphones of the interop tests (test/interop).
+have_cmd baresip || need+=(baresip-core)
 if [ "${1:-}" = "--with-postgres" ]; then
   have_cmd pg_ctlcluster || need+=(postgresql)
 fi

@@ -49,6 +49,8 @@ export interface CallStackOptions {
   readonly codecs?: CodecsOf;
   /** Variables on top of the common environment of every component. */
   readonly env?: Record<string, string>;
+  /** Put the shipped ringback (`uk.wav`) in the media path, so a ringing callee means a 183 and the tone. @defaultValue true */
+  readonly ringback?: boolean;
 }
 
 /** What {@link CallStack.startComponent} waits for: `/readyz` 200, `/healthz` 200, or nothing. */
@@ -140,7 +142,7 @@ export class CallStack {
     // ready — by then the hook-dispatcher has created the stream the call-routers publish to.
     const starting: Promise<void>[] = [
       this.startComponent('sip-server', 'services/sip-server/src/main.ts', ports.ops, {}, [
-        '--contact', `sip:127.0.0.1:${ports.sip};transport=udp`,
+        '--contact', `sip:127.0.0.1:${ports.sip};transport=udp,tcp`,
         '--address', '127.0.0.1',
         '--port', String(ports.admin),
         '--prometheus-scrape-port', String(ports.ops),
@@ -280,7 +282,12 @@ export class CallStack {
     execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', join(this.mediaPath, 'tone.wav'), 'synth', '0.6', 'sine', '1000']);
     execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', join(this.mediaPath, 'long.wav'), 'synth', '3', 'sine', '440']);
     // The shipped ringback (DEFAULT_RINGTONE file:/uk.wav): a ringing callee means a 183 and the tone.
-    copyFileSync(join(ROOT, 'media/uk.wav'), join(this.mediaPath, 'uk.wav'));
+    if (this.#options.ringback !== false) copyFileSync(join(ROOT, 'media/uk.wav'), join(this.mediaPath, 'uk.wav'));
+  }
+
+  /** Writes `MEDIA_PATH/<name>`: `seconds` of a `hz` sine, 8 kHz mono 16-bit at -6 dBFS. */
+  writeTone(name: string, hz: number, seconds: number): void {
+    execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', join(this.mediaPath, name), 'synth', String(seconds), 'sine', String(hz), 'vol', '0.5']);
   }
 
   /** StatusHook bodies the hook-dispatcher delivered for `callId`, in arrival order. */
