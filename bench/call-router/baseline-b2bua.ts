@@ -24,7 +24,7 @@ const [port = '9022', secret = 'cymru', dest = 'sip:uas@127.0.0.1:5080', engine 
 const [ngHost = '127.0.0.1', ngPortText = '22222'] = engine.split(':');
 const ngPort = Number(ngPortText);
 const rtp = new Client({ timeout: 3000 });
-const FLAGS = { flags: ['inject DTMF'], replace: ['origin', 'session-connection'] };
+const FLAGS = { flags: ['port latching', 'inject DTMF'], replace: ['origin', 'session-connection'] };
 
 async function ng(command: 'offer' | 'answer' | 'delete', params: Record<string, unknown>): Promise<Record<string, unknown>> {
   const reply = (await rtp[command](ngPort, ngHost, params)) as Record<string, unknown>;

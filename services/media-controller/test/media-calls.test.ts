@@ -71,6 +71,20 @@ describe('offer/answer through the media-controller', () => {
     await expect(h.client.delete({ callId: call.callId })).resolves.toEqual({ deleted: true });
   });
 
+  it('keeps the caller-side port when the answer is given again with another endpoint (early media, then the callee)', async () => {
+    // The call-router answers the caller's offer against a placeholder for a ringback 183, then
+    // again with the callee's SDP in the 200: both must name the same port, or a phone that
+    // keeps listening to the 183's source loses the call's audio (RTPEngine's `port latching`).
+    const [a, b] = await phones();
+    const call = newCall();
+    await h.client.offer({ ...call, toTag: undefined, sdp: audioSdp(a.port, [PCMU]), callerCodecs: ['PCMU'], destCodecs: ['PCMU'] });
+    const placeholder = ['v=0', 'o=- 0 0 IN IP4 0.0.0.0', 's=-', 'c=IN IP4 0.0.0.0', 't=0 0', 'm=audio 9 RTP/AVP 0', 'a=rtpmap:0 PCMU/8000', 'a=sendonly', ''].join('\r\n');
+    const early = await h.client.answer({ ...call, sdp: placeholder });
+    const final = await h.client.answer({ ...call, sdp: audioSdp(b.port, [PCMU]) });
+    expect(sdpPort(final.sdp)).toBe(sdpPort(early.sdp));
+    await h.client.delete({ callId: call.callId });
+  });
+
   it('transcodes PCMU↔G722: B is offered only G722 and receives PT 9, A receives PT 0', async () => {
     const [a, b] = await phones();
     const call = newCall();

@@ -152,8 +152,14 @@ export class MediaOperations {
   }
 }
 
+/**
+ * `port latching`: RTPEngine keeps its local ports when a later offer or answer of the same
+ * dialog names another remote endpoint. Without it, the answer that follows early media (a
+ * ringback answered against a placeholder, then the callee's real SDP) moves the caller's side
+ * to a new port, and a phone that keeps listening to the 183's source loses the call's audio.
+ */
 function sessionFlags(injectDtmf: boolean | undefined): string[] {
-  return injectDtmf === false ? [] : ['inject DTMF'];
+  return injectDtmf === false ? ['port latching'] : ['port latching', 'inject DTMF'];
 }
 
 function sdpResult({ engine, reply }: RoutedReply, command: string): MediaSdpResult {
