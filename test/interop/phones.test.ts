@@ -8,8 +8,9 @@
 // only (DIGEST_ALGORITHMS=MD5); docs/softphones.md says so.
 //
 // No ringback file in this stack's media path, so a ringing callee reaches the caller as a bare
-// 180: after a ringback 183 the 200's SDP names another RTPEngine port, and baresip keeps
-// listening to the 183's source and drops the call's audio (a known PBX issue, call-router README).
+// 180. With the ringback, the caller's stream changes SSRC and timestamp base when the played
+// tone gives way to the callee's audio (RFC 3550 allows it), and baresip 1.0's jitter buffer then
+// sometimes discards the rest of the call as "old frames" (call-router README, known issues).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CallStack, DOMAIN } from '../e2e/calls/support/call-stack.js';
 import { BaresipPhone } from './support/baresip-phone.js';
