@@ -1,5 +1,5 @@
 import type { Metrics } from '@dragonpbx/shared/platform';
-import type { Counter, Gauge } from 'prom-client';
+import type { Counter, Gauge, Histogram } from 'prom-client';
 
 /** Prometheus series of the call-router. */
 export interface CallRouterMetrics {
@@ -9,12 +9,27 @@ export interface CallRouterMetrics {
   readonly activeCalls: Gauge;
   /** StatusHook events that could not be published. */
   readonly publishFailures: Counter;
+  /** Calls whose INVITE was readable and taken into a session (the routing chain started). */
+  readonly callsStarted: Counter;
+  /** Calls answered (200 OK sent to the caller). */
+  readonly callsAnswered: Counter;
+  /** Post-dial delay: INVITE in → the first B-leg INVITE of a `connect` sent, seconds. */
+  readonly postDialDelay: Histogram;
+  /** Answer time: INVITE in → 200 OK sent to the caller, seconds. */
+  readonly answerTime: Histogram;
 }
+
+/** Post-dial delay and answer time span milliseconds to minutes. */
+const CALL_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 
 export function createCallRouterMetrics(metrics: Metrics): CallRouterMetrics {
   return Object.freeze({
     invites: metrics.counter('call_router_invites_total', 'INVITEs finished, by final status', ['status']),
     activeCalls: metrics.gauge('call_router_active_calls', 'Calls handled by this instance now'),
     publishFailures: metrics.counter('call_router_status_publish_failures_total', 'StatusHook events not published'),
+    callsStarted: metrics.counter('call_router_calls_started_total', 'Calls whose INVITE entered the routing chain'),
+    callsAnswered: metrics.counter('call_router_calls_answered_total', 'Calls answered (200 OK to the caller)'),
+    postDialDelay: metrics.histogram('call_router_post_dial_delay_seconds', 'INVITE in to the first B-leg INVITE out', [], CALL_BUCKETS),
+    answerTime: metrics.histogram('call_router_answer_time_seconds', 'INVITE in to 200 OK to the caller', [], CALL_BUCKETS),
   });
 }

@@ -76,7 +76,14 @@ export class CallRouter {
       files: new FileHookRenderer(this.options.filePath),
       sink: deps.events,
       logger: deps.logger,
-      ...(deps.metrics && { onPublishFailed: () => deps.metrics!.publishFailures.inc() }),
+      ...(deps.metrics && {
+        onPublishFailed: () => deps.metrics!.publishFailures.inc(),
+        onPostDial: (seconds: number) => deps.metrics!.postDialDelay.observe(seconds),
+        onAnswered: (seconds: number) => {
+          deps.metrics!.callsAnswered.inc();
+          deps.metrics!.answerTime.observe(seconds);
+        },
+      }),
     };
   }
 
@@ -170,6 +177,7 @@ export class CallRouter {
     const session = context.with(callContext, () => new CallSession(invite, io, this.options, deps));
     req.on('cancel', () => session.cancel());
     this.#sessions.add(session);
+    this.#deps.metrics?.callsStarted.inc();
     this.#deps.metrics?.activeCalls.inc();
     const run = context.with(callContext, () => session.run()).finally(() => {
       span.setAttribute('sip.status_code', session.finalStatus);

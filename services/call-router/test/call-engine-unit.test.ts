@@ -162,6 +162,7 @@ function ctx(over: Partial<VerbContext> = {}): VerbContext & { sent: unknown[]; 
     },
     emit: (e, x) => emitted.push(x ? [e, x] : e),
     answer: () => Promise.reject(new Error('no SIP in unit tests')),
+    legsSent: () => undefined,
     defer: () => undefined,
     progress: () => undefined,
     media: {},

@@ -97,6 +97,15 @@ describe('connect', () => {
     await until(async () => (await mediaKey(callId)) === 0, 3000, 'media session deleted');
     expect(await h.state.calls.get(callId)).toBeUndefined();
     expect(h.router.activeCalls).toBe(0);
+    // The call's series: started (both INVITEs, the 401'd one too), answered, one post-dial delay and one answer time.
+    const text = await h.routerMetrics.registry.metrics();
+    const value = (name: string) => Number(new RegExp(`^dragon_${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? 'NaN');
+    expect(value('call_router_calls_started_total')).toBeGreaterThanOrEqual(2);
+    expect(value('call_router_calls_answered_total')).toBe(1);
+    expect(value('call_router_post_dial_delay_seconds_count')).toBe(1);
+    expect(value('call_router_answer_time_seconds_count')).toBe(1);
+    expect(value('call_router_post_dial_delay_seconds_sum')).toBeGreaterThan(0);
+    expect(value('call_router_answer_time_seconds_sum')).toBeGreaterThan(value('call_router_post_dial_delay_seconds_sum'));
   });
 
   it('B hangs up first: A stays up, the next verb runs, then the PBX hangs A up', async () => {

@@ -41,6 +41,10 @@ export interface CallSessionDeps extends RouteInviteDeps {
   readonly sink: StatusEventSink;
   readonly logger: Logger;
   readonly onPublishFailed?: () => void;
+  /** Seconds from the INVITE to the first B-leg INVITE of the call (post-dial delay), once per call. */
+  readonly onPostDial?: (seconds: number) => void;
+  /** Seconds from the INVITE to the 200 OK sent to the caller. */
+  readonly onAnswered?: (seconds: number) => void;
   /** SIP and media services for `connect`; without them `connect` is skipped. */
   readonly services?: VerbServices;
 }
@@ -67,6 +71,9 @@ export class CallSession {
   readonly #media: CallMediaState = {};
   /** Final status sent to the caller (487 after a CANCEL), 0 while none. */
   #finalStatus = 0;
+  /** When the INVITE arrived (performance.now()), for the post-dial delay and answer time. */
+  readonly #receivedAt = performance.now();
+  #postDialSeen = false;
 
   constructor(invite: InviteInfo, io: CallResponder, options: CallRouterOptions, deps: CallSessionDeps) {
     this.invite = invite;
@@ -206,6 +213,11 @@ export class CallSession {
         },
         respond: (status, reason, headers) => this.#respond(status, reason, headers),
         answer: (sdp) => this.#answer(sdp),
+        legsSent: () => {
+          if (this.#postDialSeen) return;
+          this.#postDialSeen = true;
+          this.#deps.onPostDial?.((performance.now() - this.#receivedAt) / 1000);
+        },
         progress: (status, sdp) => {
           if (!this.machine.transactionOver) this.#io.progress(status, sdp);
         },
@@ -229,6 +241,7 @@ export class CallSession {
     this.#finalStatus = 200;
     this.#summary.update({ state: 'connected', answeredAt: Date.now() });
     const dialog = await this.#io.answer(sdp);
+    this.#deps.onAnswered?.((performance.now() - this.#receivedAt) / 1000);
     this.#aDialog = dialog;
     const callerGone = () => {
       // RFC 3261 §15.1.2: the caller's BYE ends its dialog; drachtio-srf has answered it.

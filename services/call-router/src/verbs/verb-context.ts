@@ -62,6 +62,8 @@ export interface VerbContext {
   progress(status: number, sdp: string): void;
   /** Answers the caller with `sdp` (200 OK) and resolves the A-leg dialog. */
   answer(sdp: string): Promise<Dialog>;
+  /** A `connect` has sent its B-leg INVITEs: the call's post-dial delay ends (counted once per call). */
+  legsSent(): void;
   /** Sends a StatusHook event labelled with this verb's `statusLabel` (or nothing if it is `false`). */
   emit(event: StatusEventName, extra?: Record<string, unknown>): void;
   /** Runs `cleanup` when the call ends, however it ends (media sessions, dialogs). */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { JsonConfigSource } from '@dragonpbx/shared/config';
 import type { StatusEnvelope } from '@dragonpbx/shared/contracts';
 import { MediaClient, type Subjects, createSubjects } from '@dragonpbx/shared/messaging';
-import { createMetrics } from '@dragonpbx/shared/platform';
+import { type Metrics, createMetrics } from '@dragonpbx/shared/platform';
 import { type ConnectedSrf, Srf, connectSrf } from '@dragonpbx/shared/srf';
 import { StateStore } from '@dragonpbx/shared/state';
 import { createWebhookClient, type WebhookClient } from '@dragonpbx/shared/webhooks';
@@ -12,6 +12,7 @@ import { SipServer } from '@dragonpbx/sip-server';
 import { Redis } from 'ioredis';
 import { type NatsConnection, connect } from 'nats';
 import { CallRouter } from '../../src/call-router.js';
+import { createCallRouterMetrics } from '../../src/call-router-metrics.js';
 import type { CallRouterOptionsInput } from '../../src/call-router-options.js';
 import { jetStreamEventSink } from '../../src/engine/status-event-sink.js';
 import { configFrom, silent } from './config.js';
@@ -38,6 +39,8 @@ export interface Harness {
   readonly config: JsonConfigSource;
   readonly webhook: WebhookClient;
   readonly router: CallRouter;
+  /** The call-router's Prometheus registry. */
+  readonly routerMetrics: Metrics;
   /** Status events published by the call-router, as stored in the stream. */
   readonly events: StatusEnvelope[];
   eventsOf(callId: string): Record<string, unknown>[];
@@ -104,9 +107,18 @@ export async function startHarness(
     await controller.start();
     media = new MediaClient({ subjects, timeoutMs: 3000 }, { nc });
   }
+  const routerMetrics = createMetrics({ service: 'call-router', defaultMetrics: false });
   const router = new CallRouter(
     { instanceId: `cr-${id}`, nonceSecret: NONCE_SECRET, algorithms: ['MD5', 'SHA-256'], hookTimeoutMs: 600, subjectPrefix, ...options },
-    { config: cfg.config, state, webhook, events: jetStreamEventSink(nc.jetstream(), subjectPrefix), logger: silent, ...(media && { media }) },
+    {
+      config: cfg.config,
+      state,
+      webhook,
+      events: jetStreamEventSink(nc.jetstream(), subjectPrefix),
+      logger: silent,
+      metrics: createCallRouterMetrics(routerMetrics),
+      ...(media && { media }),
+    },
   );
   const routerSrf = new Srf();
   router.attach(routerSrf);
@@ -124,6 +136,7 @@ export async function startHarness(
     config: cfg.config,
     webhook,
     router,
+    routerMetrics,
     events,
     eventsOf: (callId) => events.filter((e) => e.callId === callId).map((e) => e.body),
     writeConfig: cfg.write,

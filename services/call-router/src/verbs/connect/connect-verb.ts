@@ -164,6 +164,8 @@ function fork(legs: BLeg[], sdp: string, verb: ConnectVerb, ctx: VerbContext, se
           settle();
         });
     }
+    // Every B-leg INVITE is with the SIP server now: the call's post-dial delay ends here.
+    ctx.legsSent();
   });
 }
 
