@@ -220,6 +220,11 @@ export class CallStack {
     return (await fetch(`http://127.0.0.1:${c.opsPort}/metrics`)).text();
   }
 
+  /** The component's process (signals, exit), `undefined` once stopped. */
+  process(name: string): ServiceProcess | undefined {
+    return this.#procs.get(name)?.proc;
+  }
+
   /** Everything the component wrote so far. */
   output(name: string): string {
     return this.#procs.get(name)?.proc.output() ?? '';
