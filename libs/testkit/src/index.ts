@@ -1,4 +1,4 @@
-export { type SippOptions, type SippProcess, type SippResult, describeSipp, runSipp, startSipp } from './sipp.js';
+export { type ScenarioRunOptions, type SippOptions, type SippProcess, type SippResult, describeSipp, runSipp, scenarioSipp, startSipp } from './sipp.js';
 export type { SipParse, TestSipMessage, TestSipRequest, TestSipResponse } from './test-sip-message.js';
 export { SipInbox } from './sip-inbox.js';
 export { SDP, answer, sipText } from './sip-text.js';

@@ -131,3 +131,19 @@ export function runSipp(o: SippOptions): Promise<SippResult> {
 export function describeSipp(r: SippResult): string {
   return `sipp exit ${r.code}\n${r.errors.slice(0, 3000)}\n${r.stderr.slice(0, 1000)}`;
 }
+
+/** One SIPp run of a package's own scenarios; `scenario` names a file in their folder. */
+export type ScenarioRunOptions = Omit<SippOptions, 'scenario' | 'transport' | 'service'> & { readonly scenario: string };
+
+/**
+ * `startSipp`/`runSipp` bound to one folder of scenario files, with a 20 s run timeout
+ * unless given: what each test package's SIPp helper is.
+ */
+export function scenarioSipp(dir: string): {
+  startSipp(o: ScenarioRunOptions): SippProcess;
+  runSipp(o: ScenarioRunOptions): Promise<SippResult>;
+} {
+  const folder = dir.endsWith('/') ? dir : `${dir}/`;
+  const start = (o: ScenarioRunOptions) => startSipp({ ...o, timeoutS: o.timeoutS ?? 20, scenario: folder + o.scenario });
+  return { startSipp: start, runSipp: (o) => start(o).done };
+}
