@@ -10,6 +10,7 @@
  *        [--step-seconds 10] [--start-rate 50] [--max-rate 1600] [--pdd-rate 50] [--pdd-seconds 30]
  *        [--live-calls 2000] [--live-rate 200] [--memory-calls 20000] [--memory-rate 200]
  *        [--rtpengine 127.0.0.1:22222 | --own-rtpengine 29390:40000-49999] [--cpu-prof DIR] [--out FILE]
+ *        [--source | --no-build]
  *
  * Measures, for the call-router ("pbx") and the baseline:
  *   rate    the highest offered rate of 1 s calls with zero failed calls (each
@@ -27,6 +28,11 @@
  *   memory  (pbx only) live heap before and after memory-calls calls, and the
  *           keys left under the run's Redis key prefix afterwards (call
  *           summaries, call indexes, media affinity: there should be none).
+ *
+ * By default every process runs as in production (production.ts: `npm run
+ * build`, the services packed by scripts/pack-production.mjs, plain `node`;
+ * the baseline transpiled the same way); `--no-build` reuses the last build,
+ * `--source` runs the TypeScript sources through tsx as the tests do.
  *
  * `--quick` shortens every phase (a smoke run). `--cpu-prof DIR` writes V8
  * CPU profiles of every call-router process into DIR/<phase>/ (Node names
@@ -56,6 +62,7 @@ import { Client as NgClient } from 'rtpengine-client';
 import { startRtpEngine } from '../../services/media-controller/test/support/rtpengine-process.js';
 import { reap } from '../lib/reap-children.js';
 import { runMain } from '../lib/run-main.js';
+import { type Entrypoints, productionEntrypoints, sourceEntrypoints } from './production.js';
 import { BENCH_DOMAIN, type Uas, type UacRun, runUac, startUas } from './sipp.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -81,6 +88,10 @@ const CPU_PROF = text('cpu-prof');
 const OUT = resolve(ROOT, text('out') ?? 'bench/results/call-router.md');
 const OWN_ENGINE = text('own-rtpengine');
 let engine = text('rtpengine') ?? '127.0.0.1:22222';
+const SOURCE = argv.includes('--source');
+const BUILD = !argv.includes('--no-build');
+/** Set in main() before anything starts. */
+let entry: Entrypoints;
 
 const PORTS = {
   sip: 29300, admin: 29301, sipMetrics: 29302, mediaOps: 29303, routerOps: 29304, hook: 29305,
@@ -118,7 +129,7 @@ function rssBytes(pid: number): number {
 
 function node(name: string, script: string, args: string[], env: NodeJS.ProcessEnv, flags: string[] = []): ChildProcess {
   const child = reap(
-    spawn(process.execPath, [...flags, '--import', 'tsx', script, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }),
+    spawn(process.execPath, [...flags, ...entry.nodeFlags, script, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }),
   );
   child.stderr!.on('data', (d: Buffer) => process.stderr.write(`[${name}] ${d}`));
   return child;
@@ -162,7 +173,8 @@ async function startApp(kind: Kind, configFile: string, phase: string): Promise<
   let child: ChildProcess;
   if (kind === 'pbx') {
     const prof = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resolve(CPU_PROF, phase)}`] : [];
-    child = node('call-router', 'bench/call-router/router-gc-main.ts', [], {
+    child = node('call-router', entry.routerGcMain, [], {
+      CALL_ROUTER_MAIN: entry.callRouter,
       // BENCH_LOGLEVEL=warn shows why calls fail (each failure is logged with its PBX_ERR_ code).
       LOGLEVEL: process.env.BENCH_LOGLEVEL ?? 'error',
       INSTANCE_ID: `bench-cr-${RUN_ID}`,
@@ -182,7 +194,7 @@ async function startApp(kind: Kind, configFile: string, phase: string): Promise<
       SHUTDOWN_TIMEOUT_MS: '8000',
     }, ['--expose-gc', ...prof]);
   } else {
-    child = node('baseline', 'bench/call-router/baseline-b2bua.ts', [String(PORTS.admin), SECRET, DEST, engine], {}, ['--expose-gc']);
+    child = node('baseline', entry.baseline, [String(PORTS.admin), SECRET, DEST, engine], {}, ['--expose-gc']);
   }
   let out = '';
   const waiters: ((line: string) => boolean)[] = [];
@@ -482,6 +494,7 @@ async function memoryRun(stack: Stack, redis: Redis): Promise<Memory> {
 }
 
 async function main(): Promise<void> {
+  entry = SOURCE ? sourceEntrypoints(ROOT) : productionEntrypoints(ROOT, log, BUILD);
   const load0 = loadavg();
   log(`machine: ${cpus().length} cores (${cpus()[0]?.model}), load ${load0.map((l) => l.toFixed(2)).join(' ')}; run ${RUN_ID}${QUICK ? ' (quick)' : ''}`);
   const ownEngine = OWN_ENGINE
@@ -534,13 +547,13 @@ async function main(): Promise<void> {
     }),
   );
 
-  const server = node('sip-server', 'services/sip-server/src/main.ts', [
+  const server = node('sip-server', entry.sipServer, [
     '--noconfig', '--address', '127.0.0.1', '--port', String(PORTS.admin), '--secret', SECRET,
     '--contact', `sip:127.0.0.1:${PORTS.sip};transport=udp`, '--loglevel', 'error',
     '--prometheus-scrape-port', `127.0.0.1:${PORTS.sipMetrics}`,
   ], {});
   server.stdout!.resume();
-  const media = node('media-controller', 'services/media-controller/src/main.ts', [], {
+  const media = node('media-controller', entry.mediaController, [], {
     LOGLEVEL: 'error',
     METRICS_PORT: String(PORTS.mediaOps),
     METRICS_HOST: '127.0.0.1',
@@ -609,9 +622,10 @@ function render(r: {
 - Command: \`${command}\`${QUICK ? ' (quick: a smoke run, shortened phases)' : ''}
 - Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}, Node ${process.version}; load average (1/5/15 min) ${fmtLoad(r.load0)} at the start, ${fmtLoad(r.load1)} at the end.
   Every process (both SIPp, sip-server, call-router or baseline, media-controller, RTPEngine, Redis, NATS, the CallHook server) shares these cores.
-- PBX path: SIPp caller → sip-server (\`services/sip-server/src/main.ts\`) → call-router (\`services/call-router/src/main.ts\` through \`bench/call-router/router-gc-main.ts\`, own process, env-configured)
+- Build: ${entry.mode === 'production' ? 'production — every service compiled (`npm run build`) and packed by `scripts/pack-production.mjs` (dist/, production dependencies), run with plain `node`; the baseline and the GC wrapper transpiled to JavaScript the same way' : 'source — TypeScript through tsx (`--source`)'}.
+- PBX path: SIPp caller → sip-server (\`services/sip-server\`) → call-router (\`services/call-router\` main through \`bench/call-router/router-gc-main.ts\`, own process, env-configured)
   → CallHook (HTTP, answers \`[{"verb":"connect","dest":{"type":"sip","address":"${DEST}"}}]\`) → SIPp callee; the caller is a trunk by source address (no digest, no registration);
-  media anchored in RTPEngine (${engine}) through the media-controller (\`services/media-controller/src/main.ts\`, NATS); status events to a JetStream stream; call summaries in Redis.
+  media anchored in RTPEngine (${engine}) through the media-controller (\`services/media-controller\`, NATS); status events to a JetStream stream; call summaries in Redis.
 - Baseline: the same SIPp, sip-server and RTPEngine; \`bench/call-router/baseline-b2bua.ts\` (drachtio-srf, rtpengine-client offer/answer/delete with the same ng parameters; no hooks, NATS or Redis).
 - Calls: INVITE with SDP, 200 with SDP, ACK, BYE after ${HOLD_MS} ms (live phase: held until measured); SIPp sends no RTP. CallHook requests answered: ${r.hookCalls}.
 `);
