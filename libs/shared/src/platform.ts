@@ -24,3 +24,4 @@ export type { OpsOverride, ServiceContext, ServiceDefinition, ServiceEnv, Servic
 export { ServiceExit } from './platform/service-exit.js';
 export { createInfra, STATE_MAX_RETRIES, type ClosableInfra, type RedisPurpose, type ServiceInfra, type ServiceRedisOptions } from './platform/service-infra.js';
 export { DEFAULT_SHUTDOWN_TIMEOUT_MS, runShutdown, type ShutdownOptions, type ShutdownStep } from './platform/shutdown.js';
+export { atTurnEnd } from './platform/turn-end.js';

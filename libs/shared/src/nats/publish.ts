@@ -1,6 +1,7 @@
 import type { JetStreamClient, MsgHdrs, NatsConnection, PubAck } from 'nats';
 import { encodeJson } from './json-codec.js';
 import { injectTraceHeaders } from './trace-headers.js';
+import { atTurnEnd } from '../platform/turn-end.js';
 
 /** Options of {@link publish}. */
 export interface PublishOptions {
@@ -27,16 +28,22 @@ export interface PublishDurableOptions extends PublishOptions {
   timeoutMs?: number;
 }
 
-/** Publishes to a JetStream stream (JSON + trace headers) and waits for the PubAck. */
+/**
+ * Publishes to a JetStream stream (JSON + trace headers) and waits for the
+ * PubAck. The message leaves at the end of the event-loop turn, in one write
+ * with the turn's other NATS sends ({@link atTurnEnd}).
+ */
 export function publishDurable(
   js: JetStreamClient,
   subject: string,
   payload: unknown,
   options: PublishDurableOptions = {},
 ): Promise<PubAck> {
-  return js.publish(subject, encodeJson(payload), {
+  const data = encodeJson(payload);
+  const publishOptions = {
     headers: injectTraceHeaders(options.headers),
     timeout: options.timeoutMs ?? 5000,
     ...(options.msgId ? { msgID: options.msgId } : {}),
-  });
+  };
+  return atTurnEnd(() => js.publish(subject, data, publishOptions));
 }

@@ -11,6 +11,7 @@ import {
   PBX_ERR_NATS_TIMEOUT,
 } from './nats-errors.js';
 import { injectTraceHeaders } from './trace-headers.js';
+import { atTurnEnd } from '../platform/turn-end.js';
 
 /** Options of {@link request}. */
 export interface RequestOptions<R> {
@@ -63,10 +64,10 @@ async function doRequest<R>(nc: NatsConnection, subject: string, payload: unknow
   try {
     const headers = injectTraceHeaders(options.headers);
     // Without tracing there may be nothing to send: an empty header block still costs both sides a parse.
-    const msg = await nc.request(subject, encodeJson(payload), {
-      timeout: timeoutMs,
-      ...(headers.keys().length > 0 ? { headers } : {}),
-    });
+    const data = encodeJson(payload);
+    const requestOptions = { timeout: timeoutMs, ...(headers.keys().length > 0 ? { headers } : {}) };
+    // Sent with the rest of this turn's NATS traffic, in one write.
+    const msg = await atTurnEnd(() => nc.request(subject, data, requestOptions));
     reply = msg.data;
   } catch (err) {
     throw mapRequestError(err, subject, timeoutMs);

@@ -9,6 +9,7 @@ import { PBX_ERR_NATS_HANDLER_FAILED } from './nats-errors.js';
 import type { RpcReply } from './rpc-reply.js';
 import { subscribeEach } from './subscribe-each.js';
 import { extractTraceContext } from './trace-headers.js';
+import { atTurnEnd } from '../platform/turn-end.js';
 
 /** What a {@link serve} handler gets besides the decoded payload. */
 export interface ServeContext {
@@ -94,17 +95,17 @@ async function answer<Q, R>(
     options.logger?.warn({ err, subject: msg.subject, code: reply.error.code }, 'NATS request failed');
   }
   if (!msg.reply) return; // a plain publish: nobody to answer
+  let data: Uint8Array;
   try {
-    msg.respond(encodeJson(reply));
+    data = encodeJson(reply);
   } catch (err) {
     // e.g. the result is not JSON-serialisable (BigInt, cycle)
-    const fallback: RpcReply<R> = { ok: false, error: toErrorBody(err, msg.subject) };
-    try {
-      msg.respond(encodeJson(fallback));
-    } catch (err2) {
-      options.logger?.error({ err: err2, subject: msg.subject }, 'NATS reply failed');
-    }
+    data = encodeJson({ ok: false, error: toErrorBody(err, msg.subject) } satisfies RpcReply<R>);
   }
+  // With the rest of this turn's NATS traffic, in one write.
+  await atTurnEnd(() => msg.respond(data)).catch((err: unknown) => {
+    options.logger?.error({ err, subject: msg.subject }, 'NATS reply failed');
+  });
 }
 
 function toErrorBody(err: unknown, subject: string): { code: string; message: string } {
