@@ -11,12 +11,45 @@ import type { StateKeys } from './state-keys.js';
  * score and re-checks each member against its summary, so stale entries are
  * never returned.
  */
+/**
+ * The summary and its index entries in one round trip and one command:
+ * KEYS = summary, index…; ARGV = JSON, TTL ms, expiry (ms since epoch), Call-ID.
+ * An index's TTL only ever grows (PTTL is -1 on a fresh index).
+ */
+const PUT_LUA = `
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+local ttl = tonumber(ARGV[2])
+for i = 2, #KEYS do
+  redis.call('ZADD', KEYS[i], ARGV[3], ARGV[4])
+  if redis.call('PTTL', KEYS[i]) < ttl then redis.call('PEXPIRE', KEYS[i], ttl) end
+end
+return 1`;
+
+/** KEYS = summary, index…; ARGV = Call-ID. Returns how many summaries were deleted (0 or 1). */
+const REMOVE_LUA = `
+local n = redis.call('DEL', KEYS[1])
+for i = 2, #KEYS do redis.call('ZREM', KEYS[i], ARGV[1]) end
+return n`;
+
+/** The scripts, as ioredis custom commands (EVALSHA, EVAL on the first use). */
+interface CallScripts {
+  dragonCallPut(...keysThenArgs: (string | number)[]): Promise<number>;
+  dragonCallRemove(...keysThenArgs: string[]): Promise<number>;
+}
+
+function withScripts(redis: Redis): Redis & CallScripts {
+  const r = redis as Redis & Partial<CallScripts>;
+  if (typeof r.dragonCallPut !== 'function') r.defineCommand('dragonCallPut', { lua: PUT_LUA });
+  if (typeof r.dragonCallRemove !== 'function') r.defineCommand('dragonCallRemove', { lua: REMOVE_LUA });
+  return r as Redis & CallScripts;
+}
+
 export class CallStore {
-  readonly #redis: Redis;
+  readonly #redis: Redis & CallScripts;
   readonly #keys: StateKeys;
 
   constructor(redis: Redis, keys: StateKeys) {
-    this.#redis = redis;
+    this.#redis = withScripts(redis);
     this.#keys = keys;
   }
 
@@ -27,17 +60,8 @@ export class CallStore {
     const k = this.#keys;
     const ttlMs = ttlSec * 1000;
     const expiresAt = Date.now() + ttlMs;
-    const indexes = [
-      k.callsByInstance(summary.instanceId),
-      k.callsByDomain(summary.domain),
-      ...summary.extensions.map((e) => k.callsByExtension(summary.domain, e)),
-    ];
-    const tx = this.#redis.multi().set(k.call(summary.callId), JSON.stringify(summary), 'PX', ttlMs);
-    for (const idx of indexes) {
-      // NX sets a TTL on a fresh index, GT only ever lengthens it (both Redis 7.0).
-      tx.zadd(idx, expiresAt, summary.callId).pexpire(idx, ttlMs, 'NX').pexpire(idx, ttlMs, 'GT');
-    }
-    await tx.exec();
+    const keys = [k.call(summary.callId), ...this.#indexes(summary)];
+    await this.#redis.dragonCallPut(keys.length, ...keys, JSON.stringify(summary), ttlMs, expiresAt, summary.callId);
   }
 
   async get(callId: string): Promise<CallSummary | undefined> {
@@ -45,17 +69,21 @@ export class CallStore {
     return decode(key, await this.#redis.get(key));
   }
 
-  /** Deletes a summary and its index entries; resolves whether it existed. */
-  async remove(callId: string): Promise<boolean> {
-    const current = await this.get(callId);
+  /**
+   * Deletes a summary and its index entries; resolves whether it existed.
+   * `written` — the summary this process last put for the call, which names
+   * its indexes — spares reading it back first (the owner always has it).
+   */
+  async remove(callId: string, written?: CallSummary): Promise<boolean> {
+    const current = written ?? (await this.get(callId));
+    const keys = [this.#keys.call(callId), ...(current ? this.#indexes(current) : [])];
+    return (await this.#redis.dragonCallRemove(String(keys.length), ...keys, callId)) === 1;
+  }
+
+  /** The index sets a summary belongs to: its instance, its domain, each of its extensions. */
+  #indexes(s: CallSummary): string[] {
     const k = this.#keys;
-    const tx = this.#redis.multi().del(k.call(callId));
-    if (current) {
-      tx.zrem(k.callsByInstance(current.instanceId), callId).zrem(k.callsByDomain(current.domain), callId);
-      for (const e of current.extensions) tx.zrem(k.callsByExtension(current.domain, e), callId);
-    }
-    const res = await tx.exec();
-    return res?.[0]?.[1] === 1;
+    return [k.callsByInstance(s.instanceId), k.callsByDomain(s.domain), ...s.extensions.map((e) => k.callsByExtension(s.domain, e))];
   }
 
   /** Calls owned by an instance (for drain and for taking over a dead instance's calls). */

@@ -1,3 +1,4 @@
+import { atTurnEnd } from '@dragonpbx/shared/platform';
 import type { CallStore, CallSummary } from '@dragonpbx/shared/state';
 import type { Logger } from 'pino';
 import { PBX_ERR_CALL_STATE } from '../call-router-errors.js';
@@ -6,7 +7,8 @@ import { PBX_ERR_CALL_STATE } from '../call-router-errors.js';
  * Keeps one call's live summary in Redis (ARCHITECTURE "live-call summaries"):
  * written when the call is routed, refreshed at half its TTL while the call
  * lasts, removed when it ends. Writes are serialised, so a removal can never
- * be overtaken by an earlier write. Redis trouble is logged
+ * be overtaken by an earlier write; each goes out at the end of its
+ * event-loop turn with the other calls' writes of that turn. Redis trouble is logged
  * (`PBX_ERR_CALL_STATE`) and never affects the call.
  */
 export class CallSummaryKeeper {
@@ -51,13 +53,14 @@ export class CallSummaryKeeper {
     this.#closed = true;
     clearInterval(this.#timer);
     this.#timer = undefined;
-    const callId = this.#summary?.callId;
-    if (callId !== undefined) this.#enqueue('remove', () => this.#calls.remove(callId));
+    const written = this.#summary;
+    if (written !== undefined) this.#enqueue('remove', () => this.#calls.remove(written.callId, written));
     return this.#queue;
   }
 
   #enqueue(what: string, op: () => Promise<unknown>): void {
-    this.#queue = this.#queue.then(op).then(
+    // Each write leaves with the rest of the turn's Redis commands (auto-pipelined: one write).
+    this.#queue = this.#queue.then(() => atTurnEnd(op)).then(
       () => undefined,
       (err: unknown) => {
         const e = new PBX_ERR_CALL_STATE(what, (err as Error)?.message ?? String(err));
