@@ -21,21 +21,35 @@ export type MediaOp =
  * dots, so escaping is required, and it is reversible ({@link decodeToken}).
  */
 const SAFE = /^[A-Za-z0-9_\-@:+=~!]$/;
+/** {@link SAFE} per ASCII code (1 = unchanged), for the per-character loop. */
+const SAFE_ASCII = new Uint8Array(128);
+for (let c = 0; c < 128; c++) SAFE_ASCII[c] = SAFE.test(String.fromCharCode(c)) ? 1 : 0;
+const HEX = '0123456789ABCDEF';
 
 /** Escapes one value so it is exactly one NATS subject token. */
 export function encodeToken(value: string): string {
   if (typeof value !== 'string' || value.length === 0) {
     throw new PBX_ERR_NATS_BAD_SUBJECT('empty subject token');
   }
+  // Runs of safe characters are copied as slices; only the others are escaped.
   let out = '';
-  for (const ch of value) {
-    if (SAFE.test(ch)) {
-      out += ch;
-      continue;
+  let from = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 128 && SAFE_ASCII[c] === 1) continue;
+    out += value.slice(from, i);
+    if (c < 128) {
+      out += `%${HEX[c >> 4]}${HEX[c & 15]}`;
+    } else {
+      // One code point (a surrogate pair is two UTF-16 units), as its UTF-8 bytes.
+      const cp = value.codePointAt(i) ?? c;
+      const ch = String.fromCodePoint(cp);
+      for (const byte of Buffer.from(ch, 'utf8')) out += `%${HEX[byte >> 4]}${HEX[byte & 15]}`;
+      i += ch.length - 1;
     }
-    for (const byte of Buffer.from(ch, 'utf8')) out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    from = i + 1;
   }
-  return out;
+  return from === 0 ? value : out + value.slice(from);
 }
 
 /** Reverses {@link encodeToken}. */
