@@ -21,6 +21,13 @@ import { CallStateMachine } from './call-state-machine.js';
 import { CallSummaryKeeper } from './call-summary-keeper.js';
 import type { StatusEventSink } from './status-event-sink.js';
 
+/**
+ * The reason every call's abort signal carries. Verbs only look at
+ * `signal.aborted`; one shared reason spares each call the DOMException (and
+ * its stack capture) that `abort()` without a reason builds.
+ */
+const CALL_OVER = new Error('the call is over');
+
 /** The caller's INVITE as the session drives it (drachtio-srf's `res.send` / `createUAS`). */
 export interface CallResponder {
   send(status: number, reason: string | undefined, headers: Record<string, string>): void;
@@ -101,14 +108,14 @@ export class CallSession {
     if (this.machine.transactionOver) return;
     this.machine.transition(CallState.Cancelled);
     this.#finalStatus = 487;
-    this.#abort.abort();
+    this.#abort.abort(CALL_OVER);
   }
 
   /** The router is stopping: refuse the call if it is still undecided, then stop everything. */
   shutdown(): void {
     this.#respond(503, 'Service Unavailable', { 'Retry-After': String(this.#options.retryAfterSec) });
     void this.#hangupCaller();
-    this.#abort.abort();
+    this.#abort.abort(CALL_OVER);
   }
 
   /** Runs the call to its end; never rejects. */
@@ -246,7 +253,7 @@ export class CallSession {
     const callerGone = () => {
       // RFC 3261 §15.1.2: the caller's BYE ends its dialog; drachtio-srf has answered it.
       if (this.machine.state === CallState.Answered) this.machine.transition(CallState.HungUp);
-      this.#abort.abort();
+      this.#abort.abort(CALL_OVER);
     };
     dialog.on('destroy', callerGone);
     // drachtio-srf resolves createUAS when the 200 is sent; a BYE that reaches the app in the
@@ -260,7 +267,7 @@ export class CallSession {
   async #hangupCaller(): Promise<void> {
     if (this.machine.state !== CallState.Answered) return;
     this.machine.transition(CallState.HungUp);
-    this.#abort.abort();
+    this.#abort.abort(CALL_OVER);
     await this.#aDialog?.destroy().catch((err: unknown) => this.#log.warn({ err }, 'BYE to the caller failed'));
   }
 
@@ -298,7 +305,7 @@ export class CallSession {
 
   async #end(): Promise<void> {
     await this.#hangupCaller();
-    this.#abort.abort();
+    this.#abort.abort(CALL_OVER);
     if (!this.machine.transactionOver) this.#respond(500, 'Server Internal Error', {});
     for (const cleanup of this.#cleanups.splice(0)) {
       await cleanup().catch((err: unknown) => this.#log.warn({ err }, 'call cleanup failed'));
