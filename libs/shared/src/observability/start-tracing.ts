@@ -33,8 +33,9 @@ export interface Tracing {
  * context propagation, and a tracer provider. Spans are exported over OTLP/HTTP
  * only when `OTEL_EXPORTER_OTLP_ENDPOINT` (or `…_TRACES_ENDPOINT`) is set and
  * `OTEL_TRACES_EXPORTER` is not `none`/`console` (`console` prints them);
- * otherwise spans still get ids (for `traceparent` and log correlation) but go
- * nowhere. `OTEL_SDK_DISABLED=true` turns it all off. Call once at boot.
+ * otherwise spans still get ids (for `traceparent` and log correlation) but
+ * are not recorded: a new trace is not sampled, and only a trace the sender
+ * marked sampled is recorded (and dropped), so its flag travels on unchanged. `OTEL_SDK_DISABLED=true` turns it all off. Call once at boot.
  */
 export function startTracing(options: TracingOptions): Tracing {
   const env = options.env ?? process.env;
@@ -51,7 +52,10 @@ export function startTracing(options: TracingOptions): Tracing {
       : exportUrl
         ? new tracing.BatchSpanProcessor(new OTLPTraceExporter({ url: exportUrl }))
         : new tracing.NoopSpanProcessor();
+  // With nowhere to export, recording every span (attributes, events, timings) is wasted work.
+  const exports = options.exporter !== undefined || kind === 'console' || exportUrl !== undefined;
   const sdk = new NodeSDK({
+    ...(exports ? {} : { sampler: new tracing.ParentBasedSampler({ root: new tracing.AlwaysOffSampler() }) }),
     serviceName: env.OTEL_SERVICE_NAME || options.serviceName,
     resource: resources.resourceFromAttributes({}),
     autoDetectResources: true,
