@@ -52,6 +52,7 @@ export class RegisterHandler {
   readonly #options: RegistrarOptions;
   readonly #deps: RegisterHandlerDeps;
   readonly #byStatus = new Map<number, { inc(): void }>();
+  readonly #byType = new Map<string, { inc(): void }>();
 
   constructor(options: RegistrarOptions, deps: RegisterHandlerDeps) {
     this.#options = options;
@@ -70,6 +71,16 @@ export class RegisterHandler {
     if (child === undefined) {
       child = this.#deps.metrics!.registers.labels({ status: String(status) });
       this.#byStatus.set(status, child);
+    }
+    return child;
+  }
+
+  /** The per-type registrations counter child, looked up once per type. */
+  #binding(type: string): { inc(): void } {
+    let child = this.#byType.get(type);
+    if (child === undefined) {
+      child = this.#deps.metrics!.registrations.labels({ type });
+      this.#byType.set(type, child);
     }
     return child;
   }
@@ -103,7 +114,7 @@ export class RegisterHandler {
     const timestamp = new Date().toISOString();
     for (const e of result.events) {
       this.#deps.events.emit({ ...e, instanceId: this.#options.instanceId, timestamp });
-      this.#deps.metrics?.registrations.inc({ type: e.type });
+      if (this.#deps.metrics) this.#binding(e.type).inc();
     }
     if (this.#debug) {
       this.#deps.logger.debug(
