@@ -1,6 +1,6 @@
 // deploy/grafana/dragonpbx.json: every panel queries a series some service declares, so the
-// dashboard cannot drift from the code. The `dragon_` series are found in the services' sources
-// (metrics.counter/gauge/histogram names, prefixed `dragon_` by the shared registry); the
+// dashboard cannot drift from the code. The `dragon_` series are found in the services' and
+// libs/shared's sources (metrics.counter/gauge/histogram names, prefixed `dragon_` by the shared registry); the
 // `nodejs_`/`process_` ones are prom-client's default metrics, which every service collects.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,12 +19,13 @@ function sources(dir: string): string[] {
   );
 }
 
-/** The `dragon_` series the services declare. */
+/** The `dragon_` series the services declare, and those every service gets from libs/shared (hook and NATS request latency). */
 function declared(): Set<string> {
   const names = new Set<string>();
   const services = join(repoRoot, 'services');
-  for (const svc of readdirSync(services)) {
-    for (const file of sources(join(services, svc, 'src'))) {
+  const dirs = [...readdirSync(services).map((svc) => join(services, svc, 'src')), join(repoRoot, 'libs/shared/src')];
+  for (const dir of dirs) {
+    for (const file of sources(dir)) {
       const text = readFileSync(file, 'utf8');
       for (const m of text.matchAll(/metrics\.(?:counter|gauge|histogram)(?:<[^>]*>)?\(\s*'([a-z_]+)'/g)) names.add(`dragon_${m[1]}`);
       for (const m of text.matchAll(/name: '(dragon_[a-z_]+)'/g)) names.add(m[1]!);

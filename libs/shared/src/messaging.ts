@@ -10,7 +10,7 @@ export { PBX_ERR_NATS_BAD_MESSAGE, PBX_ERR_NATS_BAD_SUBJECT, PBX_ERR_NATS_HANDLE
 export { NatsRemoteError } from './nats/nats-remote-error.js';
 export { publishStatusEvent } from './nats/publish-status-event.js';
 export { publish, publishDurable, type PublishOptions, type PublishDurableOptions } from './nats/publish.js';
-export { request, type RequestOptions } from './nats/request.js';
+export { type NatsRequestObserver, type NatsRequestOutcome, observeNatsRequests, request, type RequestOptions } from './nats/request.js';
 export type { RpcErrorBody, RpcReply } from './nats/rpc-reply.js';
 export { serve, type ServeContext, type ServeHandler, type ServeOptions } from './nats/serve.js';
 export { createSubjects, encodeToken, decodeToken, type MediaOp, type Subjects, type SubjectsOptions } from './nats/subjects.js';

@@ -17,6 +17,7 @@ export { addOpsRoutes, createOpsServer, type OpsServer, type OpsServerOptions, t
 export { REDACTED, REDACTED_BINDING_KEYS, REDACTED_KEYS, redactSecrets, redactText } from './observability/redact.js';
 export { startTracing, type Tracing, type TracingOptions } from './observability/start-tracing.js';
 export { contextFromTraceparent, extractTraceContext as extractTraceContextFrom, formatTraceparent, injectTraceContext, isTraceparent, recordSetter, TRACEPARENT_HEADER } from './observability/trace-context.js';
+export { inSpan, type InSpanOptions, spansExported } from './observability/tracer.js';
 // The service runner (./platform/*.ts) is exported below this line.
 export { PBX_ERR_INFRA_UNDECLARED, PBX_ERR_SHUTDOWN_TIMEOUT, PBX_ERR_START_FAILED } from './platform/platform-errors.js';
 export { runService, type RunningService, type RunServiceIo } from './platform/run-service.js';

@@ -1,6 +1,7 @@
 // @dragonpbx/shared/webhooks: the webhook HTTP client (got), request signing and verifyWebhook
 // for hook authors.
 // One export line per module, sorted by path.
+export { declareHookLatency, type HookLatency, type HookName } from './webhook/hook-latency.js';
 export { newWebhookId, signWebhook, signWebhookHeaders, type WebhookSignatureHeaders } from './webhook/sign-webhook.js';
 export { decodeSigningSecret } from './webhook/signing-secret.js';
 export { verifyWebhook, type HeaderSource, type VerifyWebhookOptions } from './webhook/verify-webhook.js';

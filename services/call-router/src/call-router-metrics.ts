@@ -13,6 +13,8 @@ export interface CallRouterMetrics {
   readonly callsStarted: Counter;
   /** Calls answered (200 OK sent to the caller). */
   readonly callsAnswered: Counter;
+  /** Calls that ended with a final status ≥ 300 other than a 401/407 challenge, by that status (487: the caller cancelled). */
+  readonly callsFailed: Counter<'code'>;
   /** Post-dial delay: INVITE in → the first B-leg INVITE of a `connect` sent, seconds. */
   readonly postDialDelay: Histogram;
   /** Answer time: INVITE in → 200 OK sent to the caller, seconds. */
@@ -29,6 +31,7 @@ export function createCallRouterMetrics(metrics: Metrics): CallRouterMetrics {
     publishFailures: metrics.counter('call_router_status_publish_failures_total', 'StatusHook events not published'),
     callsStarted: metrics.counter('call_router_calls_started_total', 'Calls whose INVITE entered the routing chain'),
     callsAnswered: metrics.counter('call_router_calls_answered_total', 'Calls answered (200 OK to the caller)'),
+    callsFailed: metrics.counter('call_router_calls_failed_total', 'Calls ended with a final status >= 300 (not a 401/407 challenge), by SIP code', ['code']),
     postDialDelay: metrics.histogram('call_router_post_dial_delay_seconds', 'INVITE in to the first B-leg INVITE out', [], CALL_BUCKETS),
     answerTime: metrics.histogram('call_router_answer_time_seconds', 'INVITE in to 200 OK to the caller', [], CALL_BUCKETS),
   });

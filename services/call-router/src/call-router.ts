@@ -187,6 +187,8 @@ export class CallRouter {
       this.#running.delete(run);
       this.#deps.metrics?.activeCalls.dec();
       this.#counted(session.finalStatus);
+      const code = session.finalStatus;
+      if (code >= 300 && code !== 401 && code !== 407) this.#deps.metrics?.callsFailed.inc({ code: String(code) });
     });
     this.#running.add(run);
     await run;

@@ -4,7 +4,7 @@ import { createSubjects, MediaClient } from '@dragonpbx/shared/messaging';
 import { runService } from '@dragonpbx/shared/platform';
 import { connectSrf, Srf } from '@dragonpbx/shared/srf';
 import { StateStore } from '@dragonpbx/shared/state';
-import { createWebhookClient } from '@dragonpbx/shared/webhooks';
+import { createWebhookClient, declareHookLatency } from '@dragonpbx/shared/webhooks';
 import { CallRouter } from './call-router.js';
 import { CALL_ROUTER_ENV } from './call-router-env.js';
 import { createCallRouterMetrics } from './call-router-metrics.js';
@@ -41,6 +41,7 @@ await runService({
       timeoutMs: env.HOOK_TIMEOUT_MS,
       ...(env.HOOK_SIGNING_SECRET && { signingSecret: env.HOOK_SIGNING_SECRET }),
       logger,
+      latency: declareHookLatency(metrics),
     });
     const router = new CallRouter(
       {

@@ -5,9 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOMAIN, type Harness, startHarness, until } from './helpers/harness.js';
 import { describeSipp, runSipp } from './helpers/sipp.js';
 
-// One trace per call: the call-router's `call` span is the parent of the CallHook
-// request and travels in every StatusHook envelope (the hook-dispatcher's
-// delivery spans join it), and an INVITE's own `traceparent` is continued.
+// One trace per call: the call-router's `call` span is the root of the routing steps, the
+// CallHook request and the verbs; each StatusHook event is published in a PRODUCER span whose
+// context travels in the envelope (the hook-dispatcher's delivery spans join it), and an
+// INVITE's own `traceparent` is continued.
 const SIP = 29020;
 const TRUNK = 29021;
 const exporter = new sdkTracing.InMemorySpanExporter();
@@ -60,7 +61,7 @@ async function callSpan(callId: string) {
 }
 
 describe('one trace per call', () => {
-  it('the call span is the parent of the CallHook request and every StatusHook envelope carries it', async () => {
+  it('the call span is the root of the CallHook request and of every StatusHook publication, whose context the envelope carries', async () => {
     // A malformed traceparent on the INVITE is ignored: the call starts its own trace.
     const callId = await busyCall('not-a-trace');
     const span = await callSpan(callId);
@@ -72,9 +73,29 @@ describe('one trace per call', () => {
     expect(hookHeader).toMatch(TRACEPARENT);
     expect(TRACEPARENT.exec(hookHeader)?.[1]).toBe(traceId);
 
+    // A publication's span ends with the stream's acknowledgement, which may trail the stored message.
+    const published = () => exporter.getFinishedSpans().filter((s) => s.name === 'status publish' && s.spanContext().traceId === traceId).length;
+    await until(() => published() === 2, 3000, 'both publication spans');
+    const spans = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
+    const byId = new Map(spans.map((s) => [s.spanContext().spanId, s]));
+    const parentOf = (s: (typeof spans)[number]) => byId.get(s.parentSpanContext?.spanId ?? '');
+    const hookSpan = byId.get(TRACEPARENT.exec(hookHeader)![2]!)!;
+    expect(hookSpan.name).toBe('webhook POST');
+    expect(parentOf(hookSpan)?.name).toBe('route callhook');
+    expect(parentOf(parentOf(hookSpan)!)?.spanContext().spanId).toBe(spanId);
+
     const envelopes = h.events.filter((e) => e.callId === callId);
     expect(envelopes).toHaveLength(2);
-    for (const e of envelopes) expect(e.traceparent).toBe(`00-${traceId}-${spanId}-01`);
+    for (const e of envelopes) {
+      const [, tid, sid] = TRACEPARENT.exec(String(e.traceparent))!;
+      expect(tid).toBe(traceId);
+      const publication = byId.get(sid!)!;
+      expect(publication.name).toBe('status publish');
+      expect(publication.attributes['dragon.event_id']).toBe(e.id);
+      const verb = parentOf(publication)!;
+      expect(verb.name).toBe('verb response');
+      expect(verb.parentSpanContext?.spanId).toBe(spanId);
+    }
   });
 
   it("an INVITE's traceparent makes the call join the caller's trace", async () => {

@@ -71,6 +71,7 @@ export class HookDispatcher {
       // The limiter never lets more than this many requests reach one host at once.
       maxSockets: o.hostConcurrency,
       tracer: deps.tracer ?? trace.getTracer('@dragonpbx/hook-dispatcher'),
+      latency: this.metrics.requestLatency,
     });
     this.metrics.setDepthProbe(async () => ({
       ...(await this.queue.depth()),

@@ -69,6 +69,8 @@ describe('StatusHook delivery (real NATS, Redis, HTTP)', () => {
     const host = `127.0.0.1:${receiver.port}`;
     expect(text).toContain(`dragon_hook_delivered_total{host="${host}"} 16`);
     expect(text).toMatch(new RegExp(`dragon_hook_delivery_latency_seconds_count\\{host="${host.replace('.', '\\.')}"\\} 16`));
+    // Each attempt is timed as the other services time their hooks, by hook and outcome.
+    expect(text).toContain('dragon_hook_request_seconds_count{hook="statushook",outcome="ok"} 16');
     expect(text).toContain('dragon_hook_queue_depth{state="dead_lettered"} 0');
     // Every event has been delivered: none is still being delivered directly by the intake.
     expect(text).toContain('dragon_hook_queue_depth{state="direct"} 0');

@@ -47,6 +47,9 @@ describe('retries, dead-letter list and replay', () => {
     const metrics = await t.deps.registry.getSingleMetricAsString('dragon_hook_failed_attempts_total');
     expect(metrics).toMatch(/reason="timeout"\} [1-9]/);
     expect(metrics).toMatch(/reason="http_429"\} 1/);
+    const latency = await t.deps.registry.getSingleMetricAsString('dragon_hook_request_seconds');
+    expect(latency).toMatch(/dragon_hook_request_seconds_count\{hook="statushook",outcome="timeout"\} [1-9]/);
+    expect(latency).toMatch(/dragon_hook_request_seconds_count\{hook="statushook",outcome="http-error"\} [1-9]/);
   });
 
   it('dead-letters a 400 at once, then delivers the call’s next event', async () => {

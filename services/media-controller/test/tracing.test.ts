@@ -43,4 +43,23 @@ describe('tracing', () => {
     expect(play?.status).toMatchObject({ code: 2, message: 'PBX_ERR_MEDIA_CALL_UNKNOWN' });
     expect(spans.find((s) => s.name === 'media delete')?.spanContext().traceId).toBe(rootCtx.traceId);
   });
+
+  it('records each ng command as a CLIENT span under its operation; health-check pings, outside any trace, get none', async () => {
+    const call = newCall();
+    await trace.getTracer('test').startActiveSpan('call', async (root) => {
+      await h.client.offer({ callId: call.callId, fromTag: call.fromTag, sdp: audioSdp(40_002, [PCMU]) });
+      await h.client.delete({ callId: call.callId });
+      root.end();
+    });
+    const spans = exporter.getFinishedSpans();
+    const op = (name: string) => spans.find((s) => s.name === name && s.attributes['dragon.call_id'] === call.callId)!;
+    for (const [ng, parent] of [['ng offer', 'media offer'], ['ng delete', 'media delete']] as const) {
+      const parentSpan = op(parent);
+      const children = spans.filter((s) => s.name === ng && s.parentSpanContext?.spanId === parentSpan.spanContext().spanId);
+      expect(children, ng).toHaveLength(1);
+      expect(children[0]!.kind).toBe(2); // SpanKind.CLIENT
+      expect(children[0]!.attributes['rpc.method']).toBe(ng.slice(3));
+    }
+    expect(spans.filter((s) => s.name === 'ng ping')).toEqual([]);
+  });
 });

@@ -3,7 +3,7 @@ import { createSubjects } from '@dragonpbx/shared/messaging';
 import { runService } from '@dragonpbx/shared/platform';
 import { connectSrf, Srf } from '@dragonpbx/shared/srf';
 import { StateStore } from '@dragonpbx/shared/state';
-import { createWebhookClient } from '@dragonpbx/shared/webhooks';
+import { createWebhookClient, declareHookLatency } from '@dragonpbx/shared/webhooks';
 import { registrarEnvOptions } from './env-options.js';
 import { natsEventSink } from './register/nats-event-sink.js';
 import { Registrar } from './registrar.js';
@@ -50,8 +50,9 @@ await runService({
       scheduling: 'fifo',
       ...(env.HOOK_SIGNING_SECRET && { signingSecret: env.HOOK_SIGNING_SECRET }),
       logger,
+      latency: declareHookLatency(metrics),
     });
-    const registrarMetrics = createRegistrarMetrics(metrics);
+    const registrarMetrics = createRegistrarMetrics(metrics, () => state.contacts.countExtensions(config.listDomains()));
     const subjects = createSubjects({ prefix: env.NATS_SUBJECT_PREFIX });
     const registrar = new Registrar(opts.registrar, {
       config,

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { RequestGuard } from '../src/guard/request-guard.js';
-import { httpDate } from '../src/register/register-handler.js';
+import { SipError } from '@dragonpbx/shared/contracts';
+import { RegHookError } from '@dragonpbx/shared/sip';
+import { failureReason, httpDate } from '../src/register/register-handler.js';
+import { PBX_ERR_REGISTER_INVALID } from '../src/registrar-errors.js';
 import { resolveRegistrarOptions } from '../src/registrar-options.js';
 
 const base = { nonceSecret: 'registrar-test-secret-0123456789', instanceId: 'unit' };
@@ -32,5 +35,16 @@ describe('RequestGuard.quickCheck', () => {
     await expect(guard.check('192.0.2.1', 'Phone/1')).rejects.toThrow(/should not be asked/);
     const open = new RequestGuard(resolveRegistrarOptions({ ...base, flood: { enabled: false } }), { flood: unreachable });
     expect(open.quickCheck('192.0.2.1', undefined)).toBe('pass');
+  });
+});
+
+describe('failureReason', () => {
+  it('labels a refused REGISTER by why it was refused', () => {
+    expect(failureReason(new RegHookError('timeout', 503, 'Service Unavailable'), 503)).toBe('reghook-timeout');
+    expect(failureReason(new RegHookError('rejected', 403, 'Forbidden'), 403)).toBe('reghook-rejected');
+    expect(failureReason(new SipError(500, 'Unknown Domain'), 500)).toBe('unknown-domain');
+    expect(failureReason(new SipError(420, 'Bad Extension'), 420)).toBe('sip-420');
+    expect(failureReason(new PBX_ERR_REGISTER_INVALID('no Contact'), 400)).toBe('bad-request');
+    expect(failureReason(new Error('bug'), 500)).toBe('error');
   });
 });

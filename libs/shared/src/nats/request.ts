@@ -45,9 +45,14 @@ export function request<R = unknown>(
     `nats request ${subject}`,
     { kind: SpanKind.CLIENT, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': subject } },
     async (span) => {
+      const observer = observers.get(nc);
+      const started = observer ? performance.now() : 0;
       try {
-        return await doRequest<R>(nc, subject, payload, options);
+        const result = await doRequest<R>(nc, subject, payload, options);
+        observer?.(subject, 'ok', (performance.now() - started) / 1000);
+        return result;
       } catch (err) {
+        observer?.(subject, outcomeOf(err), (performance.now() - started) / 1000);
         span.recordException(err as Error);
         span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
         throw err;
@@ -56,6 +61,31 @@ export function request<R = unknown>(
       }
     },
   );
+}
+
+/** How one {@link request} ended, as a metric label. */
+export type NatsRequestOutcome = 'ok' | 'timeout' | 'no_responders' | 'remote_error' | 'bad_reply' | 'error';
+
+/** Told the subject, outcome and duration (seconds) of every request made on one connection. */
+export type NatsRequestObserver = (subject: string, outcome: NatsRequestOutcome, seconds: number) => void;
+
+const observers = new WeakMap<NatsConnection, NatsRequestObserver>();
+
+/**
+ * Reports every {@link request} made on `nc` to `observer` (the service runner
+ * feeds `dragon_nats_request_seconds` this way). One observer per connection;
+ * it must not throw.
+ */
+export function observeNatsRequests(nc: NatsConnection, observer: NatsRequestObserver): void {
+  observers.set(nc, observer);
+}
+
+function outcomeOf(err: unknown): NatsRequestOutcome {
+  if (err instanceof NatsRemoteError) return 'remote_error';
+  if (err instanceof PBX_ERR_NATS_TIMEOUT) return 'timeout';
+  if (err instanceof PBX_ERR_NATS_NO_RESPONDERS) return 'no_responders';
+  if (err instanceof PBX_ERR_NATS_BAD_MESSAGE) return 'bad_reply';
+  return 'error';
 }
 
 async function doRequest<R>(nc: NatsConnection, subject: string, payload: unknown, options: RequestOptions<R>): Promise<R> {

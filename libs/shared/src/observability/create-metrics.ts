@@ -20,7 +20,8 @@ export interface MetricsOptions {
 export interface Metrics {
   readonly registry: Registry;
   counter<L extends string = string>(name: string, help: string, labelNames?: readonly L[]): Counter<L>;
-  gauge<L extends string = string>(name: string, help: string, labelNames?: readonly L[]): Gauge<L>;
+  /** `collect` runs at each scrape (set the gauge from it); a throw is swallowed so the scrape still answers. */
+  gauge<L extends string = string>(name: string, help: string, labelNames?: readonly L[], collect?: (gauge: Gauge<L>) => Promise<void> | void): Gauge<L>;
   /** Buckets in seconds. @defaultValue {@link LATENCY_BUCKETS} */
   histogram<L extends string = string>(
     name: string,
@@ -49,8 +50,22 @@ export function createMetrics(options: MetricsOptions): Metrics {
     registry,
     counter: <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
       new Counter<L>({ name: full(name), help, labelNames, registers: [registry] }),
-    gauge: <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
-      new Gauge<L>({ name: full(name), help, labelNames, registers: [registry] }),
+    gauge: <L extends string>(name: string, help: string, labelNames: readonly L[] = [], collect?: (gauge: Gauge<L>) => Promise<void> | void) =>
+      new Gauge<L>({
+        name: full(name),
+        help,
+        labelNames,
+        registers: [registry],
+        ...(collect && {
+          async collect(this: Gauge<L>) {
+            try {
+              await collect(this);
+            } catch {
+              // e.g. Redis down: the scrape still returns every other series
+            }
+          },
+        }),
+      }),
     histogram: <L extends string>(name: string, help: string, labelNames: readonly L[] = [], buckets = LATENCY_BUCKETS) =>
       new Histogram<L>({ name: full(name), help, labelNames, buckets: [...buckets], registers: [registry] }),
   });

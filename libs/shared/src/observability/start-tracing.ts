@@ -1,6 +1,7 @@
 import { context, propagation, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { NodeSDK, resources, tracing } from '@opentelemetry/sdk-node';
+import { setSpansExported } from './tracer.js';
 
 /** Options of {@link startTracing}. */
 export interface TracingOptions {
@@ -67,6 +68,7 @@ export function startTracing(options: TracingOptions): Tracing {
     instrumentations: [],
   });
   sdk.start();
+  setSpansExported(Boolean(options.exporter) || kind === 'console' || exportUrl !== undefined);
   let stopped: Promise<void> | undefined;
   return {
     enabled: true,
@@ -74,6 +76,7 @@ export function startTracing(options: TracingOptions): Tracing {
     shutdown() {
       stopped ??= sdk.shutdown().finally(() => {
         // Unregister the globals so a later start (tests, restarts) works.
+        setSpansExported(false);
         trace.disable();
         context.disable();
         propagation.disable();

@@ -90,7 +90,7 @@ export async function runService<S extends EnvSchema>(
   const logger = createLogger({ service: name, level: base.LOGLEVEL });
   const tracing = startTracing({ serviceName: name, env: io.env });
   const metrics = createMetrics({ service: name });
-  const infra = createInfra(name, env, logger);
+  const infra = createInfra(name, env, logger, metrics);
   const deadlineMs = base.SHUTDOWN_TIMEOUT_MS ?? definition.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
 
   let handle: ServiceHandle | undefined;

@@ -3,6 +3,7 @@ import type { Redis, RedisOptions } from 'ioredis';
 import type { NatsConnection } from 'nats';
 import type { Logger } from 'pino';
 import type { ConnectNatsOptions } from '../nats/connect-nats.js';
+import type { Metrics } from '../observability/create-metrics.js';
 import { PBX_ERR_INFRA_UNDECLARED } from './platform-errors.js';
 
 /**
@@ -27,7 +28,10 @@ export interface ServiceRedisOptions extends RedisOptions {
 export interface ServiceInfra {
   /** A Redis client on `REDIS_URL`, with an error listener that logs (an unheard ioredis error would crash the process). */
   redis(options?: ServiceRedisOptions): Redis;
-  /** A NATS connection on `NATS_URL`, named `<service>-<INSTANCE_ID>`, reconnecting for ever. */
+  /**
+   * A NATS connection on `NATS_URL`, named `<service>-<INSTANCE_ID>`, reconnecting for ever;
+   * its requests are timed in `dragon_nats_request_seconds{subject, outcome}`.
+   */
   nats(options?: Partial<ConnectNatsOptions>): Promise<NatsConnection>;
 }
 
@@ -47,10 +51,14 @@ interface InfraEnv {
 // (the sip-server) does not load them by loading the platform.
 const require = createRequire(import.meta.url);
 
-/** Creates the factories of one service process. */
-export function createInfra(name: string, env: InfraEnv, logger: Logger): ClosableInfra {
+/** NATS request/reply round trips are sub-millisecond on a LAN; timeouts are seconds. */
+const NATS_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+/** Creates the factories of one service process; with `metrics`, NATS requests are timed on its registry. */
+export function createInfra(name: string, env: InfraEnv, logger: Logger, metrics?: Metrics): ClosableInfra {
   const redises: Redis[] = [];
   const natses: NatsConnection[] = [];
+  let natsLatency: ReturnType<Metrics['histogram']> | undefined;
   const setting = (key: 'REDIS_URL' | 'NATS_URL'): string => {
     const v = env[key];
     if (typeof v !== 'string') throw new PBX_ERR_INFRA_UNDECLARED(name, key);
@@ -82,6 +90,12 @@ export function createInfra(name: string, env: InfraEnv, logger: Logger): Closab
       const { connectNats } = await import('../nats/connect-nats.js');
       const nc = await connectNats({ servers: setting('NATS_URL'), name: `${name}-${env.INSTANCE_ID}`, ...options });
       natses.push(nc);
+      if (metrics) {
+        const { observeNatsRequests } = await import('../nats/request.js');
+        natsLatency ??= metrics.histogram('nats_request_seconds', 'NATS request/reply round trips, by subject and outcome', ['subject', 'outcome'], NATS_BUCKETS);
+        const histogram = natsLatency;
+        observeNatsRequests(nc, (subject, outcome, seconds) => histogram.observe({ subject, outcome }, seconds));
+      }
       return nc;
     },
     async close() {

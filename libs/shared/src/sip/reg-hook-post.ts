@@ -65,7 +65,7 @@ const INVALID = { 'X-Reason': 'Invalid credentials' };
  * fix. Resolves with the accepted answer; every failure throws {@link RegHookError}.
  */
 export async function postRegHook(client: WebhookClient, input: RegHookPostInput): Promise<RegHookResponse> {
-  const res = await client.post(input.url, regHookBody(input), { timeoutMs: input.timeoutMs });
+  const res = await client.post(input.url, regHookBody(input), { timeoutMs: input.timeoutMs, hook: 'reghook' });
   if (!res.ok) {
     switch (res.kind) {
       case 'http-error':

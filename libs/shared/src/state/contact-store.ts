@@ -89,6 +89,15 @@ export class ContactStore {
     return this.#redis.zrangebyscore(this.#keys.domainClients(domain), `(${now}`, '+inf');
   }
 
+  /** Extensions with at least one live contact, summed over `domains` (one ZCOUNT each, pipelined). */
+  async countExtensions(domains: readonly string[]): Promise<number> {
+    if (domains.length === 0) return 0;
+    const [sec, usec] = await this.#redis.time();
+    const now = Number(sec) * 1000 + Math.floor(Number(usec) / 1000);
+    const counts = await Promise.all(domains.map((d) => this.#redis.zcount(this.#keys.domainClients(d), `(${now}`, '+inf')));
+    return counts.reduce((a, b) => a + b, 0);
+  }
+
   async #run(domain: string, ext: string, args: (string | number)[]): Promise<ScriptReply> {
     const k = this.#keys;
     const keys = [k.client(domain, ext), k.clientExpiries(domain, ext), k.clientOrder(domain, ext), k.domainClients(domain)];

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { WEBHOOK_ENV } from '../env/base-env.js';
 import type { EnvOf } from '../env/env-var.js';
+import type { HookLatency } from './hook-latency.js';
 
 /** Options of {@link createWebhookClient}; validated once and frozen. */
 export interface WebhookClientOptions {
@@ -49,6 +50,8 @@ export interface WebhookClientOptions {
   maxBodyBytes?: number;
   /** Receives one debug line per call (never the body or the signature). */
   logger?: Pick<Logger, 'debug'>;
+  /** Times every call by hook (`PostOptions.hook`) and outcome; see `declareHookLatency`. */
+  latency?: HookLatency;
 }
 
 /** The client options a service takes from its validated environment. */

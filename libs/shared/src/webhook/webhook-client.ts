@@ -23,6 +23,8 @@ export interface PostOptions {
   id?: string;
   /** Extra request headers. */
   headers?: Record<string, string>;
+  /** Which hook this is (`callhook`, `reghook`…): the `hook` label of the latency metric and the span's `dragon.hook`. @defaultValue `'webhook'` */
+  hook?: string;
 }
 
 /** Posts JSON to webhooks. One instance per service; {@link WebhookClient.close} on shutdown. */
@@ -97,13 +99,14 @@ export function createWebhookClient(options: WebhookClientOptions = {}): Webhook
         readBody: true,
         maxBodyBytes,
         spanName: 'webhook POST',
-        spanAttributes: { 'url.full': forSpan },
+        spanAttributes: { 'url.full': forSpan, 'dragon.hook': po.hook ?? 'webhook' },
       },
       (attempt) => {
         const r = toResult<T>(attempt, { url, webhookId, durationMs: Math.round(performance.now() - started) }, perCall);
         return r.ok ? { value: r } : { value: r, spanError: r.code };
       },
     );
+    options.latency?.observe({ hook: po.hook ?? 'webhook', outcome: result.ok ? 'ok' : result.kind }, (performance.now() - started) / 1000);
     if (debugEnabled()) {
       logger!.debug({ url, webhookId, ok: result.ok, kind: result.ok ? undefined : result.kind, durationMs: result.durationMs }, 'webhook call');
     }

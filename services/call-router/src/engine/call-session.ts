@@ -2,10 +2,11 @@ import { type CallScript, PbxError, SipError, callScriptIssues, formatIssues } f
 import { buildDigestChallenges, challengeHeaders } from '@dragonpbx/shared/sip';
 import type { Dialog } from '@dragonpbx/shared/srf';
 import { type CallStore, PBX_ERR_STATE_UNAVAILABLE } from '@dragonpbx/shared/state';
-import { callLogger, formatTraceparent } from '@dragonpbx/shared/platform';
+import { callLogger, formatTraceparent, inSpan } from '@dragonpbx/shared/platform';
 import { type Context, context, trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { PBX_ERR_INVITE_INVALID } from '../call-router-errors.js';
+import { callTracer } from '../call-tracer.js';
 import type { CallRouterOptions } from '../call-router-options.js';
 import { callHookBody } from '../routing/call-hook-body.js';
 import type { Caller } from '../routing/caller.js';
@@ -179,7 +180,9 @@ export class CallSession {
     for (let count = 0; ; count++) {
       this.machine.transition(CallState.Fetching);
       const body = callHookBody(this.invite, caller, count);
-      const raw = await fetchCallScript(callHook, body, this.#options.hookTimeoutMs, { ...this.#deps, logger: this.#log });
+      const raw = await inSpan(callTracer, 'route callhook', () => fetchCallScript(callHook, body, this.#options.hookTimeoutMs, { ...this.#deps, logger: this.#log }), {
+        attributes: () => ({ 'dragon.callhook.count': count }),
+      });
       if (this.machine.finished) return;
       const script = this.#validate(raw);
       this.machine.transition(CallState.Running);
@@ -237,7 +240,7 @@ export class CallSession {
         ...(this.#deps.services && { services: this.#deps.services }),
         logger: this.#log,
       };
-      if ((await runVerb(verb, ctx)) === 'end') return;
+      if ((await inSpan(callTracer, `verb ${verb.verb}`, () => runVerb(verb, ctx))) === 'end') return;
     }
   }
 

@@ -1,6 +1,9 @@
 import type { StatusEnvelope } from '@dragonpbx/shared/contracts';
 import { publishStatusEvent } from '@dragonpbx/shared/messaging';
+import { formatTraceparent, inSpan } from '@dragonpbx/shared/platform';
+import { type Span, SpanKind } from '@opentelemetry/api';
 import type { JetStreamClient } from 'nats';
+import { callTracer } from '../call-tracer.js';
 
 /** Where a call's StatusHook events go (the hook-dispatcher consumes them). */
 export interface StatusEventSink {
@@ -12,7 +15,16 @@ export interface StatusEventSink {
 export function jetStreamEventSink(js: JetStreamClient, subjectPrefix = ''): StatusEventSink {
   return {
     async publish(envelope) {
-      await publishStatusEvent(js, envelope, { subjectPrefix });
+      // When spans are exported, the event's deliveries become children of its publication.
+      await inSpan(callTracer, 'status publish', (span) => publishStatusEvent(js, span ? withTraceparent(envelope, span) : envelope, { subjectPrefix }), {
+        kind: SpanKind.PRODUCER,
+        attributes: () => ({ 'messaging.system': 'nats', 'dragon.event': String(envelope.body.event), 'dragon.event_id': envelope.id }),
+      });
     },
   };
+}
+
+function withTraceparent(envelope: StatusEnvelope, span: Span): StatusEnvelope {
+  const traceparent = formatTraceparent(span.spanContext());
+  return traceparent ? { ...envelope, traceparent } : envelope;
 }

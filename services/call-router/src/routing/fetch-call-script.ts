@@ -32,7 +32,7 @@ export async function fetchCallScript(url: string, body: CallHookRequest, timeou
   } else {
     let res: Awaited<ReturnType<WebhookClient['post']>>;
     try {
-      res = await deps.webhook.post(url, body, { timeoutMs });
+      res = await deps.webhook.post(url, body, { timeoutMs, hook: 'callhook' });
     } catch (err) {
       // Only a URL that is not http(s) gets here: a configuration error.
       deps.logger.warn({ err, code: (err as { code?: string }).code, callId: body.callId }, 'CallHook URL invalid');

@@ -1,5 +1,7 @@
 import type { ConfigSource } from '@dragonpbx/shared/config';
+import { inSpan } from '@dragonpbx/shared/platform';
 import type { ContactStore, TrunkRegistrationStore } from '@dragonpbx/shared/state';
+import { callTracer } from '../call-tracer.js';
 import { type AuthenticateCallerDeps, type AuthenticateCallerOptions, authenticateCaller } from './authenticate-caller.js';
 import type { Caller } from './caller.js';
 import { checkDomain } from './check-domain.js';
@@ -27,12 +29,14 @@ export type RouteResult =
  */
 export async function routeInvite(invite: InviteInfo, options: AuthenticateCallerOptions, deps: RouteInviteDeps): Promise<RouteResult> {
   checkDomain(deps.config, invite.domain);
-  let caller = await identifySource(invite, deps);
+  // A span per step when spans are exported (inSpan builds nothing otherwise: this is the call path).
+  let caller = await inSpan(callTracer, 'route identify', () => identifySource(invite, deps));
   if (caller === undefined) {
-    const verdict = await authenticateCaller(invite, options, deps);
+    const verdict = await inSpan(callTracer, 'route authenticate', () => authenticateCaller(invite, options, deps));
     if (verdict.kind === 'challenge') return verdict;
     caller = verdict.caller;
   }
-  const selection = await selectDialplan(invite, caller, deps);
+  const known = caller;
+  const selection = await inSpan(callTracer, 'route dialplan', () => selectDialplan(invite, known, deps));
   return { kind: 'routed', caller, selection };
 }

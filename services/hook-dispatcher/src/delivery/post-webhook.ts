@@ -1,6 +1,6 @@
 import type { StatusEnvelope } from '@dragonpbx/shared/contracts';
 import { contextFromTraceparent } from '@dragonpbx/shared/platform';
-import { WebhookPoster } from '@dragonpbx/shared/webhooks';
+import { type HookLatency, WebhookPoster } from '@dragonpbx/shared/webhooks';
 import type { Tracer } from '@opentelemetry/api';
 import { RequestError } from 'got';
 import { parseRetryAfter } from './backoff.js';
@@ -18,6 +18,8 @@ export interface StatusHookPosterOptions {
   maxSockets?: number;
   /** @defaultValue `'dragonpbx-hook-dispatcher'` */
   userAgent?: string;
+  /** Times each attempt as `hook="statushook"` with outcome `ok`, `http-error`, `timeout`, `network` or `error`. */
+  latency?: HookLatency;
 }
 
 /** Statuses worth retrying: RFC 9110 §15.5.9 (408), RFC 6585 §4 (429) and every 5xx. */
@@ -32,8 +34,10 @@ function retryableStatus(status: number): boolean {
  */
 export class StatusHookPoster {
   readonly #poster: WebhookPoster;
+  readonly #latency: HookLatency | undefined;
 
   constructor(options: StatusHookPosterOptions) {
+    this.#latency = options.latency;
     this.#poster = new WebhookPoster({
       key: options.key,
       timeoutMs: options.timeoutMs,
@@ -50,6 +54,7 @@ export class StatusHookPoster {
    * `attempt` is 1-based and recorded on the span.
    */
   async post(envelope: StatusEnvelope, attempt: number): Promise<number> {
+    const started = this.#latency ? performance.now() : 0;
     const settled = await this.#poster.post<number | DeliveryFailure>(
       {
         url: envelope.url,
@@ -69,6 +74,18 @@ export class StatusHookPoster {
         ...(envelope.traceparent && { traceparent: envelope.traceparent }),
       },
       ({ answer, error }) => {
+        if (this.#latency) {
+          const outcome = answer
+            ? answer.statusCode >= 200 && answer.statusCode < 300
+              ? 'ok'
+              : 'http-error'
+            : error instanceof RequestError
+              ? error.name === 'TimeoutError'
+                ? 'timeout'
+                : 'network'
+              : 'error';
+          this.#latency.observe({ hook: 'statushook', outcome }, (performance.now() - started) / 1000);
+        }
         if (answer && answer.statusCode >= 200 && answer.statusCode < 300) return { value: answer.statusCode };
         const failure = answer
           ? new DeliveryFailure(

@@ -11,6 +11,8 @@ export class DispatcherMetrics {
   readonly deadLettered: Counter<'host'>;
   readonly latency: Histogram<'host'>;
   readonly intakeInvalid: Counter;
+  /** `dragon_hook_request_seconds{hook="statushook", outcome}`: each attempt, as the other services time their hooks. */
+  readonly requestLatency: Histogram<'hook' | 'outcome'>;
   readonly depth: Gauge<'state'>;
   private depthProbe: DepthProbe | undefined;
 
@@ -45,6 +47,13 @@ export class DispatcherMetrics {
       help: 'Time from event creation to the 2xx answer',
       labelNames: ['host'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800],
+      registers,
+    });
+    this.requestLatency = new Histogram({
+      name: 'dragon_hook_request_seconds',
+      help: 'Webhook request durations, by hook and outcome',
+      labelNames: ['hook', 'outcome'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     });
     this.intakeInvalid = new Counter({

@@ -1,4 +1,6 @@
 import { PBX_ERR_MEDIA_ENGINE_TIMEOUT } from '@dragonpbx/shared/contracts';
+import { spansExported } from '@dragonpbx/shared/platform';
+import { type Span, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { engineRefusal } from './engine-call-unknown.js';
 import { Client } from 'rtpengine-client';
 import { type EngineAddress, engineId } from './engine-address.js';
@@ -49,6 +51,20 @@ export class NgClient {
    *   ({@link EngineCallUnknown} when it holds no session for the call)
    */
   async send(engine: EngineAddress, command: NgCommand, params: Record<string, unknown> = {}): Promise<NgReply> {
+    // A CLIENT span per command inside a traced request (so a call's trace shows its ng round
+    // trips), only when spans are exported; health-check pings run outside any trace and get none.
+    const span = spansExported() ? ngSpan(engine, command) : undefined;
+    try {
+      return await this.#send(engine, command, params);
+    } catch (err) {
+      span?.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+      throw err;
+    } finally {
+      span?.end();
+    }
+  }
+
+  async #send(engine: EngineAddress, command: NgCommand, params: Record<string, unknown>): Promise<NgReply> {
     const started = process.hrtime.bigint();
     let reply: NgReply;
     try {
@@ -83,6 +99,17 @@ export class NgClient {
       // a metrics bug must not fail a media operation
     }
   }
+}
+
+/** `ng <command>` as a child of the active span, or nothing outside a trace. */
+function ngSpan(engine: EngineAddress, command: NgCommand): Span | undefined {
+  const parent = context.active();
+  if (trace.getSpan(parent) === undefined) return undefined;
+  return trace.getTracer('@dragonpbx/media-controller').startSpan(
+    `ng ${command}`,
+    { kind: SpanKind.CLIENT, attributes: { 'rpc.system': 'rtpengine-ng', 'rpc.method': command, 'server.address': engine.host, 'server.port': engine.port } },
+    parent,
+  );
 }
 
 function toError(err: unknown): Error {

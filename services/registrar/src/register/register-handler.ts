@@ -52,6 +52,7 @@ export class RegisterHandler {
   readonly #options: RegistrarOptions;
   readonly #deps: RegisterHandlerDeps;
   readonly #byStatus = new Map<number, { inc(): void }>();
+  readonly #byType = new Map<string, { inc(): void }>();
 
   constructor(options: RegistrarOptions, deps: RegisterHandlerDeps) {
     this.#options = options;
@@ -70,6 +71,16 @@ export class RegisterHandler {
     if (child === undefined) {
       child = this.#deps.metrics!.registers.labels({ status: String(status) });
       this.#byStatus.set(status, child);
+    }
+    return child;
+  }
+
+  /** The per-type registrations counter child, looked up once per type. */
+  #binding(type: string): { inc(): void } {
+    let child = this.#byType.get(type);
+    if (child === undefined) {
+      child = this.#deps.metrics!.registrations.labels({ type });
+      this.#byType.set(type, child);
     }
     return child;
   }
@@ -101,7 +112,10 @@ export class RegisterHandler {
     if (contact !== undefined) headers.Contact = contact;
     res.send(200, 'OK', { headers });
     const timestamp = new Date().toISOString();
-    for (const e of result.events) this.#deps.events.emit({ ...e, instanceId: this.#options.instanceId, timestamp });
+    for (const e of result.events) {
+      this.#deps.events.emit({ ...e, instanceId: this.#options.instanceId, timestamp });
+      if (this.#deps.metrics) this.#binding(e.type).inc();
+    }
     if (this.#debug) {
       this.#deps.logger.debug(
         { domain: reg.domain, user: reg.user, callId: reg.callId, expires: result.expires, contacts: result.contacts.length },
@@ -132,6 +146,7 @@ export class RegisterHandler {
     } else {
       this.#deps.logger.error({ err }, 'REGISTER failed');
     }
+    this.#deps.metrics?.failures.inc({ reason: failureReason(err, status) });
     try {
       res.send(status, reason, { headers });
     } catch (sendErr) {
@@ -139,4 +154,17 @@ export class RegisterHandler {
     }
     return status;
   }
+}
+
+/**
+ * The `reason` label of a refused REGISTER: `reghook-<failure>` (rejected, http-error, timeout,
+ * network, bad-json, bad-body), `unknown-domain`, `bad-request`, `state-unavailable`,
+ * `sip-<status>` for another refusal (e.g. 403 bad credentials, 420 Require), `error`.
+ */
+export function failureReason(err: unknown, status: number): string {
+  if (err instanceof RegHookError) return `reghook-${err.failure}`;
+  if (err instanceof SipError) return err.reason === 'Unknown Domain' ? 'unknown-domain' : `sip-${err.status}`;
+  if (status === 400) return 'bad-request';
+  if (err instanceof PBX_ERR_STATE_UNAVAILABLE) return 'state-unavailable';
+  return 'error';
 }
