@@ -36,7 +36,8 @@ export interface Tracing {
  * `OTEL_TRACES_EXPORTER` is not `none`/`console` (`console` prints them);
  * otherwise spans still get ids (for `traceparent` and log correlation) but
  * are not recorded: a new trace is not sampled, and only a trace the sender
- * marked sampled is recorded (and dropped), so its flag travels on unchanged. `OTEL_SDK_DISABLED=true` turns it all off. Call once at boot.
+ * marked sampled is recorded (and dropped), so its flag travels on unchanged.
+ * `OTEL_SDK_DISABLED=true` turns it all off. Call once at boot.
  */
 export function startTracing(options: TracingOptions): Tracing {
   const env = options.env ?? process.env;
@@ -68,7 +69,7 @@ export function startTracing(options: TracingOptions): Tracing {
     instrumentations: [],
   });
   sdk.start();
-  setSpansExported(Boolean(options.exporter) || kind === 'console' || exportUrl !== undefined);
+  setSpansExported(exports);
   let stopped: Promise<void> | undefined;
   return {
     enabled: true,
