@@ -1,11 +1,11 @@
-import { type CallScript, PbxError, SipError, callScriptIssues, formatIssues } from '@dragonpbx/shared/contracts';
+import { type CallHookRequest, type CallScript, type ConnectDest, PbxError, SipError, callScriptIssues, formatIssues } from '@dragonpbx/shared/contracts';
 import { buildDigestChallenges, challengeHeaders } from '@dragonpbx/shared/sip';
 import type { Dialog } from '@dragonpbx/shared/srf';
 import { type CallStore, PBX_ERR_STATE_UNAVAILABLE } from '@dragonpbx/shared/state';
 import { callLogger, formatTraceparent } from '@dragonpbx/shared/platform';
 import { type Context, context, trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import { PBX_ERR_INVITE_INVALID } from '../call-router-errors.js';
+import { PBX_ERR_CALL_LEG_STATE, PBX_ERR_INVITE_INVALID, PBX_ERR_UPDATE_LEG_HOOK, PBX_ERR_UPDATE_LEG_UNSUPPORTED } from '../call-router-errors.js';
 import type { CallRouterOptions } from '../call-router-options.js';
 import { callHookBody } from '../routing/call-hook-body.js';
 import type { Caller } from '../routing/caller.js';
@@ -74,6 +74,14 @@ export class CallSession {
   /** When the INVITE arrived (performance.now()), for the post-dial delay and answer time. */
   readonly #receivedAt = performance.now();
   #postDialSeen = false;
+  /** Who called and the callHook inputs, once routed (REST update-leg fetches). */
+  #caller: Caller | undefined;
+  /** Aborts the running script only (a REST update-leg replaces it); the call's own signal aborts everything. */
+  #scriptAbort = new AbortController();
+  /** A script waiting to replace the running one (REST update-leg). */
+  #replacement: CallScript | undefined;
+  /** The B leg a `connect` bridged, while it is up. */
+  #bLeg: { readonly dest: ConnectDest; drop(): void } | undefined;
 
   constructor(invite: InviteInfo, io: CallResponder, options: CallRouterOptions, deps: CallSessionDeps) {
     this.invite = invite;
@@ -137,6 +145,7 @@ export class CallSession {
       return;
     }
     const { caller, selection } = routed;
+    this.#caller = caller;
     this.#events = new CallEvents(
       {
         callId: this.invite.callId,
@@ -177,6 +186,7 @@ export class CallSession {
       const script = this.#validate(raw);
       this.machine.transition(CallState.Running);
       await this.#runScript(script, callerLeg);
+      await this.#runReplacements(callerLeg);
       if (this.machine.finished) return;
       if (this.machine.state === CallState.Answered) {
         // docs/contract.md §1.4: when the script runs out with the caller still up, hang up.
@@ -201,13 +211,15 @@ export class CallSession {
   }
 
   async #runScript(script: CallScript, callerLeg: CallerLeg): Promise<void> {
+    const scriptSignal = this.#scriptAbort.signal;
+    const signal = AbortSignal.any([this.#abort.signal, scriptSignal]);
     for (const verb of script) {
-      if (this.machine.finished) return;
+      if (this.machine.finished || scriptSignal.aborted) return;
       const label = verb.statusLabel as StatusLabel;
       const machine = this.machine;
       const ctx: VerbContext = {
         callId: this.invite.callId,
-        signal: this.#abort.signal,
+        signal,
         get answered() {
           return machine.state === CallState.Answered;
         },
@@ -227,11 +239,110 @@ export class CallSession {
           this.#cleanups.push(cleanup);
         },
         caller: callerLeg,
+        bridged: (leg) => this.#bridged(leg),
         ...(this.#deps.services && { services: this.#deps.services }),
         logger: this.#log,
       };
       if ((await runVerb(verb, ctx)) === 'end') return;
     }
+  }
+
+  /** Runs each script a REST update-leg put in place of the running one, on the answered caller. */
+  async #runReplacements(callerLeg: CallerLeg): Promise<void> {
+    while (this.#replacement !== undefined && this.machine.state === CallState.Answered) {
+      const script = this.#replacement;
+      this.#replacement = undefined;
+      this.#scriptAbort = new AbortController();
+      await this.#runScript(script, callerLeg);
+    }
+  }
+
+  #bridged(leg: { readonly dest: ConnectDest; drop(): void }): () => void {
+    this.#bLeg = leg;
+    this.#summary.extra({ endpointB: leg.dest });
+    return () => {
+      if (this.#bLeg !== leg) return;
+      this.#bLeg = undefined;
+      this.#summary.extra({ endpointB: null });
+    };
+  }
+
+  /** The B leg a `connect` bridged to the caller, while it is up. */
+  get bridgedTo(): ConnectDest | undefined {
+    return this.#bLeg?.dest;
+  }
+
+  /**
+   * REST hang-up (docs/contract.md §5.1). Leg A: an answered caller gets BYE
+   * (and the bridged B leg with it); an undecided one 480. Leg B: the bridged
+   * leg gets BYE and the script goes on with the caller, as when B hangs up.
+   * @throws PBX_ERR_CALL_LEG_STATE when that leg is not up (409)
+   */
+  hangup(leg: 'A' | 'B'): void {
+    if (leg === 'B') {
+      if (this.#bLeg === undefined) throw new PBX_ERR_CALL_LEG_STATE('the call has no bridged B leg');
+      this.#bLeg.drop();
+      return;
+    }
+    if (this.machine.state === CallState.Answered) {
+      this.#log.info({ leg }, 'hung up through the REST API');
+      void this.#hangupCaller();
+      return;
+    }
+    if (this.machine.transactionOver) throw new PBX_ERR_CALL_LEG_STATE(`the call is ${this.machine.state}`);
+    this.#log.info({ leg }, 'refused through the REST API before an answer');
+    this.#respond(480, 'Temporarily Unavailable', { 'X-Reason': 'ended through the REST API' });
+    this.#abort.abort();
+  }
+
+  /**
+   * REST update-leg (docs/contract.md §5.1): keeps the answered caller, drops
+   * the B leg and runs `change.script`, or the script the CallHook
+   * `change.callHook` answers (`trigger: "updateLeg"`, `leg`), in place of the
+   * running one. Resolves once it is accepted; runs in the background.
+   * @throws PBX_ERR_CALL_LEG_STATE the caller is not connected (409)
+   * @throws PBX_ERR_UPDATE_LEG_UNSUPPORTED leg B (501)
+   * @throws PBX_ERR_UPDATE_LEG_HOOK the CallHook gave no valid script (480)
+   */
+  async updateLeg(leg: 'A' | 'B', change: { readonly script: CallScript } | { readonly callHook: string; readonly statusHook?: string }): Promise<void> {
+    if (leg === 'B') throw new PBX_ERR_UPDATE_LEG_UNSUPPORTED('keeping the B leg and dropping the caller');
+    this.#assertConnected();
+    let script: CallScript;
+    if ('script' in change) {
+      script = change.script;
+    } else {
+      script = await this.#fetchUpdate(change.callHook, leg);
+      this.#assertConnected();
+      if (change.statusHook !== undefined) this.#events?.useStatusHook(change.statusHook);
+    }
+    this.#events?.emit('updateLeg:accepted', undefined, { leg });
+    this.#replacement = script;
+    this.#scriptAbort.abort();
+  }
+
+  #assertConnected(): void {
+    if (this.machine.state !== CallState.Answered) throw new PBX_ERR_CALL_LEG_STATE(`the caller is not connected (${this.machine.state})`);
+  }
+
+  async #fetchUpdate(callHook: string, leg: 'A' | 'B'): Promise<CallScript> {
+    const caller = this.#caller;
+    if (caller === undefined) throw new PBX_ERR_CALL_LEG_STATE('the call is not routed yet');
+    const body: CallHookRequest = { ...callHookBody(this.invite, caller, 0), trigger: 'updateLeg', leg };
+    let raw: unknown;
+    try {
+      raw = await fetchCallScript(callHook, body, this.#options.hookTimeoutMs, { ...this.#deps, logger: this.#log });
+    } catch (err) {
+      const why = err instanceof SipError ? err.message : String(err);
+      this.#events?.emit('updateLeg:failed', undefined, { leg, error: { status: 480, reason: why } });
+      throw new PBX_ERR_UPDATE_LEG_HOOK(why);
+    }
+    const issues = callScriptIssues(raw);
+    if (issues.length > 0) {
+      this.#log.warn({ code: 'PBX_ERR_SCRIPT_INVALID', issues: formatIssues(issues) }, 'update-leg CallHook answered an invalid CallScript');
+      this.#events?.emit('updateLeg:failed', undefined, { leg, error: { status: 480, reason: 'Invalid CallScript' }, issues: issues.slice(0, 20) });
+      throw new PBX_ERR_UPDATE_LEG_HOOK(`invalid CallScript: ${formatIssues(issues).slice(0, 300)}`);
+    }
+    return raw as CallScript;
   }
 
   /** Answers the caller (200 OK); a BYE from the caller then ends the call. */
