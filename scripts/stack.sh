@@ -52,6 +52,7 @@ COMPONENTS=(
 OTHER_PORTS=(
   "sip-server  SIP_PORT      5060 udp,tcp ${SIP_HOST:-0.0.0.0}"
   "sip-server  DRACHTIO_PORT 9022 tcp     ${DRACHTIO_ADMIN_ADDRESS:-127.0.0.1}"
+  "call-router WEBPORT       2999 tcp     127.0.0.1"
 )
 
 component_args() { # name → its command-line arguments, one a line

@@ -192,6 +192,7 @@ async function startApp(kind: Kind, configFile: string, phase: string): Promise<
       CALL_ROUTER_NONCE_SECRET: 'bench-call-router-nonce-secret-0123',
       CALL_DRAIN_TIMEOUT_MS: '1000',
       SHUTDOWN_TIMEOUT_MS: '8000',
+      WEBPORT: '0',
     }, ['--expose-gc', ...prof]);
   } else {
     child = node('baseline', entry.baseline, [String(PORTS.admin), SECRET, DEST, engine], {}, ['--expose-gc']);

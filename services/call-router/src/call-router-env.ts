@@ -1,6 +1,6 @@
 import { envParsers, envVar, SIP_APP_ENV } from '@dragonpbx/shared/platform';
 
-const { integer, mediaUrl, path, text } = envParsers;
+const { integer, mediaUrl, path, port, text } = envParsers;
 
 /**
  * The call-router's variables, on top of the shared base (LOGLEVEL,
@@ -36,5 +36,13 @@ export const CALL_ROUTER_ENV = Object.freeze({
     integer(0, 86_400_000),
     30_000,
     'On SIGTERM, how long calls in progress may go on (new INVITEs get 503) before the rest are ended, ms.',
+  ),
+  WEBPORT: envVar(port(true), 2999, 'Port of the REST call API (`/domains/…`, `/docs/openapi.json`); 0 = ephemeral.'),
+  API_HOST: envVar(text, '0.0.0.0', 'Address the REST call API binds when `API_TOKEN` is set; without a token it binds `127.0.0.1` whatever this says.'),
+  API_TOKEN: envVar<string | undefined>(
+    text,
+    undefined,
+    'Bearer token every REST call API request must carry (`Authorization: Bearer …`); unset means the API listens on loopback only.',
+    { secret: true },
   ),
 });

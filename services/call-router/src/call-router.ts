@@ -92,6 +92,12 @@ export class CallRouter {
     return this.#sessions.size;
   }
 
+  /** This replica's live call `callId` (REST commands), if it owns one. */
+  session(callId: string): CallSession | undefined {
+    for (const s of this.#sessions) if (s.invite.callId === callId) return s;
+    return undefined;
+  }
+
   /** Routes new INVITEs of `srf` to this router (call before connecting). */
   attach(srf: SrfApp): void {
     this.#srf = srf;

@@ -5,6 +5,8 @@ import { runService } from '@dragonpbx/shared/platform';
 import { connectSrf, Srf } from '@dragonpbx/shared/srf';
 import { StateStore } from '@dragonpbx/shared/state';
 import { createWebhookClient, declareHookLatency } from '@dragonpbx/shared/webhooks';
+import { startApiServer } from './api/api-server.js';
+import { CallCommands } from './api/call-commands.js';
 import { CallRouter } from './call-router.js';
 import { CALL_ROUTER_ENV } from './call-router-env.js';
 import { createCallRouterMetrics } from './call-router-metrics.js';
@@ -15,7 +17,9 @@ import { jetStreamEventSink } from './engine/status-event-sink.js';
  * connects to the SIP server at DRACHTIO_HOST:DRACHTIO_PORT and routes every
  * new INVITE; ops endpoints on METRICS_PORT (default 9401). On SIGTERM it
  * turns unready, answers new INVITEs 503 and lets calls in progress end for
- * up to CALL_DRAIN_TIMEOUT_MS.
+ * up to CALL_DRAIN_TIMEOUT_MS. The REST call API listens on WEBPORT (default
+ * 2999; loopback only without API_TOKEN) and answers other replicas' commands
+ * for this one's calls on `dragon.calls.<INSTANCE_ID>.*`.
  */
 await runService({
   name: 'call-router',
@@ -69,6 +73,16 @@ await runService({
     );
     const srf = new Srf();
     router.attach(srf);
+    const commands = new CallCommands(
+      { instanceId: env.INSTANCE_ID, subjects, timeoutMs: env.HOOK_TIMEOUT_MS + 2000 },
+      { calls: state.calls, local: router, nc, logger },
+    );
+    const commandSub = commands.serve();
+    const api = await startApiServer(
+      { port: env.WEBPORT, host: env.API_HOST, ...(env.API_TOKEN !== undefined && { token: env.API_TOKEN }) },
+      { config, calls: state.calls, contacts: state.contacts, commands, logger },
+    );
+    logger.info({ port: api.port, host: api.host, auth: env.API_TOKEN !== undefined ? 'bearer' : 'loopback' }, 'REST call API listening');
     const app = await connectSrf(
       { host: env.DRACHTIO_HOST, port: env.DRACHTIO_PORT, secret: env.DRACHTIO_SECRET, srf, timeoutMs: 30_000 },
       logger,
@@ -82,7 +96,9 @@ await runService({
       }),
       drain: () => router.drain(env.CALL_DRAIN_TIMEOUT_MS),
       stop: async () => {
+        await api.close();
         await router.stop();
+        await commandSub.drain().catch(() => undefined);
         app.disconnect();
         webhook.close();
         await config.close();

@@ -13,6 +13,8 @@ describe('CALL_ROUTER_ENV', () => {
     expect(env.CALL_DRAIN_TIMEOUT_MS).toBe(30_000);
     expect(env.CALL_ROUTER_NONCE_SECRET).toBeUndefined();
     expect(env.DEFAULT_RINGTONE).toBe('file:/uk.wav');
+    expect(env.WEBPORT).toBe(2999);
+    expect(env.API_TOKEN).toBeUndefined();
   });
 
   it('reads digest algorithms in any case, most preferred first (the stack sets MD5,SHA-256)', () => {
@@ -27,6 +29,7 @@ describe('CALL_ROUTER_ENV', () => {
     ['MEDIA_TIMEOUT_MS', '5'],
     ['NONCE_LIFETIME_SECS', '0'],
     ['DEFAULT_RINGTONE', 'uk.wav'],
+    ['WEBPORT', '70000'],
   ])('an invalid %s=%j is PBX_ERR_ENV_INVALID naming it', (name, value) => {
     expect(() => fromVars({ [name]: value })).toThrow(expect.objectContaining({ code: 'PBX_ERR_ENV_INVALID', message: expect.stringContaining(name) }));
   });

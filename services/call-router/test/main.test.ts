@@ -37,6 +37,7 @@ beforeAll(async () => {
       CALL_ROUTER_NONCE_SECRET: 'router-main-nonce-secret-0123456789',
       LOGLEVEL: 'warn',
       SHUTDOWN_TIMEOUT_MS: '5000',
+      WEBPORT: '0',
       // Other services' variables, all invalid: none of them is the call-router's business.
       RTPENGINE_HOSTS: 'garbage',
       FLOOD_LIMIT: 'lots',

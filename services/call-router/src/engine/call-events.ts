@@ -34,7 +34,7 @@ export interface CallEventsContext {
  * call; a failure is logged with `PBX_ERR_STATUS_PUBLISH` and counted.
  */
 export class CallEvents {
-  readonly #ctx: CallEventsContext;
+  #ctx: CallEventsContext;
   readonly #deps: CallEventsDeps;
   #seq = 0;
   readonly #pending = new Set<Promise<void>>();
@@ -83,6 +83,11 @@ export class CallEvents {
       })
       .finally(() => this.#pending.delete(p));
     this.#pending.add(p);
+  }
+
+  /** Sends the events from now on to `statusHook` (a REST update-leg that names one). */
+  useStatusHook(statusHook: string): void {
+    this.#ctx = { ...this.#ctx, statusHook };
   }
 
   /** Resolves once every publish started so far has settled (for tests and drain). */

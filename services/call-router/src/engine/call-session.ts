@@ -1,11 +1,11 @@
-import { type CallScript, PbxError, SipError, callScriptIssues, formatIssues } from '@dragonpbx/shared/contracts';
+import { type CallHookRequest, type CallScript, type ConnectDest, PbxError, SipError, callScriptIssues, formatIssues } from '@dragonpbx/shared/contracts';
 import { buildDigestChallenges, challengeHeaders } from '@dragonpbx/shared/sip';
 import type { Dialog } from '@dragonpbx/shared/srf';
 import { type CallStore, PBX_ERR_STATE_UNAVAILABLE } from '@dragonpbx/shared/state';
 import { callLogger, formatTraceparent, inSpan } from '@dragonpbx/shared/platform';
 import { type Context, context, trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import { PBX_ERR_INVITE_INVALID } from '../call-router-errors.js';
+import { PBX_ERR_CALL_LEG_STATE, PBX_ERR_INVITE_INVALID, PBX_ERR_UPDATE_LEG_HOOK, PBX_ERR_UPDATE_LEG_UNSUPPORTED } from '../call-router-errors.js';
 import { callTracer } from '../call-tracer.js';
 import type { CallRouterOptions } from '../call-router-options.js';
 import { callHookBody } from '../routing/call-hook-body.js';
@@ -28,6 +28,8 @@ import type { StatusEventSink } from './status-event-sink.js';
  * its stack capture) that `abort()` without a reason builds.
  */
 const CALL_OVER = new Error('the call is over');
+/** The reason a script's signal carries when a REST update-leg replaces it. */
+const SCRIPT_REPLACED = new Error('the script was replaced');
 
 /** The caller's INVITE as the session drives it (drachtio-srf's `res.send` / `createUAS`). */
 export interface CallResponder {
@@ -82,6 +84,14 @@ export class CallSession {
   /** When the INVITE arrived (performance.now()), for the post-dial delay and answer time. */
   readonly #receivedAt = performance.now();
   #postDialSeen = false;
+  /** Who called and the callHook inputs, once routed (REST update-leg fetches). */
+  #caller: Caller | undefined;
+  /** Aborts the running script only (a REST update-leg replaces it); the call's own signal aborts everything. */
+  #scriptAbort = new AbortController();
+  /** A script waiting to replace the running one (REST update-leg). */
+  #replacement: CallScript | undefined;
+  /** The B leg a `connect` bridged, while it is up. */
+  #bLeg: { readonly dest: ConnectDest; drop(): void } | undefined;
 
   constructor(invite: InviteInfo, io: CallResponder, options: CallRouterOptions, deps: CallSessionDeps) {
     this.invite = invite;
@@ -109,14 +119,14 @@ export class CallSession {
     if (this.machine.transactionOver) return;
     this.machine.transition(CallState.Cancelled);
     this.#finalStatus = 487;
-    this.#abort.abort(CALL_OVER);
+    this.#stopAll();
   }
 
   /** The router is stopping: refuse the call if it is still undecided, then stop everything. */
   shutdown(): void {
     this.#respond(503, 'Service Unavailable', { 'Retry-After': String(this.#options.retryAfterSec) });
     void this.#hangupCaller();
-    this.#abort.abort(CALL_OVER);
+    this.#stopAll();
   }
 
   /** Runs the call to its end; never rejects. */
@@ -145,6 +155,7 @@ export class CallSession {
       return;
     }
     const { caller, selection } = routed;
+    this.#caller = caller;
     this.#events = new CallEvents(
       {
         callId: this.invite.callId,
@@ -187,6 +198,7 @@ export class CallSession {
       const script = this.#validate(raw);
       this.machine.transition(CallState.Running);
       await this.#runScript(script, callerLeg);
+      await this.#runReplacements(callerLeg);
       if (this.machine.finished) return;
       if (this.machine.state === CallState.Answered) {
         // docs/contract.md §1.4: when the script runs out with the caller still up, hang up.
@@ -211,13 +223,15 @@ export class CallSession {
   }
 
   async #runScript(script: CallScript, callerLeg: CallerLeg): Promise<void> {
+    // Aborted when the call ends (#stopAll) or when an update-leg replaces the script.
+    const signal = this.#scriptAbort.signal;
     for (const verb of script) {
-      if (this.machine.finished) return;
+      if (this.machine.finished || signal.aborted) return;
       const label = verb.statusLabel as StatusLabel;
       const machine = this.machine;
       const ctx: VerbContext = {
         callId: this.invite.callId,
-        signal: this.#abort.signal,
+        signal,
         get answered() {
           return machine.state === CallState.Answered;
         },
@@ -237,11 +251,117 @@ export class CallSession {
           this.#cleanups.push(cleanup);
         },
         caller: callerLeg,
+        bridged: (leg) => this.#bridged(leg),
         ...(this.#deps.services && { services: this.#deps.services }),
         logger: this.#log,
       };
       if ((await inSpan(callTracer, `verb ${verb.verb}`, () => runVerb(verb, ctx))) === 'end') return;
     }
+  }
+
+  /** Runs each script a REST update-leg put in place of the running one, on the answered caller. */
+  async #runReplacements(callerLeg: CallerLeg): Promise<void> {
+    while (this.#replacement !== undefined && this.machine.state === CallState.Answered) {
+      const script = this.#replacement;
+      this.#replacement = undefined;
+      this.#scriptAbort = new AbortController();
+      if (this.#abort.signal.aborted) this.#scriptAbort.abort(CALL_OVER);
+      await this.#runScript(script, callerLeg);
+    }
+  }
+
+  #bridged(leg: { readonly dest: ConnectDest; drop(): void }): () => void {
+    this.#bLeg = leg;
+    this.#summary.extra({ endpointB: leg.dest });
+    return () => {
+      if (this.#bLeg !== leg) return;
+      this.#bLeg = undefined;
+      this.#summary.extra({ endpointB: null });
+    };
+  }
+
+  /** The B leg a `connect` bridged to the caller, while it is up. */
+  get bridgedTo(): ConnectDest | undefined {
+    return this.#bLeg?.dest;
+  }
+
+  /**
+   * REST hang-up (docs/contract.md §5.1). Leg A: an answered caller gets BYE
+   * (and the bridged B leg with it); an undecided one 480. Leg B: the bridged
+   * leg gets BYE and the script goes on with the caller, as when B hangs up.
+   * @throws PBX_ERR_CALL_LEG_STATE when that leg is not up (409)
+   */
+  hangup(leg: 'A' | 'B'): void {
+    if (leg === 'B') {
+      if (this.#bLeg === undefined) throw new PBX_ERR_CALL_LEG_STATE('the call has no bridged B leg');
+      this.#bLeg.drop();
+      return;
+    }
+    if (this.machine.state === CallState.Answered) {
+      this.#log.info({ leg }, 'hung up through the REST API');
+      void this.#hangupCaller();
+      return;
+    }
+    if (this.machine.transactionOver) throw new PBX_ERR_CALL_LEG_STATE(`the call is ${this.machine.state}`);
+    this.#log.info({ leg }, 'refused through the REST API before an answer');
+    this.#respond(480, 'Temporarily Unavailable', { 'X-Reason': 'ended through the REST API' });
+    this.#stopAll();
+  }
+
+  /**
+   * REST update-leg (docs/contract.md §5.1): keeps the answered caller, drops
+   * the B leg and runs `change.script`, or the script the CallHook
+   * `change.callHook` answers (`trigger: "updateLeg"`, `leg`), in place of the
+   * running one. Resolves once it is accepted; runs in the background.
+   * @throws PBX_ERR_CALL_LEG_STATE the caller is not connected (409)
+   * @throws PBX_ERR_UPDATE_LEG_UNSUPPORTED leg B (501)
+   * @throws PBX_ERR_UPDATE_LEG_HOOK the CallHook gave no valid script (480)
+   */
+  async updateLeg(leg: 'A' | 'B', change: { readonly script: CallScript } | { readonly callHook: string; readonly statusHook?: string }): Promise<void> {
+    if (leg === 'B') throw new PBX_ERR_UPDATE_LEG_UNSUPPORTED('keeping the B leg and dropping the caller');
+    this.#assertConnected();
+    let script: CallScript;
+    if ('script' in change) {
+      script = change.script;
+    } else {
+      script = await this.#fetchUpdate(change.callHook, leg);
+      this.#assertConnected();
+      if (change.statusHook !== undefined) this.#events?.useStatusHook(change.statusHook);
+    }
+    this.#events?.emit('updateLeg:accepted', undefined, { leg });
+    this.#replacement = script;
+    this.#scriptAbort.abort(SCRIPT_REPLACED);
+  }
+
+  /** Stops everything the call runs: its own signal and its current script's. */
+  #stopAll(): void {
+    this.#abort.abort(CALL_OVER);
+    this.#scriptAbort.abort(CALL_OVER);
+  }
+
+  #assertConnected(): void {
+    if (this.machine.state !== CallState.Answered) throw new PBX_ERR_CALL_LEG_STATE(`the caller is not connected (${this.machine.state})`);
+  }
+
+  async #fetchUpdate(callHook: string, leg: 'A' | 'B'): Promise<CallScript> {
+    const caller = this.#caller;
+    if (caller === undefined) throw new PBX_ERR_CALL_LEG_STATE('the call is not routed yet');
+    const body: CallHookRequest = { ...callHookBody(this.invite, caller, 0), trigger: 'updateLeg', leg };
+    let raw: unknown;
+    try {
+      raw = await fetchCallScript(callHook, body, this.#options.hookTimeoutMs, { ...this.#deps, logger: this.#log });
+    } catch (err) {
+      const why = err instanceof SipError ? err.message : String(err);
+      this.#events?.emit('updateLeg:failed', undefined, { leg, error: { status: 480, reason: why } });
+      throw new PBX_ERR_UPDATE_LEG_HOOK(why);
+    }
+    const issues = callScriptIssues(raw);
+    if (issues.length > 0) {
+      this.#log.warn({ code: 'PBX_ERR_SCRIPT_INVALID', issues: formatIssues(issues) }, 'update-leg CallHook answered an invalid CallScript');
+      this.#events?.emit('updateLeg:failed', undefined, { leg, error: { status: 480, reason: 'Invalid CallScript' }, issues: issues.slice(0, 20) });
+      throw new PBX_ERR_UPDATE_LEG_HOOK(`invalid CallScript: ${formatIssues(issues).slice(0, 300)}`);
+    }
+    return raw as CallScript;
   }
 
   /** Answers the caller (200 OK); a BYE from the caller then ends the call. */
@@ -256,7 +376,7 @@ export class CallSession {
     const callerGone = () => {
       // RFC 3261 §15.1.2: the caller's BYE ends its dialog; drachtio-srf has answered it.
       if (this.machine.state === CallState.Answered) this.machine.transition(CallState.HungUp);
-      this.#abort.abort(CALL_OVER);
+      this.#stopAll();
     };
     dialog.on('destroy', callerGone);
     // drachtio-srf resolves createUAS when the 200 is sent; a BYE that reaches the app in the
@@ -270,7 +390,7 @@ export class CallSession {
   async #hangupCaller(): Promise<void> {
     if (this.machine.state !== CallState.Answered) return;
     this.machine.transition(CallState.HungUp);
-    this.#abort.abort(CALL_OVER);
+    this.#stopAll();
     await this.#aDialog?.destroy().catch((err: unknown) => this.#log.warn({ err }, 'BYE to the caller failed'));
   }
 
@@ -308,7 +428,7 @@ export class CallSession {
 
   async #end(): Promise<void> {
     await this.#hangupCaller();
-    this.#abort.abort(CALL_OVER);
+    this.#stopAll();
     if (!this.machine.transactionOver) this.#respond(500, 'Server Internal Error', {});
     for (const cleanup of this.#cleanups.splice(0)) {
       await cleanup().catch((err: unknown) => this.#log.warn({ err }, 'call cleanup failed'));

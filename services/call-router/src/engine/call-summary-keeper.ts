@@ -47,6 +47,11 @@ export class CallSummaryKeeper {
     if (this.#summary !== undefined) this.put({ ...this.#summary, ...change });
   }
 
+  /** Merges `change` into the summary's `extra` (e.g. the bridged B leg); no-op before {@link put}. */
+  extra(change: Record<string, unknown>): void {
+    if (this.#summary !== undefined) this.put({ ...this.#summary, extra: { ...this.#summary.extra, ...change } });
+  }
+
   /** Stops refreshing and removes the summary; resolves when Redis has been told. */
   remove(): Promise<void> {
     if (this.#closed) return this.#queue;

@@ -1,5 +1,5 @@
 import type { ConfigSource } from '@dragonpbx/shared/config';
-import type { StatusEventName } from '@dragonpbx/shared/contracts';
+import type { ConnectDest, StatusEventName } from '@dragonpbx/shared/contracts';
 import type { MediaClient } from '@dragonpbx/shared/messaging';
 import type { Dialog, SrfApp } from '@dragonpbx/shared/srf';
 import type { ContactStore } from '@dragonpbx/shared/state';
@@ -49,7 +49,7 @@ export interface CallMediaState {
 /** What a running verb may do to its call; one per verb execution. */
 export interface VerbContext {
   readonly callId: string;
-  /** Aborted when the caller CANCELs, hangs up, or the router stops: the verb must return promptly. */
+  /** Aborted when the caller CANCELs, hangs up, the router stops, or a REST update-leg replaces the script: the verb must return promptly. */
   readonly signal: AbortSignal;
   /** True once the A leg has been answered (200 OK sent). */
   readonly answered: boolean;
@@ -69,6 +69,11 @@ export interface VerbContext {
   /** Runs `cleanup` when the call ends, however it ends (media sessions, dialogs). */
   defer(cleanup: () => Promise<unknown>): void;
   readonly caller: CallerLeg;
+  /**
+   * A `connect` bridged a B leg: `drop` must BYE it and let the script go on
+   * (a REST hang-up of leg B). Returns the function to call once B is gone.
+   */
+  bridged?(leg: { readonly dest: ConnectDest; drop(): void }): () => void;
   readonly media: CallMediaState;
   /** Absent when the router was built without SIP/media services (unit tests of script-only verbs). */
   readonly services?: VerbServices;

@@ -33,6 +33,8 @@ export interface CallStackOptions {
   readonly ports: StackPorts;
   /** call-router replicas on the one SIP server. @defaultValue 1 */
   readonly routers?: number;
+  /** Variables of call-router replica `i` only (e.g. its `WEBPORT`). */
+  readonly routerEnv?: (i: number) => Record<string, string>;
   /**
    * The media-controller: `false` for none, or its name, extra variables (e.g. an RTPEngine
    * that does not answer) and what to wait for (`healthy`: alive and serving, though not ready).
@@ -125,6 +127,8 @@ export class CallStack {
       MEDIA_TIMEOUT_MS: '1500',
       MEDIA_NG_TIMEOUT_MS: '1000',
       CALL_DRAIN_TIMEOUT_MS: '500',
+      // The REST call API on an ephemeral port unless a test names one (routerEnv): never the shared 2999.
+      WEBPORT: '0',
       SHUTDOWN_TIMEOUT_MS: '5000',
       ...this.#options.env,
     };
@@ -155,7 +159,7 @@ export class CallStack {
     const media = this.#options.media ?? { name: 'media-controller', env: {}, waitFor: 'ready' };
     if (media !== false) starting.push(this.startMedia(media.name, ports.ops + 3, media.env, media.waitFor));
     for (let i = 0; i < (this.#options.routers ?? 1); i++) {
-      starting.push(this.startComponent(this.routerName(i), 'services/call-router/src/main.ts', ports.ops + 4 + i, { INSTANCE_ID: this.routerName(i) }));
+      starting.push(this.startComponent(this.routerName(i), 'services/call-router/src/main.ts', ports.ops + 4 + i, { INSTANCE_ID: this.routerName(i), ...this.#options.routerEnv?.(i) }));
     }
     await Promise.all(starting);
     this.startedInMs = Date.now() - t0;

@@ -71,9 +71,13 @@ export async function runConnect(verb: ConnectVerb, ctx: VerbContext): Promise<V
     ctx,
     services,
   ).start();
-  const endedBy = joined.bGone() ? 'B' : await bridge(a, bDialog, ctx.signal);
+  // A REST hang-up of leg B ends the bridge as a BYE from B would, but we send the BYE.
+  const dropB = new AbortController();
+  const unbridged = ctx.bridged?.({ dest: publicDest(winner.target.dest), drop: () => dropB.abort() });
+  const endedBy = joined.bGone() ? 'B' : await bridge(a, bDialog, ctx.signal, dropB.signal);
+  unbridged?.();
   relay.stop();
-  if (endedBy === 'A') await winner.hangup();
+  if (endedBy === 'A' || dropB.signal.aborted) await winner.hangup();
   else winner.remoteHungUp();
   ctx.emit('connect:hangup', { endedby: endedBy });
   ctx.emit('connect:complete');
@@ -204,19 +208,22 @@ async function answerCaller(b: Dialog, direct: boolean, ctx: VerbContext, servic
   }
 }
 
-/** Waits for the end of the bridge: BYE from A (or the call aborted) or BYE from B. */
-function bridge(a: Dialog, b: Dialog, signal: AbortSignal): Promise<EndedBy> {
+/** Waits for the end of the bridge: BYE from A (or the call aborted) or BYE from B (or B dropped). */
+function bridge(a: Dialog, b: Dialog, signal: AbortSignal, dropB?: AbortSignal): Promise<EndedBy> {
   return new Promise((resolve) => {
     let done = false;
     const end = (by: EndedBy) => {
       if (done) return;
       done = true;
       signal.removeEventListener('abort', onAbort);
+      dropB?.removeEventListener('abort', onDrop);
       resolve(by);
     };
     const onAbort = () => end('A');
+    const onDrop = () => end('B');
     if (signal.aborted) return end('A');
     signal.addEventListener('abort', onAbort, { once: true });
+    dropB?.addEventListener('abort', onDrop, { once: true });
     a.once('destroy', () => end('A'));
     b.once('destroy', () => end('B'));
   });

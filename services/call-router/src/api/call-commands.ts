@@ -1,0 +1,136 @@
+import { type CallScript, PbxError } from '@dragonpbx/shared/contracts';
+import {
+  createJsonCodec,
+  NatsRemoteError,
+  PBX_ERR_NATS_NO_RESPONDERS,
+  PBX_ERR_NATS_TIMEOUT,
+  request,
+  serve,
+  type Subjects,
+} from '@dragonpbx/shared/messaging';
+import type { CallStore, CallSummary } from '@dragonpbx/shared/state';
+import { type Static, Type } from '@sinclair/typebox';
+import type { NatsConnection, Subscription } from 'nats';
+import type { Logger } from 'pino';
+import type { CallSession } from '../engine/call-session.js';
+import { PBX_ERR_API_BAD_REQUEST, PBX_ERR_API_CALL_UNKNOWN, PBX_ERR_API_OWNER_UNREACHABLE } from './api-errors.js';
+import { type Leg, LegSchema, UpdateLegBodySchema } from './api-schemas.js';
+
+/** What the owning replica is asked to do, on `dragon.calls.<instanceId>.<op>`. */
+const CallCommandSchema = Type.Object(
+  {
+    callId: Type.String({ minLength: 1, maxLength: 256 }),
+    leg: LegSchema,
+    update: Type.Optional(UpdateLegBodySchema),
+  },
+  { additionalProperties: false },
+);
+type CallCommand = Static<typeof CallCommandSchema>;
+const commandCodec = createJsonCodec(CallCommandSchema);
+const OPS = ['hangup', 'update'] as const;
+type Op = (typeof OPS)[number];
+
+/** Refusals of the owner that keep their code and status across NATS. */
+const REMOTE_STATUS: Readonly<Record<string, number>> = {
+  PBX_ERR_CALL_LEG_STATE: 409,
+  PBX_ERR_UPDATE_LEG_UNSUPPORTED: 501,
+  PBX_ERR_UPDATE_LEG_HOOK: 480,
+  PBX_ERR_API_CALL_UNKNOWN: 404,
+};
+
+/** This replica's live calls, by Call-ID (the router). */
+export interface LocalCalls {
+  session(callId: string): CallSession | undefined;
+}
+
+/** Options of {@link CallCommands}. */
+export interface CallCommandsOptions {
+  /** This replica's `INSTANCE_ID`: the owner named in its calls' summaries. */
+  readonly instanceId: string;
+  readonly subjects: Subjects;
+  /** How long the owner may take; an update fetching a CallHook needs the hook timeout and more. */
+  readonly timeoutMs: number;
+}
+
+/**
+ * Hang-up and update-leg for any live call of the cluster: the summary in
+ * Redis names the owning replica; this one runs the command itself, another
+ * gets it as a NATS request on `dragon.calls.<owner>.<op>` and answers with the
+ * outcome (its refusals keep their code). {@link serve} answers this
+ * replica's own subject.
+ */
+export class CallCommands {
+  readonly #o: CallCommandsOptions;
+  readonly #calls: Pick<CallStore, 'get'>;
+  readonly #local: LocalCalls;
+  readonly #nc: NatsConnection;
+  readonly #logger: Logger;
+
+  constructor(options: CallCommandsOptions, deps: { calls: Pick<CallStore, 'get'>; local: LocalCalls; nc: NatsConnection; logger: Logger }) {
+    this.#o = options;
+    this.#calls = deps.calls;
+    this.#local = deps.local;
+    this.#nc = deps.nc;
+    this.#logger = deps.logger;
+  }
+
+  /** The live call `callId` of `domain`. @throws PBX_ERR_API_CALL_UNKNOWN */
+  async summary(domain: string, callId: string): Promise<CallSummary> {
+    const s = await this.#calls.get(callId);
+    if (s === undefined || s.domain !== domain) throw new PBX_ERR_API_CALL_UNKNOWN(callId, domain);
+    return s;
+  }
+
+  hangup(domain: string, callId: string, leg: Leg): Promise<void> {
+    return this.#command('hangup', domain, { callId, leg });
+  }
+
+  update(domain: string, callId: string, leg: Leg, body: CallScript | { callHook: string; statusHook?: string }): Promise<void> {
+    return this.#command('update', domain, { callId, leg, update: body });
+  }
+
+  /** Answers the commands other replicas send for this one's calls; stop with `drain()`. */
+  serve(): Subscription {
+    return serve<CallCommand, { done: true }>(
+      this.#nc,
+      this.#o.subjects.callsAll(this.#o.instanceId),
+      async (cmd, ctx) => {
+        const op = OPS.find((o) => ctx.subject === this.#o.subjects.calls(this.#o.instanceId, o));
+        if (op === undefined) throw new PBX_ERR_API_CALL_UNKNOWN(cmd.callId, `(unknown operation on ${ctx.subject})`);
+        await this.#run(op, cmd);
+        return { done: true };
+      },
+      { codec: commandCodec, logger: this.#logger, spanName: 'call command' },
+    );
+  }
+
+  async #command(op: Op, domain: string, cmd: CallCommand): Promise<void> {
+    const owner = (await this.summary(domain, cmd.callId)).instanceId;
+    if (owner === this.#o.instanceId) return this.#run(op, cmd);
+    try {
+      await request(this.#nc, this.#o.subjects.calls(owner, op), cmd, { timeoutMs: this.#o.timeoutMs });
+    } catch (err) {
+      if (err instanceof NatsRemoteError) {
+        const status = REMOTE_STATUS[err.remote.code];
+        if (status !== undefined) throw new PbxError(err.remote.code, err.remote.message, status);
+        throw err;
+      }
+      if (err instanceof PBX_ERR_NATS_NO_RESPONDERS || err instanceof PBX_ERR_NATS_TIMEOUT) {
+        throw new PBX_ERR_API_OWNER_UNREACHABLE(cmd.callId, owner, (err as Error).message);
+      }
+      throw err;
+    }
+  }
+
+  async #run(op: Op, cmd: CallCommand): Promise<void> {
+    const session = this.#local.session(cmd.callId);
+    if (session === undefined) throw new PBX_ERR_API_CALL_UNKNOWN(cmd.callId, `this call-router (${this.#o.instanceId})`);
+    if (op === 'hangup') {
+      session.hangup(cmd.leg);
+      return;
+    }
+    const update = cmd.update;
+    if (update === undefined) throw new PBX_ERR_API_BAD_REQUEST('an update needs a verb array or {callHook}');
+    await session.updateLeg(cmd.leg, Array.isArray(update) ? { script: update } : update);
+  }
+}
