@@ -16,3 +16,4 @@ export { serve, type ServeContext, type ServeHandler, type ServeOptions } from '
 export { createSubjects, encodeToken, decodeToken, type MediaOp, type Subjects, type SubjectsOptions } from './nats/subjects.js';
 export { subscribeJson, type EventHandler, type SubscribeJsonOptions } from './nats/subscribe-json.js';
 export { injectTraceHeaders, extractTraceContext } from './nats/trace-headers.js';
+export { StreamPublisher, type DurablePublisher, type StreamPublishOptions } from './nats/stream-publisher.js';

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { createConfigSource } from '@dragonpbx/shared/config';
-import { createSubjects, MediaClient } from '@dragonpbx/shared/messaging';
+import { createSubjects, MediaClient, StreamPublisher } from '@dragonpbx/shared/messaging';
 import { runService } from '@dragonpbx/shared/platform';
 import { connectSrf, Srf } from '@dragonpbx/shared/srf';
 import { StateStore } from '@dragonpbx/shared/state';
@@ -47,6 +47,8 @@ await runService({
       logger,
       latency: declareHookLatency(metrics),
     });
+    // Status events: one inbox for every acknowledgement, instead of a request per event.
+    const publisher = new StreamPublisher(nc);
     const router = new CallRouter(
       {
         instanceId: env.INSTANCE_ID,
@@ -65,7 +67,7 @@ await runService({
         config,
         state,
         webhook,
-        events: jetStreamEventSink(nc.jetstream(), env.NATS_SUBJECT_PREFIX),
+        events: jetStreamEventSink(publisher, env.NATS_SUBJECT_PREFIX),
         media: new MediaClient({ subjects, timeoutMs: env.MEDIA_TIMEOUT_MS }, { nc }),
         logger,
         metrics: createCallRouterMetrics(metrics),
@@ -98,6 +100,7 @@ await runService({
       stop: async () => {
         await api.close();
         await router.stop();
+        publisher.close();
         await commandSub.drain().catch(() => undefined);
         app.disconnect();
         webhook.close();

@@ -1,4 +1,5 @@
-import type { JetStreamClient, PubAck } from 'nats';
+import type { PubAck } from 'nats';
+import type { DurablePublisher } from './stream-publisher.js';
 import type { StatusEnvelope } from '../model/events/status-envelope.js';
 import { publishDurable } from './publish.js';
 import { createSubjects } from './subjects.js';
@@ -9,7 +10,7 @@ import { createSubjects } from './subjects.js';
  * retried within the stream's 2-minute duplicate window is stored once.
  */
 export function publishStatusEvent(
-  js: JetStreamClient,
+  js: DurablePublisher,
   envelope: StatusEnvelope,
   options: { subjectPrefix?: string; domain?: string } = {},
 ): Promise<PubAck> {

@@ -1,4 +1,5 @@
-import type { JetStreamClient, MsgHdrs, NatsConnection, PubAck } from 'nats';
+import type { MsgHdrs, NatsConnection, PubAck } from 'nats';
+import type { DurablePublisher } from './stream-publisher.js';
 import { encodeJson } from './json-codec.js';
 import { injectTraceHeaders } from './trace-headers.js';
 import { atTurnEnd } from '../platform/turn-end.js';
@@ -34,7 +35,7 @@ export interface PublishDurableOptions extends PublishOptions {
  * with the turn's other NATS sends ({@link atTurnEnd}).
  */
 export function publishDurable(
-  js: JetStreamClient,
+  js: DurablePublisher,
   subject: string,
   payload: unknown,
   options: PublishDurableOptions = {},

@@ -1,8 +1,7 @@
 import type { StatusEnvelope } from '@dragonpbx/shared/contracts';
-import { publishStatusEvent } from '@dragonpbx/shared/messaging';
+import { type DurablePublisher, publishStatusEvent } from '@dragonpbx/shared/messaging';
 import { formatTraceparent, inSpan } from '@dragonpbx/shared/platform';
 import { type Span, SpanKind } from '@opentelemetry/api';
-import type { JetStreamClient } from 'nats';
 import { callTracer } from '../call-tracer.js';
 
 /** Where a call's StatusHook events go (the hook-dispatcher consumes them). */
@@ -11,8 +10,11 @@ export interface StatusEventSink {
   publish(envelope: StatusEnvelope): Promise<void>;
 }
 
-/** The JetStream sink: `[<prefix>.]dragon.status.<domain>.<callId>`, de-duplicated by event id. */
-export function jetStreamEventSink(js: JetStreamClient, subjectPrefix = ''): StatusEventSink {
+/**
+ * The JetStream sink: `[<prefix>.]dragon.status.<domain>.<callId>`, de-duplicated by event id.
+ * `js` is a `StreamPublisher` in production (one ack inbox for all events) or `nc.jetstream()`.
+ */
+export function jetStreamEventSink(js: DurablePublisher, subjectPrefix = ''): StatusEventSink {
   return {
     async publish(envelope) {
       // When spans are exported, the event's deliveries become children of its publication.
