@@ -7,15 +7,22 @@ import { PBX_ERR_CALL_STATE } from '../call-router-errors.js';
  * Keeps one call's live summary in Redis (ARCHITECTURE "live-call summaries"):
  * written when the call is routed, refreshed at half its TTL while the call
  * lasts, removed when it ends. Writes are serialised, so a removal can never
- * be overtaken by an earlier write; each goes out at the end of its
- * event-loop turn with the other calls' writes of that turn. Redis trouble is logged
- * (`PBX_ERR_CALL_STATE`) and never affects the call.
+ * be overtaken by an earlier write, and coalesced: changes made while a write
+ * waits (routed, bridged, answered within milliseconds) go out as one write of
+ * the latest summary, and a call that ends before its write left skips it.
+ * Each write goes out at the end of its event-loop turn with the other calls'
+ * writes of that turn. Redis trouble is logged (`PBX_ERR_CALL_STATE`) and
+ * never affects the call.
  */
 export class CallSummaryKeeper {
   readonly #calls: Pick<CallStore, 'put' | 'remove'>;
   readonly #ttlSec: number;
   readonly #logger: Pick<Logger, 'warn'>;
   #summary: CallSummary | undefined;
+  /** The summary last sent to Redis: its indexes are the ones to clean. */
+  #written: CallSummary | undefined;
+  /** A write is queued and has not started: it will send whatever #summary is then. */
+  #writeQueued = false;
   #queue: Promise<void> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
@@ -30,14 +37,9 @@ export class CallSummaryKeeper {
   put(summary: CallSummary): void {
     if (this.#closed) return;
     this.#summary = summary;
-    this.#enqueue('put', () => this.#calls.put(summary, this.#ttlSec));
+    this.#write('put');
     if (this.#timer === undefined) {
-      this.#timer = setInterval(() => {
-        if (this.#summary) {
-          const s = this.#summary;
-          this.#enqueue('refresh', () => this.#calls.put(s, this.#ttlSec));
-        }
-      }, (this.#ttlSec * 1000) / 2);
+      this.#timer = setInterval(() => this.#write('refresh'), (this.#ttlSec * 1000) / 2);
       this.#timer.unref();
     }
   }
@@ -58,9 +60,23 @@ export class CallSummaryKeeper {
     this.#closed = true;
     clearInterval(this.#timer);
     this.#timer = undefined;
-    const written = this.#summary;
-    if (written !== undefined) this.#enqueue('remove', () => this.#calls.remove(written.callId, written));
+    this.#enqueue('remove', () => {
+      const written = this.#written;
+      return written === undefined ? Promise.resolve() : this.#calls.remove(written.callId, written);
+    });
     return this.#queue;
+  }
+
+  #write(what: 'put' | 'refresh'): void {
+    if (this.#writeQueued) return;
+    this.#writeQueued = true;
+    this.#enqueue(what, () => {
+      this.#writeQueued = false;
+      const s = this.#summary;
+      if (this.#closed || s === undefined) return Promise.resolve(); // the removal queued after it says the rest
+      this.#written = s;
+      return this.#calls.put(s, this.#ttlSec);
+    });
   }
 
   #enqueue(what: string, op: () => Promise<unknown>): void {
