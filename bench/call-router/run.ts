@@ -48,7 +48,7 @@
  * 29300–29399. Everything it starts is stopped, its Redis keys and its
  * JetStream stream removed.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -263,7 +263,28 @@ interface Step extends UacRun {
   readonly appCpu: number;
   readonly mediaCpu: number;
   readonly serverCpu: number;
+  /** Redis and NATS servers together, CPU ms per successful call. */
+  readonly storeCpu: number;
+  /** The whole machine (every core, /proc/stat: all but idle and iowait), CPU ms per successful call. */
+  readonly machineCpu: number;
 }
+
+/** CPU time of the whole machine so far, ms (all cores, every state but idle and iowait). */
+function machineCpuMs(): number {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const busy = fields.reduce((a, b) => a + b, 0) - (fields[3] ?? 0) - (fields[4] ?? 0);
+  return busy * 10;
+}
+
+/** The pids of the shared Redis and NATS servers (pgrep), for their CPU per call. */
+function storePids(): number[] {
+  try {
+    return execFileSync('pgrep', ['-x', 'redis-server|nats-server'], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+const storeCpuMs = (pids: number[]) => pids.reduce((sum, pid) => sum + cpuMs(pid), 0);
 
 const okRun = (r: UacRun) => r.exitCode === 0 && r.failed === 0 && r.successful === r.calls;
 
@@ -282,7 +303,8 @@ async function rateSearch(kind: Kind, stack: Stack): Promise<{ best: number; ste
   const warm = await runUac({ target: TARGET, port: PORTS.uac, mediaPort: PORTS.uacMedia, rate: START_RATE, calls: START_RATE * 3, holdMs: HOLD_MS });
   log(`${kind} warm-up: ${warm.successful}/${warm.calls} ok`);
   const step = async (rate: number) => {
-    const c0 = [cpuMs(app.child.pid), cpuMs(stack.media.pid), cpuMs(stack.server.pid)];
+    const stores = storePids();
+    const c0 = [cpuMs(app.child.pid), cpuMs(stack.media.pid), cpuMs(stack.server.pid), storeCpuMs(stores), machineCpuMs()];
     const r = await runUac({ target: TARGET, port: PORTS.uac, mediaPort: PORTS.uacMedia, rate, calls: rate * STEP_SECONDS, holdMs: HOLD_MS });
     const n = Math.max(1, r.successful);
     const s: Step = {
@@ -290,11 +312,13 @@ async function rateSearch(kind: Kind, stack: Stack): Promise<{ best: number; ste
       appCpu: (cpuMs(app.child.pid) - c0[0]!) / n,
       mediaCpu: kind === 'pbx' ? (cpuMs(stack.media.pid) - c0[1]!) / n : 0,
       serverCpu: (cpuMs(stack.server.pid) - c0[2]!) / n,
+      storeCpu: (storeCpuMs(stores) - c0[3]!) / n,
+      machineCpu: (machineCpuMs() - c0[4]!) / n,
     };
     steps.push(s);
     log(
       `${kind}: rate ${rate}/s → ${r.successful}/${r.calls} ok, ${r.failed} failed, exit ${r.exitCode}, ${r.seconds.toFixed(1)} s; ` +
-        `CPU ms/call app ${s.appCpu.toFixed(2)} media ${s.mediaCpu.toFixed(2)} sip-server ${s.serverCpu.toFixed(2)}`,
+        `CPU ms/call app ${s.appCpu.toFixed(2)} media ${s.mediaCpu.toFixed(2)} sip-server ${s.serverCpu.toFixed(2)} redis+nats ${s.storeCpu.toFixed(2)} machine ${s.machineCpu.toFixed(2)}`,
     );
     if (!okRun(r)) {
       if (r.errors) process.stderr.write(`[sipp ${kind} ${rate}/s] ${r.errors}\n`);
@@ -637,7 +661,7 @@ function render(r: {
       steps
         .map(
           (s) =>
-            `| ${s.rate} | ${s.calls} | ${s.successful} | ${s.failed} | ${s.seconds.toFixed(1)} | ${okRun(s) ? 'pass' : 'FAIL'} | ${s.appCpu.toFixed(2)} | ${s.mediaCpu.toFixed(2)} | ${s.serverCpu.toFixed(2)} |`,
+            `| ${s.rate} | ${s.calls} | ${s.successful} | ${s.failed} | ${s.seconds.toFixed(1)} | ${okRun(s) ? 'pass' : 'FAIL'} | ${s.appCpu.toFixed(2)} | ${s.mediaCpu.toFixed(2)} | ${s.serverCpu.toFixed(2)} | ${s.storeCpu.toFixed(2)} | ${s.machineCpu.toFixed(2)} |`,
         )
         .join('\n');
     const cpuOf = (steps: Step[], f: (s: Step) => number) => {
@@ -661,14 +685,14 @@ Targets: ratio ≥ 0.7: ${verdict(ratio >= 0.7)}; ≥ 200 calls/s: ${verdict(pbx
 
 PBX steps:
 
-| offered/s | calls | ok | failed | seconds | step | call-router CPU ms/call | media-controller CPU ms/call | sip-server CPU ms/call |
-|---|---|---|---|---|---|---|---|---|
+| offered/s | calls | ok | failed | seconds | step | call-router CPU ms/call | media-controller CPU ms/call | sip-server CPU ms/call | Redis + NATS servers CPU ms/call | whole machine CPU ms/call |
+|---|---|---|---|---|---|---|---|---|---|---|
 ${rows(pbxRate.steps)}
 
 Baseline steps:
 
-| offered/s | calls | ok | failed | seconds | step | baseline CPU ms/call | — | sip-server CPU ms/call |
-|---|---|---|---|---|---|---|---|---|
+| offered/s | calls | ok | failed | seconds | step | baseline CPU ms/call | — | sip-server CPU ms/call | Redis + NATS servers CPU ms/call | whole machine CPU ms/call |
+|---|---|---|---|---|---|---|---|---|---|---|
 ${rows(baseRate.steps)}
 `);
   }
