@@ -2,7 +2,9 @@
 // phones register and call through the SIP server and a call-router, media anchored in the
 // shared RTPEngine. The transferor's NOTIFY message/sipfrag bodies are written to a file by its
 // SIPp scenario and asserted in order; the party that stays is re-INVITEd onto the new bridge.
-// Ports 30300-30399.
+// Ports 30300-30399. They lie inside the shared RTPEngine's media range (30000-34999,
+// scripts/infra.sh): while another load runs, RTPEngine may hold one of them and a SIPp fails to
+// bind (exit 254, "Address already in use").
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -135,6 +137,19 @@ describe('blind transfer (REFER)', () => {
     const callId = stack.lastCallId();
     const events = await stack.eventsUntil(callId, 'connect:error');
     expect(events.find((e) => e.event === 'connect:error')).toMatchObject({ error: { status: 486 } });
+  });
+
+  it('on an answered call that is not bridged (B hung up, the script pauses): 403, no transfer', async () => {
+    scripts([{ verb: 'connect', dest: client('1002') }, { verb: 'pause', duration: 1.5 }], [{ verb: 'connect', dest: client('1003') }]);
+    const first = phone('1002', 'uas-answer-send-bye.xml', { hold: '200' });
+    const hooks = stack.hook.callsTo('/call').length;
+    const a = await call('1001', '1002', 'uac-call-refer-refused.xml', { hold: '700', referto: '1003' }).done;
+    expect(a.code, describeSipp(a)).toBe(0);
+    expect((await first.done).code).toBe(0);
+    expect(stack.hook.callsTo('/call').slice(hooks).map((c) => c.body.refer)).toEqual([false]);
+    const callId = stack.lastCallId();
+    await stack.eventsUntil(callId, 'pause:complete');
+    expect(stack.names(callId)).not.toContain('connect:refer');
   });
 });
 

@@ -1,6 +1,6 @@
 import { type CallScript, PbxError, SipError, callScriptIssues, formatIssues } from '@dragonpbx/shared/contracts';
 import { buildDigestChallenges, challengeHeaders } from '@dragonpbx/shared/sip';
-import type { Dialog } from '@dragonpbx/shared/srf';
+import type { Dialog, SrfRequest, SrfResponse } from '@dragonpbx/shared/srf';
 import { type CallStore, PBX_ERR_STATE_UNAVAILABLE } from '@dragonpbx/shared/state';
 import { callLogger, formatTraceparent } from '@dragonpbx/shared/platform';
 import { type Context, context, trace } from '@opentelemetry/api';
@@ -313,13 +313,26 @@ export class CallSession {
   /** Makes `dialog` the call's party: its BYE ends the call. */
   #watchParty(dialog: Dialog): void {
     this.#aDialog?.removeListener('destroy', this.#partyGone);
+    this.#aDialog?.removeListener('refer', this.#referOutsideBridge);
     this.#aDialog = dialog;
     dialog.on('destroy', this.#partyGone);
+    dialog.on('refer', this.#referOutsideBridge);
     // drachtio-srf resolves createUAS when the 200 is sent; a BYE that reaches the app in the
     // same read (a short call on a busy host) destroys the dialog before this line runs, and
     // its 'destroy' had no listener yet: without this check the call would never end.
     if (dialog.connected === false) this.#partyGone();
   }
+
+  /**
+   * A REFER while the party is not bridged (an announce, a pause, a reconnect still ringing):
+   * nothing to transfer, so 403 rather than drachtio-srf's default 200 that promises a NOTIFY
+   * never sent. A bridge's relay listens too and answers it then.
+   */
+  readonly #referOutsideBridge = (_req: SrfRequest, res: SrfResponse): void => {
+    if (this.#aDialog === undefined || this.#aDialog.listenerCount('refer') > 1 || res.finalResponseSent) return;
+    this.#log.warn({ code: 'PBX_ERR_REFER_INVALID' }, 'REFER refused: the call is not bridged');
+    res.send(403, 'Forbidden', { headers: { 'X-Reason': 'no bridged call to transfer' } });
+  };
 
   /**
    * A bridged connect accepted a REFER (docs/contract.md §5.2). When the party itself
