@@ -165,6 +165,7 @@ function ctx(over: Partial<VerbContext> = {}): VerbContext & { sent: unknown[]; 
     legsSent: () => undefined,
     defer: () => undefined,
     progress: () => undefined,
+    transfer: () => undefined,
     media: {},
     caller: { sdp: '', fromTag: 't', from: '1000', codecs: ['PCMU'], domain: 'd' },
     logger: silent,

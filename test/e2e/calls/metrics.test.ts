@@ -3,18 +3,18 @@
 // the real stack, and the key series are checked to change — registrations, active/started/
 // answered/failed calls, post-dial delay and answer time, hook latency by hook and outcome,
 // NATS request latency, ng round trips, StatusHook delivery and queue depth, event-loop lag.
-// Ports 30140-30179.
+// Ports 28140-28179.
 import { until } from '@dragonpbx/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallStack, DOMAIN, TRUNK_IP } from './support/call-stack.js';
 import { describeSipp, runSipp, startSipp } from './support/sipp.js';
 
-const SIP = 30140;
-const PHONE = 30150;
-const PHONE_MEDIA = 30152;
-const TRUNK_PORT = 30156;
-const TRUNK_MEDIA = 30158;
-const STRANGER_PORT = 30162;
+const SIP = 28140;
+const PHONE = 28150;
+const PHONE_MEDIA = 28152;
+const TRUNK_PORT = 28156;
+const TRUNK_MEDIA = 28158;
+const STRANGER_PORT = 28162;
 const target = `127.0.0.1:${SIP}`;
 const COMPONENTS = ['sip-server', 'registrar', 'call-router', 'media-controller', 'hook-dispatcher'] as const;
 type Component = (typeof COMPONENTS)[number];
@@ -23,7 +23,7 @@ type Scrape = Record<Component, string>;
 let stack: CallStack;
 
 beforeAll(async () => {
-  stack = await CallStack.start({ ports: { sip: SIP, admin: 30141, ops: 30142 }, codecs: () => ['PCMU'] });
+  stack = await CallStack.start({ ports: { sip: SIP, admin: 28141, ops: 28142 }, codecs: () => ['PCMU'] });
 }, 240_000);
 
 afterAll(async () => {

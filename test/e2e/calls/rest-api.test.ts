@@ -1,25 +1,25 @@
 // The REST call API (docs/contract.md §5.1) on the real stack: two call-router replicas, each
 // with its API on its own WEBPORT behind API_TOKEN; SIPp phones registered through the
 // registrar call each other. Commands sent to the replica that does not own the call reach
-// the owner over NATS (`dragon.calls.<instanceId>.<op>`). Ports 30200-30299.
+// the owner over NATS (`dragon.calls.<instanceId>.<op>`). Ports 28200-28299.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '@dragonpbx/testkit';
 import { CallStack, DOMAIN } from './support/call-stack.js';
 import { describeSipp, runSipp, startSipp } from './support/sipp.js';
 
-const SIP = 30200;
-const PHONE: Record<string, number> = { '1001': 30210, '1002': 30211 };
+const SIP = 28200;
+const PHONE: Record<string, number> = { '1001': 28210, '1002': 28211 };
 /** SIPp media ports (each takes the port and the port + 2). */
-const MEDIA: Record<string, number> = { '1001': 30220, '1002': 30224 };
+const MEDIA: Record<string, number> = { '1001': 28220, '1002': 28224 };
 /** Each call-router replica's WEBPORT. */
-const WEB = [30240, 30241];
+const WEB = [28240, 28241];
 const TOKEN = 'e2e-rest-token-0123456789';
 const target = `127.0.0.1:${SIP}`;
 let stack: CallStack;
 
 beforeAll(async () => {
   stack = await CallStack.start({
-    ports: { sip: SIP, admin: 30201, ops: 30202 },
+    ports: { sip: SIP, admin: 28201, ops: 28202 },
     routers: 2,
     codecs: () => ['PCMU'],
     env: { API_TOKEN: TOKEN, API_HOST: '127.0.0.1' },

@@ -3,7 +3,7 @@
 // call — the call-router's call and routing steps, the CallHook request, the media-controller's
 // requests and ng commands, each StatusHook delivery — lands in that one trace, each under the
 // span that caused it. The hooks see the `traceparent` of the request that reached them.
-// Ports 30100-30139.
+// Ports 28100-28139.
 import { randomBytes } from 'node:crypto';
 import { until } from '@dragonpbx/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,10 +11,10 @@ import { CallStack, DOMAIN, TRUNK_IP } from './support/call-stack.js';
 import { OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver.js';
 import { describeSipp, runSipp } from './support/sipp.js';
 
-const SIP = 30100;
-const OTLP = 30110;
-const TRUNK_PORT = 30111;
-const TRUNK_MEDIA = 30112;
+const SIP = 28100;
+const OTLP = 28110;
+const TRUNK_PORT = 28111;
+const TRUNK_MEDIA = 28112;
 const SERVER = 2;
 const CLIENT = 3;
 const PRODUCER = 4;
@@ -25,7 +25,7 @@ let stack: CallStack;
 beforeAll(async () => {
   await receiver.start();
   stack = await CallStack.start({
-    ports: { sip: SIP, admin: 30101, ops: 30102 },
+    ports: { sip: SIP, admin: 28101, ops: 28102 },
     env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_BSP_SCHEDULE_DELAY: '200' },
   });
 }, 240_000);

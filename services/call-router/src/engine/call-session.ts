@@ -1,6 +1,6 @@
 import { type CallHookRequest, type CallScript, type ConnectDest, PbxError, SipError, callScriptIssues, formatIssues } from '@dragonpbx/shared/contracts';
 import { buildDigestChallenges, challengeHeaders } from '@dragonpbx/shared/sip';
-import type { Dialog } from '@dragonpbx/shared/srf';
+import type { Dialog, SrfRequest, SrfResponse } from '@dragonpbx/shared/srf';
 import { type CallStore, PBX_ERR_STATE_UNAVAILABLE } from '@dragonpbx/shared/state';
 import { callLogger, formatTraceparent, inSpan } from '@dragonpbx/shared/platform';
 import { type Context, context, trace } from '@opentelemetry/api';
@@ -14,12 +14,14 @@ import { fetchCallScript } from '../routing/fetch-call-script.js';
 import type { InviteInfo } from '../routing/invite-info.js';
 import type { FileHookRenderer } from '../routing/render-file-hook.js';
 import { type RouteInviteDeps, routeInvite } from '../routing/route-invite.js';
+import type { ReferProgress, Transferor, TransferRequest } from '../verbs/connect/refer.js';
 import { runVerb } from '../verbs/run-verb.js';
 import type { CallMediaState, CallerLeg, VerbContext, VerbServices } from '../verbs/verb-context.js';
 import { CallEvents, type StatusLabel } from './call-events.js';
 import { CallState } from './call-state.js';
 import { CallStateMachine } from './call-state-machine.js';
 import { CallSummaryKeeper } from './call-summary-keeper.js';
+import { transferCallHook, transferHookBody } from './call-transfer.js';
 import type { StatusEventSink } from './status-event-sink.js';
 
 /**
@@ -92,6 +94,14 @@ export class CallSession {
   #replacement: CallScript | undefined;
   /** The B leg a `connect` bridged, while it is up. */
   #bLeg: { readonly dest: ConnectDest; drop(): void } | undefined;
+  /** A REFER accepted on a bridge, to run once the current script has ended (docs/contract.md §5.2). */
+  #pendingTransfer: TransferRequest | undefined;
+  /** The running transfer script's subscription, which its first connect reports to. */
+  #referral: ReferProgress | undefined;
+  /** Who the call's party is: the caller (`party`), or whoever stayed after a transfer by the caller. */
+  #partyIdentity: Transferor = { kind: 'party' };
+  /** The party's identity before the latest hand-over (the transferor's, when the party transferred). */
+  #previousIdentity: Transferor = { kind: 'party' };
 
   constructor(invite: InviteInfo, io: CallResponder, options: CallRouterOptions, deps: CallSessionDeps) {
     this.invite = invite;
@@ -201,6 +211,8 @@ export class CallSession {
       await this.#runReplacements(callerLeg);
       if (this.machine.finished) return;
       if (this.machine.state === CallState.Answered) {
+        await this.#transfers(caller);
+        if (this.machine.finished) return;
         // docs/contract.md §1.4: when the script runs out with the caller still up, hang up.
         await this.#hangupCaller();
         return;
@@ -209,6 +221,46 @@ export class CallSession {
         this.#respond(604, 'Does Not Exist Anywhere', {});
         return;
       }
+    }
+  }
+
+  /**
+   * Transfers (docs/contract.md §5.2), one after another while the party is up: the
+   * transferor's CallHook with `refer: true`, then its script against the party
+   * (a connect there rings in reconnect mode). A hook or script failure ends
+   * the transfer with that status in the final NOTIFY; a script that ends
+   * without reporting ends it with 480.
+   */
+  async #transfers(caller: Caller): Promise<void> {
+    while (this.#pendingTransfer !== undefined && this.machine.state === CallState.Answered) {
+      const t = this.#pendingTransfer;
+      this.#pendingTransfer = undefined;
+      const { subscription, remaining } = t;
+      this.#cleanups.push(async () => {
+        subscription.finish(487, 'Request Terminated');
+        await subscription.settled();
+      });
+      const leg: CallerLeg = { sdp: remaining.dialog.remote.sdp, fromTag: remaining.tag, from: remaining.from, codecs: remaining.codecs, domain: this.invite.domain };
+      let script: CallScript;
+      try {
+        // A REFER from the party: the party was handed over at once, so the transferor is the previous one.
+        const by = t.transferor.kind === 'party' ? this.#previousIdentity : t.transferor;
+        const hook = await transferCallHook(this.invite, caller, by, t, this.#deps);
+        const body = transferHookBody(this.invite, t, hook.source);
+        const raw = await fetchCallScript(hook.callHook, body, this.#options.hookTimeoutMs, { ...this.#deps, logger: this.#log });
+        if (this.machine.finished) return;
+        script = this.#validate(raw);
+      } catch (err) {
+        const e = err instanceof SipError ? err : new SipError(500, 'Server Internal Error');
+        if (!(err instanceof SipError)) this.#log.error({ err, code: 'PBX_ERR_TRANSFER' }, 'transfer failed');
+        else this.#log.warn({ code: 'PBX_ERR_TRANSFER', status: e.status, why: e.headers?.['X-Reason'] }, 'transfer has no script');
+        subscription.finish(e.status, e.reason ?? 'Failed');
+        return;
+      }
+      this.#referral = subscription;
+      await this.#runScript(script, leg);
+      this.#referral = undefined;
+      subscription.finish(480, 'Temporarily Unavailable');
     }
   }
 
@@ -229,6 +281,7 @@ export class CallSession {
       if (this.machine.finished || signal.aborted) return;
       const label = verb.statusLabel as StatusLabel;
       const machine = this.machine;
+      const session = this;
       const ctx: VerbContext = {
         callId: this.invite.callId,
         signal,
@@ -252,6 +305,11 @@ export class CallSession {
         },
         caller: callerLeg,
         bridged: (leg) => this.#bridged(leg),
+        get dialog() {
+          return session.#aDialog;
+        },
+        ...(this.#referral !== undefined && { referral: this.#referral }),
+        transfer: (t) => this.#acceptTransfer(t),
         ...(this.#deps.services && { services: this.#deps.services }),
         logger: this.#log,
       };
@@ -372,18 +430,51 @@ export class CallSession {
     this.#summary.update({ state: 'connected', answeredAt: Date.now() });
     const dialog = await this.#io.answer(sdp);
     this.#deps.onAnswered?.((performance.now() - this.#receivedAt) / 1000);
+    this.#watchParty(dialog);
+    return dialog;
+  }
+
+  /** RFC 3261 §15.1.2: the party's BYE ends its dialog (drachtio-srf has answered it) and the call. */
+  readonly #partyGone = (): void => {
+    if (this.machine.state === CallState.Answered) this.machine.transition(CallState.HungUp);
+    this.#stopAll();
+  };
+
+  /** Makes `dialog` the call's party: its BYE ends the call. */
+  #watchParty(dialog: Dialog): void {
+    this.#aDialog?.removeListener('destroy', this.#partyGone);
+    this.#aDialog?.removeListener('refer', this.#referOutsideBridge);
     this.#aDialog = dialog;
-    const callerGone = () => {
-      // RFC 3261 §15.1.2: the caller's BYE ends its dialog; drachtio-srf has answered it.
-      if (this.machine.state === CallState.Answered) this.machine.transition(CallState.HungUp);
-      this.#stopAll();
-    };
-    dialog.on('destroy', callerGone);
+    dialog.on('destroy', this.#partyGone);
+    dialog.on('refer', this.#referOutsideBridge);
     // drachtio-srf resolves createUAS when the 200 is sent; a BYE that reaches the app in the
     // same read (a short call on a busy host) destroys the dialog before this line runs, and
     // its 'destroy' had no listener yet: without this check the call would never end.
-    if (dialog.connected === false) callerGone();
-    return dialog;
+    if (dialog.connected === false) this.#partyGone();
+  }
+
+  /**
+   * A REFER while the party is not bridged (an announce, a pause, a reconnect still ringing):
+   * nothing to transfer, so 403 rather than drachtio-srf's default 200 that promises a NOTIFY
+   * never sent. A bridge's relay listens too and answers it then.
+   */
+  readonly #referOutsideBridge = (_req: SrfRequest, res: SrfResponse): void => {
+    if (this.#aDialog === undefined || this.#aDialog.listenerCount('refer') > 1 || res.finalResponseSent) return;
+    this.#log.warn({ code: 'PBX_ERR_REFER_INVALID' }, 'REFER refused: the call is not bridged');
+    res.send(403, 'Forbidden', { headers: { 'X-Reason': 'no bridged call to transfer' } });
+  };
+
+  /**
+   * A bridged connect accepted a REFER (docs/contract.md §5.2). When the party itself
+   * transferred, the other side becomes the party at once, so the transferor's
+   * BYE no longer ends the call.
+   */
+  #acceptTransfer(t: TransferRequest): void {
+    this.#pendingTransfer = t;
+    if (t.remaining.dialog === this.#aDialog) return;
+    this.#previousIdentity = this.#partyIdentity;
+    this.#partyIdentity = t.remaining.identity;
+    this.#watchParty(t.remaining.dialog);
   }
 
   /** BYE to an answered caller (the script ran out, or the router stops). */

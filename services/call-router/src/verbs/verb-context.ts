@@ -5,6 +5,7 @@ import type { Dialog, SrfApp } from '@dragonpbx/shared/srf';
 import type { ContactStore } from '@dragonpbx/shared/state';
 import type { Logger } from 'pino';
 import type { HttpMediaCache } from './announce/http-media-cache.js';
+import type { ReferProgress, TransferRequest } from './connect/refer.js';
 
 /** What a verb did to the script: go on with the next verb, or end the script. */
 export type VerbOutcome = 'next' | 'end';
@@ -74,6 +75,15 @@ export interface VerbContext {
    * (a REST hang-up of leg B). Returns the function to call once B is gone.
    */
   bridged?(leg: { readonly dest: ConnectDest; drop(): void }): () => void;
+  /** The answered party's dialog: the caller, or whoever stayed after a transfer; `undefined` until answered. */
+  readonly dialog?: Dialog;
+  /** Set while a transfer's script runs (docs/contract.md §5.2): its first connect reports to the transferor. */
+  readonly referral?: ReferProgress;
+  /**
+   * A bridged connect accepted a REFER: the call is handed over (the transferee becomes the
+   * call's party at once) and, once this script has ended, the transfer's script runs.
+   */
+  transfer(request: TransferRequest): void;
   readonly media: CallMediaState;
   /** Absent when the router was built without SIP/media services (unit tests of script-only verbs). */
   readonly services?: VerbServices;

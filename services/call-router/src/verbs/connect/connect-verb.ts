@@ -2,16 +2,14 @@ import { type ConnectDest, type ConnectVerb, PbxError } from '@dragonpbx/shared/
 import type { Dialog } from '@dragonpbx/shared/srf';
 import type { VerbContext, VerbOutcome, VerbServices } from '../verb-context.js';
 import { BLeg, CANCEL_REASONS } from './b-leg.js';
+import { bridgeCall } from './bridge.js';
 import { callerIdentity } from './caller-identity.js';
-import { InDialogRelay } from './in-dialog-relay.js';
 import { type JoinedLegs, watchGone } from './joined-legs.js';
 import { joinLateOffer } from './late-offer.js';
 import { type MediaPlan, assertCommonCodec, mediaPlan } from './media-plan.js';
 import { type LegTarget, resolveLegs } from './resolve-legs.js';
+import { runReconnect } from './reconnect.js';
 import { Ringback } from './ringback.js';
-
-/** Which side ended a bridged call (`connect:hangup` `endedby`). */
-type EndedBy = 'A' | 'B';
 
 /**
  * `connect` (docs/contract.md §4.2) to `client`, `sip` and `trunk` destinations: every leg
@@ -20,8 +18,10 @@ type EndedBy = 'A' | 'B';
  * first 200 wins: its SDP is answered through RTPEngine, the caller gets the
  * 200 OK, and the other legs are CANCELled with RFC 3326 `Reason`. The verb
  * lasts as long as the bridge: a BYE from A ends the call (B gets BYE); a BYE
- * from B leaves A up and the script continues. When no leg answers (or none
- * could be resolved) the verb completes at once and the next verb runs.
+ * from B leaves A up and the script continues; a REFER from either side hands
+ * the call to a transfer (`bridge.ts`). When no leg answers (or none could be
+ * resolved) the verb completes at once and the next verb runs. On an answered
+ * call it rings again only with `reconnect` or in a transfer (`reconnect.ts`).
  */
 export async function runConnect(verb: ConnectVerb, ctx: VerbContext): Promise<VerbOutcome> {
   const services = ctx.services;
@@ -30,7 +30,8 @@ export async function runConnect(verb: ConnectVerb, ctx: VerbContext): Promise<V
     return 'next';
   }
   if (ctx.answered) {
-    // reconnect (re-INVITE of the answered A leg) is not built yet.
+    // docs/contract.md §4.2 reconnect: only with `reconnect: true`, or in a transfer's script (§5.2).
+    if (verb.reconnect === true || ctx.referral !== undefined) return runReconnect(verb, ctx, services);
     ctx.emit('connect:skipped');
     return 'next';
   }
@@ -64,31 +65,24 @@ export async function runConnect(verb: ConnectVerb, ctx: VerbContext): Promise<V
   }
   const { a, b: bDialog } = joined;
   ctx.emit('connect:answered', { dest: publicDest(winner.target.dest), index: winner.target.index });
-  const relay = new InDialogRelay(
-    { name: 'A', dialog: a, tag: ctx.caller.fromTag, codecs: plan.callerCodecs },
-    { name: 'B', dialog: bDialog, tag: bDialog.sip.remoteTag, codecs: plan.destCodecs },
-    plan.direct,
+  return bridgeCall(
+    {
+      a: { name: 'A', dialog: a, tag: ctx.caller.fromTag, codecs: plan.callerCodecs },
+      b: { name: 'B', dialog: bDialog, tag: bDialog.sip.remoteTag, codecs: plan.destCodecs },
+      winner,
+      direct: plan.direct,
+      bGone: joined.bGone(),
+    },
     ctx,
     services,
-  ).start();
-  // A REST hang-up of leg B ends the bridge as a BYE from B would, but we send the BYE.
-  const dropB = new AbortController();
-  const unbridged = ctx.bridged?.({ dest: publicDest(winner.target.dest), drop: () => dropB.abort() });
-  const endedBy = joined.bGone() ? 'B' : await bridge(a, bDialog, ctx.signal, dropB.signal);
-  unbridged?.();
-  relay.stop();
-  if (endedBy === 'A' || dropB.signal.aborted) await winner.hangup();
-  else winner.remoteHungUp();
-  ctx.emit('connect:hangup', { endedby: endedBy });
-  ctx.emit('connect:complete');
-  return endedBy === 'A' ? 'end' : 'next';
+  );
 }
 
 /**
  * Legs that can be rung; each destination that cannot (unknown trunk, trunk
  * without outbound host) gets `connect:error` and a log line with its stable code.
  */
-function withoutDropped(targets: readonly LegTarget[], ctx: VerbContext): LegTarget[] {
+export function withoutDropped(targets: readonly LegTarget[], ctx: VerbContext): LegTarget[] {
   for (const t of targets) {
     if (t.dropped === undefined) continue;
     ctx.logger.warn({ code: t.dropped.code, callId: ctx.callId, index: t.index, dest: publicDest(t.dest) }, `connect: ${t.dropped.reason}; destination skipped`);
@@ -132,7 +126,7 @@ async function offerFor(plan: MediaPlan, ctx: VerbContext, services: VerbService
 }
 
 /** Rings every leg; resolves with the first leg that answered, or `undefined` when none did. */
-function fork(legs: BLeg[], sdp: string, verb: ConnectVerb, ctx: VerbContext, services: VerbServices): Promise<BLeg | undefined> {
+export function fork(legs: BLeg[], sdp: string, verb: ConnectVerb, ctx: VerbContext, services: VerbServices): Promise<BLeg | undefined> {
   return new Promise((resolve) => {
     let winner: BLeg | undefined;
     let pending = legs.length;
@@ -174,7 +168,7 @@ function fork(legs: BLeg[], sdp: string, verb: ConnectVerb, ctx: VerbContext, se
 }
 
 /** A destination as events show it: never its `password` (docs/contract.md §5.3: credentials never leave the PBX). */
-function publicDest(dest: ConnectDest): ConnectDest {
+export function publicDest(dest: ConnectDest): ConnectDest {
   if (dest.type !== 'sip' || dest.password === undefined) return dest;
   const { password: _hidden, ...rest } = dest;
   return rest;
@@ -206,25 +200,4 @@ async function answerCaller(b: Dialog, direct: boolean, ctx: VerbContext, servic
     if (!ctx.answered) ctx.respond(503, 'Service Unavailable', { 'Retry-After': '5' });
     return undefined;
   }
-}
-
-/** Waits for the end of the bridge: BYE from A (or the call aborted) or BYE from B (or B dropped). */
-function bridge(a: Dialog, b: Dialog, signal: AbortSignal, dropB?: AbortSignal): Promise<EndedBy> {
-  return new Promise((resolve) => {
-    let done = false;
-    const end = (by: EndedBy) => {
-      if (done) return;
-      done = true;
-      signal.removeEventListener('abort', onAbort);
-      dropB?.removeEventListener('abort', onDrop);
-      resolve(by);
-    };
-    const onAbort = () => end('A');
-    const onDrop = () => end('B');
-    if (signal.aborted) return end('A');
-    signal.addEventListener('abort', onAbort, { once: true });
-    dropB?.addEventListener('abort', onDrop, { once: true });
-    a.once('destroy', () => end('A'));
-    b.once('destroy', () => end('B'));
-  });
 }

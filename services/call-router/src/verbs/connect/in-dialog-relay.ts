@@ -4,6 +4,9 @@ import { readSdp } from '../../sdp/read-sdp.js';
 import type { VerbContext, VerbServices } from '../verb-context.js';
 import { DTMF_INFO_TYPES, readDtmfInfo } from './dtmf-info.js';
 
+/** A REFER on one side of the bridge (docs/contract.md §5.2): the handler answers it. */
+export type ReferHandler = (from: BridgeSide, to: BridgeSide, req: SrfRequest, res: SrfResponse) => void;
+
 /** One side of a bridge as the relay sees it. */
 export interface BridgeSide {
   readonly name: 'A' | 'B';
@@ -51,7 +54,8 @@ const SDP_HEADERS = { 'Content-Type': 'application/sdp' };
  *   injected as RFC 4733 events towards the other side (media-controller
  *   `dtmf`, from-tag = the sender); with direct media the INFO is forwarded.
  *   Any other INFO: 200. OPTIONS: 200 (drachtio-srf); methods an INVITE
- *   dialog does not know: 501 (drachtio-srf); REFER: 501 until transfer is built.
+ *   dialog does not know: 501 (drachtio-srf); REFER: to the `onRefer` handler
+ *   (transfer, `refer.ts`), 501 without one.
  */
 export class InDialogRelay {
   #state = RelayState.Idle;
@@ -63,6 +67,7 @@ export class InDialogRelay {
     private readonly direct: boolean,
     private readonly ctx: VerbContext,
     private readonly services: VerbServices,
+    private readonly onRefer?: ReferHandler,
   ) {}
 
   get state(): RelayState {
@@ -78,8 +83,11 @@ export class InDialogRelay {
       this.#on(from.dialog, 'update', (req: SrfRequest, res: SrfResponse) => void this.#reinvite(from, to, req, res));
       this.#on(from.dialog, 'refresh', () => this.ctx.logger.debug({ callId: this.ctx.callId, side: from.name }, 'session refresh answered'));
       this.#on(from.dialog, 'info', (req: SrfRequest, res: SrfResponse) => this.#info(from, to, req, res));
-      // Transfer (docs/contract.md §5.2) is not built: say so rather than let drachtio-srf's default 200 promise a NOTIFY that never comes.
-      this.#on(from.dialog, 'refer', (_req: SrfRequest, res: SrfResponse) => send(res, 501, 'Not Implemented', { 'X-Reason': 'REFER not supported yet' }));
+      // Without a handler, say so rather than let drachtio-srf's default 200 promise a NOTIFY that never comes.
+      this.#on(from.dialog, 'refer', (req: SrfRequest, res: SrfResponse) => {
+        if (this.onRefer !== undefined && this.#state !== RelayState.Stopped) this.onRefer(from, to, req, res);
+        else send(res, 501, 'Not Implemented', { 'X-Reason': 'REFER not supported here' });
+      });
     }
     return this;
   }
@@ -180,7 +188,7 @@ export class InDialogRelay {
  * end's 499 passed back) goes out as its class (RFC 3261 §21); a response
  * that cannot go out at all (the dialog ended) is dropped.
  */
-function send(res: SrfResponse, status: number, reason: string | undefined, headers: Record<string, string>, body?: string): void {
+export function send(res: SrfResponse, status: number, reason: string | undefined, headers: Record<string, string>, body?: string): void {
   const opts = { headers, ...(body !== undefined && { body }) };
   for (const s of [status, Math.floor(status / 100) * 100]) {
     try {
@@ -194,6 +202,6 @@ function send(res: SrfResponse, status: number, reason: string | undefined, head
 }
 
 /** The raw request without credential headers (docs/contract.md §5.3: credentials never leave the PBX). */
-function withoutCredentials(raw: string): string {
+export function withoutCredentials(raw: string): string {
   return raw.replace(/^(?:proxy-)?authorization:.*\r?\n/gim, '');
 }
