@@ -164,6 +164,21 @@ describe('what the chart deploys (default values)', () => {
     expect(Number(envValue(c, 'SHUTDOWN_TIMEOUT_MS'))).toBeGreaterThan(drainSecs * 1000);
   });
 
+  it('serves the call-router REST call API on its own container and Service port, API_TOKEN from the Secret', () => {
+    const deployment = find(objects(), 'Deployment', `${fullname}-call-router`);
+    const c = podSpec(deployment).containers[0]! as Container & { ports?: { name: string; containerPort: number }[] };
+    expect(c.ports?.find((p) => p.name === 'api')?.containerPort).toBe(2999);
+    expect(envValue(c, 'WEBPORT')).toBe('2999');
+    expect(envValue(c, 'API_HOST')).toBe('0.0.0.0');
+    expect(envOf(c).get('API_TOKEN')?.valueFrom?.secretKeyRef).toMatchObject({ key: 'api-token', optional: true });
+    const service = find(objects(), 'Service', `${fullname}-call-router`);
+    const ports = (service.spec as { ports: { name: string; port: number; targetPort: string }[] }).ports;
+    expect(ports.find((p) => p.name === 'api')).toMatchObject({ port: 2999, targetPort: 'api' });
+    // Only the call-router has the API port.
+    const registrar = find(objects(), 'Service', `${fullname}-registrar`);
+    expect((registrar.spec as { ports: { name: string }[] }).ports.map((p) => p.name)).toEqual(['http']);
+  });
+
   it('mounts a ConfigMap config.json into the registrar and call-router, valid against schemas/config-file.schema.json', () => {
     const cm = find(objects(), 'ConfigMap', `${fullname}-config`) as K8sObject & { data: Record<string, string> };
     for (const name of ['registrar', 'call-router']) {

@@ -199,6 +199,11 @@ hooksApp: hooks-app
   value: {{ .svc.callDrainTimeoutMs | quote }}
 - name: MEDIA_PATH
   value: {{ $root.Values.media.path | quote }}
+- name: WEBPORT
+  value: {{ .svc.apiPort | quote }}
+- name: API_HOST
+  value: "0.0.0.0"
+{{ include "dragonpbx.secretEnv" (dict "root" $root "name" "API_TOKEN" "key" "api-token" "optional" true) }}
 {{- end }}
 {{- if eq .name "media-controller" }}
 - name: RTPENGINE_HOSTS
