@@ -9,7 +9,7 @@
  *   node --import tsx bench/call-router/run.ts [--quick] [--only rate,pdd,live,memory]
  *        [--step-seconds 10] [--start-rate 50] [--max-rate 1600] [--pdd-rate 50] [--pdd-seconds 30]
  *        [--live-calls 2000] [--live-rate 200] [--memory-calls 20000] [--memory-rate 200]
- *        [--rtpengine 127.0.0.1:22222 | --own-rtpengine 29390:40000-49999] [--cpu-prof DIR] [--out FILE]
+ *        [--rtpengine 127.0.0.1:22222 | --own-rtpengine 29390:40000-49999] [--cpu-prof DIR] [--heap-prof DIR] [--out FILE]
  *        [--source | --no-build]
  *
  * Measures, for the call-router ("pbx") and the baseline:
@@ -34,7 +34,9 @@
  * the baseline transpiled the same way); `--no-build` reuses the last build,
  * `--source` runs the TypeScript sources through tsx as the tests do.
  *
- * `--quick` shortens every phase (a smoke run). `--cpu-prof DIR` writes V8
+ * `--quick` shortens every phase (a smoke run). `--heap-prof DIR` writes V8
+ * sampling heap profiles (allocations by call site) of the call-router the
+ * same way. `--cpu-prof DIR` writes V8
  * CPU profiles of every call-router process into DIR/<phase>/ (Node names
  * them by pid and thread; thread 0 is the main thread, the others tsx's
  * loader; the profile includes start-up, so compare traffic frames only).
@@ -85,6 +87,7 @@ const MEMORY_RATE = num('memory-rate', 200, 100);
 const HOLD_MS = 1000;
 const PHASES = new Set((text('only') ?? 'rate,pdd,live,memory').split(','));
 const CPU_PROF = text('cpu-prof');
+const HEAP_PROF = text('heap-prof');
 const OUT = resolve(ROOT, text('out') ?? 'bench/results/call-router.md');
 const OWN_ENGINE = text('own-rtpengine');
 let engine = text('rtpengine') ?? '127.0.0.1:22222';
@@ -172,7 +175,10 @@ interface App {
 async function startApp(kind: Kind, configFile: string, phase: string): Promise<App> {
   let child: ChildProcess;
   if (kind === 'pbx') {
-    const prof = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resolve(CPU_PROF, phase)}`] : [];
+    const prof = [
+      ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resolve(CPU_PROF, phase)}`] : []),
+      ...(HEAP_PROF ? ['--heap-prof', `--heap-prof-dir=${resolve(HEAP_PROF, phase)}`] : []),
+    ];
     child = node('call-router', entry.routerGcMain, [], {
       CALL_ROUTER_MAIN: entry.callRouter,
       // BENCH_LOGLEVEL=warn shows why calls fail (each failure is logged with its PBX_ERR_ code).

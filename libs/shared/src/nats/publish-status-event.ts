@@ -16,6 +16,17 @@ export function publishStatusEvent(
 ): Promise<PubAck> {
   const domain =
     options.domain ?? (typeof envelope.body.domain === 'string' && envelope.body.domain ? envelope.body.domain : '_');
-  const subject = createSubjects({ prefix: options.subjectPrefix ?? '' }).status(domain, envelope.callId);
+  const subject = subjectsFor(options.subjectPrefix ?? '').status(domain, envelope.callId);
   return publishDurable(js, subject, envelope, { msgId: envelope.id });
+}
+
+/** One {@link createSubjects} per prefix: a process publishes under one or two. */
+const subjectsByPrefix = new Map<string, ReturnType<typeof createSubjects>>();
+function subjectsFor(prefix: string): ReturnType<typeof createSubjects> {
+  let s = subjectsByPrefix.get(prefix);
+  if (s === undefined) {
+    s = createSubjects({ prefix });
+    subjectsByPrefix.set(prefix, s);
+  }
+  return s;
 }
