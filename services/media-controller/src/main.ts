@@ -14,7 +14,8 @@ await runService({
   env: MEDIA_CONTROLLER_ENV,
   defaultOpsPort: 9403,
   build: async ({ env, logger, metrics, infra }) => {
-    const redis = infra.redis();
+    // Affinity keys from concurrent calls leave in one write per tick.
+    const redis = infra.redis({ enableAutoPipelining: true });
     const nc = await infra.nats();
     const controller = new MediaController(optionsFromEnv(env), { nc, redis, logger, metrics: createMediaMetrics(metrics) });
     await controller.start();
