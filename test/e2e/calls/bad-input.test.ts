@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '@dragonpbx/testkit';
 import { CallStack, DOMAIN } from './support/call-stack.js';
-import { describeSipp, runSipp, startSipp } from './support/sipp.js';
+import { describeSipp, registerPhones, runSipp, startSipp } from './support/sipp.js';
 
 const SIP = 29550;
 const OPS = 29552; // 29552-29556
@@ -27,10 +27,7 @@ beforeAll(async () => {
     // Started with the stack (its start is the slow part), swapped for a working one by the media tests.
     media: { name: DEAD_MEDIA, env: { RTPENGINE_HOSTS: `127.0.0.1:${DEAD_RTPENGINE}` }, waitFor: 'healthy' },
   });
-  for (const user of Object.keys(PHONE)) {
-    const reg = await runSipp({ scenario: 'uac-register.xml', target, port: PHONE[user]!, mediaPort: MEDIA[user]!, keys: { domain: DOMAIN, user }, vars: { user, password: `pw${user}` } });
-    expect(reg.code, describeSipp(reg)).toBe(0);
-  }
+  await registerPhones(target, DOMAIN, PHONE, (u) => MEDIA[u]!);
   console.log(`stack ready in ${stack.startedInMs} ms`, stack.componentMs);
 }, 240_000);
 

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '@dragonpbx/testkit';
 import { CallStack, DOMAIN, TRUNK_IP } from './support/call-stack.js';
-import { describeSipp, runSipp, startSipp } from './support/sipp.js';
+import { describeSipp, registerPhones, startSipp } from './support/sipp.js';
 
 const SIP = 29500;
 /** Each phone's SIP port, where it registers and then answers. */
@@ -19,10 +19,7 @@ let stack: CallStack;
 
 beforeAll(async () => {
   stack = await CallStack.start({ ports: { sip: SIP, admin: 29501, ops: 29502 }, routers: 2, codecs: () => ['PCMU'] });
-  for (const user of Object.keys(PHONE)) {
-    const reg = await runSipp({ scenario: 'uac-register.xml', target, port: PHONE[user]!, mediaPort: MEDIA[user]!, keys: { domain: DOMAIN, user }, vars: { user, password: `pw${user}` } });
-    expect(reg.code, describeSipp(reg)).toBe(0);
-  }
+  await registerPhones(target, DOMAIN, PHONE, (u) => MEDIA[u]!);
   expect(stack.hook.callsTo('/reghook').map((c) => c.body.username)).toEqual(expect.arrayContaining(Object.keys(PHONE)));
   console.log(`stack ready in ${stack.startedInMs} ms`, stack.componentMs);
 }, 240_000);

@@ -4,7 +4,7 @@
 import { until } from '@dragonpbx/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallStack, DOMAIN } from './support/call-stack.js';
-import { describeSipp, runSipp, startSipp } from './support/sipp.js';
+import { describeSipp, registerPhones, runSipp, startSipp } from './support/sipp.js';
 
 const SIP = 29600;
 const PHONE: Record<string, number> = { '1001': 29610, '1002': 29611, '1003': 29612 };
@@ -18,10 +18,7 @@ beforeAll(async () => {
     codecs: () => ['PCMU'],
     env: { CALL_DRAIN_TIMEOUT_MS: '20000', SHUTDOWN_TIMEOUT_MS: '30000' },
   });
-  for (const user of Object.keys(PHONE)) {
-    const reg = await runSipp({ scenario: 'uac-register.xml', target, port: PHONE[user]!, mediaPort: MEDIA[user]!, keys: { domain: DOMAIN, user }, vars: { user, password: `pw${user}` } });
-    expect(reg.code, describeSipp(reg)).toBe(0);
-  }
+  await registerPhones(target, DOMAIN, PHONE, (u) => MEDIA[u]!);
 }, 240_000);
 
 afterAll(async () => {

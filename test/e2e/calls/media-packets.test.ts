@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '@dragonpbx/testkit';
 import { CallStack, DOMAIN } from './support/call-stack.js';
 import { type MediaTarget, RtpPhone, mediaTargetFrom } from './support/rtp-phone.js';
-import { describeSipp, runSipp, startSipp } from './support/sipp.js';
+import { describeSipp, registerPhones, startSipp } from './support/sipp.js';
 
 const SIP = 29575;
 const PHONE: Record<string, number> = { '1001': 29583, '1002': 29584, '1003': 29585, '1004': 29586, '1005': 29587 };
@@ -32,10 +32,7 @@ let n = 0;
 beforeAll(async () => {
   // Packets only: no StatusHook is checked here, so no hook-dispatcher (one node process fewer).
   stack = await CallStack.start({ ports: { sip: SIP, admin: 29576, ops: 29577 }, codecs: (user) => CODECS[user], hookDispatcher: false });
-  for (const user of Object.keys(PHONE)) {
-    const reg = await runSipp({ scenario: 'uac-register.xml', target, port: PHONE[user]!, mediaPort: mediaPortOf(user), keys: { domain: DOMAIN, user }, vars: { user, password: `pw${user}` } });
-    expect(reg.code, describeSipp(reg)).toBe(0);
-  }
+  await registerPhones(target, DOMAIN, PHONE, mediaPortOf);
   console.log(`stack ready in ${stack.startedInMs} ms`, stack.componentMs);
 }, 240_000);
 

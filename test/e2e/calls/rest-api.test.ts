@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '@dragonpbx/testkit';
 import { CallStack, DOMAIN } from './support/call-stack.js';
-import { describeSipp, runSipp, startSipp } from './support/sipp.js';
+import { describeSipp, registerPhones, startSipp } from './support/sipp.js';
 
 const SIP = 28200;
 const PHONE: Record<string, number> = { '1001': 28210, '1002': 28211 };
@@ -25,10 +25,7 @@ beforeAll(async () => {
     env: { API_TOKEN: TOKEN, API_HOST: '127.0.0.1' },
     routerEnv: (i) => ({ WEBPORT: String(WEB[i]) }),
   });
-  for (const user of Object.keys(PHONE)) {
-    const reg = await runSipp({ scenario: 'uac-register.xml', target, port: PHONE[user]!, mediaPort: MEDIA[user]!, keys: { domain: DOMAIN, user }, vars: { user, password: `pw${user}` } });
-    expect(reg.code, describeSipp(reg)).toBe(0);
-  }
+  await registerPhones(target, DOMAIN, PHONE, (u) => MEDIA[u]!);
 }, 240_000);
 
 afterAll(async () => {

@@ -7,7 +7,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallStack, DOMAIN } from './support/call-stack.js';
-import { describeSipp, runSipp, startSipp } from './support/sipp.js';
+import { describeSipp, registerPhones, startSipp } from './support/sipp.js';
 
 const SIP = 28300;
 /** Each phone's SIP port, where it registers and then answers. */
@@ -19,10 +19,7 @@ let stack: CallStack;
 
 beforeAll(async () => {
   stack = await CallStack.start({ ports: { sip: SIP, admin: 28301, ops: 28302 }, routers: 1, codecs: () => ['PCMU'] });
-  for (const user of Object.keys(PHONE)) {
-    const reg = await runSipp({ scenario: 'uac-register.xml', target, port: PHONE[user]!, mediaPort: MEDIA[user]!, keys: { domain: DOMAIN, user }, vars: { user, password: `pw${user}` } });
-    expect(reg.code, describeSipp(reg)).toBe(0);
-  }
+  await registerPhones(target, DOMAIN, PHONE, (u) => MEDIA[u]!);
 }, 240_000);
 
 afterAll(async () => {
