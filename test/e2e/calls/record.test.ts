@@ -2,7 +2,8 @@
 // next connect is answered, and the PBX INVITEs a SIPp recording server (SRS) with a
 // multipart/mixed body (SDP + rs-metadata), RTPEngine forks each leg's RTP to the SRS's media
 // sockets (Node UDP sockets named in its SDP answer), and the SRS gets BYE when the call ends.
-// An SRS that refuses the INVITE costs a record:failed event, never the call.
+// An SRS that refuses the INVITE, never answers, or hangs up costs a record:* event, never the
+// call; a call that ends before the SRS answered CANCELs the INVITE.
 // Ports 28500-28599 only: SIP 28500, admin 28501, ops 28502-28506, SIPp 28510-28512 (media
 // 28520-28531), RTP sockets 28540-28543.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -21,6 +22,8 @@ const SRS = 28512;
 const MP = { caller: 28520, callee: 28524, srs: 28528 };
 const RTP = { a: 28540, b: 28541, srsA: 28542, srsB: 28543 };
 const PCMU = { pt: '0', codec: 'PCMU/8000' };
+/** The call-router's SRS_ANSWER_TIMEOUT_MS (verbs/record/siprec-recorder.ts). */
+const SRS_ANSWER_TIMEOUT_MS = 10_000;
 const target = `127.0.0.1:${SIP}`;
 const files = mkdtempSync(join(tmpdir(), 'e2e-record-'));
 let stack: CallStack;
@@ -227,6 +230,92 @@ describe('record: SIPREC to a recording server', () => {
       expect(rec.map((e) => e.event)).toEqual(['record:armed', 'record:starting', 'record:failed']);
       expect(rec[2]!.error).toEqual({ status: 486, reason: 'Busy Here' });
       expect(stack.names(callId)).toEqual(expect.arrayContaining(['connect:answered', 'connect:hangup', 'connect:complete']));
+      expect(stack.events(callId).find((e) => e.event === 'connect:hangup')?.endedby).toBe('A');
+    } finally {
+      x.close();
+      srs.kill();
+    }
+  }, 60_000);
+  it('the SRS hangs up first: record:ended (endedBy srs), the fork stops, the call goes on', async () => {
+    const sinkA = await RtpPhone.open(RTP.srsA);
+    const sinkB = await RtpPhone.open(RTP.srsB);
+    const srs = startSipp({ scenario: 'uas-siprec-srs-bye.xml', port: SRS, mediaPort: MP.srs, vars: { media: srsMedia([sinkA.port, sinkB.port]), hold: '1000' } });
+    const script = [
+      { verb: 'record', siprecServer: `sip:srs@127.0.0.1:${SRS}` },
+      { verb: 'connect', dest: { type: 'sip', address: `sip:callee@127.0.0.1:${CALLEE}` } },
+    ];
+    const x = await call(script, 4000);
+    try {
+      const callId = stack.lastCallId();
+      await stack.eventsUntil(callId, 'record:ended', 10_000);
+      const rs = await srs.done;
+      expect(rs.code, describeSipp(rs)).toBe(0);
+      expect(sinkA.received.length).toBeGreaterThan(0);
+      // Unsubscribed: nothing more reaches the SRS's sockets, while the phones still hear each other.
+      await new Promise((r) => setTimeout(r, 300));
+      const [sa, sb, na, nb] = [sinkA.received.length, sinkB.received.length, x.a.received.length, x.b.received.length];
+      await until(() => x.a.received.length >= na + 20 && x.b.received.length >= nb + 20, 6000, `RTP after the SRS left (A ${x.a.received.length}, B ${x.b.received.length})`);
+      expect(sinkA.received.length - sa).toBeLessThanOrEqual(1);
+      expect(sinkB.received.length - sb).toBeLessThanOrEqual(1);
+      const [ra, rb] = [await x.caller.done, await x.callee.done];
+      expect(ra.code, describeSipp(ra)).toBe(0);
+      expect(rb.code, describeSipp(rb)).toBe(0);
+      await stack.eventsUntil(callId, 'connect:complete');
+      const rec = recordEvents(callId);
+      expect(rec.map((e) => e.event)).toEqual(['record:armed', 'record:starting', 'record:active', 'record:ended']);
+      expect(rec[3]!.endedBy).toBe('srs');
+      expect(stack.events(callId).find((e) => e.event === 'connect:hangup')?.endedby).toBe('A');
+    } finally {
+      x.close();
+      srs.kill();
+      sinkA.close();
+      sinkB.close();
+    }
+  }, 60_000);
+
+  it('the call ends while the SRS has not answered: the INVITE is CANCELled, record:stopped', async () => {
+    const srs = startSipp({ scenario: 'uas-siprec-silent.xml', port: SRS, mediaPort: MP.srs });
+    const script = [
+      { verb: 'record', siprecServer: `sip:srs@127.0.0.1:${SRS}` },
+      { verb: 'connect', dest: { type: 'sip', address: `sip:callee@127.0.0.1:${CALLEE}` } },
+    ];
+    const x = await call(script, 1500);
+    try {
+      const [ra, rb, rs] = [await x.caller.done, await x.callee.done, await srs.done];
+      expect(ra.code, describeSipp(ra)).toBe(0);
+      expect(rb.code, describeSipp(rb)).toBe(0);
+      expect(rs.code, describeSipp(rs)).toBe(0);
+      const callId = stack.lastCallId();
+      await stack.eventsUntil(callId, 'record:stopped');
+      const rec = recordEvents(callId);
+      expect(rec.map((e) => e.event)).toEqual(['record:armed', 'record:starting', 'record:stopped']);
+      expect(rec[2]!.endedBy).toBe('call');
+    } finally {
+      x.close();
+      srs.kill();
+    }
+  }, 60_000);
+
+  it(`an SRS stuck after 100 Trying: given up after ${SRS_ANSWER_TIMEOUT_MS / 1000} s, record:failed 408, the call unharmed`, async () => {
+    const srs = startSipp({ scenario: 'uas-siprec-trying.xml', port: SRS, mediaPort: MP.srs, vars: { hold: String(SRS_ANSWER_TIMEOUT_MS + 1000) } });
+    const script = [
+      { verb: 'record', siprecServer: `sip:srs@127.0.0.1:${SRS}` },
+      { verb: 'connect', dest: { type: 'sip', address: `sip:callee@127.0.0.1:${CALLEE}` } },
+    ];
+    const x = await call(script, SRS_ANSWER_TIMEOUT_MS + 2500);
+    try {
+      const rs = await srs.done;
+      expect(rs.code, describeSipp(rs)).toBe(0);
+      const callId = stack.lastCallId();
+      await stack.eventsUntil(callId, 'record:failed');
+      expect(stack.names(callId)).not.toContain('connect:hangup');
+      const [ra, rb] = [await x.caller.done, await x.callee.done];
+      expect(ra.code, describeSipp(ra)).toBe(0);
+      expect(rb.code, describeSipp(rb)).toBe(0);
+      await stack.eventsUntil(callId, 'connect:complete');
+      const rec = recordEvents(callId);
+      expect(rec.map((e) => e.event)).toEqual(['record:armed', 'record:starting', 'record:failed']);
+      expect(rec[2]!.error).toEqual({ status: 408, reason: 'the recording server did not answer' });
       expect(stack.events(callId).find((e) => e.event === 'connect:hangup')?.endedby).toBe('A');
     } finally {
       x.close();

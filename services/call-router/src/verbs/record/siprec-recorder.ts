@@ -42,8 +42,6 @@ export class SiprecRecorder {
   #toTag: string | undefined;
   #dialog: Dialog | undefined;
   #invite: SrfRequest | undefined;
-  #stopRequested = false;
-  #started: Promise<void> | undefined;
   readonly #verb: RecordVerb;
   readonly #ctx: VerbContext;
   readonly #services: VerbServices;
@@ -62,23 +60,28 @@ export class SiprecRecorder {
   start(call: RecordedCall): void {
     if (this.#state !== 'armed') return;
     this.#state = 'starting';
-    this.#started = this.#start(call).catch((err: unknown) => this.#fail({ status: 500, reason: String((err as Error)?.message ?? err).slice(0, 160) }, err));
+    void this.#start(call).catch((err: unknown) => this.#fail({ status: 500, reason: String((err as Error)?.message ?? err).slice(0, 160) }, err));
   }
 
-  /** The call is over: BYE to the SRS (or CANCEL while it has not answered), fork removed. */
+  /**
+   * The call is over: BYE to the SRS, or CANCEL while it has not answered, and the fork
+   * removed. Never waits for the SRS: an INVITE still pending is left to finish on its own
+   * (a late 200 gets BYE).
+   */
   async stop(): Promise<void> {
-    if (this.#state === 'armed') {
-      this.#state = 'over';
-      return;
-    }
-    this.#stopRequested = true;
-    if (this.#state === 'starting') this.#cancelInvite();
-    await this.#started;
-    if (this.#state !== 'active') return;
+    const was = this.#state;
+    if (was === 'over') return;
     this.#state = 'over';
-    await this.#dialog?.destroy().catch((err: unknown) => this.#ctx.logger.warn({ err, code: 'PBX_ERR_SIPREC', callId: this.#ctx.callId }, 'BYE to the recording server failed'));
+    if (was === 'armed') return;
+    if (was === 'starting') this.#cancelInvite();
+    else await this.#dialog?.destroy().catch((err: unknown) => this.#ctx.logger.warn({ err, code: 'PBX_ERR_SIPREC', callId: this.#ctx.callId }, 'BYE to the recording server failed'));
     await this.#unsubscribe();
     this.#ctx.emit('record:stopped', { sessionId: this.sessionId, endedBy: 'call' });
+  }
+
+  /** True once the recording was stopped or failed while it was starting: the caller of this check cleans up what it holds. */
+  get #gone(): boolean {
+    return this.#state !== 'starting';
   }
 
   async #start(call: RecordedCall): Promise<void> {
@@ -95,7 +98,7 @@ export class SiprecRecorder {
       ...(codecs && { codecs }),
     });
     this.#toTag = sub.toTag;
-    if (this.#stopRequested) return this.#abandon();
+    if (this.#gone) return this.#unsubscribe();
     const { sdp, labels } = labelStreams(sub.sdp);
     const streams: RecordedStream[] = order.slice(0, labels.length).map((leg, i) => ({ leg, label: labels[i]! }));
     const meta = verb.metadata;
@@ -108,26 +111,39 @@ export class SiprecRecorder {
       ...(meta?.session && { session: meta.session }),
     });
     const body = buildSiprecBody(sdp, xml);
-    const dialog = await this.#invite_(body.contentType, body.body);
+    const dialog = await this.#inviteSrs(body.contentType, body.body);
     if (dialog === undefined) return;
-    this.#dialog = dialog;
-    if (this.#stopRequested) {
+    if (this.#gone) {
+      // A 200 after the call ended or the answer timed out: end that session at once.
       await dialog.destroy().catch(() => undefined);
-      return this.#abandon();
+      return;
     }
+    this.#dialog = dialog;
     const answer = sdpOfAnswer(dialog.remote.sdp ?? '', undefined);
     if (answer === undefined) {
       await dialog.destroy().catch(() => undefined);
       return this.#fail({ status: 488, reason: 'the recording server answered without SDP' });
     }
-    await this.#services.media.subscribeAnswer({ callId, toTag: sub.toTag, sdp: answer });
+    try {
+      await this.#services.media.subscribeAnswer({ callId, toTag: sub.toTag, sdp: answer });
+    } catch (err) {
+      await dialog.destroy().catch(() => undefined);
+      throw err;
+    }
+    if (this.#gone) {
+      await dialog.destroy().catch(() => undefined);
+      return;
+    }
     this.#state = 'active';
     dialog.once('destroy', () => void this.#srsHungUp());
     this.#ctx.emit('record:active', { sessionId: this.sessionId });
   }
 
-  /** Sends the INVITE; `undefined` after a failure (already reported) or a stop meanwhile. */
-  async #invite_(contentType: string, body: string): Promise<Dialog | undefined> {
+  /**
+   * Sends the INVITE; `undefined` when it failed (reported here) or the recording is over. An SRS
+   * that has not answered within {@link SRS_ANSWER_TIMEOUT_MS} is CANCELled and reported at once.
+   */
+  async #inviteSrs(contentType: string, body: string): Promise<Dialog | undefined> {
     const verb = this.#verb;
     const from = siprecFrom(verb.from, this.#ctx.caller.domain);
     const headers: Record<string, string> = {};
@@ -137,10 +153,10 @@ export class SiprecRecorder {
       ...(verb.requireSiprec === false ? { Supported: 'siprec' } : { Require: 'siprec' }),
       ...(from !== undefined && { From: from }),
     });
-    let timedOut = false;
     const timer = setTimeout(() => {
-      timedOut = true;
+      if (this.#gone) return;
       this.#cancelInvite();
+      void this.#fail({ status: 408, reason: 'the recording server did not answer' });
     }, SRS_ANSWER_TIMEOUT_MS);
     try {
       return await this.#services.srf.createUAC(
@@ -154,17 +170,13 @@ export class SiprecRecorder {
         {
           cbRequest: (_err, req) => {
             this.#invite = req;
-            if (this.#stopRequested || timedOut) this.#cancelInvite();
+            if (this.#gone) this.#cancelInvite();
           },
         },
       );
     } catch (err) {
-      if (this.#stopRequested) {
-        await this.#abandon();
-        return undefined;
-      }
-      if (timedOut) await this.#fail({ status: 408, reason: 'the recording server did not answer' });
-      else if (isSrfSipError(err)) await this.#fail({ status: err.status, reason: err.reason ?? '' });
+      if (this.#gone) return undefined;
+      if (isSrfSipError(err)) await this.#fail({ status: err.status, reason: err.reason ?? '' });
       else await this.#fail({ status: 500, reason: String((err as Error)?.message ?? err).slice(0, 160) }, err);
       return undefined;
     } finally {
@@ -182,16 +194,10 @@ export class SiprecRecorder {
 
   /** The SRS sent BYE: the fork goes, the call stays. */
   async #srsHungUp(): Promise<void> {
-    if (this.#state !== 'active' || this.#stopRequested) return;
+    if (this.#state !== 'active') return;
     this.#state = 'over';
     await this.#unsubscribe();
     this.#ctx.emit('record:ended', { sessionId: this.sessionId, endedBy: 'srs' });
-  }
-
-  /** Stopped before it was active: the fork goes, nothing is reported (the call is over). */
-  async #abandon(): Promise<void> {
-    this.#state = 'over';
-    await this.#unsubscribe();
   }
 
   async #fail(error: RecordError, err?: unknown): Promise<void> {
