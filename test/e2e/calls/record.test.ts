@@ -4,8 +4,8 @@
 // sockets (Node UDP sockets named in its SDP answer), and the SRS gets BYE when the call ends.
 // An SRS that refuses the INVITE, never answers, or hangs up costs a record:* event, never the
 // call; a call that ends before the SRS answered CANCELs the INVITE.
-// Ports 28500-28599 only: SIP 28500, admin 28501, ops 28502-28506, SIPp 28510-28512 (media
-// 28520-28531), RTP sockets 28540-28543.
+// Ports 28500-28599 only: SIP 28500, admin 28501, ops 28502-28506, SIPp 28510-28513 (media
+// 28520-28535), RTP sockets 28540-28543.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +19,8 @@ const SIP = 28500;
 const CALLER = 28510;
 const CALLEE = 28511;
 const SRS = 28512;
-const MP = { caller: 28520, callee: 28524, srs: 28528 };
+const CALLEE2 = 28513;
+const MP = { caller: 28520, callee: 28524, srs: 28528, callee2: 28532 };
 const RTP = { a: 28540, b: 28541, srsA: 28542, srsB: 28543 };
 const PCMU = { pt: '0', codec: 'PCMU/8000' };
 /** The call-router's SRS_ANSWER_TIMEOUT_MS (verbs/record/siprec-recorder.ts). */
@@ -320,6 +321,58 @@ describe('record: SIPREC to a recording server', () => {
     } finally {
       x.close();
       srs.kill();
+    }
+  }, 60_000);
+  it('armed after a first bridge: the reconnect to a second callee starts the recording', async () => {
+    const sinkA = await RtpPhone.open(RTP.srsA);
+    const sinkB = await RtpPhone.open(RTP.srsB);
+    const messages = file('srs-messages');
+    const srs = startSipp({
+      scenario: 'uas-siprec-srs.xml',
+      port: SRS,
+      mediaPort: MP.srs,
+      vars: { media: srsMedia([sinkA.port, sinkB.port]) },
+      extra: ['-trace_msg', '-message_file', messages],
+    });
+    stack.hook.json('/call', [
+      { verb: 'connect', dest: { type: 'sip', address: `sip:first@127.0.0.1:${CALLEE}` } },
+      { verb: 'record', siprecServer: `sip:srs@127.0.0.1:${SRS}`, requireSiprec: false },
+      { verb: 'connect', dest: { type: 'sip', address: `sip:second@127.0.0.1:${CALLEE2}` }, reconnect: true },
+    ]);
+    const first = startSipp({ scenario: 'uas-answer-send-bye.xml', port: CALLEE, mediaPort: MP.callee, vars: { hold: '400' } });
+    const second = startSipp({ scenario: 'uas-answer-wait-bye.xml', port: CALLEE2, mediaPort: MP.callee2 });
+    const caller = startSipp({
+      scenario: 'uac-call-reinvited.xml',
+      target,
+      port: CALLER,
+      mediaPort: MP.caller,
+      keys: { domain: DOMAIN, from: '1001', to: '2000' },
+      vars: { from: '1001', password: 'pw1001', hold: '1500', out: file('reinvite') },
+    });
+    try {
+      for (const p of [caller, first, second]) {
+        const r = await p.done;
+        expect(r.code, describeSipp(r)).toBe(0);
+      }
+      const rs = await srs.done;
+      expect(rs.code, describeSipp(rs)).toBe(0);
+      // requireSiprec: false → Supported: siprec, no Require.
+      const invite = receivedInvite(readFileSync(messages, 'utf8'));
+      expect(invite.headers).toMatch(/^Supported: siprec$/m);
+      expect(invite.headers).not.toMatch(/^Require:/m);
+      expect(invite.body).toContain('<nameID aor="sip:second@127.0.0.1:28513"/>');
+      const callId = stack.lastCallId();
+      await stack.eventsUntil(callId, 'record:stopped');
+      const names = stack.names(callId);
+      const answers = names.flatMap((e, i) => (e === 'connect:answered' ? [i] : []));
+      expect(answers).toHaveLength(2);
+      expect(names.indexOf('record:armed')).toBeGreaterThan(answers[0]!);
+      expect(names.indexOf('record:starting')).toBeGreaterThan(answers[1]!);
+      expect(recordEvents(callId).map((e) => e.event)).toEqual(['record:armed', 'record:starting', 'record:active', 'record:stopped']);
+    } finally {
+      for (const p of [caller, first, second, srs]) p.kill();
+      sinkA.close();
+      sinkB.close();
     }
   }, 60_000);
 });
