@@ -6,6 +6,7 @@ import type { ContactStore } from '@dragonpbx/shared/state';
 import type { Logger } from 'pino';
 import type { HttpMediaCache } from './announce/http-media-cache.js';
 import type { ReferProgress, TransferRequest } from './connect/refer.js';
+import type { SiprecRecorder } from './record/siprec-recorder.js';
 
 /** What a verb did to the script: go on with the next verb, or end the script. */
 export type VerbOutcome = 'next' | 'end';
@@ -45,6 +46,8 @@ export interface CallMediaState {
   earlySdp?: string;
   /** A 183 with that SDP has gone to the caller. */
   earlyMediaSent?: boolean;
+  /** A `record` verb armed SIPREC recording of the next answered connect (docs/contract.md §4.5). */
+  recorder?: SiprecRecorder;
 }
 
 /** What a running verb may do to its call; one per verb execution. */

@@ -1,5 +1,6 @@
 import { type ConnectDest, type ConnectVerb, PbxError } from '@dragonpbx/shared/contracts';
 import type { Dialog } from '@dragonpbx/shared/srf';
+import { startArmedRecording } from '../record/record-verb.js';
 import type { VerbContext, VerbOutcome, VerbServices } from '../verb-context.js';
 import { BLeg, CANCEL_REASONS } from './b-leg.js';
 import { bridgeCall } from './bridge.js';
@@ -65,6 +66,7 @@ export async function runConnect(verb: ConnectVerb, ctx: VerbContext): Promise<V
   }
   const { a, b: bDialog } = joined;
   ctx.emit('connect:answered', { dest: publicDest(winner.target.dest), index: winner.target.index });
+  startArmedRecording(ctx, { aTag: ctx.caller.fromTag, bTag: bDialog.sip.remoteTag, calleeUri: bDialog.req?.uri ?? bDialog.remote.uri, direct: plan.direct });
   return bridgeCall(
     {
       a: { name: 'A', dialog: a, tag: ctx.caller.fromTag, codecs: plan.callerCodecs },

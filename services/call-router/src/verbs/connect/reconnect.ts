@@ -5,6 +5,7 @@ import { isSrfSipError } from '@dragonpbx/shared/srf';
 import { PBX_ERR_CALL_TRANSITION } from '../../call-router-errors.js';
 import { playableFile } from '../announce/playable-file.js';
 import { playToCaller, stopPlayback } from '../early-media.js';
+import { startArmedRecording } from '../record/record-verb.js';
 import type { VerbContext, VerbOutcome, VerbServices } from '../verb-context.js';
 import { BLeg, type LegProgress } from './b-leg.js';
 import { bridgeCall } from './bridge.js';
@@ -101,6 +102,7 @@ export async function runReconnect(verb: ConnectVerb, ctx: VerbContext, services
   }
   referral?.finish(200, 'OK');
   ctx.emit('connect:answered', { dest: publicDest(winner.target.dest), index: winner.target.index });
+  startArmedRecording(ctx, { aTag: ctx.caller.fromTag, bTag: b.sip.remoteTag, calleeUri: b.req?.uri ?? b.remote.uri, direct: plan.direct });
   return bridgeCall(
     {
       a: { name: 'A', dialog: party, tag: ctx.caller.fromTag, codecs: plan.callerCodecs },
