@@ -37,7 +37,7 @@
  * `--quick` shortens every phase (a smoke run). `--heap-prof DIR` writes V8
  * sampling heap profiles (allocations by call site) of the call-router the
  * same way. `--cpu-prof DIR` writes V8
- * CPU profiles of every call-router process into DIR/<phase>/ (Node names
+ * CPU profiles of every call-router and baseline process into DIR/<phase>/<pbx|baseline>/ (Node names
  * them by pid and thread; thread 0 is the main thread, the others tsx's
  * loader; the profile includes start-up, so compare traffic frames only).
  *
@@ -174,11 +174,11 @@ interface App {
 
 async function startApp(kind: Kind, configFile: string, phase: string): Promise<App> {
   let child: ChildProcess;
+  const prof = [
+    ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resolve(CPU_PROF, phase, kind)}`] : []),
+    ...(HEAP_PROF ? ['--heap-prof', `--heap-prof-dir=${resolve(HEAP_PROF, phase, kind)}`] : []),
+  ];
   if (kind === 'pbx') {
-    const prof = [
-      ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resolve(CPU_PROF, phase)}`] : []),
-      ...(HEAP_PROF ? ['--heap-prof', `--heap-prof-dir=${resolve(HEAP_PROF, phase)}`] : []),
-    ];
     child = node('call-router', entry.routerGcMain, [], {
       CALL_ROUTER_MAIN: entry.callRouter,
       // BENCH_LOGLEVEL=warn shows why calls fail (each failure is logged with its PBX_ERR_ code).
@@ -201,7 +201,7 @@ async function startApp(kind: Kind, configFile: string, phase: string): Promise<
       WEBPORT: '0',
     }, ['--expose-gc', ...prof]);
   } else {
-    child = node('baseline', entry.baseline, [String(PORTS.admin), SECRET, DEST, engine], {}, ['--expose-gc']);
+    child = node('baseline', entry.baseline, [String(PORTS.admin), SECRET, DEST, engine], {}, ['--expose-gc', ...prof]);
   }
   let out = '';
   const waiters: ((line: string) => boolean)[] = [];
