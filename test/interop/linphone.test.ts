@@ -11,6 +11,8 @@ import { measureTone } from './support/tone-analysis.js';
 
 const SIP = 28700;
 const TONE = { linphone: 500, baresip: 1100 } as const;
+/** The announcement's tone, Hz (neither phone's). */
+const ANNOUNCE_HZ = 1400;
 let stack: CallStack;
 const cleanup: (() => Promise<void>)[] = [];
 
@@ -22,6 +24,7 @@ beforeAll(async () => {
     env: { DIGEST_ALGORITHMS: 'MD5' },
     ringback: false,
   });
+  stack.writeTone('announce.wav', ANNOUNCE_HZ, 2);
 }, 240_000);
 
 afterEach(async () => {
@@ -96,6 +99,31 @@ describe('linphonec and baresip hear each other', () => {
     await Promise.all([l.stop(), b.stop()]);
     expectHeard(
       { who: 'linphonec 3001 hears baresip 3002', hz: TONE.baresip, measured: measureTone(l.received()) },
+      { who: 'baresip 3002 hears linphonec 3001', hz: TONE.linphone, measured: measureTone(b.recordingsSince(0)) },
+    );
+  }, 60_000);
+
+  // baresip 1.0 plays early media but records a call's audio only from its answer (sndfile), so
+  // the caller that must hear the announcement is linphonec, whose recording starts with the
+  // early media.
+  it('an announce before the connect: linphonec hears the WAV (early media), then baresip', async () => {
+    stack.hook.json('/call', [{ verb: 'announce', url: 'file:/announce.wav' }, { verb: 'connect', dest: { type: 'client', address: '3002' } }]);
+    const [l, b] = [await linphone('3001'), await baresip('3002')];
+    const mark = l.mark();
+    l.dial(`sip:3002@${DOMAIN}`);
+    // The announce (2 s) plays before the PBX rings 3002.
+    await b.event('CALL_INCOMING');
+    await b.accept();
+    await l.waitFor(/Call \d+ with .* connected/, 10_000, 'the connected call', mark);
+    await sleep(3000);
+    l.hangup();
+    await b.event('CALL_CLOSED');
+    await l.waitFor(/Call \d+ .*ended/, 10_000, 'the end of the call', mark);
+    await Promise.all([l.stop(), b.stop()]);
+    const rec = l.received();
+    expectHeard(
+      { who: 'linphonec 3001 hears the announce before the connect', hz: ANNOUNCE_HZ, measured: measureTone(rec, { toS: 2 }) },
+      { who: 'linphonec 3001 hears baresip 3002 once connected', hz: TONE.baresip, measured: measureTone(rec, { fromS: 2.5 }) },
       { who: 'baresip 3002 hears linphonec 3001', hz: TONE.linphone, measured: measureTone(b.recordingsSince(0)) },
     );
   }, 60_000);

@@ -145,30 +145,6 @@ describe('call scripts, heard by a real phone', () => {
     );
   }, 60_000);
 
-  it('an announce before the connect: the caller hears the WAV, then the callee', async () => {
-    stack.hook.json('/call', [{ verb: 'announce', url: 'file:/announce.wav' }, { verb: 'connect', dest: { type: 'client', address: '2002' } }]);
-    const [a, b] = [await phone('2001'), await phone('2002')];
-    const from = b.messages.length;
-    const dialedAt = Date.now();
-    await a.dial(`sip:2002@${DOMAIN}`);
-    // The announce (2 s, early media) plays before the PBX rings 2002.
-    await b.event('CALL_INCOMING', from);
-    const announcedS = (Date.now() - dialedAt) / 1000;
-    await b.accept();
-    await a.event('CALL_ESTABLISHED', 0);
-    await sleep(3000);
-    await a.hangup();
-    await b.event('CALL_CLOSED', from);
-    await a.event('CALL_CLOSED', 0);
-    await Promise.all([a.stop(), b.stop()]);
-    const rec = a.recordingsSince(0);
-    expectHeard(
-      { who: '2001 hears the announce before the connect', hz: ANNOUNCE_HZ, measured: measureTone(rec, { toS: 2 }) },
-      { who: '2001 hears 2002 once connected', hz: TONE['2002']!, measured: measureTone(rec, { fromS: announcedS + 0.5 }) },
-      { who: '2002 hears 2001', hz: TONE['2001']!, measured: measureTone(b.recordingsSince(0)) },
-    );
-  }, 60_000);
-
   it('the callee hangs up first: the caller stays up and hears the next announce', async () => {
     stack.hook.json('/call', [{ verb: 'connect', dest: { type: 'client', address: '2002' } }, { verb: 'announce', url: 'file:/announce.wav' }]);
     const [a, b] = [await phone('2001'), await phone('2002')];
