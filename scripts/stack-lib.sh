@@ -8,7 +8,8 @@ row() { # "table row" → sets name entry portvar port path flags
   flags="${flags:-}"
 }
 
-selected() { # name → true unless STACK_ONLY names other components
+selected() { # name → true unless STACK_ONLY names other components, or SIP_SERVER=external and it is the sip-server
+  [ "$1" = sip-server ] && [ "${SIP_SERVER:-embedded}" = external ] && return 1
   [ -z "${STACK_ONLY:-}" ] || [[ " ${STACK_ONLY//,/ } " == *" $1 "* ]]
 }
 

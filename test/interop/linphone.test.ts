@@ -3,13 +3,13 @@
 // microphone is a tone of its own; a working call means each side's recording holds the other's.
 // Ports 28700-28749.
 import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
-import { CallStack, DOMAIN } from '../e2e/calls/support/call-stack.js';
+import { CallStack, DOMAIN, sipPort } from '../e2e/calls/support/call-stack.js';
 import { BaresipPhone } from './support/baresip-phone.js';
 import { expectHeard } from './support/heard.js';
 import { LinphonePhone } from './support/linphone-phone.js';
 import { measureTone } from './support/tone-analysis.js';
 
-const SIP = 28700;
+const SIP = sipPort(28700);
 const TONE = { linphone: 500, baresip: 1100 } as const;
 /** The announcement's tone, Hz (neither phone's). */
 const ANNOUNCE_HZ = 1400;

@@ -12,12 +12,12 @@
 // tone gives way to the callee's audio (RFC 3550 allows it), and baresip 1.0's jitter buffer then
 // sometimes discards the rest of the call as "old frames" (call-router README, known issues).
 import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
-import { CallStack, DOMAIN } from '../e2e/calls/support/call-stack.js';
+import { CallStack, DOMAIN, sipPort } from '../e2e/calls/support/call-stack.js';
 import { BaresipPhone } from './support/baresip-phone.js';
 import { expectHeard } from './support/heard.js';
 import { type ToneMeasure, measureTone } from './support/tone-analysis.js';
 
-const SIP = 29900;
+const SIP = sipPort(29900);
 /** Codecs each extension registers with (the RegHook grants them; the phone offers only these). */
 const CODECS: Record<string, string[]> = { '2001': ['PCMU'], '2002': ['PCMU'], '2003': ['G722'], '2004': ['PCMA'], '2005': ['PCMU'] };
 /** Each phone's microphone tone, Hz. */
