@@ -56,6 +56,8 @@ export interface CallStackOptions {
    * unused). @defaultValue the one SIP_SERVER=external names, else none (the stack starts the embedded one)
    */
   readonly sipServer?: ExternalSipServer;
+  /** The address the embedded sip-server takes SIP on (`[::1]` for IPv6). @defaultValue 127.0.0.1 */
+  readonly sipAddress?: string;
   /** Put the shipped ringback (`uk.wav`) in the media path, so a ringing callee means a 183 and the tone. @defaultValue true */
   readonly ringback?: boolean;
 }
@@ -189,7 +191,7 @@ export class CallStack {
     if (!this.external) {
       starting.push(
         this.startComponent('sip-server', 'services/sip-server/src/main.ts', ports.ops, {}, [
-          '--contact', `sip:127.0.0.1:${ports.sip};transport=udp,tcp`,
+          '--contact', `sip:${this.#options.sipAddress ?? '127.0.0.1'}:${ports.sip};transport=udp,tcp`,
           '--address', '127.0.0.1',
           '--port', String(ports.admin),
           '--prometheus-scrape-port', String(ports.ops),
