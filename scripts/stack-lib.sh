@@ -194,6 +194,10 @@ show_status() { # 0 when every built component runs and is ready
     fi
     printf '%-16s %-14s %-22s %s\n' "$name" "$state" "$ready" "$(addresses "$name" "$port" "$path")"
   done
+  if [ "${SIP_SERVER:-embedded}" = external ]; then
+    port_open "$DRACHTIO_HOST" "$DRACHTIO_PORT" && state=listening || { state='not listening'; ok=1; }
+    printf '%-16s %-14s %-22s %s\n' sip-server "external" - "$state, admin tcp $DRACHTIO_HOST:$DRACHTIO_PORT"
+  fi
   local redis_port="${REDIS_PORT:-6379}" nats_port="${NATS_PORT:-4222}"
   for svc in "redis $redis_port tcp" "nats $nats_port tcp" "rtpengine $RTPENGINE_PORT udp"; do
     read -r n p proto <<<"$svc"

@@ -58,7 +58,7 @@ describe('SIP_SERVER', () => {
       // The external server hands the REGISTER to the stack's registrar, which challenges it.
       expect(await register(SIP)).toBe(401);
       const status = await stack('status', env);
-      expect(status.out).not.toMatch(/^sip-server/m);
+      expect(status.out).toMatch(new RegExp(`^sip-server +external +- +listening, admin tcp 127\\.0\\.0\\.1:${ADMIN}$`, 'm'));
       expect(status.out).toMatch(/^registrar +pid \d+ +yes/m);
     } finally {
       await stack('down', env);
