@@ -15,6 +15,7 @@ have_cmd sox || need+=(sox)
 have_cmd ss || need+=(iproute2)
 # The softphones of the interop tests (test/interop).
 have_cmd baresip || need+=(baresip-core)
+have_cmd linphonec || need+=(linphone-cli)
 if [ "${1:-}" = "--with-postgres" ]; then
   have_cmd pg_ctlcluster || need+=(postgresql)
 fi

@@ -8,7 +8,8 @@ row() { # "table row" → sets name entry portvar port path flags
   flags="${flags:-}"
 }
 
-selected() { # name → true unless STACK_ONLY names other components
+selected() { # name → true unless STACK_ONLY names other components, or SIP_SERVER=external and it is the sip-server
+  [ "$1" = sip-server ] && [ "${SIP_SERVER:-embedded}" = external ] && return 1
   [ -z "${STACK_ONLY:-}" ] || [[ " ${STACK_ONLY//,/ } " == *" $1 "* ]]
 }
 
@@ -193,6 +194,10 @@ show_status() { # 0 when every built component runs and is ready
     fi
     printf '%-16s %-14s %-22s %s\n' "$name" "$state" "$ready" "$(addresses "$name" "$port" "$path")"
   done
+  if [ "${SIP_SERVER:-embedded}" = external ]; then
+    port_open "$DRACHTIO_HOST" "$DRACHTIO_PORT" && state=listening || { state='not listening'; ok=1; }
+    printf '%-16s %-14s %-22s %s\n' sip-server "external" - "$state, admin tcp $DRACHTIO_HOST:$DRACHTIO_PORT"
+  fi
   local redis_port="${REDIS_PORT:-6379}" nats_port="${NATS_PORT:-4222}"
   for svc in "redis $redis_port tcp" "nats $nats_port tcp" "rtpengine $RTPENGINE_PORT udp"; do
     read -r n p proto <<<"$svc"

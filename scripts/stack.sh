@@ -10,10 +10,18 @@
 # (README, "Ports"); a port already taken stops them before anything starts. Logs and pids go to
 # DRAGON_STATE_DIR (default .stack/). STACK_ONLY="sip-server registrar" starts only those
 # components (tests, debugging).
+# SIP_SERVER=external starts everything except the embedded sip-server and connects the
+# applications to the SIP server at DRACHTIO_HOST:DRACHTIO_PORT (secret DRACHTIO_SECRET), e.g. a
+# drachtio-server: the production set-up (docs/deployment.md). SIP_SERVER=embedded is the default.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
+export SIP_SERVER="${SIP_SERVER:-embedded}"
+case "$SIP_SERVER" in
+  embedded | external) ;;
+  *) log "SIP_SERVER=$SIP_SERVER: expected embedded or external"; exit 2 ;;
+esac
 export SIP_PORT="${SIP_PORT:-5060}"
 export DRACHTIO_HOST="${DRACHTIO_HOST:-127.0.0.1}"
 export DRACHTIO_PORT="${DRACHTIO_PORT:-9022}"
@@ -65,12 +73,21 @@ component_args() { # name → its command-line arguments, one a line
 
 source "$(dirname "$0")/stack-lib.sh"
 
+sip_server_note() { # for the ready line: whose SIP server it is
+  [ "$SIP_SERVER" = external ] && printf ' (external SIP server, admin %s:%s)' "$DRACHTIO_HOST" "$DRACHTIO_PORT"
+  return 0
+}
+
 prepare() { # checks and installs, before anything starts
   refuse_if_running
   check_ports
   scripts/install-deps.sh
   scripts/infra.sh up || { scripts/infra.sh down; exit 1; }
   npx tsx scripts/gen-media.ts
+  if [ "$SIP_SERVER" = external ] && ! port_open "$DRACHTIO_HOST" "$DRACHTIO_PORT"; then
+    log "SIP_SERVER=external: no SIP server answers on $DRACHTIO_HOST:$DRACHTIO_PORT (DRACHTIO_HOST, DRACHTIO_PORT); nothing was started"
+    exit 1
+  fi
 }
 
 case "${1:-run}" in
@@ -89,13 +106,13 @@ case "${1:-run}" in
     }
     trap 'log "stopping"; shutdown 0' INT TERM
     start_and_wait fg || shutdown 1
-    log "Dragon PBX running and ready: SIP on port $SIP_PORT; Ctrl-C stops everything"
+    log "Dragon PBX running and ready: SIP on port $SIP_PORT$(sip_server_note); Ctrl-C stops everything"
     watch_components || shutdown 1
     ;;
   up)
     prepare
     start_and_wait bg || { set +e; stop_all; exit 1; }
-    log "Dragon PBX ready: SIP on port $SIP_PORT; npm run stack:status shows it, npm run stack:down stops it"
+    log "Dragon PBX ready: SIP on port $SIP_PORT$(sip_server_note); npm run stack:status shows it, npm run stack:down stops it"
     ;;
   down) stop_all ;;
   status) show_status ;;

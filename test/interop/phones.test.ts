@@ -11,12 +11,13 @@
 // 180. With the ringback, the caller's stream changes SSRC and timestamp base when the played
 // tone gives way to the callee's audio (RFC 3550 allows it), and baresip 1.0's jitter buffer then
 // sometimes discards the rest of the call as "old frames" (call-router README, known issues).
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CallStack, DOMAIN } from '../e2e/calls/support/call-stack.js';
+import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
+import { CallStack, DOMAIN, sipPort } from '../e2e/calls/support/call-stack.js';
 import { BaresipPhone } from './support/baresip-phone.js';
-import { type ToneMeasure, describeTone, measureTone } from './support/tone-analysis.js';
+import { expectHeard } from './support/heard.js';
+import { type ToneMeasure, measureTone } from './support/tone-analysis.js';
 
-const SIP = 29900;
+const SIP = sipPort(29900);
 /** Codecs each extension registers with (the RegHook grants them; the phone offers only these). */
 const CODECS: Record<string, string[]> = { '2001': ['PCMU'], '2002': ['PCMU'], '2003': ['G722'], '2004': ['PCMA'], '2005': ['PCMU'] };
 /** Each phone's microphone tone, Hz. */
@@ -64,12 +65,6 @@ async function phone(user: string, transport: 'udp' | 'tcp' = 'udp'): Promise<Ba
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** `measured` is `hz` (within 5 Hz) and well above silence; the message names both figures. */
-function expectTone(measured: ToneMeasure, hz: number, who: string): void {
-  const ok = Math.abs(measured.frequencyHz - hz) <= 5 && measured.levelDb > -30;
-  expect(ok, `${who}: expected ${hz} Hz above -30 dBFS, measured ${describeTone(measured)}`).toBe(true);
-}
-
 /** `a` calls `b`'s extension, `b` answers, both talk for `talkMs`, then `a` hangs up; returns what each heard. */
 async function talk(a: BaresipPhone, b: BaresipPhone, talkMs = 3000): Promise<{ aHeard: ToneMeasure; bHeard: ToneMeasure }> {
   const from = b.messages.length;
@@ -91,32 +86,40 @@ describe('two baresip phones hear each other', () => {
     stack.hook.json('/call', [{ verb: 'connect', dest: { type: 'client', address: '2002' } }]);
     const [a, b] = [await phone('2001'), await phone('2002')];
     const { aHeard, bHeard } = await talk(a, b);
-    expectTone(aHeard, TONE['2002']!, '2001 hears 2002');
-    expectTone(bHeard, TONE['2001']!, '2002 hears 2001');
+    expectHeard(
+      { who: '2001 hears 2002', hz: TONE['2002']!, measured: aHeard },
+      { who: '2002 hears 2001', hz: TONE['2001']!, measured: bHeard },
+    );
   }, 60_000);
 
   it('G722 ↔ PCMU, transcoded by RTPEngine', async () => {
     stack.hook.json('/call', [{ verb: 'connect', dest: { type: 'client', address: '2002' } }]);
     const [a, b] = [await phone('2003'), await phone('2002')];
     const { aHeard, bHeard } = await talk(a, b);
-    expectTone(aHeard, TONE['2002']!, '2003 (G722) hears 2002 (PCMU)');
-    expectTone(bHeard, TONE['2003']!, '2002 (PCMU) hears 2003 (G722)');
+    expectHeard(
+      { who: '2003 (G722) hears 2002 (PCMU)', hz: TONE['2002']!, measured: aHeard },
+      { who: '2002 (PCMU) hears 2003 (G722)', hz: TONE['2003']!, measured: bHeard },
+    );
   }, 60_000);
 
   it('PCMA ↔ PCMU, transcoded by RTPEngine', async () => {
     stack.hook.json('/call', [{ verb: 'connect', dest: { type: 'client', address: '2001' } }]);
     const [a, b] = [await phone('2004'), await phone('2001')];
     const { aHeard, bHeard } = await talk(a, b);
-    expectTone(aHeard, TONE['2001']!, '2004 (PCMA) hears 2001 (PCMU)');
-    expectTone(bHeard, TONE['2004']!, '2001 (PCMU) hears 2004 (PCMA)');
+    expectHeard(
+      { who: '2004 (PCMA) hears 2001 (PCMU)', hz: TONE['2001']!, measured: aHeard },
+      { who: '2001 (PCMU) hears 2004 (PCMA)', hz: TONE['2004']!, measured: bHeard },
+    );
   }, 60_000);
 
   it('over TCP', async () => {
     stack.hook.json('/call', [{ verb: 'connect', dest: { type: 'client', address: '2002' } }]);
     const [a, b] = [await phone('2001', 'tcp'), await phone('2002', 'tcp')];
     const { aHeard, bHeard } = await talk(a, b);
-    expectTone(aHeard, TONE['2002']!, '2001 hears 2002 over TCP');
-    expectTone(bHeard, TONE['2001']!, '2002 hears 2001 over TCP');
+    expectHeard(
+      { who: '2001 hears 2002 over TCP', hz: TONE['2002']!, measured: aHeard },
+      { who: '2002 hears 2001 over TCP', hz: TONE['2001']!, measured: bHeard },
+    );
   }, 60_000);
 });
 
@@ -136,8 +139,10 @@ describe('call scripts, heard by a real phone', () => {
     await a.hangup();
     await second.event('CALL_CLOSED', s0);
     await Promise.all([a.stop(), second.stop()]);
-    expectTone(measureTone(a.recordingsSince(0)), TONE['2005']!, '2001 hears 2005, who answered');
-    expectTone(measureTone(second.recordingsSince(0)), TONE['2001']!, '2005 hears 2001');
+    expectHeard(
+      { who: '2001 hears 2005, who answered', hz: TONE['2005']!, measured: measureTone(a.recordingsSince(0)) },
+      { who: '2005 hears 2001', hz: TONE['2001']!, measured: measureTone(second.recordingsSince(0)) },
+    );
   }, 60_000);
 
   it('the callee hangs up first: the caller stays up and hears the next announce', async () => {
@@ -154,7 +159,9 @@ describe('call scripts, heard by a real phone', () => {
     await a.event('CALL_CLOSED', 0, 15_000);
     await a.stop();
     const rec = a.recordingsSince(0);
-    expectTone(measureTone(rec, { toS: 2.5 }), TONE['2002']!, '2001 hears 2002 while bridged');
-    expectTone(measureTone(rec, { fromS: 2.5 }), ANNOUNCE_HZ, '2001 hears the announce after 2002 hung up');
+    expectHeard(
+      { who: '2001 hears 2002 while bridged', hz: TONE['2002']!, measured: measureTone(rec, { toS: 2.5 }) },
+      { who: '2001 hears the announce after 2002 hung up', hz: ANNOUNCE_HZ, measured: measureTone(rec, { fromS: 2.5 }) },
+    );
   }, 60_000);
 });

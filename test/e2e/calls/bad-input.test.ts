@@ -5,10 +5,10 @@
 // Ports 29550-29574.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '@dragonpbx/testkit';
-import { CallStack, DOMAIN } from './support/call-stack.js';
+import { CallStack, DOMAIN, sipPort } from './support/call-stack.js';
 import { describeSipp, registerPhones, runSipp, startSipp } from './support/sipp.js';
 
-const SIP = 29550;
+const SIP = sipPort(29550);
 const OPS = 29552; // 29552-29556
 const PHONE: Record<string, number> = { '1001': 29560, '1002': 29561 };
 const MEDIA: Record<string, number> = { '1001': 29564, '1002': 29568 };

@@ -5,10 +5,10 @@
 // Ports 29500-29549.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '@dragonpbx/testkit';
-import { CallStack, DOMAIN, TRUNK_IP } from './support/call-stack.js';
+import { CallStack, DOMAIN, TRUNK_IP, sipPort } from './support/call-stack.js';
 import { describeSipp, registerPhones, startSipp } from './support/sipp.js';
 
-const SIP = 29500;
+const SIP = sipPort(29500);
 /** Each phone's SIP port, where it registers and then answers. */
 const PHONE: Record<string, number> = { '1001': 29510, '1002': 29511, '1003': 29512, '1004': 29513 };
 const TRUNK_PORT = 29514;

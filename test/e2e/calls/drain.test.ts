@@ -3,10 +3,10 @@
 // to its natural end, and only then does the process exit, with status 0. Ports 29600-29649.
 import { until } from '@dragonpbx/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CallStack, DOMAIN } from './support/call-stack.js';
+import { CallStack, DOMAIN, sipPort } from './support/call-stack.js';
 import { describeSipp, registerPhones, runSipp, startSipp } from './support/sipp.js';
 
-const SIP = 29600;
+const SIP = sipPort(29600);
 const PHONE: Record<string, number> = { '1001': 29610, '1002': 29611, '1003': 29612 };
 const MEDIA: Record<string, number> = { '1001': 29620, '1002': 29624, '1003': 29628 };
 const target = `127.0.0.1:${SIP}`;

@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '@dragonpbx/testkit';
-import { CallStack, DOMAIN } from './support/call-stack.js';
+import { CallStack, DOMAIN, sipPort } from './support/call-stack.js';
 import { type MediaTarget, RtpPhone, mediaTargetFrom } from './support/rtp-phone.js';
 import { describeSipp, registerPhones, startSipp } from './support/sipp.js';
 
-const SIP = 29575;
+const SIP = sipPort(29575);
 const PHONE: Record<string, number> = { '1001': 29583, '1002': 29584, '1003': 29585, '1004': 29586, '1005': 29587 };
 /** SIPp's own media ports: one for the calling side, one for the called side. */
 const CALLER_MP = 29590;

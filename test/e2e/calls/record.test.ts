@@ -11,11 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '@dragonpbx/testkit';
-import { CallStack, DOMAIN } from './support/call-stack.js';
+import { CallStack, DOMAIN, sipPort } from './support/call-stack.js';
 import { RtpPhone, mediaTargetFrom } from './support/rtp-phone.js';
 import { describeSipp, runSipp, startSipp } from './support/sipp.js';
 
-const SIP = 28500;
+const SIP = sipPort(28500);
 const CALLER = 28510;
 const CALLEE = 28511;
 const SRS = 28512;

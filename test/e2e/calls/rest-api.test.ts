@@ -4,10 +4,10 @@
 // the owner over NATS (`dragon.calls.<instanceId>.<op>`). Ports 28200-28299.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '@dragonpbx/testkit';
-import { CallStack, DOMAIN } from './support/call-stack.js';
+import { CallStack, DOMAIN, sipPort } from './support/call-stack.js';
 import { describeSipp, registerPhones, startSipp } from './support/sipp.js';
 
-const SIP = 28200;
+const SIP = sipPort(28200);
 const PHONE: Record<string, number> = { '1001': 28210, '1002': 28211 };
 /** SIPp media ports (each takes the port and the port + 2). */
 const MEDIA: Record<string, number> = { '1001': 28220, '1002': 28224 };

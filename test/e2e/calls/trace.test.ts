@@ -7,11 +7,11 @@
 import { randomBytes } from 'node:crypto';
 import { until } from '@dragonpbx/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CallStack, DOMAIN, TRUNK_IP } from './support/call-stack.js';
+import { CallStack, DOMAIN, TRUNK_IP, sipPort } from './support/call-stack.js';
 import { OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver.js';
 import { describeSipp, runSipp } from './support/sipp.js';
 
-const SIP = 28100;
+const SIP = sipPort(28100);
 const OTLP = 28110;
 const TRUNK_PORT = 28111;
 const TRUNK_MEDIA = 28112;

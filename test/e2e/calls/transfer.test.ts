@@ -6,10 +6,10 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CallStack, DOMAIN } from './support/call-stack.js';
+import { CallStack, DOMAIN, sipPort } from './support/call-stack.js';
 import { describeSipp, registerPhones, startSipp } from './support/sipp.js';
 
-const SIP = 28300;
+const SIP = sipPort(28300);
 /** Each phone's SIP port, where it registers and then answers. */
 const PHONE: Record<string, number> = { '1001': 28320, '1002': 28321, '1003': 28322 };
 /** SIPp media ports (each takes the port and the port + 2). */

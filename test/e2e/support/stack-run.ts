@@ -92,6 +92,8 @@ export function stackEnvs() {
       stateDirs.push(state);
       return {
         ...portsEnv(base),
+        // These stacks are the embedded-server stack, whatever SIP_SERVER the test run has.
+        SIP_SERVER: 'embedded',
         DRAGON_STATE_DIR: state,
         STACK_READY_TIMEOUT: String(READY_TIMEOUT_S),
         REDIS_KEY_PREFIX: `e2e-${tag}:`,

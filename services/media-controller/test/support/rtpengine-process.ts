@@ -6,6 +6,8 @@ export interface RtpEngineProcessOptions {
   readonly ngPort: number;
   readonly portMin: number;
   readonly portMax: number;
+  /** Its media addresses (`--interface`, e.g. `::1` for IPv6). @defaultValue ['127.0.0.1'] */
+  readonly interfaces?: readonly string[];
 }
 
 /** An rtpengine this test started; only this handle ever stops it. */
@@ -24,7 +26,7 @@ export async function startRtpEngine(o: RtpEngineProcessOptions): Promise<RtpEng
     [
       // Skip /etc/rtpengine/rtpengine.conf: its CLI/HTTP ports are taken by the shared engine.
       '--config-file=none',
-      '--interface=127.0.0.1',
+      ...(o.interfaces ?? ['127.0.0.1']).map((i) => `--interface=${i}`),
       `--listen-ng=127.0.0.1:${o.ngPort}`,
       `--port-min=${o.portMin}`,
       `--port-max=${o.portMax}`,

@@ -51,6 +51,13 @@ export interface CallStackOptions {
   readonly codecs?: CodecsOf;
   /** Variables on top of the common environment of every component. */
   readonly env?: Record<string, string>;
+  /**
+   * A SIP server already running, not started by the stack (its `sip` and `admin` ports are then
+   * unused). @defaultValue the one SIP_SERVER=external names, else none (the stack starts the embedded one)
+   */
+  readonly sipServer?: ExternalSipServer;
+  /** The address the embedded sip-server takes SIP on (`[::1]` for IPv6). @defaultValue 127.0.0.1 */
+  readonly sipAddress?: string;
   /** Put the shipped ringback (`uk.wav`) in the media path, so a ringing callee means a 183 and the tone. @defaultValue true */
   readonly ringback?: boolean;
 }
@@ -61,6 +68,36 @@ export type WaitFor = 'ready' | 'healthy' | 'none';
 export const DOMAIN = 'e2e.test';
 /** The inbound trunk's source address: SIPp binds it with `-i`. */
 export const TRUNK_IP = '127.0.0.2';
+
+/** A SIP server this stack does not start (drachtio-server in production): its admin address and SIP port. */
+export interface ExternalSipServer {
+  readonly host: string;
+  readonly port: number;
+  readonly secret: string;
+  /** The port it takes SIP on (UDP and TCP). */
+  readonly sipPort: number;
+}
+
+/**
+ * The SIP server that SIP_SERVER=external names (DRACHTIO_HOST, DRACHTIO_PORT, DRACHTIO_SECRET,
+ * SIP_PORT), `undefined` when SIP_SERVER is unset or `embedded`; any other value is refused.
+ */
+export function externalSipServer(env: NodeJS.ProcessEnv = process.env): ExternalSipServer | undefined {
+  const mode = env.SIP_SERVER ?? 'embedded';
+  if (mode === 'embedded') return undefined;
+  if (mode !== 'external') throw new Error(`SIP_SERVER=${mode}: expected embedded or external`);
+  const num = (name: string, fallback: string) => {
+    const n = Number(env[name] ?? fallback);
+    if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`SIP_SERVER=external: ${name}=${env[name]} is not a port`);
+    return n;
+  };
+  return { host: env.DRACHTIO_HOST ?? '127.0.0.1', port: num('DRACHTIO_PORT', '9022'), secret: env.DRACHTIO_SECRET ?? 'cymru', sipPort: num('SIP_PORT', '5060') };
+}
+
+/** The port a file sends its SIP to: its own (`own`, the embedded server's) or the external server's. */
+export function sipPort(own: number): number {
+  return externalSipServer()?.sipPort ?? own;
+}
 
 /** A running stack; {@link CallStack.start} builds it. */
 export class CallStack {
@@ -79,8 +116,12 @@ export class CallStack {
   startedInMs = 0;
   readonly componentMs: Record<string, number> = {};
 
+  /** The SIP server the applications connect to when the stack does not start one. */
+  readonly external: ExternalSipServer | undefined;
+
   private constructor(options: CallStackOptions) {
     this.#options = options;
+    this.external = options.sipServer ?? externalSipServer();
   }
 
   static async start(options: CallStackOptions): Promise<CallStack> {
@@ -94,8 +135,10 @@ export class CallStack {
     return stack;
   }
 
+  /** Where the stack listens; `sip` is the external server's SIP port when there is one. */
   get ports(): StackPorts {
-    return this.#options.ports;
+    const { ports } = this.#options;
+    return this.external ? { ...ports, sip: this.external.sipPort } : ports;
   }
 
   /** The environment every component shares (each reads what it needs). */
@@ -107,9 +150,9 @@ export class CallStack {
       NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
       NATS_SUBJECT_PREFIX: this.subjectPrefix,
       REDIS_KEY_PREFIX: this.keyPrefix,
-      DRACHTIO_HOST: '127.0.0.1',
-      DRACHTIO_PORT: String(admin),
-      DRACHTIO_SECRET: 'cymru',
+      DRACHTIO_HOST: this.external?.host ?? '127.0.0.1',
+      DRACHTIO_PORT: String(this.external?.port ?? admin),
+      DRACHTIO_SECRET: this.external?.secret ?? 'cymru',
       DATA_SOURCE: 'json',
       CONFIG_FILE: join(this.dir, 'config.json'),
       MEDIA_PATH: this.mediaPath,
@@ -144,15 +187,17 @@ export class CallStack {
     // Everything at once: the registrar and the call-routers retry the SIP server's admin port
     // for 30 s (connectSrf) while it boots, and no call is placed before every component is
     // ready — by then the hook-dispatcher has created the stream the call-routers publish to.
-    const starting: Promise<void>[] = [
-      this.startComponent('sip-server', 'services/sip-server/src/main.ts', ports.ops, {}, [
-        '--contact', `sip:127.0.0.1:${ports.sip};transport=udp,tcp`,
-        '--address', '127.0.0.1',
-        '--port', String(ports.admin),
-        '--prometheus-scrape-port', String(ports.ops),
-      ]),
-      this.startComponent('registrar', 'services/registrar/src/main.ts', ports.ops + 2),
-    ];
+    const starting: Promise<void>[] = [this.startComponent('registrar', 'services/registrar/src/main.ts', ports.ops + 2)];
+    if (!this.external) {
+      starting.push(
+        this.startComponent('sip-server', 'services/sip-server/src/main.ts', ports.ops, {}, [
+          '--contact', `sip:${this.#options.sipAddress ?? '127.0.0.1'}:${ports.sip};transport=udp,tcp`,
+          '--address', '127.0.0.1',
+          '--port', String(ports.admin),
+          '--prometheus-scrape-port', String(ports.ops),
+        ]),
+      );
+    }
     if (this.#options.hookDispatcher !== false) {
       starting.push(this.startComponent('hook-dispatcher', 'services/hook-dispatcher/src/main.ts', ports.ops + 1, {}, [], ['--single-threaded-gc']));
     }
