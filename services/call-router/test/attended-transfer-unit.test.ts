@@ -7,7 +7,7 @@ import type { Dialog, DialogRequestOptions } from '@dragonpbx/shared/srf';
 import { describe, expect, it } from 'vitest';
 import { type CallJoiner, type ReplaceRequest, replaceBridgeSide, runAttendedTransfer, sendrecv } from '../src/engine/attended-transfer.js';
 import type { BridgeSide } from '../src/verbs/connect/in-dialog-relay.js';
-import { ReferSubscription, type TransferRequest, isReferRefusal, readRefer } from '../src/verbs/connect/refer.js';
+import { isReferRefusal, ReferSubscription, readRefer, type TransferRequest } from '../src/verbs/connect/refer.js';
 import { namesDialog, readReplaces } from '../src/verbs/connect/replaces.js';
 import { silent } from './helpers/config.js';
 
@@ -113,6 +113,10 @@ function fakeMedia() {
       calls.push({ op: 'answer', req });
       return { sdp: `answer(${String(req.sdp)})`, direct: false };
     },
+    delete: async (req: Record<string, unknown>) => {
+      calls.push({ op: 'delete', req });
+      return { deleted: true };
+    },
   };
 }
 
@@ -201,17 +205,24 @@ describe("runAttendedTransfer (the transferor's call)", () => {
       },
       ...joiner,
     };
-    const run = runAttendedTransfer(t, { callId, domain: 'pbx.test', signal: abort.signal, media: media as never, joiner: full, logger: silent });
-    return { transferor, b, sub, abort, hangups, replaced, media, run };
+    const cleanups: (() => Promise<unknown>)[] = [];
+    const run = runAttendedTransfer(t, { callId, domain: 'pbx.test', signal: abort.signal, media: media as never, joiner: full, logger: silent, defer: (c) => cleanups.push(c) });
+    return { transferor, b, sub, abort, hangups, replaced, media, run, cleanups };
   }
 
-  it('offers B sendrecv under its own call, asks the replaced call, re-INVITEs B, NOTIFY 200 + BYE to the transferor; hangs the other call up when it ends', async () => {
+  it('offers B sendrecv in a new media session, asks the replaced call, re-INVITEs B, NOTIFY 200 + BYE to the transferor; hangs the other call up when it ends', async () => {
     const s = setup({});
     await until(() => s.transferor.log.includes('BYE'));
-    expect(s.media.calls[0]).toEqual({ op: 'offer', req: { callId: 'call1', fromTag: 'btag', sdp: 'v=0\r\na=sendrecv\r\n', callerCodecs: ['PCMU'], destCodecs: ['PCMU'] } });
+    const mediaId = String(s.media.calls[0]!.req.callId);
+    expect(mediaId).toMatch(/^joined-[0-9a-f-]{36}$/);
+    expect(s.media.calls[0]).toEqual({ op: 'offer', req: { callId: mediaId, fromTag: 'btag', sdp: 'v=0\r\na=sendrecv\r\n', callerCodecs: ['PCMU'], destCodecs: ['PCMU'] } });
     expect(s.replaced).toEqual([
-      { replaces: { callId: 'call2', toTag: 'pbx2', fromTag: 'a2' }, peer: { callId: 'call1', domain: 'pbx.test' }, offer: 'offer(v=0\r\na=sendrecv\r\n)', media: { callId: 'call1', tag: 'btag' } },
+      { replaces: { callId: 'call2', toTag: 'pbx2', fromTag: 'a2' }, peer: { callId: 'call1', domain: 'pbx.test' }, offer: 'offer(v=0\r\na=sendrecv\r\n)', media: { callId: mediaId, tag: 'btag' } },
     ]);
+    // The new session goes with the call.
+    expect(s.cleanups).toHaveLength(1);
+    await s.cleanups[0]!();
+    expect(s.media.calls.at(-1)).toEqual({ op: 'delete', req: { callId: mediaId } });
     expect(s.b.log).toEqual(['modify JOINED']);
     expect(s.transferor.log).toEqual(['NOTIFY SIP/2.0 100 Trying', 'NOTIFY SIP/2.0 200 OK', 'BYE']);
     expect(s.hangups).toEqual([]);

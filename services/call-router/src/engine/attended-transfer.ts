@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { PbxError } from '@dragonpbx/shared/contracts';
 import type { MediaClient } from '@dragonpbx/shared/messaging';
 import type { Dialog, SrfRequest, SrfResponse } from '@dragonpbx/shared/srf';
@@ -18,7 +19,7 @@ export interface ReplaceRequest {
   readonly peer: { readonly callId: string; readonly domain: string };
   /** RTPEngine's offer for the moved party (a re-offer of the transferee's SDP). */
   readonly offer: string;
-  /** The RTPEngine call both parties now share (the transferor's call's) and the transferee's tag in it. */
+  /** The RTPEngine session both parties now share (a new one, the transferor's call's to delete) and the transferee's tag in it. */
   readonly media: { readonly callId: string; readonly tag: string };
 }
 
@@ -49,8 +50,10 @@ export interface AttendedCall {
   readonly domain: string;
   /** The call's own signal: aborted when the call ends, however it ends. */
   readonly signal: AbortSignal;
-  readonly media: Pick<MediaClient, 'offer' | 'answer'>;
+  readonly media: Pick<MediaClient, 'offer' | 'answer' | 'delete'>;
   readonly joiner: CallJoiner;
+  /** Runs `cleanup` when the call ends (the joined media session). */
+  readonly defer: (cleanup: () => Promise<unknown>) => void;
   readonly logger: Pick<Logger, 'warn' | 'info' | 'debug'>;
 }
 
@@ -67,9 +70,10 @@ const reasonOf = (status: number) => STATUS_REASON[status] ?? 'Failed';
 
 /**
  * The transferor's side of an attended transfer (docs/contract.md §5.2, RFC 5589 §7),
- * run by the call that got the REFER once its bridge has ended: RTPEngine re-offers
- * the transferee's SDP in this call's media session (sendrecv: the transferor
- * usually held it), the replaced call's owner — this replica or another, found
+ * run by the call that got the REFER once its bridge has ended: RTPEngine offers
+ * the transferee's SDP in a new media session this call owns (sendrecv: the
+ * transferor usually held it; a new session, because a re-offer under the old
+ * one's tags would keep the transferor's ports), the replaced call's owner — this replica or another, found
  * through the live-call summary — re-INVITEs the party that stays there with that
  * offer and hands it over, the transferee is re-INVITEd with RTPEngine's answer,
  * the transferor gets NOTIFY `200 OK` and BYE. Both calls then stay joined, each
@@ -86,11 +90,13 @@ export async function runAttendedTransfer(t: TransferRequest, call: AttendedCall
     fail(403);
     return;
   }
+  // Printable ASCII, bounded like a Call-ID (the media-controller's schema).
+  const mediaId = `joined-${randomUUID()}`;
   let offer: string;
   try {
     offer = (
       await call.media.offer({
-        callId: call.callId,
+        callId: mediaId,
         fromTag: remaining.tag,
         sdp: sendrecv(remaining.dialog.remote.sdp),
         callerCodecs: [...remaining.codecs],
@@ -102,6 +108,7 @@ export async function runAttendedTransfer(t: TransferRequest, call: AttendedCall
     fail(503);
     return;
   }
+  call.defer(() => call.media.delete({ callId: mediaId }));
   if (call.signal.aborted) return fail(487);
   let joined: ReplaceResult;
   try {
@@ -109,7 +116,7 @@ export async function runAttendedTransfer(t: TransferRequest, call: AttendedCall
       replaces,
       peer: { callId: call.callId, domain: call.domain },
       offer,
-      media: { callId: call.callId, tag: remaining.tag },
+      media: { callId: mediaId, tag: remaining.tag },
     });
   } catch (err) {
     const status = err instanceof PbxError ? (err.statusCode === 404 ? 481 : err.statusCode) : 500;

@@ -281,7 +281,15 @@ export class CallSession {
       t.subscription.finish(501, 'Not Implemented');
       return;
     }
-    await runAttendedTransfer(t, { callId: this.invite.callId, domain: this.invite.domain, signal: this.#abort.signal, media: services.media, joiner, logger: this.#log });
+    await runAttendedTransfer(t, {
+      callId: this.invite.callId,
+      domain: this.invite.domain,
+      signal: this.#abort.signal,
+      media: services.media,
+      joiner,
+      logger: this.#log,
+      defer: (cleanup) => this.#cleanups.push(cleanup),
+    });
   }
 
   /**
