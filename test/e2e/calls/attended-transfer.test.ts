@@ -194,6 +194,30 @@ async function run(
 }
 
 describe('attended transfer (REFER with Replaces)', () => {
+  it('naming a dialog no live call has: NOTIFY 100 then 481, then the transferor and the held party get BYE', async () => {
+    const notes = outFile();
+    const bOut = outFile();
+    const b = startSipp({ scenario: 'uas-answer-reinvited.xml', port: PORT.b, mediaPort: MEDIA.b, vars: { out: bOut }, timeoutS: 20 });
+    const a1 = startSipp({
+      scenario: 'uac-call-refer-replaces.xml',
+      target,
+      port: PORT.a1,
+      mediaPort: MEDIA.a1,
+      keys: { domain: DOMAIN, from: '1001', to: '1002' },
+      vars: { from: '1001', password: 'pw1001', hold: '300', referto: '1003', replaces: encodeURIComponent('no-such-call@h;to-tag=x;from-tag=y'), out: notes },
+      timeoutS: 20,
+    });
+    for (const p of [a1, b]) {
+      const r = await p.done;
+      expect(r.code, describeSipp(r)).toBe(0);
+    }
+    // The scenario keeps the reason's letters and spaces: "Call/Transaction Does Not Exist" stops at the slash.
+    expect(lines(notes)).toEqual(['SIP/2.0 100 Trying active', 'SIP/2.0 481 Call terminated']);
+    // Only the hold reached 1002; nothing joined it anywhere.
+    expect(lines(bOut)).toEqual([expect.stringMatching(/^REINVITE \d+$/)]);
+  });
+
+
   it('both calls on one replica: NOTIFY 100/200, 1002 and 1003 re-INVITEd onto one bridge, 1001 released from both, the hang-up crosses over', async () => {
     await attendedTransfer(false);
   });

@@ -307,6 +307,11 @@ export class CallSession {
     }
     const handOver = (transferor: 'A' | 'B') => {
       const stays = transferor === 'A' ? join.b : join.a;
+      if (this.#abort.signal.aborted) {
+        // The transferor hung this call up while the other party was being moved: nobody would BYE it now.
+        void stays.dialog.destroy().catch(() => undefined);
+        throw new PBX_ERR_REPLACES_NO_DIALOG(`${this.invite.callId}: ended meanwhile`);
+      }
       // The party that stays becomes the call's party before the transferor's BYE, which would end the call.
       if (stays.dialog !== this.#aDialog) this.#watchParty(stays.dialog);
       this.#joined = stayJoined(stays.dialog, request.peer, { callId: this.invite.callId, signal: this.#abort.signal, joiner, logger: this.#log });
