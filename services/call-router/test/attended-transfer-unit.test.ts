@@ -198,7 +198,8 @@ describe("runAttendedTransfer (the transferor's call)", () => {
     const full: CallJoiner = {
       replace: async (_d, _c, r) => {
         replaced.push(r);
-        return { sdp: 'JOINED', tag: 'ctag' };
+        // The owner names its call: the Replaces named another of its dialogs.
+        return { sdp: 'JOINED', tag: 'ctag', callId: 'call2-main' };
       },
       hangup: async (domain, id, leg) => {
         hangups.push(`${domain} ${id} ${leg}`);
@@ -210,7 +211,7 @@ describe("runAttendedTransfer (the transferor's call)", () => {
     return { transferor, b, sub, abort, hangups, replaced, media, run, cleanups };
   }
 
-  it('offers B sendrecv in a new media session, asks the replaced call, re-INVITEs B, NOTIFY 200 + BYE to the transferor; hangs the other call up when it ends', async () => {
+  it('offers B sendrecv in a new media session, asks the replaced call, re-INVITEs B, NOTIFY 200 + BYE to the transferor; hangs the other call (as its owner named it) up when it ends', async () => {
     const s = setup({});
     await until(() => s.transferor.log.includes('BYE'));
     const mediaId = String(s.media.calls[0]!.req.callId);
@@ -228,7 +229,7 @@ describe("runAttendedTransfer (the transferor's call)", () => {
     expect(s.hangups).toEqual([]);
     s.abort.abort();
     await s.run;
-    expect(s.hangups).toEqual(['pbx.test call2 A']);
+    expect(s.hangups).toEqual(['pbx.test call2-main A']);
   });
 
   it('an unknown call (404 from the lookup) ends the subscription with 481; B is not touched', async () => {
@@ -265,7 +266,7 @@ describe("runAttendedTransfer (the transferor's call)", () => {
     await s.run;
     await s.sub.settled();
     expect(s.transferor.log[1]).toBe('NOTIFY SIP/2.0 480 Temporarily Unavailable');
-    expect(s.hangups).toEqual(['pbx.test call2 A']);
+    expect(s.hangups).toEqual(['pbx.test call2-main A']);
   });
 });
 

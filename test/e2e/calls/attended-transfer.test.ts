@@ -34,7 +34,11 @@ beforeAll(async () => {
     const reg = await runSipp({ scenario: 'uac-register.xml', target, port, mediaPort: media, keys: { domain: DOMAIN, user }, vars: { user, password: `pw${user}` } });
     expect(reg.code, describeSipp(reg)).toBe(0);
   }
-  stack.hook.route('/call', (body) => ({ kind: 'json', body: [{ verb: 'connect', dest: { type: 'client', address: String(body.to) } }] }));
+  // 1009 reaches the transferor's second phone as a plain SIP destination (so 1001 can be called there).
+  stack.hook.route('/call', (body) => ({
+    kind: 'json',
+    body: [{ verb: 'connect', dest: body.to === '1009' ? { type: 'sip', address: `sip:1001@127.0.0.1:${PORT.a2}` } : { type: 'client', address: String(body.to) } }],
+  }));
 }, 240_000);
 
 afterAll(async () => {
@@ -224,5 +228,60 @@ describe('attended transfer (REFER with Replaces)', () => {
 
   it('attended transfer across two replicas: the replaced call\'s owner hands 1003 over through dragon.calls.<owner>.replace', async () => {
     await attendedTransfer(true);
+  });
+
+  it('replacing a call on which the transferor was called (its dialog carries the B leg\'s Call-ID), across replicas', async () => {
+    const notes = outFile();
+    const dialog = outFile();
+    const bOut = outFile();
+    const cOut = outFile();
+    const phones: ReturnType<typeof startSipp>[] = [];
+    try {
+      // Call 2: 1003 calls 1001 (at its second phone); 1001 answers.
+      phones.push(startSipp({ scenario: 'uas-answer-replaced.xml', port: PORT.a2, mediaPort: MEDIA.a2, vars: { out: dialog }, timeoutS: 20 }));
+      phones.push(
+        startSipp({
+          scenario: 'uac-call-joined-bye.xml',
+          target,
+          port: PORT.c,
+          mediaPort: MEDIA.c,
+          keys: { domain: DOMAIN, from: '1003', to: '1009' },
+          vars: { from: '1003', password: 'pw1003', out: cOut, hold: '1500' },
+          timeoutS: 20,
+        }),
+      );
+      await until(() => read(dialog).length > 0, 10_000, 'call 2 answered');
+      const [, cid, pbxTag, ownTag] = read(dialog)[0]!.split(' ');
+      const call2 = String(stack.hook.callsTo('/call').at(-1)!.body.callId);
+      expect(cid).not.toBe(call2);
+      const owner2 = await owner(call2);
+      await shiftRoundRobin();
+      const hooks = stack.hook.callsTo('/call').length;
+      // Call 1: 1001 calls 1002, holds it and REFERs it to 1003 replacing its dialog of call 2 (to-tag = the PBX's).
+      phones.push(startSipp({ scenario: 'uas-answer-held-joined.xml', port: PORT.b, mediaPort: MEDIA.b, keys: { rtpport: String(RTP.b) }, vars: { out: bOut }, timeoutS: 20 }));
+      phones.push(
+        startSipp({
+          scenario: 'uac-call-refer-replaces.xml',
+          target,
+          port: PORT.a1,
+          mediaPort: MEDIA.a1,
+          keys: { domain: DOMAIN, from: '1001', to: '1002' },
+          vars: { from: '1001', password: 'pw1001', hold: '500', referto: '1003', replaces: encodeURIComponent(`${cid};to-tag=${pbxTag};from-tag=${ownTag}`), out: notes },
+          timeoutS: 20,
+        }),
+      );
+      await until(() => stack.hook.callsTo('/call').length > hooks, 10_000, 'call 1 CallHook');
+      expect(await owner(String(stack.hook.callsTo('/call').at(-1)!.body.callId))).not.toBe(owner2);
+      for (const p of phones) {
+        const r = await p.done;
+        expect(r.code, describeSipp(r)).toBe(0);
+      }
+      expect(lines(notes)).toEqual(['SIP/2.0 100 Trying active', 'SIP/2.0 200 OK terminated']);
+      expect(lines(bOut).map((l) => l.split(' ')[0])).toEqual(['HOLD', 'JOIN']);
+      expect(lines(cOut)).toEqual([expect.stringMatching(/^JOIN \S+ \d+ sendrecv$/)]);
+      await until(async () => (await stack.redis.exists(`${stack.keyPrefix}call:${call2}`)) === 0, 5000, 'call 2 over');
+    } finally {
+      for (const p of phones) p.kill();
+    }
   });
 });

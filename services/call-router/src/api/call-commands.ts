@@ -68,12 +68,12 @@ export interface CallCommandsOptions {
  */
 export class CallCommands implements CallJoiner {
   readonly #o: CallCommandsOptions;
-  readonly #calls: Pick<CallStore, 'get'>;
+  readonly #calls: Pick<CallStore, 'get' | 'listByDomain'>;
   readonly #local: LocalCalls;
   readonly #nc: NatsConnection;
   readonly #logger: Logger;
 
-  constructor(options: CallCommandsOptions, deps: { calls: Pick<CallStore, 'get'>; local: LocalCalls; nc: NatsConnection; logger: Logger }) {
+  constructor(options: CallCommandsOptions, deps: { calls: Pick<CallStore, 'get' | 'listByDomain'>; local: LocalCalls; nc: NatsConnection; logger: Logger }) {
     this.#o = options;
     this.#calls = deps.calls;
     this.#local = deps.local;
@@ -98,9 +98,22 @@ export class CallCommands implements CallJoiner {
 
   /** Attended transfer: the owner of `callId` hands the party the Replaces leaves over (engine/attended-transfer.ts). */
   async replace(domain: string, callId: string, request: ReplaceRequest): Promise<ReplaceResult> {
-    const reply = await this.#command('replace', domain, { callId, leg: 'A', replace: request });
+    const reply = await this.#command('replace', domain, { callId: await this.#callOfDialog(domain, callId), leg: 'A', replace: request });
     if (reply.joined === undefined) throw new PBX_ERR_API_BAD_REQUEST('the owner answered a replace without its result');
     return reply.joined;
+  }
+
+  /**
+   * The live call of `domain` with a dialog of SIP Call-ID `dialogCallId`: the call's own
+   * Call-ID, else a bridged dialog's (the summary's `extra.dialogs`, one scan of the domain's
+   * calls). Unknown: returned as is, for the 404 to come.
+   */
+  async #callOfDialog(domain: string, dialogCallId: string): Promise<string> {
+    const own = await this.#calls.get(dialogCallId);
+    if (own !== undefined && own.domain === domain) return dialogCallId;
+    const calls = await this.#calls.listByDomain(domain);
+    const found = calls.find((s) => Array.isArray(s.extra?.dialogs) && (s.extra.dialogs as unknown[]).includes(dialogCallId));
+    return found?.callId ?? dialogCallId;
   }
 
   /** Answers the commands other replicas send for this one's calls; stop with `drain()`. */

@@ -19,7 +19,7 @@ export const ReplaceRequestSchema = Type.Object(
 export const CommandReplySchema = Type.Object(
   {
     done: Type.Literal(true),
-    joined: Type.Optional(Type.Object({ sdp: Sdp, tag: Tag }, { additionalProperties: false })),
+    joined: Type.Optional(Type.Object({ sdp: Sdp, tag: Tag, callId: CallId }, { additionalProperties: false })),
   },
   { additionalProperties: false },
 );

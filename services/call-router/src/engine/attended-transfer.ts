@@ -23,15 +23,21 @@ export interface ReplaceRequest {
   readonly media: { readonly callId: string; readonly tag: string };
 }
 
-/** The owner's answer: RTPEngine's answer for the transferee, and the moved party's tag. */
+/** The owner's answer: RTPEngine's answer for the transferee, the moved party's tag, and the replaced call's Call-ID. */
 export interface ReplaceResult {
   readonly sdp: string;
   readonly tag: string;
+  /** The replaced call (its summary's Call-ID; the Replaces may have named its other dialog). */
+  readonly callId: string;
 }
 
 /** How a call reaches another one, wherever it runs (the REST commands' `CallCommands`). */
 export interface CallJoiner {
-  /** @throws PbxError with the status the transferor's final NOTIFY carries (404 → 481 there) */
+  /**
+   * Asks the owner of the call one of whose dialogs has Call-ID `callId` (the call's own, or
+   * the other bridged dialog's, from the live-call summaries) to hand its party over.
+   * @throws PbxError with the status the transferor's final NOTIFY carries (404 → 481 there)
+   */
   replace(domain: string, callId: string, request: ReplaceRequest): Promise<ReplaceResult>;
   hangup(domain: string, callId: string, leg: 'A' | 'B'): Promise<void>;
 }
@@ -124,7 +130,7 @@ export async function runAttendedTransfer(t: TransferRequest, call: AttendedCall
     fail(status >= 400 && status < 700 ? status : 500);
     return;
   }
-  const peer = { callId: replaces.callId, domain: call.domain };
+  const peer = { callId: joined.callId, domain: call.domain };
   if (call.signal.aborted) {
     fail(487);
     await hangupPeer(peer, call);
@@ -157,7 +163,7 @@ export async function replaceBridgeSide(
   bridge: BridgeHandOver,
   request: ReplaceRequest,
   call: Pick<AttendedCall, 'callId' | 'media' | 'logger'>,
-): Promise<{ stays: BridgeSide; result: ReplaceResult }> {
+): Promise<{ stays: BridgeSide; result: Omit<ReplaceResult, 'callId'> }> {
   const transferor = [bridge.a, bridge.b].find((s) => namesDialog(request.replaces, s.dialog.sip));
   if (transferor === undefined) throw new PBX_ERR_REPLACES_NO_DIALOG(`${request.replaces.callId}: no bridged dialog with those tags`);
   const stays = transferor === bridge.a ? bridge.b : bridge.a;

@@ -318,7 +318,7 @@ export class CallSession {
       join.handOver(transferor);
     };
     const { result } = await replaceBridgeSide({ a: join.a, b: join.b, handOver }, request, { callId: this.invite.callId, media: services.media, logger: this.#log });
-    return result;
+    return { ...result, callId: this.invite.callId };
   }
 
   /** docs/contract.md §3.3: an invalid script gets `script:invalid` naming each JSON path, and the caller 500. */
@@ -387,11 +387,12 @@ export class CallSession {
 
   #bridged(leg: BridgedLeg): () => void {
     this.#bLeg = leg;
-    this.#summary.extra({ endpointB: leg.dest });
+    // The SIP Call-IDs of both bridged dialogs: an attended transfer's Replaces may name either (attended-transfer.ts).
+    this.#summary.extra({ endpointB: leg.dest, ...(leg.join && { dialogs: [leg.join.a.dialog.sip.callId, leg.join.b.dialog.sip.callId] }) });
     return () => {
       if (this.#bLeg !== leg) return;
       this.#bLeg = undefined;
-      this.#summary.extra({ endpointB: null });
+      this.#summary.extra({ endpointB: null, dialogs: null });
     };
   }
 
