@@ -26,3 +26,7 @@ export const PBX_ERR_CALL_LEG_STATE = createError<[string]>('PBX_ERR_CALL_LEG_ST
 export const PBX_ERR_UPDATE_LEG_UNSUPPORTED = createError<[string]>('PBX_ERR_UPDATE_LEG_UNSUPPORTED', 'update leg not implemented: %s', 501);
 /** The CallHook of a REST update-leg gave no usable script; HTTP 480 (docs/contract.md §5.1). */
 export const PBX_ERR_UPDATE_LEG_HOOK = createError<[string]>('PBX_ERR_UPDATE_LEG_HOOK', 'update-leg CallHook failed: %s', 480);
+/** An attended transfer names a dialog no live call of the domain has, or one that is not bridged (RFC 3891 §3); NOTIFY 481. */
+export const PBX_ERR_REPLACES_NO_DIALOG = createError<[string]>('PBX_ERR_REPLACES_NO_DIALOG', 'no dialog to replace: %s', 481);
+/** The party an attended transfer moves could not be re-INVITEd onto the joined media; NOTIFY 480. */
+export const PBX_ERR_REPLACES_REINVITE = createError<[string]>('PBX_ERR_REPLACES_REINVITE', 'attended transfer re-INVITE failed: %s', 480);

@@ -10,6 +10,7 @@ import { contextFromTraceparent } from '@dragonpbx/shared/platform';
 import type { Logger } from 'pino';
 import type { CallRouterMetrics } from './call-router-metrics.js';
 import { type CallRouterOptions, type CallRouterOptionsInput, resolveCallRouterOptions } from './call-router-options.js';
+import type { CallJoiner } from './engine/attended-transfer.js';
 import { CallSession, type CallSessionDeps } from './engine/call-session.js';
 import type { StatusEventSink } from './engine/status-event-sink.js';
 import { checkInviteSdp } from './routing/check-invite-sdp.js';
@@ -55,6 +56,7 @@ export class CallRouter {
   #srf: SrfApp | undefined;
   #draining = false;
   #services: VerbServices | undefined;
+  #joiner: CallJoiner | undefined;
 
   constructor(input: CallRouterOptionsInput, deps: CallRouterDeps) {
     this.options = resolveCallRouterOptions(input);
@@ -76,6 +78,11 @@ export class CallRouter {
       files: new FileHookRenderer(this.options.filePath),
       sink: deps.events,
       logger: deps.logger,
+      // Set after construction (the REST commands need the router first): see useJoiner.
+      joiner: {
+        replace: (...args) => this.#joinerOrFail().replace(...args),
+        hangup: (...args) => this.#joinerOrFail().hangup(...args),
+      },
       ...(deps.metrics && {
         onPublishFailed: () => deps.metrics!.publishFailures.inc(),
         onPostDial: (seconds: number) => deps.metrics!.postDialDelay.observe(seconds),
@@ -85,6 +92,19 @@ export class CallRouter {
         },
       }),
     };
+  }
+
+  /**
+   * How calls reach other calls of the cluster (attended transfer): the REST
+   * commands, which run a command here or send it to the owning replica.
+   */
+  useJoiner(joiner: CallJoiner): void {
+    this.#joiner = joiner;
+  }
+
+  #joinerOrFail(): CallJoiner {
+    if (this.#joiner === undefined) throw new PbxError('PBX_ERR_REPLACES_UNAVAILABLE', 'attended transfer needs the call commands (useJoiner)', 501);
+    return this.#joiner;
   }
 
   /** Calls in progress on this instance. */

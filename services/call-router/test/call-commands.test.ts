@@ -119,6 +119,24 @@ describe('CallCommands across replicas', () => {
     expect(await refusal(b.commands.hangup(D, call.callId, 'A'))).toEqual({ code: 'PBX_ERR_API_CALL_UNKNOWN', statusCode: 404 });
   });
 
+  it('an attended transfer naming a call of the other replica that is not bridged: 481 PBX_ERR_REPLACES_NO_DIALOG across NATS; another domain: unknown', async () => {
+    hook.json('/call', [{ verb: 'pause', duration: 10 }]);
+    const call = trunkInvite(a.router);
+    await until(async () => (await state.calls.get(call.callId)) !== undefined, 3000, 'the summary');
+    const request = {
+      replaces: { callId: call.callId, toTag: 'x', fromTag: 'f1' },
+      peer: { callId: 'other-call', domain: D },
+      offer: 'v=0\r\n',
+      media: { callId: 'other-call', tag: 'b1' },
+    };
+    expect(await refusal(b.commands.replace(D, call.callId, request))).toEqual({ code: 'PBX_ERR_REPLACES_NO_DIALOG', statusCode: 481 });
+    expect(await refusal(b.commands.replace('other.test', call.callId, request))).toEqual({ code: 'PBX_ERR_API_CALL_UNKNOWN', statusCode: 404 });
+    const bad = await nc.request(subjects.calls(`cr-a-${tag}`, 'replace'), new TextEncoder().encode(JSON.stringify({ callId: call.callId, leg: 'A', replace: { ...request, offer: 5 } })), { timeout: 2000 });
+    expect(JSON.parse(new TextDecoder().decode(bad.data))).toMatchObject({ ok: false, error: { code: 'PBX_ERR_NATS_BAD_MESSAGE' } });
+    await b.commands.hangup(D, call.callId, 'A');
+    await call.done;
+  });
+
   it('the owner is gone (a summary naming a replica nobody runs): 503 PBX_ERR_API_OWNER_UNREACHABLE', async () => {
     const callId = `ghost-${tag}`;
     await state.calls.put({ callId, instanceId: `cr-gone-${tag}`, domain: D, from: 'x', to: 'y', state: 'connected', startedAt: Date.now(), extensions: [] }, 30);

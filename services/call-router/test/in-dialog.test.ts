@@ -108,7 +108,7 @@ function portsIn(file: string): Record<string, number> {
 }
 
 describe('a bridged call', () => {
-  it('relays re-INVITEs both ways through RTPEngine, answers a refresh locally, injects INFO DTMF as RFC 4733, answers OPTIONS 200 and an unknown method 501, refuses a REFER without Refer-To (400), to a tel: URI (416) or with Replaces (501)', async () => {
+  it('relays re-INVITEs both ways through RTPEngine, answers a refresh locally, injects INFO DTMF as RFC 4733, answers OPTIONS 200 and an unknown method 501, refuses a REFER without Refer-To (400), to a tel: URI (416) or with an unreadable Replaces (400)', async () => {
     h.hook.json('/call', [{ verb: 'connect', dest: { type: 'sip', address: `sip:callee@127.0.0.1:${BOB}` }, statusLabel: 'dialog' }]);
     const out = join(work, 'ports.txt');
     const bob = startSipp({ scenario: 'uas-in-dialog.xml', port: BOB, vars: { bmedia: String(B_MEDIA), out }, timeoutS: 20 });

@@ -27,7 +27,7 @@ describe('readRefer (RFC 3515 §2.4.1)', () => {
     [{ 'Refer-To': '<sip:pbx.test>' }, 400, 'Refer-To has no user part'],
     [{ 'Refer-To': '<sip:%22x%0a@pbx.test>' }, 400, 'Refer-To has no user part'],
     [{ 'Refer-To': '<sip:%E0%A4%A@pbx.test>' }, 400, 'Refer-To has no user part'],
-    [{ 'Refer-To': '<sip:1003@pbx.test?Replaces=abc%40h%3Bto-tag%3D1%3Bfrom-tag%3D2>' }, 501, 'attended transfer (Replaces) not supported'],
+    [{ 'Refer-To': '<sip:1003@pbx.test?Replaces=abc%40h%3Bto-tag%3D1>' }, 400, 'Replaces needs both to-tag and from-tag'],
   ])('refuses %j with %i', (headers, status, why) => {
     const r = readRefer(refer(headers as Record<string, string>));
     expect(isReferRefusal(r)).toBe(true);

@@ -5,16 +5,18 @@ import {
   PBX_ERR_NATS_NO_RESPONDERS,
   PBX_ERR_NATS_TIMEOUT,
   request,
-  serve,
   type Subjects,
+  serve,
 } from '@dragonpbx/shared/messaging';
 import type { CallStore, CallSummary } from '@dragonpbx/shared/state';
 import { type Static, Type } from '@sinclair/typebox';
 import type { NatsConnection, Subscription } from 'nats';
 import type { Logger } from 'pino';
+import type { CallJoiner, ReplaceRequest, ReplaceResult } from '../engine/attended-transfer.js';
 import type { CallSession } from '../engine/call-session.js';
 import { PBX_ERR_API_BAD_REQUEST, PBX_ERR_API_CALL_UNKNOWN, PBX_ERR_API_OWNER_UNREACHABLE } from './api-errors.js';
 import { type Leg, LegSchema, UpdateLegBodySchema } from './api-schemas.js';
+import { CommandReplySchema, ReplaceRequestSchema } from './replace-schema.js';
 
 /** What the owning replica is asked to do, on `dragon.calls.<instanceId>.<op>`. */
 const CallCommandSchema = Type.Object(
@@ -22,12 +24,15 @@ const CallCommandSchema = Type.Object(
     callId: Type.String({ minLength: 1, maxLength: 256 }),
     leg: LegSchema,
     update: Type.Optional(UpdateLegBodySchema),
+    replace: Type.Optional(ReplaceRequestSchema),
   },
   { additionalProperties: false },
 );
 type CallCommand = Static<typeof CallCommandSchema>;
 const commandCodec = createJsonCodec(CallCommandSchema);
-const OPS = ['hangup', 'update'] as const;
+const OPS = ['hangup', 'update', 'replace'] as const;
+type CommandReply = Static<typeof CommandReplySchema>;
+const replyCodec = createJsonCodec(CommandReplySchema);
 type Op = (typeof OPS)[number];
 
 /** Refusals of the owner that keep their code and status across NATS. */
@@ -36,6 +41,8 @@ const REMOTE_STATUS: Readonly<Record<string, number>> = {
   PBX_ERR_UPDATE_LEG_UNSUPPORTED: 501,
   PBX_ERR_UPDATE_LEG_HOOK: 480,
   PBX_ERR_API_CALL_UNKNOWN: 404,
+  PBX_ERR_REPLACES_NO_DIALOG: 481,
+  PBX_ERR_REPLACES_REINVITE: 480,
 };
 
 /** This replica's live calls, by Call-ID (the router). */
@@ -59,14 +66,14 @@ export interface CallCommandsOptions {
  * outcome (its refusals keep their code). {@link serve} answers this
  * replica's own subject.
  */
-export class CallCommands {
+export class CallCommands implements CallJoiner {
   readonly #o: CallCommandsOptions;
-  readonly #calls: Pick<CallStore, 'get'>;
+  readonly #calls: Pick<CallStore, 'get' | 'listByDomain'>;
   readonly #local: LocalCalls;
   readonly #nc: NatsConnection;
   readonly #logger: Logger;
 
-  constructor(options: CallCommandsOptions, deps: { calls: Pick<CallStore, 'get'>; local: LocalCalls; nc: NatsConnection; logger: Logger }) {
+  constructor(options: CallCommandsOptions, deps: { calls: Pick<CallStore, 'get' | 'listByDomain'>; local: LocalCalls; nc: NatsConnection; logger: Logger }) {
     this.#o = options;
     this.#calls = deps.calls;
     this.#local = deps.local;
@@ -81,34 +88,53 @@ export class CallCommands {
     return s;
   }
 
-  hangup(domain: string, callId: string, leg: Leg): Promise<void> {
-    return this.#command('hangup', domain, { callId, leg });
+  async hangup(domain: string, callId: string, leg: Leg): Promise<void> {
+    await this.#command('hangup', domain, { callId, leg });
   }
 
-  update(domain: string, callId: string, leg: Leg, body: CallScript | { callHook: string; statusHook?: string }): Promise<void> {
-    return this.#command('update', domain, { callId, leg, update: body });
+  async update(domain: string, callId: string, leg: Leg, body: CallScript | { callHook: string; statusHook?: string }): Promise<void> {
+    await this.#command('update', domain, { callId, leg, update: body });
+  }
+
+  /** Attended transfer: the owner of `callId` hands the party the Replaces leaves over (engine/attended-transfer.ts). */
+  async replace(domain: string, callId: string, request: ReplaceRequest): Promise<ReplaceResult> {
+    const reply = await this.#command('replace', domain, { callId: await this.#callOfDialog(domain, callId), leg: 'A', replace: request });
+    if (reply.joined === undefined) throw new PBX_ERR_API_BAD_REQUEST('the owner answered a replace without its result');
+    return reply.joined;
+  }
+
+  /**
+   * The live call of `domain` with a dialog of SIP Call-ID `dialogCallId`: the call's own
+   * Call-ID, else a bridged dialog's (the summary's `extra.dialogs`, one scan of the domain's
+   * calls). Unknown: returned as is, for the 404 to come.
+   */
+  async #callOfDialog(domain: string, dialogCallId: string): Promise<string> {
+    const own = await this.#calls.get(dialogCallId);
+    if (own !== undefined && own.domain === domain) return dialogCallId;
+    const calls = await this.#calls.listByDomain(domain);
+    const found = calls.find((s) => Array.isArray(s.extra?.dialogs) && (s.extra.dialogs as unknown[]).includes(dialogCallId));
+    return found?.callId ?? dialogCallId;
   }
 
   /** Answers the commands other replicas send for this one's calls; stop with `drain()`. */
   serve(): Subscription {
-    return serve<CallCommand, { done: true }>(
+    return serve<CallCommand, CommandReply>(
       this.#nc,
       this.#o.subjects.callsAll(this.#o.instanceId),
       async (cmd, ctx) => {
         const op = OPS.find((o) => ctx.subject === this.#o.subjects.calls(this.#o.instanceId, o));
         if (op === undefined) throw new PBX_ERR_API_CALL_UNKNOWN(cmd.callId, `(unknown operation on ${ctx.subject})`);
-        await this.#run(op, cmd);
-        return { done: true };
+        return this.#run(op, cmd);
       },
       { codec: commandCodec, logger: this.#logger, spanName: 'call command' },
     );
   }
 
-  async #command(op: Op, domain: string, cmd: CallCommand): Promise<void> {
+  async #command(op: Op, domain: string, cmd: CallCommand): Promise<CommandReply> {
     const owner = (await this.summary(domain, cmd.callId)).instanceId;
     if (owner === this.#o.instanceId) return this.#run(op, cmd);
     try {
-      await request(this.#nc, this.#o.subjects.calls(owner, op), cmd, { timeoutMs: this.#o.timeoutMs });
+      return await request<CommandReply>(this.#nc, this.#o.subjects.calls(owner, op), cmd, { timeoutMs: this.#o.timeoutMs, resultCodec: replyCodec });
     } catch (err) {
       if (err instanceof NatsRemoteError) {
         const status = REMOTE_STATUS[err.remote.code];
@@ -122,15 +148,22 @@ export class CallCommands {
     }
   }
 
-  async #run(op: Op, cmd: CallCommand): Promise<void> {
+  async #run(op: Op, cmd: CallCommand): Promise<CommandReply> {
     const session = this.#local.session(cmd.callId);
     if (session === undefined) throw new PBX_ERR_API_CALL_UNKNOWN(cmd.callId, `this call-router (${this.#o.instanceId})`);
     if (op === 'hangup') {
       session.hangup(cmd.leg);
-      return;
+      return DONE;
+    }
+    if (op === 'replace') {
+      if (cmd.replace === undefined) throw new PBX_ERR_API_BAD_REQUEST('a replace needs its request');
+      return { done: true, joined: await session.replaceParty(cmd.replace) };
     }
     const update = cmd.update;
     if (update === undefined) throw new PBX_ERR_API_BAD_REQUEST('an update needs a verb array or {callHook}');
     await session.updateLeg(cmd.leg, Array.isArray(update) ? { script: update } : update);
+    return DONE;
   }
 }
+
+const DONE: CommandReply = Object.freeze({ done: true });

@@ -5,7 +5,7 @@ import { type CallStore, PBX_ERR_STATE_UNAVAILABLE } from '@dragonpbx/shared/sta
 import { callLogger, formatTraceparent, inSpan } from '@dragonpbx/shared/platform';
 import { type Context, context, trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import { PBX_ERR_CALL_LEG_STATE, PBX_ERR_INVITE_INVALID, PBX_ERR_UPDATE_LEG_HOOK, PBX_ERR_UPDATE_LEG_UNSUPPORTED } from '../call-router-errors.js';
+import { PBX_ERR_CALL_LEG_STATE, PBX_ERR_INVITE_INVALID, PBX_ERR_REPLACES_NO_DIALOG, PBX_ERR_UPDATE_LEG_HOOK, PBX_ERR_UPDATE_LEG_UNSUPPORTED } from '../call-router-errors.js';
 import { callTracer } from '../call-tracer.js';
 import type { CallRouterOptions } from '../call-router-options.js';
 import { callHookBody } from '../routing/call-hook-body.js';
@@ -16,7 +16,8 @@ import type { FileHookRenderer } from '../routing/render-file-hook.js';
 import { type RouteInviteDeps, routeInvite } from '../routing/route-invite.js';
 import type { ReferProgress, Transferor, TransferRequest } from '../verbs/connect/refer.js';
 import { runVerb } from '../verbs/run-verb.js';
-import type { CallMediaState, CallerLeg, VerbContext, VerbServices } from '../verbs/verb-context.js';
+import type { BridgedLeg, CallMediaState, CallerLeg, VerbContext, VerbServices } from '../verbs/verb-context.js';
+import { type CallJoiner, type ReplaceRequest, type ReplaceResult, replaceBridgeSide, runAttendedTransfer, stayJoined } from './attended-transfer.js';
 import { CallEvents, type StatusLabel } from './call-events.js';
 import { CallState } from './call-state.js';
 import { CallStateMachine } from './call-state-machine.js';
@@ -59,6 +60,8 @@ export interface CallSessionDeps extends RouteInviteDeps {
   readonly onAnswered?: (seconds: number) => void;
   /** SIP and media services for `connect`; without them `connect` is skipped. */
   readonly services?: VerbServices;
+  /** Reaches other calls for attended transfers; without it a REFER with Replaces ends with NOTIFY 501. */
+  readonly joiner?: CallJoiner;
 }
 
 /**
@@ -93,7 +96,9 @@ export class CallSession {
   /** A script waiting to replace the running one (REST update-leg). */
   #replacement: CallScript | undefined;
   /** The B leg a `connect` bridged, while it is up. */
-  #bLeg: { readonly dest: ConnectDest; drop(): void } | undefined;
+  #bLeg: BridgedLeg | undefined;
+  /** An attended transfer joined the party to another call: settles when that join ends. */
+  #joined: Promise<void> | undefined;
   /** A REFER accepted on a bridge, to run once the current script has ended (docs/contract.md §5.2). */
   #pendingTransfer: TransferRequest | undefined;
   /** The running transfer script's subscription, which its first connect reports to. */
@@ -212,6 +217,7 @@ export class CallSession {
       if (this.machine.finished) return;
       if (this.machine.state === CallState.Answered) {
         await this.#transfers(caller);
+        await this.#joined;
         if (this.machine.finished) return;
         // docs/contract.md §1.4: when the script runs out with the caller still up, hang up.
         await this.#hangupCaller();
@@ -240,6 +246,10 @@ export class CallSession {
         subscription.finish(487, 'Request Terminated');
         await subscription.settled();
       });
+      if (t.target.replaces !== undefined) {
+        await this.#attendedTransfer(t);
+        continue;
+      }
       const leg: CallerLeg = { sdp: remaining.dialog.remote.sdp, fromTag: remaining.tag, from: remaining.from, codecs: remaining.codecs, domain: this.invite.domain };
       let script: CallScript;
       try {
@@ -262,6 +272,53 @@ export class CallSession {
       this.#referral = undefined;
       subscription.finish(480, 'Temporarily Unavailable');
     }
+  }
+
+  /** A REFER with Replaces (engine/attended-transfer.ts): join the party to the replaced call's. */
+  async #attendedTransfer(t: TransferRequest): Promise<void> {
+    const { joiner, services } = this.#deps;
+    if (joiner === undefined || services === undefined) {
+      t.subscription.finish(501, 'Not Implemented');
+      return;
+    }
+    await runAttendedTransfer(t, {
+      callId: this.invite.callId,
+      domain: this.invite.domain,
+      signal: this.#abort.signal,
+      media: services.media,
+      joiner,
+      logger: this.#log,
+      defer: (cleanup) => this.#cleanups.push(cleanup),
+    });
+  }
+
+  /**
+   * The other half of an attended transfer (the transferor's call asks through `replace`):
+   * the bridged side the transferor's Replaces names is BYEd, the other one re-INVITEd onto
+   * the transferor's call's media and kept as this call's party until either call ends.
+   * @throws PBX_ERR_REPLACES_NO_DIALOG (481) another domain, not bridged, or no such dialog
+   * @throws PBX_ERR_REPLACES_REINVITE (480)
+   */
+  async replaceParty(request: ReplaceRequest): Promise<ReplaceResult> {
+    const join = this.#bLeg?.join;
+    const { services, joiner } = this.#deps;
+    if (join === undefined || services === undefined || joiner === undefined || request.peer.domain !== this.invite.domain || this.#joined !== undefined) {
+      throw new PBX_ERR_REPLACES_NO_DIALOG(`${this.invite.callId}: not bridged`);
+    }
+    const handOver = (transferor: 'A' | 'B') => {
+      const stays = transferor === 'A' ? join.b : join.a;
+      if (this.#abort.signal.aborted) {
+        // The transferor hung this call up while the other party was being moved: nobody would BYE it now.
+        void stays.dialog.destroy().catch(() => undefined);
+        throw new PBX_ERR_REPLACES_NO_DIALOG(`${this.invite.callId}: ended meanwhile`);
+      }
+      // The party that stays becomes the call's party before the transferor's BYE, which would end the call.
+      if (stays.dialog !== this.#aDialog) this.#watchParty(stays.dialog);
+      this.#joined = stayJoined(stays.dialog, request.peer, { callId: this.invite.callId, signal: this.#abort.signal, joiner, logger: this.#log });
+      join.handOver(transferor);
+    };
+    const { result } = await replaceBridgeSide({ a: join.a, b: join.b, handOver }, request, { callId: this.invite.callId, media: services.media, logger: this.#log });
+    return { ...result, callId: this.invite.callId };
   }
 
   /** docs/contract.md §3.3: an invalid script gets `script:invalid` naming each JSON path, and the caller 500. */
@@ -328,13 +385,14 @@ export class CallSession {
     }
   }
 
-  #bridged(leg: { readonly dest: ConnectDest; drop(): void }): () => void {
+  #bridged(leg: BridgedLeg): () => void {
     this.#bLeg = leg;
-    this.#summary.extra({ endpointB: leg.dest });
+    // The SIP Call-IDs of both bridged dialogs: an attended transfer's Replaces may name either (attended-transfer.ts).
+    this.#summary.extra({ endpointB: leg.dest, ...(leg.join && { dialogs: [leg.join.a.dialog.sip.callId, leg.join.b.dialog.sip.callId] }) });
     return () => {
       if (this.#bLeg !== leg) return;
       this.#bLeg = undefined;
-      this.#summary.extra({ endpointB: null });
+      this.#summary.extra({ endpointB: null, dialogs: null });
     };
   }
 

@@ -4,6 +4,7 @@ import type { MediaClient } from '@dragonpbx/shared/messaging';
 import type { Dialog, SrfApp } from '@dragonpbx/shared/srf';
 import type { ContactStore } from '@dragonpbx/shared/state';
 import type { Logger } from 'pino';
+import type { BridgeHandOver } from '../engine/attended-transfer.js';
 import type { HttpMediaCache } from './announce/http-media-cache.js';
 import type { ReferProgress, TransferRequest } from './connect/refer.js';
 import type { SiprecRecorder } from './record/siprec-recorder.js';
@@ -75,9 +76,10 @@ export interface VerbContext {
   readonly caller: CallerLeg;
   /**
    * A `connect` bridged a B leg: `drop` must BYE it and let the script go on
-   * (a REST hang-up of leg B). Returns the function to call once B is gone.
+   * (a REST hang-up of leg B); `join` hands one side over to an attended transfer
+   * (`engine/attended-transfer.ts`). Returns the function to call once B is gone.
    */
-  bridged?(leg: { readonly dest: ConnectDest; drop(): void }): () => void;
+  bridged?(leg: BridgedLeg): () => void;
   /** The answered party's dialog: the caller, or whoever stayed after a transfer; `undefined` until answered. */
   readonly dialog?: Dialog;
   /** Set while a transfer's script runs (docs/contract.md §5.2): its first connect reports to the transferor. */
@@ -91,4 +93,11 @@ export interface VerbContext {
   /** Absent when the router was built without SIP/media services (unit tests of script-only verbs). */
   readonly services?: VerbServices;
   readonly logger: Logger;
+}
+
+/** A bridged `connect` as the session sees it (REST hang-up of leg B, attended transfer). */
+export interface BridgedLeg {
+  readonly dest: ConnectDest;
+  drop(): void;
+  readonly join?: BridgeHandOver;
 }

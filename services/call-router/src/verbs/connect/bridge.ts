@@ -41,7 +41,17 @@ export async function bridgeCall(call: Bridged, ctx: VerbContext, services: Verb
   }).start();
   // A REST hang-up of leg B ends the bridge as a BYE from B would, but we send the BYE.
   const dropB = new AbortController();
-  const unbridged = ctx.bridged?.({ dest: publicDest(call.winner.target.dest), drop: () => dropB.abort(B_DROPPED) });
+  const join = {
+    a: call.a,
+    b: call.b,
+    // An attended transfer on another call replaces one side (engine/attended-transfer.ts): the other stays up.
+    handOver: (transferor: 'A' | 'B') => {
+      transferred?.('transfer');
+      if (transferor === 'B') void call.winner.hangup();
+      else void call.a.dialog.destroy().catch(() => undefined);
+    },
+  };
+  const unbridged = ctx.bridged?.({ dest: publicDest(call.winner.target.dest), drop: () => dropB.abort(B_DROPPED), join });
   const endedBy = call.bGone ? 'B' : await Promise.race([bridge(call.a.dialog, call.b.dialog, ctx.signal, dropB.signal), onTransfer]);
   unbridged?.();
   relay.stop();

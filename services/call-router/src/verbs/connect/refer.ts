@@ -2,6 +2,7 @@ import type { TrunkDest } from '@dragonpbx/shared/contracts';
 import type { Dialog, SrfRequest } from '@dragonpbx/shared/srf';
 import type { Logger } from 'pino';
 import { PBX_ERR_CALL_TRANSITION } from '../../call-router-errors.js';
+import { type Replaces, readReplaces } from './replaces.js';
 
 /** What a REFER asks for (RFC 3515 §2.1), read by {@link readRefer}. */
 export interface ReferTarget {
@@ -9,6 +10,8 @@ export interface ReferTarget {
   readonly referTo: string;
   /** Referred-By user (RFC 3892), when the header names one. */
   readonly referredBy?: string;
+  /** The dialog an attended transfer replaces (RFC 3891), from the Refer-To URI's `Replaces`. */
+  readonly replaces?: Replaces;
 }
 
 /** Why a REFER is refused, with the SIP status it gets. */
@@ -27,7 +30,7 @@ const bad = (why: string): ReferRefusal => ({ status: 400, reason: 'Bad Request'
  * Reads a REFER's `Refer-To` (exactly one, RFC 3515 §2.4.1) and `Referred-By`.
  * Refused: no or several Refer-To, or an unreadable one → 400; a scheme other
  * than sip/sips → 416 (RFC 3261 §21.4.14); no user part → 400; an embedded
- * `Replaces` (attended transfer, RFC 3891) → 501 for now.
+ * `Replaces` (attended transfer, RFC 3891) is read into `replaces`, 400 when unreadable.
  */
 export function readRefer(req: Pick<SrfRequest, 'get'>): ReferTarget | ReferRefusal {
   const raw = (req.get('Refer-To') ?? req.get('r') ?? '').trim();
@@ -39,15 +42,14 @@ export function readRefer(req: Pick<SrfRequest, 'get'>): ReferTarget | ReferRefu
     if (!/^sips?:/i.test(uri)) return { status: 416, reason: 'Unsupported URI Scheme', why: 'Refer-To is not a sip or sips URI', code: 'PBX_ERR_REFER_INVALID' };
     return bad('Refer-To has no user part');
   }
-  if (/[?&]replaces=/i.test(m[4]!)) {
-    return { status: 501, reason: 'Not Implemented', why: 'attended transfer (Replaces) not supported', code: 'PBX_ERR_REFER_UNSUPPORTED' };
-  }
+  const replaces = readReplaces(m[4]!);
+  if (typeof replaces === 'string') return bad(replaces);
   const referTo = unescapeUser(m[2]!);
   if (referTo === undefined || referTo === '') return bad('Refer-To has no user part');
   const byUri = addrSpec((req.get('Referred-By') ?? req.get('b') ?? '').trim());
   const by = byUri === undefined ? undefined : /^sips?:([^@;?]+)@/i.exec(byUri)?.[1];
   const referredBy = by === undefined ? undefined : unescapeUser(by);
-  return { referTo, ...(referredBy !== undefined && referredBy !== '' && { referredBy }) };
+  return { referTo, ...(referredBy !== undefined && referredBy !== '' && { referredBy }), ...(replaces !== undefined && { replaces }) };
 }
 
 export function isReferRefusal(r: ReferTarget | ReferRefusal): r is ReferRefusal {
