@@ -11,7 +11,7 @@ import { until } from '@dragonpbx/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallStack, DOMAIN, sipPort } from './support/call-stack.js';
 import { RtpPhone } from './support/rtp-phone.js';
-import { describeSipp, runSipp, startSipp } from './support/sipp.js';
+import { describeSipp, registerPhones, runSipp, startSipp } from './support/sipp.js';
 
 const SIP = sipPort(28600);
 /** SIP ports: the transferor's two phones (both 1001), the transferee, the target, a spare for round-robin shifts. */
@@ -26,14 +26,8 @@ let stack: CallStack;
 beforeAll(async () => {
   stack = await CallStack.start({ ports: { sip: SIP, admin: 28601, ops: 28602 }, routers: 2, codecs: () => ['PCMU'] });
   await stack.redis.connect().catch(() => undefined);
-  for (const [user, port, media] of [
-    ['1001', PORT.a1, MEDIA.a1],
-    ['1002', PORT.b, MEDIA.b],
-    ['1003', PORT.c, MEDIA.c],
-  ] as const) {
-    const reg = await runSipp({ scenario: 'uac-register.xml', target, port, mediaPort: media, keys: { domain: DOMAIN, user }, vars: { user, password: `pw${user}` } });
-    expect(reg.code, describeSipp(reg)).toBe(0);
-  }
+  const media: Record<string, number> = { '1001': MEDIA.a1, '1002': MEDIA.b, '1003': MEDIA.c };
+  await registerPhones(target, DOMAIN, { '1001': PORT.a1, '1002': PORT.b, '1003': PORT.c }, (u) => media[u]!);
   // 1009 reaches the transferor's second phone as a plain SIP destination (so 1001 can be called there).
   stack.hook.route('/call', (body) => ({
     kind: 'json',
