@@ -111,6 +111,7 @@ export class CallRouter {
         trunks: this.#deps.config,
         defaultCodecs: this.options.defaultCodecs,
         defaultRingtone: this.options.defaultRingtone,
+        pickup: { instanceId: this.options.instanceId, calls: this.#deps.state.calls, target: (callId) => this.session(callId) },
       };
     }
     srf.invite((req, res) => void this.onInvite(req, res));

@@ -15,6 +15,8 @@ import type { InviteInfo } from '../routing/invite-info.js';
 import type { FileHookRenderer } from '../routing/render-file-hook.js';
 import { type RouteInviteDeps, routeInvite } from '../routing/route-invite.js';
 import type { ReferProgress, Transferor, TransferRequest } from '../verbs/connect/refer.js';
+import { PICKED_UP, type PickupEnd, type PickupRequest, type PickupTarget, joinPicker } from '../verbs/pickup/pickup-join.js';
+import { clientExtensions } from '../verbs/pickup/pickup-target.js';
 import { runVerb } from '../verbs/run-verb.js';
 import type { CallMediaState, CallerLeg, VerbContext, VerbServices } from '../verbs/verb-context.js';
 import { CallEvents, type StatusLabel } from './call-events.js';
@@ -68,7 +70,7 @@ export interface CallSessionDeps extends RouteInviteDeps {
  * guards every step; a caller CANCEL aborts whatever runs and nothing is
  * sent to the caller afterwards.
  */
-export class CallSession {
+export class CallSession implements PickupTarget {
   readonly invite: InviteInfo;
   readonly machine: CallStateMachine;
   readonly #io: CallResponder;
@@ -102,6 +104,10 @@ export class CallSession {
   #partyIdentity: Transferor = { kind: 'party' };
   /** The party's identity before the latest hand-over (the transferor's, when the party transferred). */
   #previousIdentity: Transferor = { kind: 'party' };
+  /** Client extensions a `connect` of the call is ringing now (summary `extensions`, for pickup). */
+  #ringing: readonly string[] = [];
+  /** A pickup that took the call over, to join once the script has stopped (docs/contract.md §4.6). */
+  #pickup: { readonly request: PickupRequest; readonly resolve: (end: PickupEnd) => void } | undefined;
 
   constructor(invite: InviteInfo, io: CallResponder, options: CallRouterOptions, deps: CallSessionDeps) {
     this.invite = invite;
@@ -209,6 +215,7 @@ export class CallSession {
       this.machine.transition(CallState.Running);
       await this.#runScript(script, callerLeg);
       await this.#runReplacements(callerLeg);
+      await this.#runPickup(callerLeg);
       if (this.machine.finished) return;
       if (this.machine.state === CallState.Answered) {
         await this.#transfers(caller);
@@ -279,7 +286,13 @@ export class CallSession {
     const signal = this.#scriptAbort.signal;
     for (const verb of script) {
       if (this.machine.finished || signal.aborted) return;
-      const label = verb.statusLabel as StatusLabel;
+      const ctx = this.#context(verb.statusLabel as StatusLabel, callerLeg, signal);
+      if ((await inSpan(callTracer, `verb ${verb.verb}`, () => runVerb(verb, ctx))) === 'end') return;
+    }
+  }
+
+  /** What a verb (or a pickup's join) may do to the call. */
+  #context(label: StatusLabel, callerLeg: CallerLeg, signal: AbortSignal): VerbContext {
       const machine = this.machine;
       const session = this;
       const ctx: VerbContext = {
@@ -305,6 +318,7 @@ export class CallSession {
         },
         caller: callerLeg,
         bridged: (leg) => this.#bridged(leg),
+        ringing: (dests) => this.#ringingLegs(dests),
         get dialog() {
           return session.#aDialog;
         },
@@ -313,8 +327,7 @@ export class CallSession {
         ...(this.#deps.services && { services: this.#deps.services }),
         logger: this.#log,
       };
-      if ((await inSpan(callTracer, `verb ${verb.verb}`, () => runVerb(verb, ctx))) === 'end') return;
-    }
+      return ctx;
   }
 
   /** Runs each script a REST update-leg put in place of the running one, on the answered caller. */
@@ -331,11 +344,78 @@ export class CallSession {
   #bridged(leg: { readonly dest: ConnectDest; drop(): void }): () => void {
     this.#bLeg = leg;
     this.#summary.extra({ endpointB: leg.dest });
+    this.#publishExtensions();
     return () => {
       if (this.#bLeg !== leg) return;
       this.#bLeg = undefined;
       this.#summary.extra({ endpointB: null });
+      this.#publishExtensions();
     };
+  }
+
+  /** A connect rings `dests`: its client extensions join the summary until the fork is over. */
+  #ringingLegs(dests: readonly ConnectDest[]): () => void {
+    const exts = clientExtensions(dests);
+    if (exts.length === 0) return () => undefined;
+    this.#ringing = exts;
+    this.#publishExtensions();
+    return () => {
+      if (this.#ringing !== exts) return;
+      this.#ringing = [];
+      this.#publishExtensions();
+    };
+  }
+
+  /** The summary's `extensions` (ringing and bridged clients), `extra.ringing` and the unanswered state. */
+  #publishExtensions(): void {
+    const b = this.#bLeg?.dest;
+    const extensions = [...new Set([...this.#ringing, ...(b?.type === 'client' ? [b.address] : [])])];
+    const answered = this.machine.state === CallState.Answered;
+    this.#summary.update({ extensions, ...(!answered && { state: this.#ringing.length > 0 ? 'ringing' : 'trying' }) });
+    this.#summary.extra({ ringing: this.#ringing });
+  }
+
+  /**
+   * Pickup (docs/contract.md §4.6): the call gives up the leg at `request.ext`, if that
+   * leg is still ringing (its legs are CANCELled) or bridged there (it gets
+   * BYE), and its party is joined to the picker once the script has stopped.
+   * Resolves when that bridge ends, or `refused` when the leg is not there.
+   */
+  pickUp(request: PickupRequest): Promise<PickupEnd> {
+    const refuse = (why: string) => Promise.resolve<PickupEnd>({ outcome: 'refused', why });
+    if (this.#pickup !== undefined) return refuse('the call is being picked up already');
+    if (this.machine.finished || this.#abort.signal.aborted || this.#deps.services === undefined) return refuse('the call is over');
+    const b = this.#bLeg?.dest;
+    if (request.kind === 'connected' && !(b?.type === 'client' && b.address === request.ext)) return refuse(`${request.ext} is not connected`);
+    if (request.kind === 'ringing' && !this.#ringing.includes(request.ext)) return refuse(`${request.ext} is not ringing`);
+    this.#log.info({ kind: request.kind, ext: request.ext, picker: request.picker.callId }, 'picked up');
+    return new Promise((resolve) => {
+      this.#pickup = { request, resolve };
+      if (request.kind === 'connected') this.#bLeg?.drop();
+      this.#scriptAbort.abort(PICKED_UP);
+    });
+  }
+
+  /** Joins the picker once the script has stopped for a pickup. */
+  async #runPickup(callerLeg: CallerLeg): Promise<void> {
+    const pending = this.#pickup;
+    if (pending === undefined) return;
+    this.#scriptAbort = new AbortController();
+    if (this.#abort.signal.aborted) this.#scriptAbort.abort(CALL_OVER);
+    const services = this.#deps.services;
+    if (services === undefined || this.machine.finished) {
+      this.#pickup = undefined;
+      pending.resolve({ outcome: 'refused', why: 'the call is over' });
+      return;
+    }
+    const end = await joinPicker(pending.request, this.#context(undefined, callerLeg, this.#scriptAbort.signal), services).catch(
+      (err: unknown): PickupEnd => {
+        this.#log.error({ err, code: 'PBX_ERR_PICKUP_JOIN' }, 'pickup failed');
+        return { outcome: 'failed', status: 500, reason: 'Server Internal Error', answered: false };
+      },
+    );
+    this.#pickup = undefined;
+    pending.resolve(end);
   }
 
   /** The B leg a `connect` bridged to the caller, while it is up. */
@@ -518,6 +598,8 @@ export class CallSession {
   }
 
   async #end(): Promise<void> {
+    this.#pickup?.resolve({ outcome: 'refused', why: 'the call is over' });
+    this.#pickup = undefined;
     await this.#hangupCaller();
     this.#stopAll();
     if (!this.machine.transactionOver) this.#respond(500, 'Server Internal Error', {});

@@ -2,14 +2,15 @@ import type { Verb } from '@dragonpbx/shared/contracts';
 import { runAnnounce } from './announce/announce-verb.js';
 import { runConnect } from './connect/connect-verb.js';
 import { runPause } from './pause-verb.js';
+import { runPickup } from './pickup/pickup-verb.js';
 import { runResponse } from './response-verb.js';
 import type { VerbContext, VerbOutcome } from './verb-context.js';
 
 /** Verbs this build executes; the others are valid CallScript but not built yet. */
-export const SUPPORTED_VERBS: ReadonlySet<Verb['verb']> = new Set(['response', 'pause', 'connect', 'announce']);
+export const SUPPORTED_VERBS: ReadonlySet<Verb['verb']> = new Set(['response', 'pause', 'connect', 'announce', 'pickup']);
 
 /**
- * Runs one verb. A verb not built yet (`record`, `pickup`) is logged and skipped, as the original skips a verb that cannot
+ * Runs one verb. A verb not built yet (`record`) is logged and skipped, as the original skips a verb that cannot
  * be built (docs/contract.md §1.4 step 2).
  */
 export async function runVerb(verb: Verb, ctx: VerbContext): Promise<VerbOutcome> {
@@ -22,6 +23,8 @@ export async function runVerb(verb: Verb, ctx: VerbContext): Promise<VerbOutcome
       return runConnect(verb, ctx);
     case 'announce':
       return runAnnounce(verb, ctx);
+    case 'pickup':
+      return runPickup(verb, ctx);
     default:
       ctx.logger.warn({ callId: ctx.callId, verb: verb.verb }, 'verb not supported yet; skipped');
       return 'next';

@@ -6,6 +6,7 @@ import type { ContactStore } from '@dragonpbx/shared/state';
 import type { Logger } from 'pino';
 import type { HttpMediaCache } from './announce/http-media-cache.js';
 import type { ReferProgress, TransferRequest } from './connect/refer.js';
+import type { PickupServices } from './pickup/pickup-verb.js';
 
 /** What a verb did to the script: go on with the next verb, or end the script. */
 export type VerbOutcome = 'next' | 'end';
@@ -37,6 +38,8 @@ export interface VerbServices {
   readonly defaultCodecs: readonly string[];
   /** `DEFAULT_RINGTONE`: `connect`'s ringback when the verb names no `ringtone`. */
   readonly defaultRingtone: string;
+  /** Live-call lookup and this replica's calls, for `pickup` (docs/contract.md §4.6). */
+  readonly pickup?: PickupServices;
 }
 
 /** Media facts of one call shared by its verbs. */
@@ -75,6 +78,8 @@ export interface VerbContext {
    * (a REST hang-up of leg B). Returns the function to call once B is gone.
    */
   bridged?(leg: { readonly dest: ConnectDest; drop(): void }): () => void;
+  /** A `connect` is ringing `dests` (its summary shows them, for `pickup`). Returns the function to call once the fork is over. */
+  ringing?(dests: readonly ConnectDest[]): () => void;
   /** The answered party's dialog: the caller, or whoever stayed after a transfer; `undefined` until answered. */
   readonly dialog?: Dialog;
   /** Set while a transfer's script runs (docs/contract.md §5.2): its first connect reports to the transferor. */

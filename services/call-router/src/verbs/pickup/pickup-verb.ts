@@ -1,0 +1,103 @@
+import type { PickupVerb } from '@dragonpbx/shared/contracts';
+import type { CallStore, CallSummary } from '@dragonpbx/shared/state';
+import type { VerbContext, VerbOutcome } from '../verb-context.js';
+import type { Picker, PickupEnd, PickupTarget } from './pickup-join.js';
+import { type PickupCandidate, pickupCandidates, pickupTargets } from './pickup-target.js';
+
+/** What `pickup` needs beyond the other verbs' services. */
+export interface PickupServices {
+  /** This replica's `INSTANCE_ID`: the owner named in its calls' summaries. */
+  readonly instanceId: string;
+  /** The live-call summaries, searched by extension across the cluster. */
+  readonly calls: Pick<CallStore, 'findByExtension'>;
+  /** This replica's live call `callId`, if it owns one. */
+  target(callId: string): PickupTarget | undefined;
+}
+
+/**
+ * `pickup` (docs/contract.md §4.6): finds, for each `target` extension in turn, the
+ * oldest live call ringing there or connected there (by `state`, default
+ * `any`) through the Redis call summaries, and hands the picker to the call's
+ * owner, which CANCELs the ringing legs or BYEs the connected one and bridges
+ * the picker with the call's party. The verb lasts as long as that bridge.
+ * Nothing to pick up → `pickup:notfound` and the next verb runs (a script
+ * usually follows with `response 486`). A call owned by another replica is
+ * skipped (`PBX_ERR_PICKUP_REMOTE`): its dialogs live in that replica's process.
+ */
+export async function runPickup(verb: PickupVerb, ctx: VerbContext): Promise<VerbOutcome> {
+  const pickup = ctx.services?.pickup;
+  const targets = pickupTargets(verb);
+  ctx.emit('pickup:start', { target: targets, state: verb.state ?? 'any' });
+  if (pickup === undefined) {
+    ctx.logger.warn({ code: 'PBX_ERR_PICKUP_UNAVAILABLE', callId: ctx.callId }, 'pickup needs SIP and media services; skipped');
+    ctx.emit('pickup:error', { error: { status: 500, reason: 'pickup unavailable' } });
+    return 'next';
+  }
+  if (ctx.answered) {
+    ctx.emit('pickup:error', { error: { status: 400, reason: 'the call is already answered' } });
+    return 'next';
+  }
+  for (const ext of targets) {
+    if (ctx.signal.aborted) return 'end';
+    let summaries: CallSummary[];
+    try {
+      summaries = await pickup.calls.findByExtension(ctx.caller.domain, ext);
+    } catch (err) {
+      ctx.logger.warn({ err, code: 'PBX_ERR_PICKUP_LOOKUP', callId: ctx.callId, ext }, 'pickup: live calls could not be read');
+      ctx.emit('pickup:error', { error: { status: 503, reason: 'live calls unavailable' } });
+      return 'next';
+    }
+    for (const candidate of pickupCandidates(summaries, ext, verb.state, ctx.callId)) {
+      const end = await take(candidate, pickerOf(ctx, candidate), pickup, ctx);
+      if (end === undefined || end.outcome === 'refused') continue;
+      return finished(end, candidate, ctx);
+    }
+  }
+  if (ctx.signal.aborted) return 'end';
+  ctx.emit('pickup:notfound', { target: targets });
+  return 'next';
+}
+
+/** Hands the picker to the candidate's owner; `undefined` when that is another replica. */
+async function take(candidate: PickupCandidate, picker: Picker, pickup: PickupServices, ctx: VerbContext): Promise<PickupEnd | undefined> {
+  const { summary } = candidate;
+  if (summary.instanceId !== pickup.instanceId) {
+    ctx.logger.warn(
+      { code: 'PBX_ERR_PICKUP_REMOTE', callId: ctx.callId, target: summary.callId, owner: summary.instanceId },
+      'pickup: the call is owned by another call-router; skipped',
+    );
+    return undefined;
+  }
+  const target = pickup.target(summary.callId);
+  if (target === undefined) return { outcome: 'refused', why: 'the call is over' };
+  return target.pickUp({ kind: candidate.kind, ext: candidate.ext, picker });
+}
+
+function finished(end: PickupEnd, candidate: PickupCandidate, ctx: VerbContext): VerbOutcome {
+  if (end.outcome === 'bridged') {
+    ctx.emit('pickup:hangup', { endedby: end.endedby });
+    return 'end';
+  }
+  if (end.outcome === 'failed') {
+    ctx.emit('pickup:error', { picked: candidate.summary.callId, ext: candidate.ext, error: { status: end.status, reason: end.reason } });
+    return end.answered || ctx.signal.aborted ? 'end' : 'next';
+  }
+  return 'next';
+}
+
+/** The picker as the taken call sees it; `pickup:answered` goes out once it is answered. */
+function pickerOf(ctx: VerbContext, candidate: PickupCandidate): Picker {
+  const from = ctx.caller.from;
+  return {
+    callId: ctx.callId,
+    sdp: ctx.caller.sdp,
+    tag: ctx.caller.fromTag,
+    ...(from !== '' && { dest: { type: 'client' as const, address: from } }),
+    signal: ctx.signal,
+    answer: async (sdp) => {
+      const dialog = await ctx.answer(sdp);
+      ctx.emit('pickup:answered', { picked: candidate.summary.callId, ext: candidate.ext, state: candidate.kind });
+      return dialog;
+    },
+  };
+}

@@ -1,0 +1,139 @@
+// `pickup` (docs/contract.md §4.6) through the real stack: SIPp phones register and call through
+// the SIP server and a call-router, media anchored in the shared RTPEngine. 1001 calls 1002;
+// 1003 dials the pickup code 8002, whose script is `pickup` of 1002 then `response 486`.
+// Ports 28400-28499 (below the shared RTPEngine's media range, 30000-34999).
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { until } from '@dragonpbx/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CallStack, DOMAIN } from './support/call-stack.js';
+import { describeSipp, runSipp, startSipp } from './support/sipp.js';
+
+const SIP = 28400;
+/** Each phone's SIP port, where it registers and then answers. */
+const PHONE: Record<string, number> = { '1001': 28420, '1002': 28421, '1003': 28422 };
+/** SIPp media ports (each takes the port and the port + 2). */
+const MEDIA: Record<string, number> = { '1001': 28430, '1002': 28434, '1003': 28438 };
+const target = `127.0.0.1:${SIP}`;
+const PICKUP_CODE = '8002';
+let stack: CallStack;
+
+beforeAll(async () => {
+  stack = await CallStack.start({ ports: { sip: SIP, admin: 28401, ops: 28402 }, routers: 1, codecs: () => ['PCMU'] });
+  for (const user of Object.keys(PHONE)) {
+    const reg = await runSipp({ scenario: 'uac-register.xml', target, port: PHONE[user]!, mediaPort: MEDIA[user]!, keys: { domain: DOMAIN, user }, vars: { user, password: `pw${user}` } });
+    expect(reg.code, describeSipp(reg)).toBe(0);
+  }
+}, 240_000);
+
+afterAll(async () => {
+  await stack?.stop();
+}, 60_000);
+
+const phone = (user: string, scenario: string, vars: Record<string, string> = {}) =>
+  startSipp({ scenario, port: PHONE[user]!, mediaPort: MEDIA[user]!, vars: { domain: DOMAIN, ...vars }, timeoutS: 20 });
+const call = (from: string, to: string, scenario: string, vars: Record<string, string> = {}) =>
+  startSipp({ scenario, target, port: PHONE[from]!, mediaPort: MEDIA[from]!, keys: { domain: DOMAIN, from, to }, vars: { from, password: `pw${from}`, ...vars }, timeoutS: 20 });
+
+/** The CallHook answers `pickup` to the pickup code and `dial` to any other number. */
+function scripts(dial: unknown[], pickup: unknown[]): void {
+  stack.hook.route('/call', (body) => ({ kind: 'json', body: body.to === PICKUP_CODE ? pickup : dial }));
+}
+const pickupOf = (extra: Record<string, unknown> = {}) => [{ verb: 'pickup', target: ['1009', '1002'], statusLabel: 'pick', ...extra }, { verb: 'response', code: 486 }];
+
+/** The Call-ID of the latest CallHook fetch to `to`. */
+async function callTo(to: string, hooksBefore: number): Promise<string> {
+  await until(() => stack.hook.callsTo('/call').slice(hooksBefore).some((c) => c.body.to === to), 8000, `a CallHook fetch for ${to}`);
+  return String(stack.hook.callsTo('/call').slice(hooksBefore).find((c) => c.body.to === to)!.body.callId);
+}
+
+let files = 0;
+const outFile = () => join(stack.dir, `out-${++files}.txt`);
+const lines = (file: string) => {
+  try {
+    return readFileSync(file, 'utf8').trim().split('\n').filter(Boolean);
+  } finally {
+    rmSync(file, { force: true });
+  }
+};
+
+describe('pickup', () => {
+  it('of a ringing call: 1002 gets CANCEL (call completed elsewhere), 1001 is answered and bridged with the picker', async () => {
+    scripts([{ verb: 'connect', dest: { type: 'client', address: '1002' } }, { verb: 'response', code: 480 }], pickupOf());
+    const hooks = stack.hook.callsTo('/call').length;
+    const ringing = phone('1002', 'uas-ring.xml', { reason: 'Reason: SIP;cause=200;text=&quot;Call completed elsewhere&quot;' });
+    const caller = call('1001', '1002', 'uac-call-wait-bye.xml');
+    const callId = await callTo('1002', hooks);
+    await stack.eventsUntil(callId, 'connect:trying');
+    // The picker hangs up after a while; the PBX then hangs up the caller.
+    const picker = call('1003', PICKUP_CODE, 'uac-call-bye.xml', { hold: '800' });
+    for (const p of [picker, ringing, caller]) {
+      const r = await p.done;
+      expect(r.code, describeSipp(r)).toBe(0);
+    }
+    const pickerId = await callTo(PICKUP_CODE, hooks);
+    await stack.eventsUntil(pickerId, 'pickup:hangup');
+    expect(stack.names(pickerId)).toEqual(['pickup:start', 'pickup:answered', 'pickup:hangup']);
+    const events = stack.events(pickerId);
+    expect(events[0]).toMatchObject({ label: 'pick', target: ['1009', '1002'], state: 'any' });
+    expect(events[1]).toMatchObject({ picked: callId, ext: '1002', state: 'ringing' });
+    expect(events[2]).toMatchObject({ endedby: 'picker' });
+    await stack.eventsUntil(callId, 'connect:complete');
+    expect(stack.names(callId)).toEqual(['connect:start', 'connect:trying', 'connect:complete']);
+  });
+
+  it('of a connected call (steal): 1002 gets BYE, 1001 is re-INVITEd onto the picker', async () => {
+    scripts([{ verb: 'connect', dest: { type: 'client', address: '1002' } }], pickupOf({ state: 'connected' }));
+    const hooks = stack.hook.callsTo('/call').length;
+    const reinvite = outFile();
+    const stolen = phone('1002', 'uas-answer-wait-bye.xml');
+    // The caller hangs up a while after the re-INVITE; the PBX then hangs up the picker.
+    const caller = call('1001', '1002', 'uac-call-reinvited.xml', { hold: '800', out: reinvite });
+    const callId = await callTo('1002', hooks);
+    await stack.eventsUntil(callId, 'connect:answered');
+    const picker = call('1003', PICKUP_CODE, 'uac-call-wait-bye.xml');
+    for (const p of [stolen, caller, picker]) {
+      const r = await p.done;
+      expect(r.code, describeSipp(r)).toBe(0);
+    }
+    expect(lines(reinvite)).toEqual([expect.stringMatching(/^REINVITE \d+$/)]);
+    const pickerId = await callTo(PICKUP_CODE, hooks);
+    await stack.eventsUntil(pickerId, 'pickup:hangup');
+    expect(stack.names(pickerId)).toEqual(['pickup:start', 'pickup:answered', 'pickup:hangup']);
+    expect(stack.events(pickerId)[1]).toMatchObject({ picked: callId, ext: '1002', state: 'connected' });
+    expect(stack.events(pickerId)[2]).toMatchObject({ endedby: 'party' });
+    await stack.eventsUntil(callId, 'connect:complete');
+    expect(stack.names(callId)).toEqual(['connect:start', 'connect:trying', 'connect:answered', 'connect:hangup', 'connect:complete']);
+    expect(stack.events(callId).find((e) => e.event === 'connect:hangup')).toMatchObject({ endedby: 'B' });
+  });
+
+  it('with nothing to pick up: pickup:notfound and the script falls through to its response 486', async () => {
+    scripts([], pickupOf());
+    const hooks = stack.hook.callsTo('/call').length;
+    const picker = await call('1003', PICKUP_CODE, 'uac-invite-auth.xml', { final: '486', check: 'Busy Here' }).done;
+    expect(picker.code, describeSipp(picker)).toBe(0);
+    const pickerId = await callTo(PICKUP_CODE, hooks);
+    await stack.eventsUntil(pickerId, 'response:complete');
+    expect(stack.names(pickerId).slice(0, 2)).toEqual(['pickup:start', 'pickup:notfound']);
+    expect(stack.events(pickerId)[1]).toMatchObject({ target: ['1009', '1002'] });
+  });
+
+  it('state filter: a ringing call is not taken by state "connected"; it rings on until its timeout', async () => {
+    scripts([{ verb: 'connect', dest: { type: 'client', address: '1002', timeout: 3 } }, { verb: 'response', code: 480 }], pickupOf({ state: 'connected' }));
+    const hooks = stack.hook.callsTo('/call').length;
+    const ringing = phone('1002', 'uas-ring.xml', { reason: 'Reason: SIP;cause=487' });
+    const caller = call('1001', '1002', 'uac-early-media.xml', { final: '480', check: 'Temporarily Unavailable' });
+    const callId = await callTo('1002', hooks);
+    await stack.eventsUntil(callId, 'connect:trying');
+    const picker = await call('1003', PICKUP_CODE, 'uac-invite-auth.xml', { final: '486', check: 'Busy Here' }).done;
+    expect(picker.code, describeSipp(picker)).toBe(0);
+    for (const p of [ringing, caller]) {
+      const r = await p.done;
+      expect(r.code, describeSipp(r)).toBe(0);
+    }
+    const pickerId = await callTo(PICKUP_CODE, hooks);
+    await stack.eventsUntil(pickerId, 'pickup:notfound');
+    expect(stack.events(pickerId)[0]).toMatchObject({ state: 'connected' });
+    await stack.eventsUntil(callId, 'connect:timeout');
+  });
+});
