@@ -79,6 +79,7 @@ await runService({
       { instanceId: env.INSTANCE_ID, subjects, timeoutMs: env.HOOK_TIMEOUT_MS + 2000 },
       { calls: state.calls, local: router, nc, logger },
     );
+    router.useCommands(commands);
     const commandSub = commands.serve();
     const api = await startApiServer(
       { port: env.WEBPORT, host: env.API_HOST, ...(env.API_TOKEN !== undefined && { token: env.API_TOKEN }) },

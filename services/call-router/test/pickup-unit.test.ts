@@ -48,7 +48,7 @@ describe('pickup targets', () => {
   it('a call is ringing at an extension its connect rings, connected at its bridged client, else not there', () => {
     const ringing = summary('r', { ringing: ['1002', '1003'] });
     const connected = summary('c', { ringing: [], endpointB: { type: 'client', address: '1002' } });
-    const trunk = summary('t', { endpointB: { type: 'trunk', address: '1002', trunk_id: 'x' } });
+    const trunk = summary('t', { endpointB: { type: 'trunk', address: '1002', trunk_id: 8 } });
     expect([pickupKindOf(ringing, '1003'), pickupKindOf(connected, '1002'), pickupKindOf(trunk, '1002'), pickupKindOf(ringing, '1009')]).toEqual([
       'ringing',
       'connected',
@@ -71,7 +71,7 @@ describe('pickup targets', () => {
   });
 
   it('only client destinations count as ringing extensions', () => {
-    expect(clientExtensions([{ type: 'client', address: '1002' }, { type: 'sip', uri: 'sip:x@y' }, { type: 'client', address: '1002' }, { type: 'trunk', address: '1003', trunk_id: 't' }])).toEqual([
+    expect(clientExtensions([{ type: 'client', address: '1002' }, { type: 'sip', address: 'sip:x@y' }, { type: 'client', address: '1002' }, { type: 'trunk', address: '1003', trunk_id: 7 }])).toEqual([
       '1002',
     ]);
   });

@@ -1,12 +1,14 @@
 // `pickup` (docs/contract.md §4.6) through the real stack: SIPp phones register and call through
 // the SIP server and a call-router, media anchored in the shared RTPEngine. 1001 calls 1002;
-// 1003 dials the pickup code 8002, whose script is `pickup` of 1002 then `response 486`.
-// Ports 28400-28499 (below the shared RTPEngine's media range, 30000-34999).
+// 1003 dials the pickup code 8002, whose script is `pickup` of 1002 then `response 486`. A
+// second stack with two call-router replicas has the picker's call on the other replica: the
+// pickup goes to the owner over NATS. Ports 28400-28499 (below the shared RTPEngine's media
+// range, 30000-34999).
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { until } from '@dragonpbx/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CallStack, DOMAIN } from './support/call-stack.js';
+import { CallStack, DOMAIN, TRUNK_IP } from './support/call-stack.js';
 import { describeSipp, runSipp, startSipp } from './support/sipp.js';
 
 const SIP = 28400;
@@ -135,5 +137,80 @@ describe('pickup', () => {
     await stack.eventsUntil(pickerId, 'pickup:notfound');
     expect(stack.events(pickerId)[0]).toMatchObject({ state: 'connected' });
     await stack.eventsUntil(callId, 'connect:timeout');
+  });
+});
+
+describe('pickup across replicas', () => {
+  const SIP2 = 28450;
+  const PHONE2: Record<string, number> = { '1001': 28460, '1002': 28461 };
+  const MEDIA2: Record<string, number> = { '1001': 28470, '1002': 28474, trunk: 28478 };
+  const TRUNK_PORT = 28463;
+  const target2 = `127.0.0.1:${SIP2}`;
+  let two: CallStack;
+
+  beforeAll(async () => {
+    two = await CallStack.start({ ports: { sip: SIP2, admin: 28451, ops: 28452 }, routers: 2, codecs: () => ['PCMU'] });
+    for (const user of Object.keys(PHONE2)) {
+      const reg = await runSipp({ scenario: 'uac-register.xml', target: target2, port: PHONE2[user]!, mediaPort: MEDIA2[user]!, keys: { domain: DOMAIN, user }, vars: { user, password: `pw${user}` } });
+      expect(reg.code, describeSipp(reg)).toBe(0);
+    }
+  }, 240_000);
+
+  afterAll(async () => {
+    await two?.stop();
+  }, 60_000);
+
+  /** The replica that owns the live call `callId`, from its summary in Redis. */
+  async function ownerOf(callId: string): Promise<string> {
+    await two.redis.connect().catch(() => undefined);
+    const raw = await two.redis.get(`${two.keyPrefix}call:${callId}`);
+    return String((JSON.parse(raw ?? '{}') as { instanceId?: string }).instanceId);
+  }
+
+  it('of a ringing call owned by the other replica: CANCEL to 1002, the caller answered and bridged with the picker', async () => {
+    two.hook.route('/call', (body) => ({
+      kind: 'json',
+      body: body.to === PICKUP_CODE ? pickupOf() : [{ verb: 'connect', dest: { type: 'client', address: '1002' } }, { verb: 'response', code: 480 }],
+    }));
+    const hooks = two.hook.callsTo('/call').length;
+    const ringing = startSipp({ scenario: 'uas-ring.xml', port: PHONE2['1002']!, mediaPort: MEDIA2['1002']!, vars: { domain: DOMAIN, reason: 'Reason: SIP;cause=200' }, timeoutS: 20 });
+    const caller = startSipp({
+      scenario: 'uac-call-wait-bye.xml',
+      target: target2,
+      port: PHONE2['1001']!,
+      mediaPort: MEDIA2['1001']!,
+      keys: { domain: DOMAIN, from: '1001', to: '1002' },
+      vars: { from: '1001', password: 'pw1001' },
+      timeoutS: 20,
+    });
+    await until(() => two.hook.callsTo('/call').slice(hooks).some((c) => c.body.to === '1002'), 8000, 'the call to 1002');
+    const callId = String(two.hook.callsTo('/call').slice(hooks).find((c) => c.body.to === '1002')!.body.callId);
+    await two.eventsUntil(callId, 'connect:trying');
+    const owner = await ownerOf(callId);
+    // The caller's two INVITEs (challenged, then with credentials) went one to each replica; the
+    // SIP server's round robin hands the carrier's single INVITE to the replica that does not own the call.
+    const picker = startSipp({
+      scenario: 'trunk-call-bye.xml',
+      target: target2,
+      port: TRUNK_PORT,
+      mediaPort: MEDIA2.trunk!,
+      localIp: TRUNK_IP,
+      keys: { domain: DOMAIN, from: '15550001', to: PICKUP_CODE },
+      vars: { hold: '800' },
+      timeoutS: 20,
+    });
+    await until(() => two.hook.callsTo('/call').slice(hooks).some((c) => c.body.to === PICKUP_CODE), 8000, 'the pickup call');
+    const pickerId = String(two.hook.callsTo('/call').slice(hooks).find((c) => c.body.to === PICKUP_CODE)!.body.callId);
+    const pickerOwner = await ownerOf(pickerId);
+    for (const p of [picker, ringing, caller]) {
+      const r = await p.done;
+      expect(r.code, describeSipp(r)).toBe(0);
+    }
+    expect([owner, pickerOwner].sort()).toEqual([two.routerName(0), two.routerName(1)].sort());
+    await two.eventsUntil(pickerId, 'pickup:hangup');
+    expect(two.names(pickerId)).toEqual(['pickup:start', 'pickup:answered', 'pickup:hangup']);
+    expect(two.events(pickerId)[1]).toMatchObject({ picked: callId, ext: '1002', state: 'ringing' });
+    expect(two.events(pickerId)[2]).toMatchObject({ endedby: 'picker' });
+    await two.eventsUntil(callId, 'connect:complete');
   });
 });

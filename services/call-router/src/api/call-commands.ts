@@ -13,6 +13,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { NatsConnection, Subscription } from 'nats';
 import type { Logger } from 'pino';
 import type { CallSession } from '../engine/call-session.js';
+import { type RemotePickup, type RemotePickupReply, RemotePickupSchema, pickupHere } from '../verbs/pickup/remote-pickup.js';
 import { PBX_ERR_API_BAD_REQUEST, PBX_ERR_API_CALL_UNKNOWN, PBX_ERR_API_OWNER_UNREACHABLE } from './api-errors.js';
 import { type Leg, LegSchema, UpdateLegBodySchema } from './api-schemas.js';
 
@@ -22,12 +23,13 @@ const CallCommandSchema = Type.Object(
     callId: Type.String({ minLength: 1, maxLength: 256 }),
     leg: LegSchema,
     update: Type.Optional(UpdateLegBodySchema),
+    pickup: Type.Optional(RemotePickupSchema),
   },
   { additionalProperties: false },
 );
 type CallCommand = Static<typeof CallCommandSchema>;
 const commandCodec = createJsonCodec(CallCommandSchema);
-const OPS = ['hangup', 'update'] as const;
+const OPS = ['hangup', 'update', 'pickup'] as const;
 type Op = (typeof OPS)[number];
 
 /** Refusals of the owner that keep their code and status across NATS. */
@@ -89,14 +91,20 @@ export class CallCommands {
     return this.#command('update', domain, { callId, leg, update: body });
   }
 
+  /** Asks `owner` to give up a leg of its call `callId` to a picker here (docs/contract.md §4.6). */
+  pickup(owner: string, callId: string, pickup: RemotePickup): Promise<RemotePickupReply> {
+    return request<RemotePickupReply>(this.#nc, this.#o.subjects.calls(owner, 'pickup'), { callId, leg: 'A', pickup }, { timeoutMs: this.#o.timeoutMs });
+  }
+
   /** Answers the commands other replicas send for this one's calls; stop with `drain()`. */
   serve(): Subscription {
-    return serve<CallCommand, { done: true }>(
+    return serve<CallCommand, { done: true } | RemotePickupReply>(
       this.#nc,
       this.#o.subjects.callsAll(this.#o.instanceId),
       async (cmd, ctx) => {
         const op = OPS.find((o) => ctx.subject === this.#o.subjects.calls(this.#o.instanceId, o));
         if (op === undefined) throw new PBX_ERR_API_CALL_UNKNOWN(cmd.callId, `(unknown operation on ${ctx.subject})`);
+        if (op === 'pickup') return this.#pickupHere(cmd);
         await this.#run(op, cmd);
         return { done: true };
       },
@@ -120,6 +128,15 @@ export class CallCommands {
       }
       throw err;
     }
+  }
+
+  #pickupHere(cmd: CallCommand): Promise<RemotePickupReply> {
+    const pickup = cmd.pickup;
+    if (pickup === undefined) throw new PBX_ERR_API_BAD_REQUEST('a pickup needs its pickup field');
+    const session = this.#local.session(cmd.callId);
+    if (session === undefined) return Promise.resolve({ outcome: 'refused', why: 'the call is over' });
+    const { picker } = pickup;
+    return pickupHere(session, pickup, () => this.hangup(picker.domain, picker.callId, 'A').catch(() => undefined));
   }
 
   async #run(op: Op, cmd: CallCommand): Promise<void> {

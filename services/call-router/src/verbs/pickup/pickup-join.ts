@@ -21,8 +21,16 @@ export interface Picker {
   readonly dest?: ConnectDest;
   /** Aborted when the picker's call ends. */
   readonly signal: AbortSignal;
-  /** Answers the picker's INVITE with `sdp`; resolves its dialog. */
-  answer(sdp: string): Promise<Dialog>;
+  /** Answers the picker's INVITE with `sdp` (on whichever replica owns the picker's call). */
+  answer(sdp: string): Promise<PickerLeg>;
+}
+
+/** The answered picker, as the taken call holds it. */
+export interface PickerLeg {
+  /** The picker's dialog when its call is on this replica: in-dialog requests are relayed then. */
+  readonly dialog?: Dialog;
+  /** Hangs the picker up (BYE), wherever its call is. */
+  hangup(): Promise<void>;
 }
 
 /** A pickup handed to the call that owns the target leg. */
@@ -74,9 +82,9 @@ export async function joinPicker(request: PickupRequest, ctx: VerbContext, servi
     return { outcome: 'failed', status: 503, reason: 'Service Unavailable', answered: false };
   }
   if (ctx.signal.aborted || picker.signal.aborted) return { outcome: 'refused', why: 'a party hung up' };
-  let pickerDialog: Dialog;
+  let pickerLeg: PickerLeg;
   try {
-    pickerDialog = await picker.answer(offer);
+    pickerLeg = await picker.answer(offer);
   } catch (err) {
     ctx.logger.warn({ err, code: 'PBX_ERR_PICKUP_ANSWER', callId: ctx.callId, picker: picker.callId }, 'pickup: the picker could not be answered');
     return { outcome: 'failed', status: 500, reason: 'Server Internal Error', answered: false };
@@ -94,23 +102,23 @@ export async function joinPicker(request: PickupRequest, ctx: VerbContext, servi
     }
   } catch (err) {
     ctx.logger.warn({ err, code: 'PBX_ERR_PICKUP_JOIN', callId: ctx.callId, picker: picker.callId }, 'pickup: the party could not be joined to the picker');
-    await pickerDialog.destroy().catch(() => undefined);
+    await pickerLeg.hangup();
     return { outcome: 'failed', status: 500, reason: 'Server Internal Error', answered: true };
   }
   const codecs = ctx.caller.codecs;
-  const relay = new InDialogRelay(
-    { name: 'A', dialog: partyDialog, tag: ctx.caller.fromTag, codecs },
-    { name: 'B', dialog: pickerDialog, tag: picker.tag, codecs },
-    false,
-    ctx,
-    services,
-  ).start();
+  const pickerDialog = pickerLeg.dialog;
+  const relay =
+    pickerDialog === undefined
+      ? undefined
+      : new InDialogRelay({ name: 'A', dialog: partyDialog, tag: ctx.caller.fromTag, codecs }, { name: 'B', dialog: pickerDialog, tag: picker.tag, codecs }, false, ctx, services).start();
+  // The picker is the call's B leg now: a REST hang-up of leg B (or the picker's replica telling of its BYE) drops it.
   const drop = new AbortController();
-  const unbridged = picker.dest !== undefined ? ctx.bridged?.({ dest: picker.dest, drop: () => drop.abort(PICKER_DROPPED) }) : undefined;
+  const dest = picker.dest ?? { type: 'sip' as const, address: `sip:pickup@${ctx.caller.domain}` };
+  const unbridged = ctx.bridged?.({ dest, drop: () => drop.abort(PICKER_DROPPED) });
   const endedby = await bridgeEnd(partyDialog, pickerDialog, ctx.signal, picker.signal, drop.signal);
   unbridged?.();
-  relay.stop();
-  if (endedby === 'party' || drop.signal.aborted) await pickerDialog.destroy().catch(() => undefined);
+  relay?.stop();
+  if (endedby === 'party' || drop.signal.aborted) await pickerLeg.hangup();
   return { outcome: 'bridged', endedby };
 }
 
@@ -118,7 +126,7 @@ export async function joinPicker(request: PickupRequest, ctx: VerbContext, servi
 const PICKER_DROPPED = new Error('the picker was hung up through the REST API');
 
 /** Waits for one side to go: the party's BYE (or its call over), the picker's BYE (or its call over, or dropped). */
-function bridgeEnd(party: Dialog, picker: Dialog, partySignal: AbortSignal, pickerSignal: AbortSignal, drop: AbortSignal): Promise<'party' | 'picker'> {
+function bridgeEnd(party: Dialog, picker: Dialog | undefined, partySignal: AbortSignal, pickerSignal: AbortSignal, drop: AbortSignal): Promise<'party' | 'picker'> {
   return new Promise((resolve) => {
     let done = false;
     const offs: (() => void)[] = [];
@@ -138,6 +146,6 @@ function bridgeEnd(party: Dialog, picker: Dialog, partySignal: AbortSignal, pick
     onSignal(pickerSignal, 'picker');
     onSignal(drop, 'picker');
     party.once('destroy', () => end('party'));
-    picker.once('destroy', () => end('picker'));
+    picker?.once('destroy', () => end('picker'));
   });
 }

@@ -3,6 +3,7 @@ import type { CallStore, CallSummary } from '@dragonpbx/shared/state';
 import type { VerbContext, VerbOutcome } from '../verb-context.js';
 import type { Picker, PickupEnd, PickupTarget } from './pickup-join.js';
 import { type PickupCandidate, pickupCandidates, pickupTargets } from './pickup-target.js';
+import { type RemotePickups, pickupThere } from './remote-pickup.js';
 
 /** What `pickup` needs beyond the other verbs' services. */
 export interface PickupServices {
@@ -12,6 +13,8 @@ export interface PickupServices {
   readonly calls: Pick<CallStore, 'findByExtension'>;
   /** This replica's live call `callId`, if it owns one. */
   target(callId: string): PickupTarget | undefined;
+  /** The cluster's call commands, for calls owned by another replica (absent: those are skipped). */
+  remote?(): RemotePickups | undefined;
 }
 
 /**
@@ -22,7 +25,8 @@ export interface PickupServices {
  * the picker with the call's party. The verb lasts as long as that bridge.
  * Nothing to pick up → `pickup:notfound` and the next verb runs (a script
  * usually follows with `response 486`). A call owned by another replica is
- * skipped (`PBX_ERR_PICKUP_REMOTE`): its dialogs live in that replica's process.
+ * asked for over NATS (`remote-pickup.ts`): that replica gives up the leg and
+ * joins its party to the picker through the shared RTPEngine.
  */
 export async function runPickup(verb: PickupVerb, ctx: VerbContext): Promise<VerbOutcome> {
   const pickup = ctx.services?.pickup;
@@ -58,13 +62,15 @@ export async function runPickup(verb: PickupVerb, ctx: VerbContext): Promise<Ver
   return 'next';
 }
 
-/** Hands the picker to the candidate's owner; `undefined` when that is another replica. */
+/** Hands the picker to the candidate's owner, this replica or another; `undefined` when it cannot be asked. */
 async function take(candidate: PickupCandidate, picker: Picker, pickup: PickupServices, ctx: VerbContext): Promise<PickupEnd | undefined> {
   const { summary } = candidate;
   if (summary.instanceId !== pickup.instanceId) {
+    const remote = pickup.remote?.();
+    if (remote !== undefined) return pickupThere(candidate, picker, remote, ctx);
     ctx.logger.warn(
       { code: 'PBX_ERR_PICKUP_REMOTE', callId: ctx.callId, target: summary.callId, owner: summary.instanceId },
-      'pickup: the call is owned by another call-router; skipped',
+      'pickup: the call is owned by another call-router and no NATS commands are set up; skipped',
     );
     return undefined;
   }
@@ -97,7 +103,9 @@ function pickerOf(ctx: VerbContext, candidate: PickupCandidate): Picker {
     answer: async (sdp) => {
       const dialog = await ctx.answer(sdp);
       ctx.emit('pickup:answered', { picked: candidate.summary.callId, ext: candidate.ext, state: candidate.kind });
-      return dialog;
+      return { dialog, hangup: () => dialog.destroy().then(noop, noop) };
     },
   };
 }
+
+function noop(): void {}
