@@ -8,6 +8,7 @@ import { CallSummaryKeeper } from '../src/engine/call-summary-keeper.js';
 import type { PickupEnd, PickupRequest, PickupTarget } from '../src/verbs/pickup/pickup-join.js';
 import { clientExtensions, pickupCandidates, pickupKindOf, pickupTargets } from '../src/verbs/pickup/pickup-target.js';
 import { type PickupServices, runPickup } from '../src/verbs/pickup/pickup-verb.js';
+import { type RemotePickup, type RemotePickupReply, type RemotePickups, pickupHere, pickupThere } from '../src/verbs/pickup/remote-pickup.js';
 import type { VerbContext, VerbServices } from '../src/verbs/verb-context.js';
 import { silent } from './helpers/config.js';
 
@@ -158,5 +159,55 @@ describe('runPickup', () => {
     const { ctx, events } = context({ instanceId: 'me', calls: state.calls, target: () => undefined }, true);
     expect(await runPickup({ verb: 'pickup', target: '1002' }, ctx)).toBe('next');
     expect(events.map((e) => e[0])).toEqual(['pickup:start', 'pickup:error']);
+  });
+});
+
+describe('pickup across replicas', () => {
+  const cmd: RemotePickup = { kind: 'ringing', ext: '1002', picker: { callId: 'p', domain: DOMAIN, sdp: 'v=0 picker', tag: 'pt', from: '1003' } };
+
+  it('owner side: replies with the SDP the call answers the picker with; the picker is hung up through the callback', async () => {
+    let hungUp = 0;
+    let bridged: Promise<PickupEnd> | undefined;
+    const target: PickupTarget = {
+      pickUp: (r) => {
+        expect(r.picker).toMatchObject({ callId: 'p', sdp: 'v=0 picker', tag: 'pt', dest: { type: 'client', address: '1003' } });
+        bridged = r.picker.answer('v=0 engine').then(async (leg) => {
+          expect(leg.dialog).toBeUndefined();
+          await leg.hangup();
+          return { outcome: 'bridged', endedby: 'party' } as const;
+        });
+        return bridged;
+      },
+    };
+    expect(await pickupHere(target, cmd, async () => void hungUp++)).toEqual({ outcome: 'answer', sdp: 'v=0 engine' });
+    await bridged;
+    expect(hungUp).toBe(1);
+    expect(await pickupHere({ pickUp: async () => ({ outcome: 'refused', why: 'gone' }) }, cmd, async () => undefined)).toEqual({ outcome: 'refused', why: 'gone' });
+  });
+
+  it('picker side: a refusal or an unreachable owner lets the next candidate be tried; an answer the picker cannot take drops the target', async () => {
+    const candidate = { summary: summary('t', { ringing: ['1002'] }, 1, 'other'), ext: '1002', kind: 'ringing' as const };
+    const { ctx } = context({ instanceId: 'me', calls: state.calls, target: () => undefined });
+    const hangups: string[] = [];
+    const remote = (reply: RemotePickupReply | Error): RemotePickups => ({
+      pickup: async (owner, callId, p) => {
+        expect([owner, callId, p.picker.from, p.picker.domain]).toEqual(['other', 't', '1003', DOMAIN]);
+        if (reply instanceof Error) throw reply;
+        return reply;
+      },
+      hangup: async (_d, callId, leg) => void hangups.push(`${callId}/${leg}`),
+    });
+    const picker = {
+      callId: 'picker-call',
+      sdp: 'v=0',
+      tag: 'pt',
+      dest: { type: 'client' as const, address: '1003' },
+      signal: new AbortController().signal,
+      answer: () => Promise.reject(new Error('the picker hung up')),
+    };
+    expect(await pickupThere(candidate, picker, remote({ outcome: 'refused', why: 'not ringing' }), ctx)).toEqual({ outcome: 'refused', why: 'not ringing' });
+    expect((await pickupThere(candidate, picker, remote(new Error('no responders')), ctx)).outcome).toBe('refused');
+    expect(await pickupThere(candidate, picker, remote({ outcome: 'answer', sdp: 'v=0 engine' }), ctx)).toMatchObject({ outcome: 'failed', answered: false });
+    expect(hangups).toEqual(['t/B']);
   });
 });
