@@ -58,6 +58,14 @@ describe('pickup targets', () => {
     ]);
   });
 
+  it('a ringing call its client placed is an outbound takeover at the caller, taken by state any or ringing only', () => {
+    const placed = { ...summary('o', { caller: { client: '1001' }, ringing: [] }), extensions: ['1001'] };
+    expect(pickupKindOf(placed, '1001')).toBe('outbound');
+    expect(pickupKindOf({ ...placed, state: 'connected' }, '1001')).toBeUndefined();
+    expect(pickupCandidates([placed], '1001', 'ringing', 'p').map((c) => c.kind)).toEqual(['outbound']);
+    expect(pickupCandidates([placed], '1001', 'connected', 'p')).toEqual([]);
+  });
+
   it('candidates: the state filter, never the picker’s own call, the oldest first', () => {
     const now = Date.now();
     const all = [

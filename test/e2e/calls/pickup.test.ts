@@ -109,6 +109,30 @@ describe('pickup', () => {
     expect(stack.events(callId).find((e) => e.event === 'connect:hangup')).toMatchObject({ endedby: 'B' });
   });
 
+  it('outbound takeover: pickup:waiting until 1002 answers 1001, then 1001 gets BYE and 1002 is re-INVITEd onto the picker', async () => {
+    scripts([{ verb: 'connect', dest: { type: 'client', address: '1002' } }], [{ verb: 'pickup', target: '1001', state: 'ringing' }, { verb: 'response', code: 486 }]);
+    const hooks = stack.hook.callsTo('/call').length;
+    const reinvite = outFile();
+    const farEnd = phone('1002', 'uas-ring-answer-reinvited.xml', { ring: '1500', out: reinvite });
+    const originator = call('1001', '1002', 'uac-call-wait-bye.xml');
+    const callId = await callTo('1002', hooks);
+    await stack.eventsUntil(callId, 'connect:trying');
+    const picker = call('1003', PICKUP_CODE, 'uac-call-bye.xml', { hold: '800' });
+    for (const p of [picker, farEnd, originator]) {
+      const r = await p.done;
+      expect(r.code, describeSipp(r)).toBe(0);
+    }
+    expect(lines(reinvite)).toEqual([expect.stringMatching(/^REINVITE \d+$/)]);
+    const pickerId = await callTo(PICKUP_CODE, hooks);
+    await stack.eventsUntil(pickerId, 'pickup:hangup');
+    expect(stack.names(pickerId)).toEqual(['pickup:start', 'pickup:waiting', 'pickup:answered', 'pickup:hangup']);
+    expect(stack.events(pickerId)[1]).toMatchObject({ picked: callId, ext: '1001' });
+    expect(stack.events(pickerId)[2]).toMatchObject({ picked: callId, ext: '1001', state: 'outbound' });
+    expect(stack.events(pickerId)[3]).toMatchObject({ endedby: 'picker' });
+    await stack.eventsUntil(callId, 'connect:complete');
+    expect(stack.names(callId)).toEqual(['connect:start', 'connect:trying', 'connect:answered', 'connect:complete']);
+  });
+
   it('with nothing to pick up: pickup:notfound and the script falls through to its response 486', async () => {
     scripts([], pickupOf());
     const hooks = stack.hook.callsTo('/call').length;

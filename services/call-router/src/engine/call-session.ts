@@ -18,7 +18,7 @@ import type { ReferProgress, Transferor, TransferRequest } from '../verbs/connec
 import { PICKED_UP, type PickupEnd, type PickupRequest, type PickupTarget, joinPicker } from '../verbs/pickup/pickup-join.js';
 import { clientExtensions } from '../verbs/pickup/pickup-target.js';
 import { runVerb } from '../verbs/run-verb.js';
-import type { CallMediaState, CallerLeg, VerbContext, VerbServices } from '../verbs/verb-context.js';
+import type { BridgedLeg, CallMediaState, CallerLeg, VerbContext, VerbServices } from '../verbs/verb-context.js';
 import { CallEvents, type StatusLabel } from './call-events.js';
 import { CallState } from './call-state.js';
 import { CallStateMachine } from './call-state-machine.js';
@@ -95,7 +95,7 @@ export class CallSession implements PickupTarget {
   /** A script waiting to replace the running one (REST update-leg). */
   #replacement: CallScript | undefined;
   /** The B leg a `connect` bridged, while it is up. */
-  #bLeg: { readonly dest: ConnectDest; drop(): void } | undefined;
+  #bLeg: BridgedLeg | undefined;
   /** A REFER accepted on a bridge, to run once the current script has ended (docs/contract.md §5.2). */
   #pendingTransfer: TransferRequest | undefined;
   /** The running transfer script's subscription, which its first connect reports to. */
@@ -106,6 +106,12 @@ export class CallSession implements PickupTarget {
   #previousIdentity: Transferor = { kind: 'party' };
   /** Client extensions a `connect` of the call is ringing now (summary `extensions`, for pickup). */
   #ringing: readonly string[] = [];
+  /** A `connect` of the unanswered call is ringing (its client caller can be taken over by a pickup). */
+  #forking = false;
+  /** The calling client's extension, if a client called. */
+  #callerExt: string | undefined;
+  /** The B leg a pickup's outbound takeover kept, to hand to the picker. */
+  #kept: { readonly dialog: Dialog; readonly tag: string; readonly codecs: readonly string[] } | undefined;
   /** A pickup that took the call over, to join once the script has stopped (docs/contract.md §4.6). */
   #pickup: { readonly request: PickupRequest; readonly resolve: (end: PickupEnd) => void } | undefined;
 
@@ -172,6 +178,7 @@ export class CallSession implements PickupTarget {
     }
     const { caller, selection } = routed;
     this.#caller = caller;
+    if (caller.kind === 'client') this.#callerExt = caller.username;
     this.#events = new CallEvents(
       {
         callId: this.invite.callId,
@@ -341,7 +348,20 @@ export class CallSession implements PickupTarget {
     }
   }
 
-  #bridged(leg: { readonly dest: ConnectDest; drop(): void }): () => void {
+  #bridged(leg: BridgedLeg): () => void {
+    const pending = this.#pickup;
+    if (pending?.request.kind === 'outbound' && this.#kept === undefined && leg.release !== undefined && leg.kept !== undefined) {
+      // docs/contract.md §4.6 outbound takeover: the far end answered; it is the picker's now.
+      if (pending.request.picker.signal.aborted) {
+        this.#pickup = undefined;
+        pending.resolve({ outcome: 'refused', why: 'the picker hung up' });
+      } else {
+        // The connect ends its script as after a transfer (no abort: that would BYE the kept leg).
+        this.#kept = leg.kept;
+        leg.release();
+        return () => undefined;
+      }
+    }
     this.#bLeg = leg;
     this.#summary.extra({ endpointB: leg.dest });
     this.#publishExtensions();
@@ -356,12 +376,16 @@ export class CallSession implements PickupTarget {
   /** A connect rings `dests`: its client extensions join the summary until the fork is over. */
   #ringingLegs(dests: readonly ConnectDest[]): () => void {
     const exts = clientExtensions(dests);
-    if (exts.length === 0) return () => undefined;
+    const answered = this.machine.state === CallState.Answered;
+    // Nothing a pickup could take: no summary write.
+    if (exts.length === 0 && (answered || this.#callerExt === undefined)) return () => undefined;
     this.#ringing = exts;
+    this.#forking = !answered;
     this.#publishExtensions();
     return () => {
       if (this.#ringing !== exts) return;
       this.#ringing = [];
+      this.#forking = false;
       this.#publishExtensions();
     };
   }
@@ -369,9 +393,10 @@ export class CallSession implements PickupTarget {
   /** The summary's `extensions` (ringing and bridged clients), `extra.ringing` and the unanswered state. */
   #publishExtensions(): void {
     const b = this.#bLeg?.dest;
-    const extensions = [...new Set([...this.#ringing, ...(b?.type === 'client' ? [b.address] : [])])];
     const answered = this.machine.state === CallState.Answered;
-    this.#summary.update({ extensions, ...(!answered && { state: this.#ringing.length > 0 ? 'ringing' : 'trying' }) });
+    const outbound = this.#forking && !answered && this.#callerExt !== undefined ? [this.#callerExt] : [];
+    const extensions = [...new Set([...this.#ringing, ...(b?.type === 'client' ? [b.address] : []), ...outbound])];
+    this.#summary.update({ extensions, ...(!answered && { state: this.#forking ? 'ringing' : 'trying' }) });
     this.#summary.extra({ ringing: this.#ringing });
   }
 
@@ -388,9 +413,13 @@ export class CallSession implements PickupTarget {
     const b = this.#bLeg?.dest;
     if (request.kind === 'connected' && !(b?.type === 'client' && b.address === request.ext)) return refuse(`${request.ext} is not connected`);
     if (request.kind === 'ringing' && !this.#ringing.includes(request.ext)) return refuse(`${request.ext} is not ringing`);
+    const outbound = request.kind === 'outbound';
+    if (outbound && !(this.#forking && this.machine.state !== CallState.Answered && this.#callerExt === request.ext)) return refuse(`${request.ext}'s call is not ringing out`);
     this.#log.info({ kind: request.kind, ext: request.ext, picker: request.picker.callId }, 'picked up');
     return new Promise((resolve) => {
       this.#pickup = { request, resolve };
+      // Outbound takeover: the call goes on until the far end answers (#bridged).
+      if (outbound) return;
       if (request.kind === 'connected') this.#bLeg?.drop();
       this.#scriptAbort.abort(PICKED_UP);
     });
@@ -403,12 +432,23 @@ export class CallSession implements PickupTarget {
     this.#scriptAbort = new AbortController();
     if (this.#abort.signal.aborted) this.#scriptAbort.abort(CALL_OVER);
     const services = this.#deps.services;
-    if (services === undefined || this.machine.finished) {
+    const kept = this.#kept;
+    const unanswered = pending.request.kind === 'outbound' && kept === undefined;
+    if (services === undefined || this.machine.finished || unanswered) {
       this.#pickup = undefined;
-      pending.resolve({ outcome: 'refused', why: 'the call is over' });
+      pending.resolve({ outcome: 'refused', why: unanswered ? 'the far end did not answer' : 'the call is over' });
       return;
     }
-    const end = await joinPicker(pending.request, this.#context(undefined, callerLeg, this.#scriptAbort.signal), services).catch(
+    let leg = callerLeg;
+    if (kept !== undefined) {
+      // The far end becomes the call's party; the originator, briefly connected, gets BYE.
+      this.#kept = undefined;
+      const originator = this.#aDialog;
+      this.#watchParty(kept.dialog);
+      await originator?.destroy().catch((err: unknown) => this.#log.warn({ err }, 'BYE to the originator failed'));
+      leg = { sdp: kept.dialog.remote.sdp, fromTag: kept.tag, from: this.invite.to, codecs: kept.codecs, domain: this.invite.domain };
+    }
+    const end = await joinPicker(pending.request, this.#context(undefined, leg, this.#scriptAbort.signal), services).catch(
       (err: unknown): PickupEnd => {
         this.#log.error({ err, code: 'PBX_ERR_PICKUP_JOIN' }, 'pickup failed');
         return { outcome: 'failed', status: 500, reason: 'Server Internal Error', answered: false };

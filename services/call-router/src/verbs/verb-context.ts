@@ -42,6 +42,14 @@ export interface VerbServices {
   readonly pickup?: PickupServices;
 }
 
+/** A bridged B leg as the session sees it. */
+export interface BridgedLeg {
+  readonly dest: ConnectDest;
+  drop(): void;
+  release?(): void;
+  readonly kept?: { readonly dialog: Dialog; readonly tag: string; readonly codecs: readonly string[] };
+}
+
 /** Media facts of one call shared by its verbs. */
 export interface CallMediaState {
   /** RTPEngine's SDP for the caller once early media is set up. */
@@ -75,9 +83,11 @@ export interface VerbContext {
   readonly caller: CallerLeg;
   /**
    * A `connect` bridged a B leg: `drop` must BYE it and let the script go on
-   * (a REST hang-up of leg B). Returns the function to call once B is gone.
+   * (a REST hang-up of leg B); `release` ends the bridge and the script, leaving
+   * `kept` (the B leg) up for the session (a pickup's outbound takeover).
+   * Returns the function to call once B is gone.
    */
-  bridged?(leg: { readonly dest: ConnectDest; drop(): void }): () => void;
+  bridged?(leg: BridgedLeg): () => void;
   /** A `connect` is ringing `dests` (its summary shows them, for `pickup`). Returns the function to call once the fork is over. */
   ringing?(dests: readonly ConnectDest[]): () => void;
   /** The answered party's dialog: the caller, or whoever stayed after a transfer; `undefined` until answered. */

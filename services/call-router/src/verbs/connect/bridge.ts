@@ -41,7 +41,13 @@ export async function bridgeCall(call: Bridged, ctx: VerbContext, services: Verb
   }).start();
   // A REST hang-up of leg B ends the bridge as a BYE from B would, but we send the BYE.
   const dropB = new AbortController();
-  const unbridged = ctx.bridged?.({ dest: publicDest(call.winner.target.dest), drop: () => dropB.abort(B_DROPPED) });
+  const unbridged = ctx.bridged?.({
+    dest: publicDest(call.winner.target.dest),
+    drop: () => dropB.abort(B_DROPPED),
+    // A pickup's outbound takeover keeps B for the picker: the bridge ends as after a transfer, B stays up.
+    release: () => transferred?.('transfer'),
+    kept: call.b,
+  });
   const endedBy = call.bGone ? 'B' : await Promise.race([bridge(call.a.dialog, call.b.dialog, ctx.signal, dropB.signal), onTransfer]);
   unbridged?.();
   relay.stop();

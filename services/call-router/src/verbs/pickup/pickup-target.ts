@@ -1,8 +1,11 @@
 import type { ConnectDest, PickupVerb } from '@dragonpbx/shared/contracts';
 import type { CallSummary } from '@dragonpbx/shared/state';
 
-/** What a pickup takes: a leg still ringing at the extension, or the bridged leg answered there. */
-export type PickupKind = 'ringing' | 'connected';
+/**
+ * What a pickup takes: a leg still ringing at the extension, the bridged leg answered there, or
+ * (outbound takeover) the far end of a call the extension placed, once it answers.
+ */
+export type PickupKind = 'ringing' | 'connected' | 'outbound';
 
 /** A call a pickup may take over, as its live summary shows it. */
 export interface PickupCandidate {
@@ -17,6 +20,8 @@ export interface PickupSummaryExtra {
   readonly ringing?: readonly string[];
   /** The bridged B leg (a `client` destination names its extension). */
   readonly endpointB?: ConnectDest | null;
+  /** Who called: a client names its extension. */
+  readonly caller?: { readonly client?: string };
 }
 
 /** The extensions a verb's `target` names, in order, without repeats. */
@@ -30,6 +35,7 @@ export function pickupKindOf(summary: CallSummary, ext: string): PickupKind | un
   const b = extra.endpointB;
   if (b != null && b.type === 'client' && b.address === ext) return 'connected';
   if (Array.isArray(extra.ringing) && extra.ringing.includes(ext)) return 'ringing';
+  if (summary.state === 'ringing' && extra.caller?.client === ext) return 'outbound';
   return undefined;
 }
 
@@ -43,7 +49,8 @@ export function pickupCandidates(summaries: readonly CallSummary[], ext: string,
     if (summary.callId === ownCallId) continue;
     const kind = pickupKindOf(summary, ext);
     if (kind === undefined) continue;
-    if (state !== undefined && state !== 'any' && state !== kind) continue;
+    // An outbound takeover takes a call that is still ringing.
+    if (state !== undefined && state !== 'any' && state !== (kind === 'connected' ? 'connected' : 'ringing')) continue;
     out.push({ summary, ext, kind });
   }
   return out.sort((x, y) => x.summary.startedAt - y.summary.startedAt);

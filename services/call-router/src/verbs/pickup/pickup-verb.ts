@@ -52,8 +52,14 @@ export async function runPickup(verb: PickupVerb, ctx: VerbContext): Promise<Ver
       return 'next';
     }
     for (const candidate of pickupCandidates(summaries, ext, verb.state, ctx.callId)) {
+      // Outbound takeover: the verb waits for the far end to answer.
+      if (candidate.kind === 'outbound') ctx.emit('pickup:waiting', { picked: candidate.summary.callId, ext });
       const end = await take(candidate, pickerOf(ctx, candidate), pickup, ctx);
-      if (end === undefined || end.outcome === 'refused') continue;
+      if (end === undefined) continue;
+      if (end.outcome === 'refused') {
+        ctx.logger.info({ callId: ctx.callId, target: candidate.summary.callId, ext, why: end.why }, 'pickup: call passed over');
+        continue;
+      }
       return finished(end, candidate, ctx);
     }
   }

@@ -10,7 +10,7 @@ import type { PickupCandidate } from './pickup-target.js';
  */
 export const RemotePickupSchema = Type.Object(
   {
-    kind: Type.Union([Type.Literal('ringing'), Type.Literal('connected')]),
+    kind: Type.Union([Type.Literal('ringing'), Type.Literal('connected'), Type.Literal('outbound')]),
     ext: Type.String({ minLength: 1, maxLength: 128 }),
     picker: Type.Object(
       {
