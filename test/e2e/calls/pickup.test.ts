@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { until } from '@dragonpbx/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallStack, DOMAIN, TRUNK_IP } from './support/call-stack.js';
+import { RtpPhone, mediaTargetFrom } from './support/rtp-phone.js';
 import { describeSipp, runSipp, startSipp } from './support/sipp.js';
 
 const SIP = 28400;
@@ -82,6 +83,62 @@ describe('pickup', () => {
     expect(events[2]).toMatchObject({ endedby: 'picker' });
     await stack.eventsUntil(callId, 'connect:complete');
     expect(stack.names(callId)).toEqual(['connect:start', 'connect:trying', 'connect:complete']);
+  });
+
+  it('of a ringing call, RTP: the caller and the picker hear each other through RTPEngine', async () => {
+    scripts([{ verb: 'connect', dest: { type: 'client', address: '1002' } }], pickupOf());
+    const hooks = stack.hook.callsTo('/call').length;
+    // The test's own RTP sockets, named in each phone's SDP (ports in this file's range).
+    const a = await RtpPhone.open(28490);
+    const b = await RtpPhone.open(28492);
+    const outA = outFile();
+    const outB = outFile();
+    try {
+      const ringing = phone('1002', 'uas-ring.xml', { reason: 'Reason: SIP;cause=200' });
+      const caller = startSipp({
+        scenario: 'uac-media-wait-bye.xml',
+        target,
+        port: PHONE['1001']!,
+        mediaPort: MEDIA['1001']!,
+        keys: { domain: DOMAIN, from: '1001', to: '1002', rtpport: String(a.port) },
+        vars: { from: '1001', password: 'pw1001', pt: '0', codec: 'PCMU/8000', out: outA },
+        timeoutS: 20,
+      });
+      const callId = await callTo('1002', hooks);
+      await stack.eventsUntil(callId, 'connect:trying');
+      const picker = startSipp({
+        scenario: 'uac-media-call.xml',
+        target,
+        port: PHONE['1003']!,
+        mediaPort: MEDIA['1003']!,
+        keys: { domain: DOMAIN, from: '1003', to: PICKUP_CODE, rtpport: String(b.port) },
+        vars: { from: '1003', password: 'pw1003', pt: '0', codec: 'PCMU/8000', out: outB, hold: '2500' },
+        timeoutS: 20,
+      });
+      const toA = await mediaTargetFrom(outA);
+      const toB = await mediaTargetFrom(outB);
+      // Anchored: neither phone is told the other's socket.
+      expect([toA.port, toB.port]).not.toContain(b.port);
+      expect([toA.port, toB.port]).not.toContain(a.port);
+      a.start(toA, 0, Buffer.alloc(160, 0x55));
+      b.start(toB, 0, Buffer.alloc(160, 0x2a));
+      try {
+        await until(() => a.received.length >= 20 && b.received.length >= 20, 4000, `20 packets at each phone (caller ${a.received.length}, picker ${b.received.length})`);
+      } finally {
+        a.stop();
+        b.stop();
+      }
+      // Each hears the other's audio, not the ringback tone.
+      expect(a.received.some((r) => r.payload.equals(Buffer.alloc(160, 0x2a)))).toBe(true);
+      expect(b.received.some((r) => r.payload.equals(Buffer.alloc(160, 0x55)))).toBe(true);
+      for (const p of [picker, ringing, caller]) {
+        const r = await p.done;
+        expect(r.code, describeSipp(r)).toBe(0);
+      }
+    } finally {
+      a.close();
+      b.close();
+    }
   });
 
   it('of a connected call (steal): 1002 gets BYE, 1001 is re-INVITEd onto the picker', async () => {

@@ -49,11 +49,12 @@ export class RtpPhone {
     });
   }
 
-  static async open(): Promise<RtpPhone> {
+  /** Binds `port` on 127.0.0.1 (0: an ephemeral port). */
+  static async open(port = 0): Promise<RtpPhone> {
     const socket = createSocket('udp4');
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
-      socket.bind(0, '127.0.0.1', () => resolve());
+      socket.bind(port, '127.0.0.1', () => resolve());
     });
     return new RtpPhone(socket);
   }
