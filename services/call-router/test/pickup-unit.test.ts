@@ -187,10 +187,22 @@ describe('pickup across replicas', () => {
         return bridged;
       },
     };
-    expect(await pickupHere(target, cmd, async () => void hungUp++)).toEqual({ outcome: 'answer', sdp: 'v=0 engine' });
+    expect(await pickupHere(target, cmd, async () => void hungUp++, 5000)).toEqual({ outcome: 'answer', sdp: 'v=0 engine' });
     await bridged;
     expect(hungUp).toBe(1);
-    expect(await pickupHere({ pickUp: async () => ({ outcome: 'refused', why: 'gone' }) }, cmd, async () => undefined)).toEqual({ outcome: 'refused', why: 'gone' });
+    expect(await pickupHere({ pickUp: async () => ({ outcome: 'refused', why: 'gone' }) }, cmd, async () => undefined, 5000)).toEqual({ outcome: 'refused', why: 'gone' });
+  });
+
+  it('owner side: an outbound takeover not answered before the picker stops waiting is given up (the picker signal aborts)', async () => {
+    let signal: AbortSignal | undefined;
+    const waiting: PickupTarget = {
+      pickUp: (r) => {
+        signal = r.picker.signal;
+        return new Promise(() => undefined);
+      },
+    };
+    expect(await pickupHere(waiting, { ...cmd, kind: 'outbound' }, async () => undefined, 50)).toEqual({ outcome: 'refused', why: 'the far end did not answer in time' });
+    expect(signal?.aborted).toBe(true);
   });
 
   it('picker side: a refusal or an unreachable owner lets the next candidate be tried; an answer the picker cannot take drops the target', async () => {

@@ -136,7 +136,9 @@ export class CallCommands {
     const session = this.#local.session(cmd.callId);
     if (session === undefined) return Promise.resolve({ outcome: 'refused', why: 'the call is over' });
     const { picker } = pickup;
-    return pickupHere(session, pickup, () => this.hangup(picker.domain, picker.callId, 'A').catch(() => undefined));
+    // Reply before the picker's request times out (its replica waits timeoutMs).
+    const waitMs = Math.max(1000, this.#o.timeoutMs - 1000);
+    return pickupHere(session, pickup, () => this.hangup(picker.domain, picker.callId, 'A').catch(() => undefined), waitMs);
   }
 
   async #run(op: Op, cmd: CallCommand): Promise<void> {

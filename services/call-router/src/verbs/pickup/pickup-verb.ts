@@ -82,7 +82,23 @@ async function take(candidate: PickupCandidate, picker: Picker, pickup: PickupSe
   }
   const target = pickup.target(summary.callId);
   if (target === undefined) return { outcome: 'refused', why: 'the call is over' };
-  return target.pickUp({ kind: candidate.kind, ext: candidate.ext, picker });
+  const taken = target.pickUp({ kind: candidate.kind, ext: candidate.ext, picker });
+  // An outbound takeover waits for the far end; a picker that hangs up meanwhile stops waiting
+  // (the call, seeing the picker's signal aborted, then goes on as if never picked).
+  return candidate.kind === 'outbound' ? untilAborted(taken, ctx.signal) : taken;
+}
+
+/** `taken`, or `refused` as soon as `signal` aborts. */
+function untilAborted(taken: Promise<PickupEnd>, signal: AbortSignal): Promise<PickupEnd> {
+  if (signal.aborted) return Promise.resolve({ outcome: 'refused', why: 'the picker hung up' });
+  return new Promise((resolve) => {
+    const onAbort = () => resolve({ outcome: 'refused', why: 'the picker hung up' });
+    signal.addEventListener('abort', onAbort, { once: true });
+    void taken.then((end) => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(end);
+    });
+  });
 }
 
 function finished(end: PickupEnd, candidate: PickupCandidate, ctx: VerbContext): VerbOutcome {

@@ -44,23 +44,39 @@ export interface RemotePickups {
  * (the picker's replica answers the picker with it), or with the refusal or
  * failure. The picker is hung up through `hangupPicker` when the party goes.
  */
-export function pickupHere(target: PickupTarget, cmd: RemotePickup, hangupPicker: () => Promise<void>): Promise<RemotePickupReply> {
+export function pickupHere(target: PickupTarget, cmd: RemotePickup, hangupPicker: () => Promise<void>, waitMs: number): Promise<RemotePickupReply> {
   return new Promise((resolve) => {
     const { picker } = cmd;
+    // The picker's replica stops waiting for the reply after its request timeout: an outbound
+    // takeover whose far end has not answered by then is given up (the call goes on untouched).
+    const gaveUp = new AbortController();
+    const timer = setTimeout(() => {
+      gaveUp.abort(new Error('the picker stopped waiting'));
+      resolve({ outcome: 'refused', why: 'the far end did not answer in time' });
+    }, waitMs);
+    timer.unref();
     const remote: Picker = {
       callId: picker.callId,
       sdp: picker.sdp,
       tag: picker.tag,
       ...(picker.from !== '' && { dest: { type: 'client' as const, address: picker.from } }),
       // The picker's replica reports its end as a hang-up of this call's leg B.
-      signal: new AbortController().signal,
+      signal: gaveUp.signal,
       answer: (sdp) => {
+        clearTimeout(timer);
         resolve({ outcome: 'answer', sdp });
         return Promise.resolve({ hangup: hangupPicker });
       },
     };
-    target.pickUp({ kind: cmd.kind, ext: cmd.ext, picker: remote }).then(resolve, () =>
-      resolve({ outcome: 'failed', status: 500, reason: 'Server Internal Error', answered: false }),
+    target.pickUp({ kind: cmd.kind, ext: cmd.ext, picker: remote }).then(
+      (end) => {
+        clearTimeout(timer);
+        resolve(end);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve({ outcome: 'failed', status: 500, reason: 'Server Internal Error', answered: false });
+      },
     );
   });
 }
