@@ -82,17 +82,28 @@ async function take(candidate: PickupCandidate, picker: Picker, pickup: PickupSe
   }
   const target = pickup.target(summary.callId);
   if (target === undefined) return { outcome: 'refused', why: 'the call is over' };
-  const taken = target.pickUp({ kind: candidate.kind, ext: candidate.ext, picker });
-  // An outbound takeover waits for the far end; a picker that hangs up meanwhile stops waiting
-  // (the call, seeing the picker's signal aborted, then goes on as if never picked).
-  return candidate.kind === 'outbound' ? untilAborted(taken, ctx.signal) : taken;
+  if (candidate.kind !== 'outbound') return target.pickUp({ kind: candidate.kind, ext: candidate.ext, picker });
+  // An outbound takeover waits for the far end; a picker that hangs up before it is answered
+  // stops waiting (the call, seeing the picker's signal aborted, goes on as if never picked).
+  let answered = false;
+  const watched: Picker = {
+    ...picker,
+    answer: async (sdp) => {
+      const leg = await picker.answer(sdp);
+      answered = true;
+      return leg;
+    },
+  };
+  return untilAborted(target.pickUp({ kind: candidate.kind, ext: candidate.ext, picker: watched }), ctx.signal, () => answered);
 }
 
-/** `taken`, or `refused` as soon as `signal` aborts. */
-function untilAborted(taken: Promise<PickupEnd>, signal: AbortSignal): Promise<PickupEnd> {
+/** `taken`, or `refused` as soon as `signal` aborts while the picker is not answered. */
+function untilAborted(taken: Promise<PickupEnd>, signal: AbortSignal, answered: () => boolean): Promise<PickupEnd> {
   if (signal.aborted) return Promise.resolve({ outcome: 'refused', why: 'the picker hung up' });
   return new Promise((resolve) => {
-    const onAbort = () => resolve({ outcome: 'refused', why: 'the picker hung up' });
+    const onAbort = () => {
+      if (!answered()) resolve({ outcome: 'refused', why: 'the picker hung up' });
+    };
     signal.addEventListener('abort', onAbort, { once: true });
     void taken.then((end) => {
       signal.removeEventListener('abort', onAbort);
