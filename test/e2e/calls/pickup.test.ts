@@ -190,6 +190,26 @@ describe('pickup', () => {
     expect(stack.names(callId)).toEqual(['connect:start', 'connect:trying', 'connect:answered', 'connect:complete']);
   });
 
+  it('outbound takeover given up: the picker hangs up while waiting, and the call is bridged as if never picked', async () => {
+    scripts([{ verb: 'connect', dest: { type: 'client', address: '1002' } }], [{ verb: 'pickup', target: '1001' }, { verb: 'response', code: 486 }]);
+    const hooks = stack.hook.callsTo('/call').length;
+    const farEnd = phone('1002', 'uas-ring-answer-wait-bye.xml', { ring: '2000' });
+    const originator = call('1001', '1002', 'uac-call-bye.xml', { hold: '500' });
+    const callId = await callTo('1002', hooks);
+    await stack.eventsUntil(callId, 'connect:trying');
+    const picker = call('1003', PICKUP_CODE, 'uac-wait-cancel.xml', { wait: '500', quiet: '500' });
+    for (const p of [picker, farEnd, originator]) {
+      const r = await p.done;
+      expect(r.code, describeSipp(r)).toBe(0);
+    }
+    const pickerId = await callTo(PICKUP_CODE, hooks);
+    await stack.eventsUntil(pickerId, 'pickup:waiting');
+    await stack.eventsUntil(callId, 'connect:complete');
+    expect(stack.names(callId)).toEqual(['connect:start', 'connect:trying', 'connect:answered', 'connect:hangup', 'connect:complete']);
+    expect(stack.events(callId).find((e) => e.event === 'connect:hangup')).toMatchObject({ endedby: 'A' });
+    expect(stack.names(pickerId)).toEqual(['pickup:start', 'pickup:waiting']);
+  });
+
   it('with nothing to pick up: pickup:notfound and the script falls through to its response 486', async () => {
     scripts([], pickupOf());
     const hooks = stack.hook.callsTo('/call').length;
