@@ -314,4 +314,52 @@ describe('pickup across replicas', () => {
     expect(two.events(pickerId)[2]).toMatchObject({ endedby: 'picker' });
     await two.eventsUntil(callId, 'connect:complete');
   });
+
+  it('of a connected call owned by the other replica: BYE to 1002, the caller re-INVITEd onto the picker, whose end follows the caller’s', async () => {
+    two.hook.route('/call', (body) => ({
+      kind: 'json',
+      body: body.to === PICKUP_CODE ? pickupOf({ state: 'connected' }) : [{ verb: 'connect', dest: { type: 'client', address: '1002' } }],
+    }));
+    const hooks = two.hook.callsTo('/call').length;
+    const reinvite = join(two.dir, 'reinvite-across.txt');
+    const stolen = startSipp({ scenario: 'uas-answer-wait-bye.xml', port: PHONE2['1002']!, mediaPort: MEDIA2['1002']!, vars: { domain: DOMAIN }, timeoutS: 20 });
+    // The caller hangs up a while after the re-INVITE; the owner then has the picker's replica hang up the picker.
+    const caller = startSipp({
+      scenario: 'uac-call-reinvited.xml',
+      target: target2,
+      port: PHONE2['1001']!,
+      mediaPort: MEDIA2['1001']!,
+      keys: { domain: DOMAIN, from: '1001', to: '1002' },
+      vars: { from: '1001', password: 'pw1001', hold: '800', out: reinvite },
+      timeoutS: 20,
+    });
+    await until(() => two.hook.callsTo('/call').slice(hooks).some((c) => c.body.to === '1002'), 8000, 'the call to 1002');
+    const callId = String(two.hook.callsTo('/call').slice(hooks).find((c) => c.body.to === '1002')!.body.callId);
+    await two.eventsUntil(callId, 'connect:answered');
+    const owner = await ownerOf(callId);
+    const picker = startSipp({
+      scenario: 'trunk-call-wait-bye.xml',
+      target: target2,
+      port: TRUNK_PORT,
+      mediaPort: MEDIA2.trunk!,
+      localIp: TRUNK_IP,
+      keys: { domain: DOMAIN, from: '15550001', to: PICKUP_CODE },
+      timeoutS: 20,
+    });
+    await until(() => two.hook.callsTo('/call').slice(hooks).some((c) => c.body.to === PICKUP_CODE), 8000, 'the pickup call');
+    const pickerId = String(two.hook.callsTo('/call').slice(hooks).find((c) => c.body.to === PICKUP_CODE)!.body.callId);
+    const pickerOwner = await ownerOf(pickerId);
+    for (const p of [picker, stolen, caller]) {
+      const r = await p.done;
+      expect(r.code, describeSipp(r)).toBe(0);
+    }
+    expect(owner).not.toBe(pickerOwner);
+    expect(readFileSync(reinvite, 'utf8').trim()).toMatch(/^REINVITE \d+$/);
+    await two.eventsUntil(pickerId, 'pickup:hangup');
+    expect(two.names(pickerId)).toEqual(['pickup:start', 'pickup:answered', 'pickup:hangup']);
+    expect(two.events(pickerId)[1]).toMatchObject({ picked: callId, ext: '1002', state: 'connected' });
+    expect(two.events(pickerId)[2]).toMatchObject({ endedby: 'party' });
+    await two.eventsUntil(callId, 'connect:complete');
+    expect(two.events(callId).find((e) => e.event === 'connect:hangup')).toMatchObject({ endedby: 'B' });
+  });
 });
