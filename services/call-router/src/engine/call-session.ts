@@ -300,41 +300,41 @@ export class CallSession implements PickupTarget {
 
   /** What a verb (or a pickup's join) may do to the call. */
   #context(label: StatusLabel, callerLeg: CallerLeg, signal: AbortSignal): VerbContext {
-      const machine = this.machine;
-      const session = this;
-      const ctx: VerbContext = {
-        callId: this.invite.callId,
-        signal,
-        get answered() {
-          return machine.state === CallState.Answered;
-        },
-        respond: (status, reason, headers) => this.#respond(status, reason, headers),
-        answer: (sdp) => this.#answer(sdp),
-        legsSent: () => {
-          if (this.#postDialSeen) return;
-          this.#postDialSeen = true;
-          this.#deps.onPostDial?.((performance.now() - this.#receivedAt) / 1000);
-        },
-        progress: (status, sdp) => {
-          if (!this.machine.transactionOver) this.#io.progress(status, sdp);
-        },
-        media: this.#media,
-        emit: (event, extra) => this.#events?.emit(event, label, extra),
-        defer: (cleanup) => {
-          this.#cleanups.push(cleanup);
-        },
-        caller: callerLeg,
-        bridged: (leg) => this.#bridged(leg),
-        ringing: (dests) => this.#ringingLegs(dests),
-        get dialog() {
-          return session.#aDialog;
-        },
-        ...(this.#referral !== undefined && { referral: this.#referral }),
-        transfer: (t) => this.#acceptTransfer(t),
-        ...(this.#deps.services && { services: this.#deps.services }),
-        logger: this.#log,
-      };
-      return ctx;
+    const machine = this.machine;
+    const session = this;
+    const ctx: VerbContext = {
+      callId: this.invite.callId,
+      signal,
+      get answered() {
+        return machine.state === CallState.Answered;
+      },
+      respond: (status, reason, headers) => this.#respond(status, reason, headers),
+      answer: (sdp) => this.#answer(sdp),
+      legsSent: () => {
+        if (this.#postDialSeen) return;
+        this.#postDialSeen = true;
+        this.#deps.onPostDial?.((performance.now() - this.#receivedAt) / 1000);
+      },
+      progress: (status, sdp) => {
+        if (!this.machine.transactionOver) this.#io.progress(status, sdp);
+      },
+      media: this.#media,
+      emit: (event, extra) => this.#events?.emit(event, label, extra),
+      defer: (cleanup) => {
+        this.#cleanups.push(cleanup);
+      },
+      caller: callerLeg,
+      bridged: (leg) => this.#bridged(leg),
+      ringing: (dests) => this.#ringingLegs(dests),
+      get dialog() {
+        return session.#aDialog;
+      },
+      ...(this.#referral !== undefined && { referral: this.#referral }),
+      transfer: (t) => this.#acceptTransfer(t),
+      ...(this.#deps.services && { services: this.#deps.services }),
+      logger: this.#log,
+    };
+    return ctx;
   }
 
   /** Runs each script a REST update-leg put in place of the running one, on the answered caller. */
