@@ -81,6 +81,8 @@ export async function joinPicker(request: PickupRequest, ctx: VerbContext, servi
     ctx.logger.warn({ err, code: 'PBX_ERR_PICKUP_MEDIA', callId: ctx.callId }, 'pickup: media offer failed');
     return { outcome: 'failed', status: 503, reason: 'Service Unavailable', answered: false };
   }
+  // A direct-media call had no RTPEngine session until now; for an anchored one this second delete finds none.
+  ctx.defer(() => services.media.delete({ callId: ctx.callId }).catch(() => undefined));
   if (ctx.signal.aborted || picker.signal.aborted) return { outcome: 'refused', why: 'a party hung up' };
   let pickerLeg: PickerLeg;
   try {
