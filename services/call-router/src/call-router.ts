@@ -18,6 +18,7 @@ import { parseInvite } from './routing/parse-invite.js';
 import { FileHookRenderer } from './routing/render-file-hook.js';
 import { DialplanCache } from './routing/select-dialplan.js';
 import { HttpMediaCache } from './verbs/announce/http-media-cache.js';
+import type { RemotePickups } from './verbs/pickup/remote-pickup.js';
 import type { VerbServices } from './verbs/verb-context.js';
 
 /** Option-tags an INVITE may require: session timers (RFC 4028), which the SIP server runs. */
@@ -57,6 +58,8 @@ export class CallRouter {
   #draining = false;
   #services: VerbServices | undefined;
   #joiner: CallJoiner | undefined;
+  /** The cluster's call commands, for a pickup of a call another replica owns. */
+  #remote: RemotePickups | undefined;
 
   constructor(input: CallRouterOptionsInput, deps: CallRouterDeps) {
     this.options = resolveCallRouterOptions(input);
@@ -118,6 +121,11 @@ export class CallRouter {
     return undefined;
   }
 
+  /** Sends pickups of calls other replicas own through `commands` (docs/contract.md §4.6). */
+  useCommands(commands: RemotePickups): void {
+    this.#remote = commands;
+  }
+
   /** Routes new INVITEs of `srf` to this router (call before connecting). */
   attach(srf: SrfApp): void {
     this.#srf = srf;
@@ -131,6 +139,12 @@ export class CallRouter {
         trunks: this.#deps.config,
         defaultCodecs: this.options.defaultCodecs,
         defaultRingtone: this.options.defaultRingtone,
+        pickup: {
+          instanceId: this.options.instanceId,
+          calls: this.#deps.state.calls,
+          target: (callId) => this.session(callId),
+          remote: () => this.#remote,
+        },
       };
     }
     srf.invite((req, res) => void this.onInvite(req, res));

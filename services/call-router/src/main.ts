@@ -80,6 +80,7 @@ await runService({
       { calls: state.calls, local: router, nc, logger },
     );
     router.useJoiner(commands);
+    router.useCommands(commands);
     const commandSub = commands.serve();
     const api = await startApiServer(
       { port: env.WEBPORT, host: env.API_HOST, ...(env.API_TOKEN !== undefined && { token: env.API_TOKEN }) },

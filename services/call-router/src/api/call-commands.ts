@@ -14,6 +14,7 @@ import type { NatsConnection, Subscription } from 'nats';
 import type { Logger } from 'pino';
 import type { CallJoiner, ReplaceRequest, ReplaceResult } from '../engine/attended-transfer.js';
 import type { CallSession } from '../engine/call-session.js';
+import { type RemotePickup, type RemotePickupReply, RemotePickupSchema, pickupHere } from '../verbs/pickup/remote-pickup.js';
 import { PBX_ERR_API_BAD_REQUEST, PBX_ERR_API_CALL_UNKNOWN, PBX_ERR_API_OWNER_UNREACHABLE } from './api-errors.js';
 import { type Leg, LegSchema, UpdateLegBodySchema } from './api-schemas.js';
 import { CommandReplySchema, ReplaceRequestSchema } from './replace-schema.js';
@@ -25,12 +26,13 @@ const CallCommandSchema = Type.Object(
     leg: LegSchema,
     update: Type.Optional(UpdateLegBodySchema),
     replace: Type.Optional(ReplaceRequestSchema),
+    pickup: Type.Optional(RemotePickupSchema),
   },
   { additionalProperties: false },
 );
 type CallCommand = Static<typeof CallCommandSchema>;
 const commandCodec = createJsonCodec(CallCommandSchema);
-const OPS = ['hangup', 'update', 'replace'] as const;
+const OPS = ['hangup', 'update', 'replace', 'pickup'] as const;
 type CommandReply = Static<typeof CommandReplySchema>;
 const replyCodec = createJsonCodec(CommandReplySchema);
 type Op = (typeof OPS)[number];
@@ -116,21 +118,27 @@ export class CallCommands implements CallJoiner {
     return found?.callId ?? dialogCallId;
   }
 
+  /** Asks `owner` to give up a leg of its call `callId` to a picker here (docs/contract.md §4.6). */
+  pickup(owner: string, callId: string, pickup: RemotePickup): Promise<RemotePickupReply> {
+    return request<RemotePickupReply>(this.#nc, this.#o.subjects.calls(owner, 'pickup'), { callId, leg: 'A', pickup }, { timeoutMs: this.#o.timeoutMs });
+  }
+
   /** Answers the commands other replicas send for this one's calls; stop with `drain()`. */
   serve(): Subscription {
-    return serve<CallCommand, CommandReply>(
+    return serve<CallCommand, CommandReply | RemotePickupReply>(
       this.#nc,
       this.#o.subjects.callsAll(this.#o.instanceId),
       async (cmd, ctx) => {
         const op = OPS.find((o) => ctx.subject === this.#o.subjects.calls(this.#o.instanceId, o));
         if (op === undefined) throw new PBX_ERR_API_CALL_UNKNOWN(cmd.callId, `(unknown operation on ${ctx.subject})`);
+        if (op === 'pickup') return this.#pickupHere(cmd);
         return this.#run(op, cmd);
       },
       { codec: commandCodec, logger: this.#logger, spanName: 'call command' },
     );
   }
 
-  async #command(op: Op, domain: string, cmd: CallCommand): Promise<CommandReply> {
+  async #command(op: Exclude<Op, 'pickup'>, domain: string, cmd: CallCommand): Promise<CommandReply> {
     const owner = (await this.summary(domain, cmd.callId)).instanceId;
     if (owner === this.#o.instanceId) return this.#run(op, cmd);
     try {
@@ -148,7 +156,18 @@ export class CallCommands implements CallJoiner {
     }
   }
 
-  async #run(op: Op, cmd: CallCommand): Promise<CommandReply> {
+  #pickupHere(cmd: CallCommand): Promise<RemotePickupReply> {
+    const pickup = cmd.pickup;
+    if (pickup === undefined) throw new PBX_ERR_API_BAD_REQUEST('a pickup needs its pickup field');
+    const session = this.#local.session(cmd.callId);
+    if (session === undefined) return Promise.resolve({ outcome: 'refused', why: 'the call is over' });
+    const { picker } = pickup;
+    // Reply before the picker's request times out (its replica waits timeoutMs).
+    const waitMs = Math.max(1000, this.#o.timeoutMs - 1000);
+    return pickupHere(session, pickup, () => this.hangup(picker.domain, picker.callId, 'A').catch(() => undefined), waitMs);
+  }
+
+  async #run(op: Exclude<Op, 'pickup'>, cmd: CallCommand): Promise<CommandReply> {
     const session = this.#local.session(cmd.callId);
     if (session === undefined) throw new PBX_ERR_API_CALL_UNKNOWN(cmd.callId, `this call-router (${this.#o.instanceId})`);
     if (op === 'hangup') {

@@ -15,6 +15,8 @@ import type { InviteInfo } from '../routing/invite-info.js';
 import type { FileHookRenderer } from '../routing/render-file-hook.js';
 import { type RouteInviteDeps, routeInvite } from '../routing/route-invite.js';
 import type { ReferProgress, Transferor, TransferRequest } from '../verbs/connect/refer.js';
+import { PICKED_UP, type PickupEnd, type PickupRequest, type PickupTarget, joinPicker } from '../verbs/pickup/pickup-join.js';
+import { clientExtensions } from '../verbs/pickup/pickup-target.js';
 import { runVerb } from '../verbs/run-verb.js';
 import type { BridgedLeg, CallMediaState, CallerLeg, VerbContext, VerbServices } from '../verbs/verb-context.js';
 import { type CallJoiner, type ReplaceRequest, type ReplaceResult, replaceBridgeSide, runAttendedTransfer, stayJoined } from './attended-transfer.js';
@@ -71,7 +73,7 @@ export interface CallSessionDeps extends RouteInviteDeps {
  * guards every step; a caller CANCEL aborts whatever runs and nothing is
  * sent to the caller afterwards.
  */
-export class CallSession {
+export class CallSession implements PickupTarget {
   readonly invite: InviteInfo;
   readonly machine: CallStateMachine;
   readonly #io: CallResponder;
@@ -107,6 +109,16 @@ export class CallSession {
   #partyIdentity: Transferor = { kind: 'party' };
   /** The party's identity before the latest hand-over (the transferor's, when the party transferred). */
   #previousIdentity: Transferor = { kind: 'party' };
+  /** Client extensions a `connect` of the call is ringing now (summary `extensions`, for pickup). */
+  #ringing: readonly string[] = [];
+  /** A `connect` of the unanswered call is ringing (its client caller can be taken over by a pickup). */
+  #forking = false;
+  /** The calling client's extension, if a client called. */
+  #callerExt: string | undefined;
+  /** The B leg a pickup's outbound takeover kept, to hand to the picker. */
+  #kept: { readonly dialog: Dialog; readonly tag: string; readonly codecs: readonly string[] } | undefined;
+  /** A pickup that took the call over, to join once the script has stopped (docs/contract.md §4.6). */
+  #pickup: { readonly request: PickupRequest; readonly resolve: (end: PickupEnd) => void } | undefined;
 
   constructor(invite: InviteInfo, io: CallResponder, options: CallRouterOptions, deps: CallSessionDeps) {
     this.invite = invite;
@@ -171,6 +183,7 @@ export class CallSession {
     }
     const { caller, selection } = routed;
     this.#caller = caller;
+    if (caller.kind === 'client') this.#callerExt = caller.username;
     this.#events = new CallEvents(
       {
         callId: this.invite.callId,
@@ -214,6 +227,7 @@ export class CallSession {
       this.machine.transition(CallState.Running);
       await this.#runScript(script, callerLeg);
       await this.#runReplacements(callerLeg);
+      await this.#runPickup(callerLeg);
       if (this.machine.finished) return;
       if (this.machine.state === CallState.Answered) {
         await this.#transfers(caller);
@@ -336,42 +350,48 @@ export class CallSession {
     const signal = this.#scriptAbort.signal;
     for (const verb of script) {
       if (this.machine.finished || signal.aborted) return;
-      const label = verb.statusLabel as StatusLabel;
-      const machine = this.machine;
-      const session = this;
-      const ctx: VerbContext = {
-        callId: this.invite.callId,
-        signal,
-        get answered() {
-          return machine.state === CallState.Answered;
-        },
-        respond: (status, reason, headers) => this.#respond(status, reason, headers),
-        answer: (sdp) => this.#answer(sdp),
-        legsSent: () => {
-          if (this.#postDialSeen) return;
-          this.#postDialSeen = true;
-          this.#deps.onPostDial?.((performance.now() - this.#receivedAt) / 1000);
-        },
-        progress: (status, sdp) => {
-          if (!this.machine.transactionOver) this.#io.progress(status, sdp);
-        },
-        media: this.#media,
-        emit: (event, extra) => this.#events?.emit(event, label, extra),
-        defer: (cleanup) => {
-          this.#cleanups.push(cleanup);
-        },
-        caller: callerLeg,
-        bridged: (leg) => this.#bridged(leg),
-        get dialog() {
-          return session.#aDialog;
-        },
-        ...(this.#referral !== undefined && { referral: this.#referral }),
-        transfer: (t) => this.#acceptTransfer(t),
-        ...(this.#deps.services && { services: this.#deps.services }),
-        logger: this.#log,
-      };
+      const ctx = this.#context(verb.statusLabel as StatusLabel, callerLeg, signal);
       if ((await inSpan(callTracer, `verb ${verb.verb}`, () => runVerb(verb, ctx))) === 'end') return;
     }
+  }
+
+  /** What a verb (or a pickup's join) may do to the call. */
+  #context(label: StatusLabel, callerLeg: CallerLeg, signal: AbortSignal): VerbContext {
+    const machine = this.machine;
+    const session = this;
+    const ctx: VerbContext = {
+      callId: this.invite.callId,
+      signal,
+      get answered() {
+        return machine.state === CallState.Answered;
+      },
+      respond: (status, reason, headers) => this.#respond(status, reason, headers),
+      answer: (sdp) => this.#answer(sdp),
+      legsSent: () => {
+        if (this.#postDialSeen) return;
+        this.#postDialSeen = true;
+        this.#deps.onPostDial?.((performance.now() - this.#receivedAt) / 1000);
+      },
+      progress: (status, sdp) => {
+        if (!this.machine.transactionOver) this.#io.progress(status, sdp);
+      },
+      media: this.#media,
+      emit: (event, extra) => this.#events?.emit(event, label, extra),
+      defer: (cleanup) => {
+        this.#cleanups.push(cleanup);
+      },
+      caller: callerLeg,
+      bridged: (leg) => this.#bridged(leg),
+      ringing: (dests) => this.#ringingLegs(dests),
+      get dialog() {
+        return session.#aDialog;
+      },
+      ...(this.#referral !== undefined && { referral: this.#referral }),
+      transfer: (t) => this.#acceptTransfer(t),
+      ...(this.#deps.services && { services: this.#deps.services }),
+      logger: this.#log,
+    };
+    return ctx;
   }
 
   /** Runs each script a REST update-leg put in place of the running one, on the answered caller. */
@@ -386,14 +406,114 @@ export class CallSession {
   }
 
   #bridged(leg: BridgedLeg): () => void {
+    const pending = this.#pickup;
+    if (pending?.request.kind === 'outbound' && this.#kept === undefined && leg.release !== undefined && leg.kept !== undefined) {
+      // docs/contract.md §4.6 outbound takeover: the far end answered; it is the picker's now.
+      if (pending.request.picker.signal.aborted) {
+        this.#pickup = undefined;
+        pending.resolve({ outcome: 'refused', why: 'the picker hung up' });
+      } else {
+        // The connect ends its script as after a transfer (no abort: that would BYE the kept leg).
+        this.#kept = leg.kept;
+        leg.release();
+        return () => undefined;
+      }
+    }
     this.#bLeg = leg;
     // The SIP Call-IDs of both bridged dialogs: an attended transfer's Replaces may name either (attended-transfer.ts).
     this.#summary.extra({ endpointB: leg.dest, ...(leg.join && { dialogs: [leg.join.a.dialog.sip.callId, leg.join.b.dialog.sip.callId] }) });
+    this.#publishExtensions();
     return () => {
       if (this.#bLeg !== leg) return;
       this.#bLeg = undefined;
       this.#summary.extra({ endpointB: null, dialogs: null });
+      this.#publishExtensions();
     };
+  }
+
+  /** A connect rings `dests`: its client extensions join the summary until the fork is over. */
+  #ringingLegs(dests: readonly ConnectDest[]): () => void {
+    const exts = clientExtensions(dests);
+    const answered = this.machine.state === CallState.Answered;
+    // Nothing a pickup could take: no summary write.
+    if (exts.length === 0 && (answered || this.#callerExt === undefined)) return () => undefined;
+    this.#ringing = exts;
+    this.#forking = !answered;
+    this.#publishExtensions();
+    return () => {
+      if (this.#ringing !== exts) return;
+      this.#ringing = [];
+      this.#forking = false;
+      this.#publishExtensions();
+    };
+  }
+
+  /** The summary's `extensions` (ringing and bridged clients), `extra.ringing` and the unanswered state. */
+  #publishExtensions(): void {
+    const b = this.#bLeg?.dest;
+    const answered = this.machine.state === CallState.Answered;
+    const outbound = this.#forking && !answered && this.#callerExt !== undefined ? [this.#callerExt] : [];
+    const extensions = [...new Set([...this.#ringing, ...(b?.type === 'client' ? [b.address] : []), ...outbound])];
+    this.#summary.update({ extensions, ...(!answered && { state: this.#forking ? 'ringing' : 'trying' }) });
+    this.#summary.extra({ ringing: this.#ringing });
+  }
+
+  /**
+   * Pickup (docs/contract.md §4.6): the call gives up the leg at `request.ext`, if that
+   * leg is still ringing (its legs are CANCELled) or bridged there (it gets
+   * BYE), and its party is joined to the picker once the script has stopped.
+   * Resolves when that bridge ends, or `refused` when the leg is not there.
+   */
+  pickUp(request: PickupRequest): Promise<PickupEnd> {
+    const refuse = (why: string) => Promise.resolve<PickupEnd>({ outcome: 'refused', why });
+    if (this.#pickup !== undefined) return refuse('the call is being picked up already');
+    if (this.machine.finished || this.#abort.signal.aborted || this.#deps.services === undefined) return refuse('the call is over');
+    const b = this.#bLeg?.dest;
+    if (request.kind === 'connected' && !(b?.type === 'client' && b.address === request.ext)) return refuse(`${request.ext} is not connected`);
+    if (request.kind === 'ringing' && !this.#ringing.includes(request.ext)) return refuse(`${request.ext} is not ringing`);
+    const outbound = request.kind === 'outbound';
+    if (outbound && !(this.#forking && this.machine.state !== CallState.Answered && this.#callerExt === request.ext)) return refuse(`${request.ext}'s call is not ringing out`);
+    this.#log.info({ kind: request.kind, ext: request.ext, picker: request.picker.callId }, 'picked up');
+    return new Promise((resolve) => {
+      this.#pickup = { request, resolve };
+      // Outbound takeover: the call goes on until the far end answers (#bridged).
+      if (outbound) return;
+      if (request.kind === 'connected') this.#bLeg?.drop();
+      this.#scriptAbort.abort(PICKED_UP);
+    });
+  }
+
+  /** Joins the picker once the script has stopped for a pickup. */
+  async #runPickup(callerLeg: CallerLeg): Promise<void> {
+    const pending = this.#pickup;
+    if (pending === undefined) return;
+    this.#scriptAbort = new AbortController();
+    if (this.#abort.signal.aborted) this.#scriptAbort.abort(CALL_OVER);
+    const services = this.#deps.services;
+    const kept = this.#kept;
+    const unanswered = pending.request.kind === 'outbound' && kept === undefined;
+    if (services === undefined || this.machine.finished || unanswered) {
+      this.#pickup = undefined;
+      pending.resolve({ outcome: 'refused', why: unanswered ? 'the far end did not answer' : 'the call is over' });
+      return;
+    }
+    let leg = callerLeg;
+    if (kept !== undefined) {
+      // The far end becomes the call's party; the originator, briefly connected, gets BYE.
+      this.#kept = undefined;
+      const originator = this.#aDialog;
+      this.#watchParty(kept.dialog);
+      await originator?.destroy().catch((err: unknown) => this.#log.warn({ err }, 'BYE to the originator failed'));
+      leg = { sdp: kept.dialog.remote.sdp, fromTag: kept.tag, from: this.invite.to, codecs: kept.codecs, domain: this.invite.domain };
+    }
+    const end = await joinPicker(pending.request, this.#context(undefined, leg, this.#scriptAbort.signal), services).catch(
+      (err: unknown): PickupEnd => {
+        this.#log.error({ err, code: 'PBX_ERR_PICKUP_JOIN' }, 'pickup failed');
+        return { outcome: 'failed', status: 500, reason: 'Server Internal Error', answered: false };
+      },
+    );
+    this.#pickup = undefined;
+    pending.resolve(end);
   }
 
   /** The B leg a `connect` bridged to the caller, while it is up. */
@@ -576,6 +696,8 @@ export class CallSession {
   }
 
   async #end(): Promise<void> {
+    this.#pickup?.resolve({ outcome: 'refused', why: 'the call is over' });
+    this.#pickup = undefined;
     await this.#hangupCaller();
     this.#stopAll();
     if (!this.machine.transactionOver) this.#respond(500, 'Server Internal Error', {});

@@ -8,6 +8,7 @@ import type { BridgeHandOver } from '../engine/attended-transfer.js';
 import type { HttpMediaCache } from './announce/http-media-cache.js';
 import type { ReferProgress, TransferRequest } from './connect/refer.js';
 import type { SiprecRecorder } from './record/siprec-recorder.js';
+import type { PickupServices } from './pickup/pickup-verb.js';
 
 /** What a verb did to the script: go on with the next verb, or end the script. */
 export type VerbOutcome = 'next' | 'end';
@@ -39,7 +40,11 @@ export interface VerbServices {
   readonly defaultCodecs: readonly string[];
   /** `DEFAULT_RINGTONE`: `connect`'s ringback when the verb names no `ringtone`. */
   readonly defaultRingtone: string;
+  /** Live-call lookup and this replica's calls, for `pickup` (docs/contract.md §4.6). */
+  readonly pickup?: PickupServices;
 }
+
+/** A bridged B leg as the session sees it. */
 
 /** Media facts of one call shared by its verbs. */
 export interface CallMediaState {
@@ -77,9 +82,13 @@ export interface VerbContext {
   /**
    * A `connect` bridged a B leg: `drop` must BYE it and let the script go on
    * (a REST hang-up of leg B); `join` hands one side over to an attended transfer
-   * (`engine/attended-transfer.ts`). Returns the function to call once B is gone.
+   * (`engine/attended-transfer.ts`); `release` ends the bridge and the script, leaving
+   * `kept` (the B leg) up for the session (a pickup's outbound takeover).
+   * Returns the function to call once B is gone.
    */
   bridged?(leg: BridgedLeg): () => void;
+  /** A `connect` is ringing `dests` (its summary shows them, for `pickup`). Returns the function to call once the fork is over. */
+  ringing?(dests: readonly ConnectDest[]): () => void;
   /** The answered party's dialog: the caller, or whoever stayed after a transfer; `undefined` until answered. */
   readonly dialog?: Dialog;
   /** Set while a transfer's script runs (docs/contract.md §5.2): its first connect reports to the transferor. */
@@ -100,4 +109,6 @@ export interface BridgedLeg {
   readonly dest: ConnectDest;
   drop(): void;
   readonly join?: BridgeHandOver;
+  release?(): void;
+  readonly kept?: { readonly dialog: Dialog; readonly tag: string; readonly codecs: readonly string[] };
 }

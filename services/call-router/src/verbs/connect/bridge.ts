@@ -51,7 +51,14 @@ export async function bridgeCall(call: Bridged, ctx: VerbContext, services: Verb
       else void call.a.dialog.destroy().catch(() => undefined);
     },
   };
-  const unbridged = ctx.bridged?.({ dest: publicDest(call.winner.target.dest), drop: () => dropB.abort(B_DROPPED), join });
+  const unbridged = ctx.bridged?.({
+    dest: publicDest(call.winner.target.dest),
+    drop: () => dropB.abort(B_DROPPED),
+    join,
+    // A pickup's outbound takeover keeps B for the picker: the bridge ends as after a transfer, B stays up.
+    release: () => transferred?.('transfer'),
+    kept: call.b,
+  });
   const endedBy = call.bGone ? 'B' : await Promise.race([bridge(call.a.dialog, call.b.dialog, ctx.signal, dropB.signal), onTransfer]);
   unbridged?.();
   relay.stop();

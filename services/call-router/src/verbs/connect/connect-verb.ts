@@ -7,6 +7,7 @@ import { bridgeCall } from './bridge.js';
 import { callerIdentity } from './caller-identity.js';
 import { type JoinedLegs, watchGone } from './joined-legs.js';
 import { joinLateOffer } from './late-offer.js';
+import { PICKED_UP } from '../pickup/pickup-join.js';
 import { type MediaPlan, assertCommonCodec, mediaPlan } from './media-plan.js';
 import { type LegTarget, resolveLegs } from './resolve-legs.js';
 import { runReconnect } from './reconnect.js';
@@ -129,11 +130,13 @@ async function offerFor(plan: MediaPlan, ctx: VerbContext, services: VerbService
 
 /** Rings every leg; resolves with the first leg that answered, or `undefined` when none did. */
 export function fork(legs: BLeg[], sdp: string, verb: ConnectVerb, ctx: VerbContext, services: VerbServices): Promise<BLeg | undefined> {
-  return new Promise((resolve) => {
+  const rung = ctx.ringing?.(legs.map((l) => l.target.dest));
+  return new Promise<BLeg | undefined>((resolve) => {
     let winner: BLeg | undefined;
     let pending = legs.length;
     const onAbort = () => {
-      for (const leg of legs) leg.cancel(CANCEL_REASONS.terminated);
+      const reason = ctx.signal.reason === PICKED_UP ? CANCEL_REASONS.elsewhere : CANCEL_REASONS.terminated;
+      for (const leg of legs) leg.cancel(reason);
     };
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     const settle = () => {
@@ -166,7 +169,7 @@ export function fork(legs: BLeg[], sdp: string, verb: ConnectVerb, ctx: VerbCont
     }
     // Every B-leg INVITE is with the SIP server now: the call's post-dial delay ends here.
     ctx.legsSent();
-  });
+  }).finally(() => rung?.());
 }
 
 /** A destination as events show it: never its `password` (docs/contract.md §5.3: credentials never leave the PBX). */
