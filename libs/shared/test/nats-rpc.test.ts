@@ -122,6 +122,8 @@ describe('connectNats', () => {
       expect(own.info?.server_name).toBeDefined();
       const subject = subjects.media('query');
       const sub = serve(own, subject, () => 'pong');
+      // The subscription is on another connection: the server must have it before nc's request.
+      await own.flush();
       try {
         await expect(request(nc, subject, {})).resolves.toBe('pong');
       } finally {
