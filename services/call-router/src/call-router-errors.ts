@@ -22,8 +22,6 @@ export const PBX_ERR_SDP_NO_COMMON_CODEC = createError<[string]>('PBX_ERR_SDP_NO
 export const PBX_ERR_DTMF_INFO_INVALID = createError<[string]>('PBX_ERR_DTMF_INFO_INVALID', 'malformed DTMF INFO: %s', 400);
 /** A REST command the call's leg is not in a state for (not connected, no B leg, already over); HTTP 409. */
 export const PBX_ERR_CALL_LEG_STATE = createError<[string]>('PBX_ERR_CALL_LEG_STATE', 'leg not in a state for this: %s', 409);
-/** A REST update of the B leg (keep B, drop the caller): not built; HTTP 501. */
-export const PBX_ERR_UPDATE_LEG_UNSUPPORTED = createError<[string]>('PBX_ERR_UPDATE_LEG_UNSUPPORTED', 'update leg not implemented: %s', 501);
 /** The CallHook of a REST update-leg gave no usable script; HTTP 480 (docs/contract.md §5.1). */
 export const PBX_ERR_UPDATE_LEG_HOOK = createError<[string]>('PBX_ERR_UPDATE_LEG_HOOK', 'update-leg CallHook failed: %s', 480);
 /** An attended transfer names a dialog no live call of the domain has, or one that is not bridged (RFC 3891 §3); NOTIFY 481. */

@@ -105,7 +105,7 @@ describe('CallCommands across replicas', () => {
     expect(a.router.session(call.callId)).toBeDefined();
 
     expect(await refusal(b.commands.update(D, call.callId, 'A', [{ verb: 'pause', duration: 1 }]))).toEqual({ code: 'PBX_ERR_CALL_LEG_STATE', statusCode: 409 });
-    expect(await refusal(b.commands.update(D, call.callId, 'B', [{ verb: 'pause', duration: 1 }]))).toEqual({ code: 'PBX_ERR_UPDATE_LEG_UNSUPPORTED', statusCode: 501 });
+    expect(await refusal(b.commands.update(D, call.callId, 'B', [{ verb: 'pause', duration: 1 }]))).toEqual({ code: 'PBX_ERR_CALL_LEG_STATE', statusCode: 409 });
     expect(await refusal(b.commands.hangup(D, call.callId, 'B'))).toEqual({ code: 'PBX_ERR_CALL_LEG_STATE', statusCode: 409 });
     expect(await refusal(b.commands.hangup('other.test', call.callId, 'A'))).toEqual({ code: 'PBX_ERR_API_CALL_UNKNOWN', statusCode: 404 });
     expect(call.sent).toEqual([]);

@@ -10,7 +10,7 @@ import { PBX_ERR_API_CALL_UNKNOWN } from '../src/api/api-errors.js';
 import { API_ROUTES, type ApiDeps } from '../src/api/api-routes.js';
 import { buildApiServer } from '../src/api/api-server.js';
 import { openApiDocument } from '../src/api/openapi.js';
-import { PBX_ERR_CALL_LEG_STATE, PBX_ERR_UPDATE_LEG_HOOK, PBX_ERR_UPDATE_LEG_UNSUPPORTED } from '../src/call-router-errors.js';
+import { PBX_ERR_CALL_LEG_STATE, PBX_ERR_UPDATE_LEG_HOOK } from '../src/call-router-errors.js';
 import { configFrom, silent } from './helpers/config.js';
 
 const TOKEN = 'unit-test-token-42';
@@ -54,7 +54,7 @@ const commands: ApiDeps['commands'] = {
   async update(domain, callId, leg, body) {
     asked.push(['update', domain, callId, leg, body]);
     await commands.summary(domain, callId);
-    if (leg === 'B') throw new PBX_ERR_UPDATE_LEG_UNSUPPORTED('keeping the B leg');
+    if (leg === 'B') throw new PBX_ERR_CALL_LEG_STATE('the call has no bridged B leg to keep');
     if (!Array.isArray(body) && body.callHook.includes('broken')) throw new PBX_ERR_UPDATE_LEG_HOOK('480 Temporarily Unavailable');
     if (!Array.isArray(body) && body.callHook.includes('crash')) throw new Error('secret internal detail');
   },
@@ -191,12 +191,12 @@ describe('errors with stable codes', () => {
     expect(asked).toEqual([]);
   });
 
-  it('the engine refusals keep their code: 409 leg state, 501 leg B update, 480 CallHook; anything else 500 without details', async () => {
+  it('the engine refusals keep their code: 409 leg state (hang-up or update of a missing leg B), 480 CallHook; anything else 500 without details', async () => {
     const url = `/domains/${DOMAIN}/calls/${encodeURIComponent(LIVE.callId)}`;
     const script: CallScript = [{ verb: 'pause', duration: 1 }];
     const cases: [Promise<{ statusCode: number; json(): { code: string; message: string } }>, number, string][] = [
       [call('DELETE', `${url}?leg=B`), 409, 'PBX_ERR_CALL_LEG_STATE'],
-      [call('PUT', `${url}?leg=B`, script), 501, 'PBX_ERR_UPDATE_LEG_UNSUPPORTED'],
+      [call('PUT', `${url}?leg=B`, script), 409, 'PBX_ERR_CALL_LEG_STATE'],
       [call('PUT', url, { callHook: 'http://hooks/broken' }), 480, 'PBX_ERR_UPDATE_LEG_HOOK'],
       [call('PUT', url, { callHook: 'http://hooks/crash' }), 500, 'PBX_ERR_API_INTERNAL'],
     ];

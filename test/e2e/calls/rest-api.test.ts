@@ -184,14 +184,13 @@ describe('a bridged call', () => {
     expect(events[3]).toMatchObject({ endedby: 'B' });
   });
 
-  it('update leg A with a verb array through the other replica: B gets BYE, A hears the announcement, then BYE; leg B is 501', async () => {
+  it('update leg A with a verb array through the other replica: B gets BYE, A hears the announcement, then BYE', async () => {
     stack.hook.json('/call', [{ verb: 'connect', dest: { type: 'client', address: '1002' } }, { verb: 'response', code: 486 }]);
     const callee = phone('1002', 'uas-answer-wait-bye.xml');
     const caller = call('1001', '1002', 'uac-call-wait-bye.xml');
     const view = await liveCall((c) => c.from === '1001' && c.endpointB !== null);
     const { other } = replicas(view);
     const script = [{ verb: 'announce', url: 'file:/tone.wav', statusLabel: 'updated' }];
-    expect(await rest(other, 'PUT', callPath(view.callId, 'B'), script)).toMatchObject({ status: 501, body: { code: 'PBX_ERR_UPDATE_LEG_UNSUPPORTED' } });
     expect(await rest(other, 'PUT', callPath(view.callId), [{ verb: 'dance' }])).toMatchObject({ status: 400, body: { code: 'PBX_ERR_API_BAD_REQUEST' } });
     const t0 = Date.now();
     const updated = await rest(other, 'PUT', callPath(view.callId), script);
@@ -208,6 +207,31 @@ describe('a bridged call', () => {
     expect(names).not.toContain('response:start');
     expect(names.indexOf('updateLeg:accepted')).toBeLessThan(names.indexOf('playback:start'));
     expect(events.find((e) => e.event === 'playback:complete')).toMatchObject({ label: 'updated' });
+  });
+
+  it('update leg B through the other replica: the caller gets BYE, the callee stays, hears the announcement, then BYE', async () => {
+    stack.hook.json('/call', [{ verb: 'connect', dest: { type: 'client', address: '1002' } }, { verb: 'response', code: 486 }]);
+    const callee = phone('1002', 'uas-answer-wait-bye.xml');
+    const caller = call('1001', '1002', 'uac-call-wait-bye.xml');
+    const view = await liveCall((c) => c.from === '1001' && c.endpointB !== null);
+    const { other } = replicas(view);
+    const script = [{ verb: 'announce', url: 'file:/tone.wav', statusLabel: 'kept-b' }];
+    const t0 = Date.now();
+    expect(await rest(other, 'PUT', callPath(view.callId, 'B'), script)).toMatchObject({ status: 202, body: { callId: view.callId, leg: 'B', accepted: true } });
+    // The caller is dropped at once; the callee only after the 600 ms tone.
+    const a = await caller.done;
+    expect(a.code, describeSipp(a)).toBe(0);
+    const b = await callee.done;
+    expect(b.code, describeSipp(b)).toBe(0);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(550);
+    const events = await stack.eventsUntil(view.callId, 'playback:complete');
+    const names = events.map((e) => e.event);
+    expect(names).toEqual(expect.arrayContaining(['updateLeg:accepted', 'connect:complete', 'playback:start', 'playback:complete']));
+    // B was kept: no connect:hangup (nobody hung up), and the first script's next verb never ran.
+    expect(names).not.toContain('connect:hangup');
+    expect(names).not.toContain('response:start');
+    expect(events.find((e) => e.event === 'playback:complete')).toMatchObject({ label: 'kept-b' });
+    await until(async () => (await rest(other, 'GET', callPath(view.callId))).status === 404, 5000, 'the call is gone');
   });
 
   it('update leg A with a new CallHook: fetched with trigger "updateLeg" and leg "A", its script runs; a failing CallHook is 480', async () => {

@@ -3,7 +3,7 @@ import { createError } from '@dragonpbx/shared/contracts';
 /**
  * Error codes of the REST call API. Every error answer is `{code, message}`
  * with the code's HTTP status; the engine's own refusals
- * (`PBX_ERR_CALL_LEG_STATE` 409, `PBX_ERR_UPDATE_LEG_UNSUPPORTED` 501,
+ * (`PBX_ERR_CALL_LEG_STATE` 409,
  * `PBX_ERR_UPDATE_LEG_HOOK` 480) come back as they are.
  */
 

@@ -40,7 +40,6 @@ type Op = (typeof OPS)[number];
 /** Refusals of the owner that keep their code and status across NATS. */
 const REMOTE_STATUS: Readonly<Record<string, number>> = {
   PBX_ERR_CALL_LEG_STATE: 409,
-  PBX_ERR_UPDATE_LEG_UNSUPPORTED: 501,
   PBX_ERR_UPDATE_LEG_HOOK: 480,
   PBX_ERR_API_CALL_UNKNOWN: 404,
   PBX_ERR_REPLACES_NO_DIALOG: 481,

@@ -5,7 +5,7 @@ import { type CallStore, PBX_ERR_STATE_UNAVAILABLE } from '@dragonpbx/shared/sta
 import { callLogger, formatTraceparent, inSpan } from '@dragonpbx/shared/platform';
 import { type Context, context, trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import { PBX_ERR_CALL_LEG_STATE, PBX_ERR_INVITE_INVALID, PBX_ERR_REPLACES_NO_DIALOG, PBX_ERR_UPDATE_LEG_HOOK, PBX_ERR_UPDATE_LEG_UNSUPPORTED } from '../call-router-errors.js';
+import { PBX_ERR_CALL_LEG_STATE, PBX_ERR_INVITE_INVALID, PBX_ERR_REPLACES_NO_DIALOG, PBX_ERR_UPDATE_LEG_HOOK } from '../call-router-errors.js';
 import { callTracer } from '../call-tracer.js';
 import type { CallRouterOptions } from '../call-router-options.js';
 import { callHookBody } from '../routing/call-hook-body.js';
@@ -117,6 +117,10 @@ export class CallSession implements PickupTarget {
   #callerExt: string | undefined;
   /** The B leg a pickup's outbound takeover kept, to hand to the picker. */
   #kept: { readonly dialog: Dialog; readonly tag: string; readonly codecs: readonly string[] } | undefined;
+  /** A REST update of leg B released the bridge keeping B: B becomes the party before the new script runs. */
+  #keptB: { readonly dialog: Dialog; readonly tag: string; readonly codecs: readonly string[] } | undefined;
+  /** The running script came from a REST update-leg: its connects ring in reconnect mode (docs/contract.md §5.1). */
+  #updating = false;
   /** A pickup that took the call over, to join once the script has stopped (docs/contract.md §4.6). */
   #pickup: { readonly request: PickupRequest; readonly resolve: (end: PickupEnd) => void } | undefined;
 
@@ -351,6 +355,7 @@ export class CallSession implements PickupTarget {
     for (const verb of script) {
       if (this.machine.finished || signal.aborted) return;
       const ctx = this.#context(verb.statusLabel as StatusLabel, callerLeg, signal);
+      if (this.#updating) ctx.reconnectMode = true;
       if ((await inSpan(callTracer, `verb ${verb.verb}`, () => runVerb(verb, ctx))) === 'end') return;
     }
   }
@@ -396,12 +401,28 @@ export class CallSession implements PickupTarget {
 
   /** Runs each script a REST update-leg put in place of the running one, on the answered caller. */
   async #runReplacements(callerLeg: CallerLeg): Promise<void> {
+    let party = callerLeg;
     while (this.#replacement !== undefined && this.machine.state === CallState.Answered) {
       const script = this.#replacement;
       this.#replacement = undefined;
       this.#scriptAbort = new AbortController();
       if (this.#abort.signal.aborted) this.#scriptAbort.abort(CALL_OVER);
-      await this.#runScript(script, callerLeg);
+      const keptB = this.#keptB;
+      if (keptB !== undefined) {
+        // Leg B kept (docs/contract.md §5.1 "keep that leg and drop the other"): B becomes the
+        // call's party (its BYE ends the call), the caller gets BYE, the script runs against B.
+        this.#keptB = undefined;
+        const caller = this.#aDialog;
+        this.#watchParty(keptB.dialog);
+        await caller?.destroy().catch((err: unknown) => this.#log.warn({ err }, 'BYE to the caller dropped by an update of leg B failed'));
+        party = { sdp: keptB.dialog.remote.sdp, fromTag: keptB.tag, from: this.invite.to, codecs: keptB.codecs, domain: this.invite.domain };
+      }
+      this.#updating = true;
+      try {
+        await this.#runScript(script, party);
+      } finally {
+        this.#updating = false;
+      }
     }
   }
 
@@ -545,17 +566,20 @@ export class CallSession implements PickupTarget {
   }
 
   /**
-   * REST update-leg (docs/contract.md §5.1): keeps the answered caller, drops
-   * the B leg and runs `change.script`, or the script the CallHook
-   * `change.callHook` answers (`trigger: "updateLeg"`, `leg`), in place of the
-   * running one. Resolves once it is accepted; runs in the background.
-   * @throws PBX_ERR_CALL_LEG_STATE the caller is not connected (409)
-   * @throws PBX_ERR_UPDATE_LEG_UNSUPPORTED leg B (501)
+   * REST update-leg (docs/contract.md §5.1): keeps `leg` and drops the other —
+   * leg A: the B leg gets BYE; leg B: the bridged callee becomes the call's
+   * party and the caller gets BYE — then runs `change.script`, or the script
+   * the CallHook `change.callHook` answers (`trigger: "updateLeg"`, `leg`), in
+   * place of the running one, in reconnect mode. Resolves once it is accepted;
+   * runs in the background.
+   * @throws PBX_ERR_CALL_LEG_STATE the caller is not connected, or leg B without a bridged B leg (409)
    * @throws PBX_ERR_UPDATE_LEG_HOOK the CallHook gave no valid script (480)
    */
   async updateLeg(leg: 'A' | 'B', change: { readonly script: CallScript } | { readonly callHook: string; readonly statusHook?: string }): Promise<void> {
-    if (leg === 'B') throw new PBX_ERR_UPDATE_LEG_UNSUPPORTED('keeping the B leg and dropping the caller');
     this.#assertConnected();
+    if (leg === 'B' && (this.#bLeg?.release === undefined || this.#bLeg.kept === undefined)) {
+      throw new PBX_ERR_CALL_LEG_STATE('the call has no bridged B leg to keep');
+    }
     let script: CallScript;
     if ('script' in change) {
       script = change.script;
@@ -566,6 +590,13 @@ export class CallSession implements PickupTarget {
     }
     this.#events?.emit('updateLeg:accepted', undefined, { leg });
     this.#replacement = script;
+    const bLeg = this.#bLeg;
+    if (leg === 'B' && bLeg?.release !== undefined && bLeg.kept !== undefined) {
+      // The bridge ends without BYE to B (as after a transfer), which also ends the script.
+      this.#keptB = bLeg.kept;
+      bLeg.release();
+      return;
+    }
     this.#scriptAbort.abort(SCRIPT_REPLACED);
   }
 

@@ -91,6 +91,8 @@ export interface VerbContext {
   ringing?(dests: readonly ConnectDest[]): () => void;
   /** The answered party's dialog: the caller, or whoever stayed after a transfer; `undefined` until answered. */
   readonly dialog?: Dialog;
+  /** A REST update-leg's script (docs/contract.md §5.1): its connects ring in reconnect mode. */
+  reconnectMode?: boolean;
   /** Set while a transfer's script runs (docs/contract.md §5.2): its first connect reports to the transferor. */
   readonly referral?: ReferProgress;
   /**

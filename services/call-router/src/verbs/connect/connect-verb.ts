@@ -32,8 +32,9 @@ export async function runConnect(verb: ConnectVerb, ctx: VerbContext): Promise<V
     return 'next';
   }
   if (ctx.answered) {
-    // docs/contract.md §4.2 reconnect: only with `reconnect: true`, or in a transfer's script (§5.2).
-    if (verb.reconnect === true || ctx.referral !== undefined) return runReconnect(verb, ctx, services);
+    // docs/contract.md §4.2 reconnect: only with `reconnect: true`, in a transfer's script (§5.2)
+    // or in a REST update-leg's (§5.1).
+    if (verb.reconnect === true || ctx.referral !== undefined || ctx.reconnectMode === true) return runReconnect(verb, ctx, services);
     ctx.emit('connect:skipped');
     return 'next';
   }
