@@ -2,15 +2,17 @@
 // with its API on its own WEBPORT behind API_TOKEN; SIPp phones registered through the
 // registrar call each other. Commands sent to the replica that does not own the call reach
 // the owner over NATS (`dragon.calls.<instanceId>.<op>`). Ports 28200-28299.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '@dragonpbx/testkit';
 import { CallStack, DOMAIN, sipPort } from './support/call-stack.js';
 import { describeSipp, registerPhones, startSipp } from './support/sipp.js';
 
 const SIP = sipPort(28200);
-const PHONE: Record<string, number> = { '1001': 28210, '1002': 28211 };
+const PHONE: Record<string, number> = { '1001': 28210, '1002': 28211, '1003': 28212 };
 /** SIPp media ports (each takes the port and the port + 2). */
-const MEDIA: Record<string, number> = { '1001': 28220, '1002': 28224 };
+const MEDIA: Record<string, number> = { '1001': 28220, '1002': 28224, '1003': 28228 };
 /** Each call-router replica's WEBPORT. */
 const WEB = [28240, 28241];
 const TOKEN = 'e2e-rest-token-0123456789';
@@ -115,7 +117,7 @@ describe('auth and errors', () => {
     expect((await rest(0, 'GET', '/domains')).body).toEqual([DOMAIN]);
     expect((await rest(1, 'GET', `/domains/${DOMAIN}`)).body).toBe(1);
     expect((await rest(1, 'GET', '/domains/nowhere.test')).body).toBe(false);
-    expect((await rest(0, 'GET', `/domains/${DOMAIN}/clients`)).body).toEqual(['1001', '1002']);
+    expect((await rest(0, 'GET', `/domains/${DOMAIN}/clients`)).body).toEqual(['1001', '1002', '1003']);
     const c = await rest(1, 'GET', '/domains/1/clients/1001');
     expect(c.status).toBe(200);
     expect(c.body).toMatchObject({ domain: DOMAIN, username: '1001', contacts: [{ source: { ip: '127.0.0.1', port: PHONE['1001'] } }] });
@@ -232,6 +234,29 @@ describe('a bridged call', () => {
     expect(names).not.toContain('response:start');
     expect(events.find((e) => e.event === 'playback:complete')).toMatchObject({ label: 'kept-b' });
     await until(async () => (await rest(other, 'GET', callPath(view.callId))).status === 404, 5000, 'the call is gone');
+  });
+
+  it('update leg A with a connect: it rings in reconnect mode — B gets BYE, 1003 answers, the caller is re-INVITEd onto the new bridge', async () => {
+    stack.hook.json('/call', [{ verb: 'connect', dest: { type: 'client', address: '1002' } }, { verb: 'response', code: 486 }]);
+    const reinvite = join(stack.dir, 'update-reinvite.txt');
+    const first = phone('1002', 'uas-answer-wait-bye.xml');
+    const second = phone('1003', 'uas-answer-wait-bye.xml');
+    const caller = call('1001', '1002', 'uac-call-reinvited.xml', { hold: '400', out: reinvite });
+    const view = await liveCall((c) => c.from === '1001' && c.endpointB !== null);
+    const { other } = replicas(view);
+    // No `reconnect: true`: an update-leg script rings in reconnect mode anyway (docs/contract.md §5.1).
+    const update = [{ verb: 'connect', dest: { type: 'client', address: '1003' } }];
+    expect(await rest(other, 'PUT', callPath(view.callId), update)).toMatchObject({ status: 202 });
+    for (const p of [caller, first, second]) {
+      const r = await p.done;
+      expect(r.code, describeSipp(r)).toBe(0);
+    }
+    expect(readFileSync(reinvite, 'utf8').trim()).toMatch(/^REINVITE \d+$/);
+    await until(() => stack.names(view.callId).filter((n) => n === 'connect:complete').length === 2, 8000, 'the second connect:complete');
+    const names = stack.names(view.callId);
+    expect(names).not.toContain('connect:skipped');
+    expect(names.filter((n) => n === 'connect:answered')).toHaveLength(2);
+    expect(names.indexOf('updateLeg:accepted')).toBeLessThan(names.lastIndexOf('connect:start'));
   });
 
   it('update leg A with a new CallHook: fetched with trigger "updateLeg" and leg "A", its script runs; a failing CallHook is 480', async () => {
