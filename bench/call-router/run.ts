@@ -50,9 +50,9 @@
  * 29300–29399. Everything it starts is stopped, its Redis keys and its
  * JetStream stream removed.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -62,6 +62,7 @@ import { Redis } from 'ioredis';
 import { connect } from 'nats';
 import { Client as NgClient } from 'rtpengine-client';
 import { startRtpEngine } from '../../services/media-controller/test/support/rtpengine-process.js';
+import { machineCpuMs, pidsNamed, processCpuMs, rssBytes } from '../lib/proc-stats.js';
 import { reap } from '../lib/reap-children.js';
 import { runMain } from '../lib/run-main.js';
 import { type Entrypoints, productionEntrypoints, sourceEntrypoints } from './production.js';
@@ -112,23 +113,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mb = (bytes: number) => (Number.isFinite(bytes) ? (bytes / 1048576).toFixed(1) : '?');
 
 type Kind = 'pbx' | 'baseline';
-
-/** CPU time (user + system) of a process so far, ms (Linux /proc; 100 ticks/s). */
-function cpuMs(pid: number | undefined): number {
-  if (pid === undefined) return 0;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-function rssBytes(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : Number.NaN;
-}
 
 function node(name: string, script: string, args: string[], env: NodeJS.ProcessEnv, flags: string[] = []): ChildProcess {
   const child = reap(
@@ -275,22 +259,10 @@ interface Step extends UacRun {
   readonly machineCpu: number;
 }
 
-/** CPU time of the whole machine so far, ms (all cores, every state but idle and iowait). */
-function machineCpuMs(): number {
-  const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
-  const busy = fields.reduce((a, b) => a + b, 0) - (fields[3] ?? 0) - (fields[4] ?? 0);
-  return busy * 10;
-}
-
-/** The pids of the shared Redis and NATS servers (pgrep), for their CPU per call. */
-function storePids(): number[] {
-  try {
-    return execFileSync('pgrep', ['-x', 'redis-server|nats-server'], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
 const storeCpuMs = (pids: number[]) => pids.reduce((sum, pid) => sum + cpuMs(pid), 0);
+const cpuMs = (pid: number | undefined) => processCpuMs(pid);
+/** The pids of the shared Redis and NATS servers, for their CPU per call. */
+const storePids = () => pidsNamed('redis-server|nats-server');
 
 const okRun = (r: UacRun) => r.exitCode === 0 && r.failed === 0 && r.successful === r.calls;
 

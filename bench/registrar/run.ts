@@ -23,6 +23,7 @@ const fmtLoad = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
+import { processCpuMs } from '../lib/proc-stats.js';
 import { reap } from '../lib/reap-children.js';
 import { runMain } from '../lib/run-main.js';
 
@@ -76,17 +77,8 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-/** CPU time (user + system) of a process so far, in ms (Linux /proc; 100 ticks/s). */
-function cpuMs(pid: number | undefined): number {
-  if (pid === undefined) return 0;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return 0;
-  }
-}
+/** CPU time of a process so far, ms (0 once it is gone). */
+const cpuMs = (pid: number | undefined) => processCpuMs(pid, 0);
 
 interface Step {
   rate: number;
