@@ -10,7 +10,7 @@ import { until } from '@dragonpbx/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallStack, DOMAIN, TRUNK_IP, externalSipServer, sipPort } from './support/call-stack.js';
 import { RtpPhone, mediaTargetFrom } from './support/rtp-phone.js';
-import { describeSipp, registerPhones, startSipp } from './support/sipp.js';
+import { describeSipp, registerPhones, sippPhones, startSipp } from './support/sipp.js';
 
 const SIP = sipPort(28400);
 /** Each phone's SIP port, where it registers and then answers. */
@@ -30,10 +30,7 @@ afterAll(async () => {
   await stack?.stop();
 }, 60_000);
 
-const phone = (user: string, scenario: string, vars: Record<string, string> = {}) =>
-  startSipp({ scenario, port: PHONE[user]!, mediaPort: MEDIA[user]!, vars: { domain: DOMAIN, ...vars }, timeoutS: 20 });
-const call = (from: string, to: string, scenario: string, vars: Record<string, string> = {}) =>
-  startSipp({ scenario, target, port: PHONE[from]!, mediaPort: MEDIA[from]!, keys: { domain: DOMAIN, from, to }, vars: { from, password: `pw${from}`, ...vars }, timeoutS: 20 });
+const { phone, call } = sippPhones({ target, domain: DOMAIN, sipPorts: PHONE, mediaPorts: MEDIA, phoneVars: { domain: DOMAIN } });
 
 /** The CallHook answers `pickup` to the pickup code and `dial` to any other number. */
 function scripts(dial: unknown[], pickup: unknown[]): void {

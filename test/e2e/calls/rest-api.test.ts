@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '@dragonpbx/testkit';
 import { CallStack, DOMAIN, sipPort } from './support/call-stack.js';
-import { describeSipp, registerPhones, startSipp } from './support/sipp.js';
+import { describeSipp, registerPhones, sippPhones } from './support/sipp.js';
 
 const SIP = sipPort(28200);
 const PHONE: Record<string, number> = { '1001': 28210, '1002': 28211, '1003': 28212 };
@@ -34,10 +34,7 @@ afterAll(async () => {
   await stack?.stop();
 }, 60_000);
 
-const phone = (user: string, scenario: string, vars: Record<string, string> = {}) =>
-  startSipp({ scenario, port: PHONE[user]!, mediaPort: MEDIA[user]!, vars, timeoutS: 20 });
-const call = (from: string, to: string, scenario: string, vars: Record<string, string> = {}) =>
-  startSipp({ scenario, target, port: PHONE[from]!, mediaPort: MEDIA[from]!, keys: { domain: DOMAIN, from, to }, vars: { from, password: `pw${from}`, ...vars } });
+const { phone, call } = sippPhones({ target, domain: DOMAIN, sipPorts: PHONE, mediaPorts: MEDIA });
 
 /** A call as the API shows it (the fields the tests read). */
 interface CallJson {

@@ -7,7 +7,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallStack, DOMAIN, sipPort } from './support/call-stack.js';
-import { describeSipp, registerPhones, startSipp } from './support/sipp.js';
+import { describeSipp, registerPhones, sippPhones } from './support/sipp.js';
 
 const SIP = sipPort(28300);
 /** Each phone's SIP port, where it registers and then answers. */
@@ -26,10 +26,7 @@ afterAll(async () => {
   await stack?.stop();
 }, 60_000);
 
-const phone = (user: string, scenario: string, vars: Record<string, string> = {}) =>
-  startSipp({ scenario, port: PHONE[user]!, mediaPort: MEDIA[user]!, vars: { domain: DOMAIN, ...vars }, timeoutS: 20 });
-const call = (from: string, to: string, scenario: string, vars: Record<string, string> = {}) =>
-  startSipp({ scenario, target, port: PHONE[from]!, mediaPort: MEDIA[from]!, keys: { domain: DOMAIN, from, to }, vars: { from, password: `pw${from}`, ...vars }, timeoutS: 20 });
+const { phone, call } = sippPhones({ target, domain: DOMAIN, sipPorts: PHONE, mediaPorts: MEDIA, phoneVars: { domain: DOMAIN } });
 const client = (address: string) => ({ type: 'client', address });
 
 /** The CallHook answers `first` to the call and `transfer` to a REFER's fetch (`refer: true`). */

@@ -28,3 +28,30 @@ export async function registerPhones(
     if (reg.code !== 0) throw new Error(`${user} did not register: ${describeSipp(reg)}`);
   }
 }
+
+/**
+ * SIPp phones of one file: `phone(user, scenario)` waits on the user's SIP port (a UAS scenario;
+ * `phoneVars` are added to its variables), `call(from, to, scenario)` dials through `target`
+ * from the caller's port with its digest credentials (password `pw<from>`).
+ */
+export function sippPhones(o: {
+  readonly target: string;
+  readonly domain: string;
+  readonly sipPorts: Readonly<Record<string, number>>;
+  readonly mediaPorts: Readonly<Record<string, number>>;
+  readonly phoneVars?: Readonly<Record<string, string>>;
+}) {
+  return {
+    phone: (user: string, scenario: string, vars: Record<string, string> = {}) =>
+      startSipp({ scenario, port: o.sipPorts[user]!, mediaPort: o.mediaPorts[user]!, vars: { ...o.phoneVars, ...vars } }),
+    call: (from: string, to: string, scenario: string, vars: Record<string, string> = {}) =>
+      startSipp({
+        scenario,
+        target: o.target,
+        port: o.sipPorts[from]!,
+        mediaPort: o.mediaPorts[from]!,
+        keys: { domain: o.domain, from, to },
+        vars: { from, password: `pw${from}`, ...vars },
+      }),
+  };
+}
