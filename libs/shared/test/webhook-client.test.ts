@@ -1,5 +1,6 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { ROOT_CONTEXT, TraceFlags, context, trace } from '@opentelemetry/api';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { webhookClientOptionsFromEnv } from '../src/webhook/webhook-client-options.js';
@@ -191,6 +192,55 @@ describe('webhook client', () => {
       expect(res.ok ? '' : res.message).toContain('150 ms');
       expect(Date.now() - t0).toBeLessThan(1200);
       expect(seen).toHaveLength(1);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('inflates a gzip or brotli answer it asked for, and reports one that does not inflate as network', async () => {
+    const script = JSON.stringify([{ verb: 'pause', duration: 1 }]);
+    const { url, seen } = await hookServer((q, res) => {
+      const enc = q.url === '/hook?br' ? 'br' : 'gzip';
+      const body = q.url === '/hook?bad' ? Buffer.from('not gzip at all') : enc === 'br' ? brotliCompressSync(script) : gzipSync(script);
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': enc });
+      res.end(body);
+    });
+    const client = createWebhookClient();
+    try {
+      expect(await client.post(url, {})).toMatchObject({ ok: true, body: [{ verb: 'pause', duration: 1 }] });
+      expect(await client.post(`${url}?br`, {})).toMatchObject({ ok: true, body: [{ verb: 'pause', duration: 1 }] });
+      expect(seen[0]!.headers['accept-encoding']).toBe('gzip, deflate, br');
+      expect(await client.post(`${url}?bad`, {})).toMatchObject({ ok: false, kind: 'network', cause: 'ERR_DECOMPRESS' });
+    } finally {
+      client.close();
+    }
+  });
+
+  it('times out an answer whose body stalls after the head, and reports a connection cut mid-body as network', async () => {
+    const { url } = await hookServer((q, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      res.write('[{"verb":');
+      if (q.url === '/hook?cut') setTimeout(() => res.socket?.destroy(), 20).unref();
+    });
+    const client = createWebhookClient({ timeoutMs: 200 });
+    try {
+      const t0 = Date.now();
+      expect(await client.post(url, {})).toMatchObject({ ok: false, kind: 'timeout' });
+      expect(Date.now() - t0).toBeLessThan(1000);
+      expect(await client.post(`${url}?cut`, {})).toMatchObject({ ok: false, kind: 'network', cause: 'ECONNRESET' });
+    } finally {
+      client.close();
+    }
+  });
+
+  it('posts to an IPv6 literal URL', async () => {
+    const server = createServer((_q, res) => res.end('{"ok":1}'));
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '::1', r));
+    const client = createWebhookClient();
+    try {
+      const res = await client.post(`http://[::1]:${(server.address() as AddressInfo).port}/hook`, {});
+      expect(res).toMatchObject({ ok: true, body: { ok: 1 } });
     } finally {
       client.close();
     }

@@ -1,4 +1,3 @@
-import { RequestError, TimeoutError } from 'got';
 import type { Logger } from 'pino';
 import { sharedTracer } from '../observability/tracer.js';
 import { newWebhookId } from './sign-webhook.js';
@@ -12,7 +11,7 @@ import {
   PBX_ERR_WEBHOOK_TIMEOUT,
   PBX_ERR_WEBHOOK_TOO_LARGE,
 } from './webhook-errors.js';
-import { type WebhookAttempt, WebhookBodyTooLarge, WebhookPoster } from './webhook-poster.js';
+import { type WebhookAttempt, WebhookBodyTooLarge, WebhookPoster, WebhookTransportError } from './webhook-poster.js';
 import type { WebhookResult } from './webhook-result.js';
 
 /** Per-call options of {@link WebhookClient.post}. */
@@ -126,10 +125,10 @@ function toResult<T>(attempt: WebhookAttempt, common: Common, timeoutMs: number)
       const message = new PBX_ERR_WEBHOOK_TOO_LARGE(url, err.limit).message;
       return { ok: false, kind: 'too-large', code: 'PBX_ERR_WEBHOOK_TOO_LARGE', message, statusCode: err.statusCode, limit: err.limit, ...common };
     }
-    if (err instanceof TimeoutError) {
+    if (err instanceof WebhookTransportError && err.kind === 'timeout') {
       return { ok: false, kind: 'timeout', code: 'PBX_ERR_WEBHOOK_TIMEOUT', message: new PBX_ERR_WEBHOOK_TIMEOUT(url, timeoutMs).message, ...common };
     }
-    const cause = err instanceof RequestError ? err.code : 'ERR_UNKNOWN';
+    const cause = err instanceof WebhookTransportError ? err.code : 'ERR_UNKNOWN';
     const detail = err instanceof Error ? `${cause} ${err.message}` : String(err);
     return { ok: false, kind: 'network', code: 'PBX_ERR_WEBHOOK_NETWORK', message: new PBX_ERR_WEBHOOK_NETWORK(url, detail).message, cause, ...common };
   }

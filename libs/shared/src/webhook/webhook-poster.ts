@@ -1,7 +1,8 @@
-import { Agent as HttpAgent, type IncomingHttpHeaders } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
+import { type ClientRequest, Agent as HttpAgent, type IncomingHttpHeaders, type IncomingMessage, type RequestOptions, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Readable } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { type Attributes, type Context, type Span, SpanKind, SpanStatusCode, type Tracer, context, trace } from '@opentelemetry/api';
-import got, { type Got, type PlainResponse } from 'got';
 import { TRACEPARENT_HEADER, injectTraceContext, recordSetter } from '../observability/trace-context.js';
 import { signWebhookHeaders } from './sign-webhook.js';
 import type { WebhookPosterOptions } from './webhook-poster-options.js';
@@ -48,6 +49,23 @@ export class WebhookBodyTooLarge extends Error {
   }
 }
 
+/**
+ * The request got no answer: no answer head within the timeout (`kind: 'timeout'`,
+ * `code: 'ETIMEDOUT'`) or the connection failed (`kind: 'network'`, `code`: the
+ * system error code — `ECONNREFUSED`, `ECONNRESET`, `ENOTFOUND`, a TLS code… —
+ * or `ERR_DECOMPRESS` for an answer that did not inflate).
+ */
+export class WebhookTransportError extends Error {
+  constructor(
+    readonly kind: 'timeout' | 'network',
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'WebhookTransportError';
+  }
+}
+
 /** The hook's answer: status, head, and the body text when it was asked for (else `''`). */
 export interface WebhookAnswer {
   statusCode: number;
@@ -55,7 +73,10 @@ export interface WebhookAnswer {
   body: string;
 }
 
-/** What one request came to: an answer (any status) or the transport's error (got's `RequestError`). */
+/**
+ * What one request came to: an answer (any status), or the error: {@link WebhookTransportError}
+ * or {@link WebhookBodyTooLarge}.
+ */
 export type WebhookAttempt = { answer: WebhookAnswer; error?: undefined } | { answer?: undefined; error: unknown };
 
 /**
@@ -71,14 +92,15 @@ export interface SettledAttempt<T> {
  * POSTs signed JSON to webhooks — the one HTTP poster of the project (RegHook,
  * CallHook and StatusHook). Per request: the Standard Webhooks headers, one
  * CLIENT span whose context travels in `traceparent`, and one POST through
- * got's stream interface over keep-alive agents. The stream interface costs
- * less CPU per request than the promise interface (bench/results/hook-dispatcher.md):
- * the answer is buffered only when asked for, else drained. Never retries.
+ * `node:http` over keep-alive agents (a request costs a fraction of what a
+ * general-purpose client spends normalising its options: bench/results/call-router.md).
+ * The answer is buffered only when asked for, else drained. Never retries.
  */
 export class WebhookPoster {
   readonly #options: WebhookPosterOptions;
   readonly #agents: { http: HttpAgent; https: HttpsAgent };
-  readonly #client: Got;
+  /** Request options per hook URL (a service posts to a handful of URLs many times a second). */
+  readonly #targets = new Map<string, RequestOptions>();
 
   constructor(options: WebhookPosterOptions) {
     if (!Number.isInteger(options.timeoutMs) || options.timeoutMs <= 0) {
@@ -97,15 +119,6 @@ export class WebhookPoster {
       ...(options.maxFreeSockets !== undefined && { maxFreeSockets: options.maxFreeSockets }),
     };
     this.#agents = { http: new HttpAgent(agentOptions), https: new HttpsAgent(agentOptions) };
-    this.#client = got.extend({
-      agent: this.#agents,
-      retry: { limit: 0 },
-      throwHttpErrors: false,
-      followRedirect: false,
-      decompress: options.decompress ?? true,
-      timeout: { request: options.timeoutMs },
-      headers: { 'user-agent': options.userAgent },
-    });
   }
 
   /**
@@ -161,45 +174,113 @@ export class WebhookPoster {
     return headers;
   }
 
+  /** How to reach `url`: agent, host, port and path, parsed once per URL. */
+  #target(url: string): RequestOptions {
+    let target = this.#targets.get(url);
+    if (target === undefined) {
+      const u = new URL(url);
+      const https = u.protocol === 'https:';
+      if (!https && u.protocol !== 'http:') throw new TypeError(`not an http(s) URL: ${url}`);
+      target = {
+        method: 'POST',
+        agent: https ? this.#agents.https : this.#agents.http,
+        protocol: u.protocol,
+        // URL keeps an IPv6 literal's brackets; a socket address must not have them.
+        hostname: u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname,
+        port: u.port === '' ? (https ? 443 : 80) : Number(u.port),
+        path: `${u.pathname}${u.search}`,
+      };
+      if (u.username !== '' || u.password !== '') {
+        target.auth = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
+      }
+      if (this.#targets.size >= MAX_TARGETS) this.#targets.clear();
+      this.#targets.set(url, target);
+    }
+    return target;
+  }
+
   /**
-   * One POST through got's stream interface. Resolves with the answer once its
-   * body has been read (or, when not wanted, with the head, the body drained);
-   * rejects with got's `RequestError`.
+   * One POST. Resolves with the answer once its body has been read (or, when
+   * not wanted, with the head, the body drained); rejects with
+   * {@link WebhookTransportError} or {@link WebhookBodyTooLarge}. The timeout
+   * runs from the start to the last byte: a body that stalls is cut off too.
    */
   #send(req: WebhookRequest, headers: Record<string, string>): Promise<WebhookAnswer> {
+    const target = this.#target(req.url);
+    const timeoutMs = req.timeoutMs ?? this.#options.timeoutMs;
+    const decompress = this.#options.decompress ?? true;
+    headers['user-agent'] = this.#options.userAgent;
+    headers['content-length'] = String(Buffer.byteLength(req.body));
+    if (decompress && req.readBody) headers['accept-encoding'] = 'gzip, deflate, br';
     return new Promise((resolve, reject) => {
-      const stream = this.#client.stream.post(req.url, {
-        body: req.body,
-        headers,
-        ...(req.timeoutMs !== undefined && { timeout: { request: req.timeoutMs } }),
+      let settled = false;
+      const settle = (err: Error | undefined, answer?: WebhookAnswer): void => {
+        if (settled) return;
+        settled = true;
+        if (err) reject(err);
+        else resolve(answer!);
+      };
+      const request: ClientRequest = (target.protocol === 'https:' ? httpsRequest : httpRequest)({ ...target, headers });
+      const timer = setTimeout(() => {
+        settle(new WebhookTransportError('timeout', 'ETIMEDOUT', `no answer within ${timeoutMs} ms`));
+        request.destroy();
+      }, timeoutMs);
+      const done = (): void => clearTimeout(timer);
+      request.on('error', (err: NodeJS.ErrnoException) => {
+        done();
+        settle(new WebhookTransportError('network', err.code ?? 'ERR_NETWORK', err.message));
       });
-      // Kept for the stream's whole life: an error after the head (e.g. the body
-      // timing out) must not become an unhandled 'error' event.
-      stream.on('error', reject);
-      stream.once('response', (res: PlainResponse) => {
+      request.on('response', (res: IncomingMessage) => {
+        const statusCode = res.statusCode ?? 0;
+        res.on('close', done);
+        // The connection cut in the middle of the body (drained or read).
+        res.on('error', (err: NodeJS.ErrnoException) => {
+          done();
+          settle(new WebhookTransportError('network', err.code ?? 'ECONNRESET', err.message));
+        });
         if (!req.readBody) {
-          stream.resume();
-          resolve({ statusCode: res.statusCode, headers: res.headers, body: '' });
+          res.resume();
+          settle(undefined, { statusCode, headers: res.headers, body: '' });
           return;
         }
         const limit = req.maxBodyBytes ?? Number.POSITIVE_INFINITY;
-        const tooLarge = () => {
-          reject(new WebhookBodyTooLarge(limit, res.statusCode));
-          stream.destroy();
+        const tooLarge = (): void => {
+          settle(new WebhookBodyTooLarge(limit, statusCode));
+          request.destroy();
         };
         if (Number(res.headers['content-length'] ?? 0) > limit) {
           tooLarge();
           return;
         }
+        const body = decompress ? inflated(res) : res;
+        if (body !== res) {
+          body.on('error', (err: Error) => {
+            settle(new WebhookTransportError('network', 'ERR_DECOMPRESS', err.message));
+            request.destroy();
+          });
+        }
         const chunks: Buffer[] = [];
         let size = 0;
-        stream.on('data', (chunk: Buffer) => {
+        body.on('data', (chunk: Buffer) => {
           size += chunk.length;
           if (size > limit) tooLarge();
           else chunks.push(chunk);
         });
-        stream.once('end', () => resolve({ statusCode: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        body.once('end', () => settle(undefined, { statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
       });
+      request.end(req.body);
     });
   }
+}
+
+/** Bound on remembered hook URLs. */
+const MAX_TARGETS = 1024;
+
+/** The answer's body, inflated when it says it is compressed (gzip, deflate, br). */
+function inflated(res: IncomingMessage): Readable {
+  const encoding = res.headers['content-encoding']?.trim().toLowerCase();
+  if (encoding === 'gzip' || encoding === 'x-gzip') return res.pipe(createGunzip());
+  if (encoding === 'deflate') return res.pipe(createInflate());
+  if (encoding === 'br') return res.pipe(createBrotliDecompress());
+  return res;
 }

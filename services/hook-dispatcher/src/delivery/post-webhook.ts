@@ -1,8 +1,7 @@
 import type { StatusEnvelope } from '@dragonpbx/shared/contracts';
 import { contextFromTraceparent } from '@dragonpbx/shared/platform';
-import { type HookLatency, WebhookPoster } from '@dragonpbx/shared/webhooks';
+import { type HookLatency, WebhookPoster, WebhookTransportError } from '@dragonpbx/shared/webhooks';
 import type { Tracer } from '@opentelemetry/api';
-import { RequestError } from 'got';
 import { parseRetryAfter } from './backoff.js';
 import { DeliveryFailure } from './delivery-failure.js';
 import { AttemptOutcome } from './delivery-outcome.js';
@@ -79,10 +78,8 @@ export class StatusHookPoster {
             ? answer.statusCode >= 200 && answer.statusCode < 300
               ? 'ok'
               : 'http-error'
-            : error instanceof RequestError
-              ? error.name === 'TimeoutError'
-                ? 'timeout'
-                : 'network'
+            : error instanceof WebhookTransportError
+              ? error.kind
               : 'error';
           this.#latency.observe({ hook: 'statushook', outcome }, (performance.now() - started) / 1000);
         }
@@ -95,8 +92,8 @@ export class StatusHookPoster {
               answer.statusCode,
               parseRetryAfter(answer.headers['retry-after']),
             )
-          : error instanceof RequestError
-            ? new DeliveryFailure(AttemptOutcome.Retryable, error.name === 'TimeoutError' ? 'timeout' : (error.code ?? 'network'), error.message)
+          : error instanceof WebhookTransportError
+            ? new DeliveryFailure(AttemptOutcome.Retryable, error.kind === 'timeout' ? 'timeout' : error.code, error.message)
             : new DeliveryFailure(AttemptOutcome.Retryable, 'error', (error as Error).message);
         return { value: failure, spanError: failure.reason };
       },
