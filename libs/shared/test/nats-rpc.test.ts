@@ -97,6 +97,31 @@ describe('request / serve', () => {
     }
   });
 
+  it('matches each of many concurrent replies to its request, and fails what waits when the connection closes', async () => {
+    const echo = `${prefix}.echo`;
+    const sub = serve(nc, echo, ({ n }: { n: number }) => ({ n, twice: n * 2 }));
+    const own = await connect({ servers: '127.0.0.1:4222' });
+    try {
+      await nc.flush();
+      const replies = await Promise.all(Array.from({ length: 300 }, (_, n) => request(own, echo, { n })));
+      expect(replies).toEqual(Array.from({ length: 300 }, (_, n) => ({ n, twice: n * 2 })));
+      const silent = `${prefix}.silent`;
+      const hold = own.subscribe(silent); // takes the request, never answers
+      await own.flush();
+      const waiting = request(own, silent, {}, { timeoutMs: 10_000 }).then(unexpected, (e: PbxLike) => e);
+      await new Promise((r) => setTimeout(r, 50));
+      hold.unsubscribe();
+      await own.close();
+      const err = await waiting;
+      expect(err.code).toBe('PBX_ERR_NATS_REQUEST_FAILED');
+      const after = await request(own, echo, { n: 1 }).then(unexpected, (e: PbxLike) => e);
+      expect(after.code).toBe('PBX_ERR_NATS_REQUEST_FAILED');
+    } finally {
+      sub.unsubscribe();
+      if (!own.isClosed()) await own.close();
+    }
+  });
+
   it('validates the result with resultCodec and rejects a non-envelope reply', async () => {
     const subject = subjects.media('dtmf');
     const sub = serve(nc, subject, () => ({ n: 'not a number' }));

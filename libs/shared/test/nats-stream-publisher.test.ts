@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { type JetStreamManager, type NatsConnection, StringCodec, connect, headers } from 'nats';
+import { ROOT_CONTEXT, TraceFlags, context, trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishDurable } from '../src/nats/publish.js';
 import { StreamPublisher } from '../src/nats/stream-publisher.js';
+import { startTracing } from '../src/observability/start-tracing.js';
 
 const sc = StringCodec();
 let nc: NatsConnection;
@@ -55,6 +57,29 @@ describe('StreamPublisher', () => {
       expect(stored.header.get('X-Test')).toBe('yes');
     } finally {
       p.close();
+    }
+  });
+
+  it('puts the active trace in the headers unless told the payload carries it (traceHeaders: false)', async () => {
+    // As in a service: async context and W3C propagation (spans not exported).
+    const tracing = startTracing({ serviceName: 'stream-publisher-test', env: {} });
+    const p = new StreamPublisher(nc);
+    const active = trace.setSpanContext(ROOT_CONTEXT, { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), traceFlags: TraceFlags.SAMPLED });
+    try {
+      const [withTrace, without] = await context.with(active, () =>
+        Promise.all([
+          publishDurable(p, `${root}.s.tr`, { a: 1 }, { msgId: `${id}-tr1` }),
+          publishDurable(p, `${root}.s.tr`, { a: 2 }, { msgId: `${id}-tr2`, traceHeaders: false }),
+        ]),
+      );
+      const first = await jsm.streams.getMessage(stream, { seq: withTrace.seq });
+      expect(first.header.get('traceparent')).toBe(`00-${'a'.repeat(32)}-${'b'.repeat(16)}-01`);
+      const second = await jsm.streams.getMessage(stream, { seq: without.seq });
+      expect(second.header.get('traceparent')).toBe('');
+      expect(second.header.get('Nats-Msg-Id')).toBe(`${id}-tr2`);
+    } finally {
+      p.close();
+      await tracing.shutdown();
     }
   });
 

@@ -7,7 +7,9 @@ import { createSubjects } from './subjects.js';
 /**
  * Publishes one StatusHook event to the status stream (what the call-router
  * does for every event). The event id doubles as `Nats-Msg-Id`, so a publish
- * retried within the stream's 2-minute duplicate window is stored once.
+ * retried within the stream's 2-minute duplicate window is stored once. The
+ * call's trace travels in the envelope (`traceparent`) or, without one, in
+ * the message headers.
  */
 export function publishStatusEvent(
   js: DurablePublisher,
@@ -17,7 +19,8 @@ export function publishStatusEvent(
   const domain =
     options.domain ?? (typeof envelope.body.domain === 'string' && envelope.body.domain ? envelope.body.domain : '_');
   const subject = subjectsFor(options.subjectPrefix ?? '').status(domain, envelope.callId);
-  return publishDurable(js, subject, envelope, { msgId: envelope.id });
+  // An envelope with its `traceparent` needs no trace headers: the hook-dispatcher reads the envelope's first.
+  return publishDurable(js, subject, envelope, { msgId: envelope.id, traceHeaders: envelope.traceparent === undefined });
 }
 
 /** One {@link createSubjects} per prefix: a process publishes under one or two. */

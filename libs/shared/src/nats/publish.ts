@@ -27,6 +27,12 @@ export interface PublishDurableOptions extends PublishOptions {
    * @defaultValue 5000
    */
   timeoutMs?: number;
+  /**
+   * Whether the active trace context goes in the headers; `false` when the
+   * payload carries its trace itself (a status envelope's `traceparent`).
+   * @defaultValue true
+   */
+  traceHeaders?: boolean;
 }
 
 /**
@@ -42,7 +48,7 @@ export function publishDurable(
 ): Promise<PubAck> {
   const data = encodeJson(payload);
   const publishOptions = {
-    headers: injectTraceHeaders(options.headers),
+    headers: options.traceHeaders === false ? options.headers : injectTraceHeaders(options.headers),
     timeout: options.timeoutMs ?? 5000,
     ...(options.msgId ? { msgID: options.msgId } : {}),
   };

@@ -12,6 +12,7 @@ import {
 } from './nats-errors.js';
 import { injectTraceHeaders } from './trace-headers.js';
 import { atTurnEnd } from '../platform/turn-end.js';
+import { ReplyInbox } from './reply-inbox.js';
 
 /** Options of {@link request}. */
 export interface RequestOptions<R> {
@@ -95,9 +96,9 @@ async function doRequest<R>(nc: NatsConnection, subject: string, payload: unknow
     const headers = injectTraceHeaders(options.headers);
     // Without tracing there may be nothing to send: an empty header block still costs both sides a parse.
     const data = encodeJson(payload);
-    const requestOptions = { timeout: timeoutMs, ...(headers.keys().length > 0 ? { headers } : {}) };
+    const inbox = inboxOf(nc);
     // Sent with the rest of this turn's NATS traffic, in one write.
-    const msg = await atTurnEnd(() => nc.request(subject, data, requestOptions));
+    const msg = await atTurnEnd(() => inbox.request(subject, data, timeoutMs, headers.keys().length > 0 ? headers : undefined));
     reply = msg.data;
   } catch (err) {
     throw mapRequestError(err, subject, timeoutMs);
@@ -111,7 +112,25 @@ async function doRequest<R>(nc: NatsConnection, subject: string, payload: unknow
   return options.resultCodec.check(envelope.result, subject);
 }
 
+/** How often late replies are looked for, ms: a request times out at most this late. */
+const REQUEST_SWEEP_MS = 50;
+
+const inboxes = new WeakMap<NatsConnection, ReplyInbox>();
+
+/** The connection's one reply inbox, made at its first request and closed with the connection. */
+function inboxOf(nc: NatsConnection): ReplyInbox {
+  let inbox = inboxes.get(nc);
+  if (inbox === undefined) {
+    const created = new ReplyInbox(nc, REQUEST_SWEEP_MS);
+    inbox = created;
+    inboxes.set(nc, created);
+    void nc.closed().then(() => created.close());
+  }
+  return inbox;
+}
+
 function mapRequestError(err: unknown, subject: string, timeoutMs: number): Error {
+  if (err instanceof PBX_ERR_NATS_TIMEOUT || err instanceof PBX_ERR_NATS_NO_RESPONDERS || err instanceof PBX_ERR_NATS_REQUEST_FAILED) return err;
   if (err instanceof NatsError) {
     if (err.code === ErrorCode.Timeout) return new PBX_ERR_NATS_TIMEOUT(subject, timeoutMs);
     if (err.code === ErrorCode.NoResponders) return new PBX_ERR_NATS_NO_RESPONDERS(subject);
