@@ -65,7 +65,9 @@ export class MediaController {
       { timeoutMs: this.options.ngTimeoutMs },
       {
         observe: (command, outcome, seconds) => metrics?.ngLatency.observe({ command, outcome }, seconds),
-        onStrayError: (err) => logger.warn({ err }, 'late or uncorrelated ng reply'),
+        // Also the second answer to a retransmitted command: expected now and then, not a warning.
+        onStrayError: (err) => logger.info({ err: err.message }, 'late or uncorrelated ng reply'),
+        onRetransmit: (command) => metrics?.ngRetransmits.inc({ command }),
       },
     );
     this.pool = new EnginePool(

@@ -10,6 +10,8 @@ export interface MediaMetrics {
   readonly requests: Counter<'op' | 'result'>;
   /** `dragon_media_ng_seconds{command, outcome}`: ng round trip to RTPEngine. */
   readonly ngLatency: Histogram<'command' | 'outcome'>;
+  /** `dragon_media_ng_retransmits_total{command}`: ng commands sent again for want of a reply (a lost datagram or a slow engine). */
+  readonly ngRetransmits: Counter<'command'>;
   /** `dragon_media_engine_up{engine}`: 1 when the last health check passed. */
   readonly engineUp: Gauge<'engine'>;
   /** `dragon_media_engine_sessions{engine}`: sessions the engine reported. */
@@ -20,6 +22,7 @@ export function createMediaMetrics(metrics: Metrics): MediaMetrics {
   return Object.freeze({
     requests: metrics.counter('media_requests_total', 'Media RPC requests by operation and result', ['op', 'result']),
     ngLatency: metrics.histogram('media_ng_seconds', 'RTPEngine ng round-trip time', ['command', 'outcome'], NG_BUCKETS),
+    ngRetransmits: metrics.counter('media_ng_retransmits_total', 'ng commands sent again for want of a reply', ['command']),
     engineUp: metrics.gauge('media_engine_up', 'RTPEngine health (1 up, 0 down)', ['engine']),
     engineSessions: metrics.gauge('media_engine_sessions', 'Sessions owned by each RTPEngine', ['engine']),
   });

@@ -14,6 +14,10 @@ declare module 'rtpengine-client' {
 
   export class Client extends EventEmitter {
     constructor(options?: ClientOptions);
+    /** `<cookie> <bencoded data>`, the ng wire format. */
+    static encodeMessage(cookie: string, data: Record<string, unknown>): Buffer;
+    /** Splits a reply into its cookie (which must be a 36-character UUID) and decoded data; throws on anything else. */
+    static decodeMessage(msg: Buffer): { id: string; data: Record<string, unknown> };
     close(): void;
     ping: Command;
     offer: Command;
