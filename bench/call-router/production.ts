@@ -9,6 +9,7 @@
  * paths run plain JavaScript against the same production dependencies.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -48,7 +49,8 @@ export function productionEntrypoints(root: string, log: (s: string) => void, bu
     log('npm run build');
     execFileSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   }
-  const packed = join(tmpdir(), 'dragonpbx-bench-production');
+  // One packed tree per checkout: a run from another worktree must not replace this one's files under it.
+  const packed = join(tmpdir(), `dragonpbx-bench-production-${createHash('sha256').update(resolve(root)).digest('hex').slice(0, 8)}`);
   rmSync(packed, { recursive: true, force: true });
   log(`packing ${SERVICES.join(', ')} into ${packed}`);
   execFileSync(process.execPath, [join(root, 'scripts/pack-production.mjs'), packed, ...SERVICES], {
