@@ -4,9 +4,9 @@
  * (`scripts/pack-production.mjs`: dist/ only, production dependencies), each
  * started with plain `node` — no tsx loader, no source maps, no esbuild
  * name-keeping helpers in the hot path. The bench's own TypeScript that runs
- * as an application (the baseline B2BUA, the GC wrapper) is transpiled the
- * to JavaScript without type checking and placed in the packed tree, so both
- * paths run plain JavaScript against the same production dependencies.
+ * as an application (the baseline and floor B2BUAs, the GC wrapper) is transpiled
+ * to JavaScript without type checking and placed in the packed tree, so every
+ * path runs plain JavaScript against the same production dependencies.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -26,6 +26,8 @@ export interface Entrypoints {
   readonly callRouter: string;
   readonly routerGcMain: string;
   readonly baseline: string;
+  /** The architecture floor (floor-b2bua.ts). */
+  readonly floor: string;
 }
 
 const SERVICES = ['services/sip-server', 'services/media-controller', 'services/call-router'];
@@ -40,6 +42,7 @@ export function sourceEntrypoints(root: string): Entrypoints {
     callRouter: join(root, 'services/call-router/src/main.ts'),
     routerGcMain: join(root, 'bench/call-router/router-gc-main.ts'),
     baseline: join(root, 'bench/call-router/baseline-b2bua.ts'),
+    floor: join(root, 'bench/call-router/floor-b2bua.ts'),
   };
 }
 
@@ -77,5 +80,6 @@ export function productionEntrypoints(root: string, log: (s: string) => void, bu
     callRouter: resolve(packed, 'services/call-router/dist/main.js'),
     routerGcMain: transpile('router-gc-main'),
     baseline: transpile('baseline-b2bua'),
+    floor: transpile('floor-b2bua'),
   };
 }
