@@ -4,11 +4,12 @@
  * (`scripts/pack-production.mjs`: dist/ only, production dependencies), each
  * started with plain `node` — no tsx loader, no source maps, no esbuild
  * name-keeping helpers in the hot path. The bench's own TypeScript that runs
- * as an application (the baseline B2BUA, the GC wrapper) is transpiled the
- * to JavaScript without type checking and placed in the packed tree, so both
- * paths run plain JavaScript against the same production dependencies.
+ * as an application (the baseline and floor B2BUAs, the GC wrapper) is transpiled
+ * to JavaScript without type checking and placed in the packed tree, so every
+ * path runs plain JavaScript against the same production dependencies.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -25,6 +26,8 @@ export interface Entrypoints {
   readonly callRouter: string;
   readonly routerGcMain: string;
   readonly baseline: string;
+  /** The architecture floor (floor-b2bua.ts). */
+  readonly floor: string;
 }
 
 const SERVICES = ['services/sip-server', 'services/media-controller', 'services/call-router'];
@@ -39,6 +42,7 @@ export function sourceEntrypoints(root: string): Entrypoints {
     callRouter: join(root, 'services/call-router/src/main.ts'),
     routerGcMain: join(root, 'bench/call-router/router-gc-main.ts'),
     baseline: join(root, 'bench/call-router/baseline-b2bua.ts'),
+    floor: join(root, 'bench/call-router/floor-b2bua.ts'),
   };
 }
 
@@ -48,7 +52,8 @@ export function productionEntrypoints(root: string, log: (s: string) => void, bu
     log('npm run build');
     execFileSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   }
-  const packed = join(tmpdir(), 'dragonpbx-bench-production');
+  // One packed tree per checkout: a run from another worktree must not replace this one's files under it.
+  const packed = join(tmpdir(), `dragonpbx-bench-production-${createHash('sha256').update(resolve(root)).digest('hex').slice(0, 8)}`);
   rmSync(packed, { recursive: true, force: true });
   log(`packing ${SERVICES.join(', ')} into ${packed}`);
   execFileSync(process.execPath, [join(root, 'scripts/pack-production.mjs'), packed, ...SERVICES], {
@@ -75,5 +80,6 @@ export function productionEntrypoints(root: string, log: (s: string) => void, bu
     callRouter: resolve(packed, 'services/call-router/dist/main.js'),
     routerGcMain: transpile('router-gc-main'),
     baseline: transpile('baseline-b2bua'),
+    floor: transpile('floor-b2bua'),
   };
 }

@@ -16,7 +16,10 @@
  *   rate    the highest offered rate of 1 s calls with zero failed calls (each
  *           step offers rate × step-seconds calls; rates double from
  *           start-rate until a step fails, then a binary search to within 5 %),
- *           and the CPU each process used per call in those steps;
+ *           and the CPU each process used per call in those steps; also for
+ *           the "architecture floor" (floor-b2bua.ts: the baseline plus the
+ *           per-call CallHook, media-controller, JetStream and Redis I/O the
+ *           architecture requires, without the call-router's code);
  *   pdd     post-dial delay at a fixed pdd-rate: the caller logs the wall
  *           clock when it sends each INVITE, the callee when that call's
  *           INVITE arrives (SIPp gettimeofday + -trace_logs; the B leg carries
@@ -31,7 +34,7 @@
  *
  * By default every process runs as in production (production.ts: `npm run
  * build`, the services packed by scripts/pack-production.mjs, plain `node`;
- * the baseline transpiled the same way); `--no-build` reuses the last build,
+ * the baseline and the floor transpiled the same way); `--no-build` reuses the last build,
  * `--source` runs the TypeScript sources through tsx as the tests do.
  *
  * `--quick` shortens every phase (a smoke run). `--heap-prof DIR` writes V8
@@ -66,7 +69,8 @@ import { machineCpuMs, pidsNamed, processCpuMs, rssBytes } from '../lib/proc-sta
 import { reap } from '../lib/reap-children.js';
 import { runMain } from '../lib/run-main.js';
 import { type Entrypoints, productionEntrypoints, sourceEntrypoints } from './production.js';
-import { BENCH_DOMAIN, type Uas, type UacRun, runUac, startUas } from './sipp.js';
+import { okRun, type RateResult, renderRate, type Step, verdict } from './rate-report.js';
+import { BENCH_DOMAIN, runUac, startUas, type UacRun, type Uas } from './sipp.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const argv = process.argv.slice(2);
@@ -107,12 +111,17 @@ const TARGET = `127.0.0.1:${PORTS.sip}`;
 const RUN_ID = randomBytes(4).toString('hex');
 const KEY_PREFIX = `bench:cr:${RUN_ID}:`;
 const SUBJECT_PREFIX = `bcr${RUN_ID}`;
+const hookUrl = (p: string) => `http://127.0.0.1:${PORTS.hook}${p}`;
+/** The caller's trunk: SIPp calls from 127.0.0.1, a trunk by source address, so no digest and no registration. */
+const TRUNK = { id: 1, name: 'sipp', inbound: ['127.0.0.1/32'], codecs: ['PCMU'], dialplan: { '9*': { callHook: hookUrl('/call'), statusHook: hookUrl('/status') } } };
+/** The trunk as the CallHook body's `source` shows it (toTrunkSource of the loaded trunk: options_ping defaults to true). */
+const trunkSource = () => ({ ...TRUNK, options_ping: true });
 
 const log = (s: string) => process.stdout.write(`${new Date().toISOString()} ${s}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mb = (bytes: number) => (Number.isFinite(bytes) ? (bytes / 1048576).toFixed(1) : '?');
 
-type Kind = 'pbx' | 'baseline';
+type Kind = 'pbx' | 'baseline' | 'floor';
 
 function node(name: string, script: string, args: string[], env: NodeJS.ProcessEnv, flags: string[] = []): ChildProcess {
   const child = reap(
@@ -152,7 +161,7 @@ async function metric(port: number, name: string): Promise<number> {
 interface App {
   readonly kind: Kind;
   readonly child: ChildProcess;
-  /** Forces a full GC in the process and returns heapUsed right after it (and, for the baseline, its live-call count). */
+  /** Forces a full GC in the process and returns heapUsed right after it (and, for the baseline and the floor, its live-call count). */
   gc(): Promise<{ heap: number; live: number }>;
 }
 
@@ -184,6 +193,18 @@ async function startApp(kind: Kind, configFile: string, phase: string): Promise<
       SHUTDOWN_TIMEOUT_MS: '8000',
       WEBPORT: '0',
     }, ['--expose-gc', ...prof]);
+  } else if (kind === 'floor') {
+    // The call-router's settings for what the floor talks to (NATS, Redis, the hooks of the trunk's dialplan entry).
+    child = node('floor', entry.floor, [String(PORTS.admin), SECRET], {
+      INSTANCE_ID: `bench-floor-${RUN_ID}`,
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_KEY_PREFIX: KEY_PREFIX,
+      NATS_URL: 'nats://127.0.0.1:4222',
+      NATS_SUBJECT_PREFIX: SUBJECT_PREFIX,
+      FLOOR_CALL_HOOK: hookUrl('/call'),
+      FLOOR_STATUS_HOOK: hookUrl('/status'),
+      FLOOR_SOURCE: JSON.stringify(trunkSource()),
+    }, ['--expose-gc', ...prof]);
   } else {
     child = node('baseline', entry.baseline, [String(PORTS.admin), SECRET, DEST, engine], {}, ['--expose-gc', ...prof]);
   }
@@ -212,7 +233,7 @@ async function startApp(kind: Kind, configFile: string, phase: string): Promise<
       });
     });
   if (kind === 'pbx') await until(async () => (await fetch(`http://127.0.0.1:${PORTS.routerOps}/readyz`)).ok, 'call-router ready', 60_000);
-  else await next((l) => l.includes('baseline ready'), 60_000);
+  else await next((l) => l.includes(`${kind} ready`), 60_000);
   return {
     kind,
     child,
@@ -248,23 +269,10 @@ async function sample(app: App, label: string): Promise<MemSample> {
   return s;
 }
 
-interface Step extends UacRun {
-  /** CPU ms per successful call: application, media-controller (pbx only), sip-server. */
-  readonly appCpu: number;
-  readonly mediaCpu: number;
-  readonly serverCpu: number;
-  /** Redis and NATS servers together, CPU ms per successful call. */
-  readonly storeCpu: number;
-  /** The whole machine (every core, /proc/stat: all but idle and iowait), CPU ms per successful call. */
-  readonly machineCpu: number;
-}
-
 const storeCpuMs = (pids: number[]) => pids.reduce((sum, pid) => sum + cpuMs(pid), 0);
 const cpuMs = (pid: number | undefined) => processCpuMs(pid);
 /** The pids of the shared Redis and NATS servers, for their CPU per call. */
 const storePids = () => pidsNamed('redis-server|nats-server');
-
-const okRun = (r: UacRun) => r.exitCode === 0 && r.failed === 0 && r.successful === r.calls;
 
 /** The processes every phase shares. */
 interface Stack {
@@ -272,31 +280,42 @@ interface Stack {
   media: ChildProcess;
   uas: Uas;
   configFile: string;
+  /** The run's status stream: messages and bytes stored so far. */
+  stream(): Promise<{ messages: number; bytes: number }>;
+  /** CallHook `/call` requests answered so far and their bodies' bytes. */
+  readonly hook: { calls: number; bytes: number };
 }
 
-async function rateSearch(kind: Kind, stack: Stack): Promise<{ best: number; steps: Step[] }> {
+async function rateSearch(kind: Kind, stack: Stack): Promise<RateResult> {
   const steps: Step[] = [];
   let app = await startApp(kind, stack.configFile, 'rate');
+  const hook0 = { ...stack.hook };
   // Warm-up (JIT, connection pools), not recorded.
   const warm = await runUac({ target: TARGET, port: PORTS.uac, mediaPort: PORTS.uacMedia, rate: START_RATE, calls: START_RATE * 3, holdMs: HOLD_MS });
   log(`${kind} warm-up: ${warm.successful}/${warm.calls} ok`);
   const step = async (rate: number) => {
     const stores = storePids();
+    const e0 = await stack.stream();
     const c0 = [cpuMs(app.child.pid), cpuMs(stack.media.pid), cpuMs(stack.server.pid), storeCpuMs(stores), machineCpuMs()];
     const r = await runUac({ target: TARGET, port: PORTS.uac, mediaPort: PORTS.uacMedia, rate, calls: rate * STEP_SECONDS, holdMs: HOLD_MS });
     const n = Math.max(1, r.successful);
-    const s: Step = {
-      ...r,
+    const cpu = {
       appCpu: (cpuMs(app.child.pid) - c0[0]!) / n,
-      mediaCpu: kind === 'pbx' ? (cpuMs(stack.media.pid) - c0[1]!) / n : 0,
+      mediaCpu: kind !== 'baseline' ? (cpuMs(stack.media.pid) - c0[1]!) / n : 0,
       serverCpu: (cpuMs(stack.server.pid) - c0[2]!) / n,
       storeCpu: (storeCpuMs(stores) - c0[3]!) / n,
       machineCpu: (machineCpuMs() - c0[4]!) / n,
     };
+    // The last calls' final events leave just after their BYE: count them once they are in.
+    await sleep(300);
+    const e1 = await stack.stream();
+    const stored = e1.messages - e0.messages;
+    const s: Step = { ...r, ...cpu, events: stored / n, eventBytes: stored > 0 ? (e1.bytes - e0.bytes) / stored : Number.NaN };
     steps.push(s);
     log(
       `${kind}: rate ${rate}/s → ${r.successful}/${r.calls} ok, ${r.failed} failed, exit ${r.exitCode}, ${r.seconds.toFixed(1)} s; ` +
-        `CPU ms/call app ${s.appCpu.toFixed(2)} media ${s.mediaCpu.toFixed(2)} sip-server ${s.serverCpu.toFixed(2)} redis+nats ${s.storeCpu.toFixed(2)} machine ${s.machineCpu.toFixed(2)}`,
+        `CPU ms/call app ${s.appCpu.toFixed(2)} media ${s.mediaCpu.toFixed(2)} sip-server ${s.serverCpu.toFixed(2)} redis+nats ${s.storeCpu.toFixed(2)} machine ${s.machineCpu.toFixed(2)}; ` +
+        `status events/call ${s.events.toFixed(2)}`,
     );
     if (!okRun(r)) {
       if (r.errors) process.stderr.write(`[sipp ${kind} ${rate}/s] ${r.errors}\n`);
@@ -333,7 +352,8 @@ async function rateSearch(kind: Kind, stack: Stack): Promise<{ best: number; ste
     good = lo;
   }
   await stop(app.child);
-  return { best: good, steps };
+  const hookCalls = stack.hook.calls - hook0.calls;
+  return { best: good, steps, hookBodyBytes: hookCalls > 0 ? (stack.hook.bytes - hook0.bytes) / hookCalls : Number.NaN };
 }
 
 interface Pdd {
@@ -517,13 +537,17 @@ async function main(): Promise<void> {
   // The status events' stream (the hook-dispatcher's role): without one every publish fails.
   await jsm.streams.add({ name: stream, subjects: [createSubjects({ prefix: SUBJECT_PREFIX }).statusAll()], max_msgs: 1_000_000 });
 
-  let hookCalls = 0;
+  const hookStats = { calls: 0, bytes: 0 };
   const connectScript = JSON.stringify([{ verb: 'connect', dest: { type: 'sip', address: DEST } }]);
   const hook = createServer((req, res) => {
-    req.resume();
+    let bytes = 0;
+    req.on('data', (d: Buffer) => {
+      bytes += d.length;
+    });
     req.on('end', () => {
       if (req.url === '/call') {
-        hookCalls++;
+        hookStats.calls++;
+        hookStats.bytes += bytes;
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(connectScript);
       } else {
@@ -535,20 +559,7 @@ async function main(): Promise<void> {
   await new Promise<void>((r) => hook.listen(PORTS.hook, '127.0.0.1', r));
   const dir = mkdtempSync(join(tmpdir(), 'bench-cr-cfg-'));
   const configFile = join(dir, 'config.json');
-  const hookUrl = (p: string) => `http://127.0.0.1:${PORTS.hook}${p}`;
-  writeFileSync(
-    configFile,
-    JSON.stringify({
-      domains: {
-        [BENCH_DOMAIN]: {
-          domain_id: 1,
-          clients: [],
-          // SIPp calls from 127.0.0.1: a trunk by source address, so no digest and no registration.
-          trunks: [{ id: 1, name: 'sipp', inbound: ['127.0.0.1/32'], codecs: ['PCMU'], dialplan: { '9*': { callHook: hookUrl('/call'), statusHook: hookUrl('/status') } } }],
-        },
-      },
-    }),
-  );
+  writeFileSync(configFile, JSON.stringify({ domains: { [BENCH_DOMAIN]: { domain_id: 1, clients: [], trunks: [TRUNK] } } }));
 
   const server = node('sip-server', entry.sipServer, [
     '--noconfig', '--address', '127.0.0.1', '--port', String(PORTS.admin), '--secret', SECRET,
@@ -567,9 +578,19 @@ async function main(): Promise<void> {
     RTPENGINE_HOSTS: engine,
   });
   media.stdout!.on('data', (d: Buffer) => process.stderr.write(`[media-controller] ${d}`));
-  const stack: Stack = { server, media, uas: startUas(PORTS.uas, PORTS.uasMedia), configFile };
+  const stack: Stack = {
+    server,
+    media,
+    uas: startUas(PORTS.uas, PORTS.uasMedia),
+    configFile,
+    stream: async () => {
+      const { state } = await jsm.streams.info(stream);
+      return { messages: state.messages, bytes: state.bytes };
+    },
+    hook: hookStats,
+  };
 
-  const rate = new Map<Kind, { best: number; steps: Step[] }>();
+  const rate = new Map<Kind, RateResult>();
   const pdd = new Map<Kind, Pdd>();
   const live = new Map<Kind, Live>();
   let memory: Memory | undefined;
@@ -579,7 +600,8 @@ async function main(): Promise<void> {
     const kinds: Kind[] = ['pbx', 'baseline'];
     await releaseEngineCalls();
     if (PHASES.has('pdd')) for (const k of kinds) pdd.set(k, await postDialDelay(k, stack));
-    if (PHASES.has('rate')) for (const k of kinds) rate.set(k, await rateSearch(k, stack));
+    // The architecture floor only in the rate phase: it answers where the call-router's rate could be at best.
+    if (PHASES.has('rate')) for (const k of [...kinds, 'floor'] as const) rate.set(k, await rateSearch(k, stack));
     await releaseEngineCalls();
     if (PHASES.has('live')) for (const k of kinds) live.set(k, await liveMemory(k, stack));
     await releaseEngineCalls();
@@ -600,14 +622,14 @@ async function main(): Promise<void> {
     await ownEngine?.stop();
   }
   const load1 = loadavg();
-  const report = render({ rate, pdd, live, memory, hookCalls, load0, load1 });
+  const report = render({ rate, pdd, live, memory, hookCalls: hookStats.calls, load0, load1 });
   writeFileSync(OUT, report);
   process.stdout.write(`\n${report}\n`);
   log(`wrote ${OUT}`);
 }
 
 function render(r: {
-  rate: Map<Kind, { best: number; steps: Step[] }>;
+  rate: Map<Kind, RateResult>;
   pdd: Map<Kind, Pdd>;
   live: Map<Kind, Live>;
   memory: Memory | undefined;
@@ -616,7 +638,6 @@ function render(r: {
   load1: number[];
 }): string {
   const fmtLoad = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
-  const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
   const command = `node --import tsx bench/call-router/run.ts ${argv.join(' ')}`.trim();
   const parts: string[] = [];
   parts.push(`# call-router benchmark
@@ -624,56 +645,24 @@ function render(r: {
 - Date: ${new Date().toISOString()}
 - Command: \`${command}\`${QUICK ? ' (quick: a smoke run, shortened phases)' : ''}
 - Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}, Node ${process.version}; load average (1/5/15 min) ${fmtLoad(r.load0)} at the start, ${fmtLoad(r.load1)} at the end.
-  Every process (both SIPp, sip-server, call-router or baseline, media-controller, RTPEngine, Redis, NATS, the CallHook server) shares these cores.
-- Build: ${entry.mode === 'production' ? 'production — every service compiled (`npm run build`) and packed by `scripts/pack-production.mjs` (dist/, production dependencies), run with plain `node`; the baseline and the GC wrapper transpiled to JavaScript the same way' : 'source — TypeScript through tsx (`--source`)'}.
+  Every process (both SIPp, sip-server, call-router, floor or baseline, media-controller, RTPEngine, Redis, NATS, the CallHook server) shares these cores.
+- Build: ${entry.mode === 'production' ? 'production — every service compiled (`npm run build`) and packed by `scripts/pack-production.mjs` (dist/, production dependencies), run with plain `node`; the baseline, the floor and the GC wrapper transpiled to JavaScript the same way' : 'source — TypeScript through tsx (`--source`)'}.
 - PBX path: SIPp caller → sip-server (\`services/sip-server\`) → call-router (\`services/call-router\` main through \`bench/call-router/router-gc-main.ts\`, own process, env-configured)
   → CallHook (HTTP, answers \`[{"verb":"connect","dest":{"type":"sip","address":"${DEST}"}}]\`) → SIPp callee; the caller is a trunk by source address (no digest, no registration);
   media anchored in RTPEngine (${engine}) through the media-controller (\`services/media-controller\`, NATS); status events to a JetStream stream; call summaries in Redis.
 - Baseline: the same SIPp, sip-server and RTPEngine; \`bench/call-router/baseline-b2bua.ts\` (drachtio-srf, rtpengine-client offer/answer/delete with the same ng parameters; no hooks, NATS or Redis).
+- Architecture floor (rate phase only): \`bench/call-router/floor-b2bua.ts\`, the baseline's SIP flow plus the CallHook, the media-controller over NATS (instead of rtpengine-client), the status events to the stream and the call summary in Redis, as the PBX path has them; no state machine, no verbs.
 - Calls: INVITE with SDP, 200 with SDP, ACK, BYE after ${HOLD_MS} ms (live phase: held until measured); SIPp sends no RTP. CallHook requests answered: ${r.hookCalls}.
 `);
-  const pbxRate = r.rate.get('pbx');
-  const baseRate = r.rate.get('baseline');
-  if (pbxRate && baseRate) {
-    const rows = (steps: Step[]) =>
-      steps
-        .map(
-          (s) =>
-            `| ${s.rate} | ${s.calls} | ${s.successful} | ${s.failed} | ${s.seconds.toFixed(1)} | ${okRun(s) ? 'pass' : 'FAIL'} | ${s.appCpu.toFixed(2)} | ${s.mediaCpu.toFixed(2)} | ${s.serverCpu.toFixed(2)} | ${s.storeCpu.toFixed(2)} | ${s.machineCpu.toFixed(2)} |`,
-        )
-        .join('\n');
-    const cpuOf = (steps: Step[], f: (s: Step) => number) => {
-      const ok = steps.filter(okRun);
-      return ok.length > 0 ? ok.reduce((m, s) => m + f(s), 0) / ok.length : Number.NaN;
-    };
-    const ratio = baseRate.best > 0 ? pbxRate.best / baseRate.best : Number.NaN;
-    const pbxCpu = cpuOf(pbxRate.steps, (s) => s.appCpu + s.mediaCpu);
-    const baseCpu = cpuOf(baseRate.steps, (s) => s.appCpu);
-    parts.push(`## (a) Highest call rate at zero failures (1 s calls)
-
-Each step offers rate × ${STEP_SECONDS} s calls and passes only with zero failed calls; rates double from ${START_RATE}/s (cap ${MAX_RATE}/s) until a step fails, then a binary search to within 5 %. After a failed step the application and the callee are restarted.
-
-| path | highest rate at zero failures | application CPU per call (mean of passing steps) |
-|---|---|---|
-| PBX (call-router + media-controller) | **${pbxRate.best} calls/s**${pbxRate.best >= MAX_RATE ? ' (search capped)' : ''} | ${pbxCpu.toFixed(2)} ms (call-router + media-controller) |
-| baseline B2BUA | **${baseRate.best} calls/s**${baseRate.best >= MAX_RATE ? ' (search capped)' : ''} | ${baseCpu.toFixed(2)} ms |
-| ratio PBX / baseline | **${ratio.toFixed(2)}** | ${(pbxCpu / baseCpu).toFixed(1)} × |
-
-Targets: ratio ≥ 0.7: ${verdict(ratio >= 0.7)}; ≥ 200 calls/s: ${verdict(pbxRate.best >= 200)}.
-
-PBX steps:
-
-| offered/s | calls | ok | failed | seconds | step | call-router CPU ms/call | media-controller CPU ms/call | sip-server CPU ms/call | Redis + NATS servers CPU ms/call | whole machine CPU ms/call |
-|---|---|---|---|---|---|---|---|---|---|---|
-${rows(pbxRate.steps)}
-
-Baseline steps:
-
-| offered/s | calls | ok | failed | seconds | step | baseline CPU ms/call | — | sip-server CPU ms/call | Redis + NATS servers CPU ms/call | whole machine CPU ms/call |
-|---|---|---|---|---|---|---|---|---|---|---|
-${rows(baseRate.steps)}
-`);
-  }
+  const rateSection = renderRate({
+    pbx: r.rate.get('pbx'),
+    baseline: r.rate.get('baseline'),
+    floor: r.rate.get('floor'),
+    stepSeconds: STEP_SECONDS,
+    startRate: START_RATE,
+    maxRate: MAX_RATE,
+  });
+  if (rateSection) parts.push(rateSection);
   const pp = r.pdd.get('pbx');
   const pb = r.pdd.get('baseline');
   if (pp && pb) {
