@@ -90,6 +90,22 @@ describe('CallSummaryKeeper', () => {
     expect(await state.calls.get('keep-3')).toBeUndefined();
   });
 
+  it('with coalesceMs, changes made over that many milliseconds go out as one write', async () => {
+    const { log, store } = recording(state.calls);
+    const k = new CallSummaryKeeper(store, 60, noLog, 40);
+    k.put(summary('keep-5'));
+    await new Promise((r) => setTimeout(r, 10));
+    k.update({ state: 'connected', answeredAt: 2 });
+    await new Promise((r) => setTimeout(r, 10));
+    k.extra({ endpointB: 'sip:b@x' });
+    expect(log).toEqual([]);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(log).toEqual(['put connected 1001']);
+    expect(await state.calls.get('keep-5')).toMatchObject({ state: 'connected', extra: { endpointB: 'sip:b@x' } });
+    await k.remove();
+    expect(await state.calls.get('keep-5')).toBeUndefined();
+  });
+
   it('logs PBX_ERR_CALL_STATE when Redis fails and keeps going', async () => {
     const warnings: unknown[] = [];
     const failing: Pick<CallStore, 'put' | 'remove'> = {

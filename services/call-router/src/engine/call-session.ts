@@ -27,6 +27,13 @@ import { CallSummaryKeeper } from './call-summary-keeper.js';
 import { transferCallHook, transferHookBody } from './call-transfer.js';
 import type { StatusEventSink } from './status-event-sink.js';
 
+
+/**
+ * How long a summary change waits for more (bench/results/call-router.md): a
+ * call routed, answered and bridged within it costs Redis one write, not
+ * three; REST and pickup readers see it that much later.
+ */
+const SUMMARY_COALESCE_MS = 20;
 /**
  * The reason every call's abort signal carries. Verbs only look at
  * `signal.aborted`; one shared reason spares each call the DOMException (and
@@ -132,7 +139,7 @@ export class CallSession implements PickupTarget {
     // Bound to the call's trace (the router builds the session inside the call span).
     this.#log = callLogger(deps.logger, invite.callId);
     this.machine = new CallStateMachine((err) => this.#log.error({ err }, 'call state listener failed'));
-    this.#summary = new CallSummaryKeeper(deps.calls, options.callSummaryTtlSec, this.#log);
+    this.#summary = new CallSummaryKeeper(deps.calls, options.callSummaryTtlSec, this.#log, SUMMARY_COALESCE_MS);
   }
 
   /** The final status the caller got (487 when it cancelled), 0 while the call is undecided. */

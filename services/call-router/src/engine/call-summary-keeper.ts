@@ -10,8 +10,9 @@ import { PBX_ERR_CALL_STATE } from '../call-router-errors.js';
  * be overtaken by an earlier write, and coalesced: changes made while a write
  * waits (routed, bridged, answered within milliseconds) go out as one write of
  * the latest summary, and a call that ends before its write left skips it.
- * Each write goes out at the end of its event-loop turn with the other calls'
- * writes of that turn. Redis trouble is logged (`PBX_ERR_CALL_STATE`) and
+ * A write waits `coalesceMs` (0: the rest of the event-loop turn), so the
+ * changes of a call's first milliseconds (routed, answered, bridged) make one
+ * write, then goes out at the end of a turn with the other calls' writes. Redis trouble is logged (`PBX_ERR_CALL_STATE`) and
  * never affects the call.
  */
 export class CallSummaryKeeper {
@@ -26,11 +27,13 @@ export class CallSummaryKeeper {
   #queue: Promise<void> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
+  readonly #coalesceMs: number;
 
-  constructor(calls: Pick<CallStore, 'put' | 'remove'>, ttlSec: number, logger: Pick<Logger, 'warn'>) {
+  constructor(calls: Pick<CallStore, 'put' | 'remove'>, ttlSec: number, logger: Pick<Logger, 'warn'>, coalesceMs = 0) {
     this.#calls = calls;
     this.#ttlSec = ttlSec;
     this.#logger = logger;
+    this.#coalesceMs = coalesceMs;
   }
 
   /** Writes (or rewrites) the summary and (re)arms the refresh timer. */
@@ -60,7 +63,7 @@ export class CallSummaryKeeper {
     this.#closed = true;
     clearInterval(this.#timer);
     this.#timer = undefined;
-    this.#enqueue('remove', () => {
+    this.#enqueue('remove', 0, () => {
       const written = this.#written;
       return written === undefined ? Promise.resolve() : this.#calls.remove(written.callId, written);
     });
@@ -70,7 +73,7 @@ export class CallSummaryKeeper {
   #write(what: 'put' | 'refresh'): void {
     if (this.#writeQueued) return;
     this.#writeQueued = true;
-    this.#enqueue(what, () => {
+    this.#enqueue(what, this.#coalesceMs, () => {
       this.#writeQueued = false;
       const s = this.#summary;
       if (this.#closed || s === undefined) return Promise.resolve(); // the removal queued after it says the rest
@@ -79,9 +82,11 @@ export class CallSummaryKeeper {
     });
   }
 
-  #enqueue(what: string, op: () => Promise<unknown>): void {
+  #enqueue(what: string, waitMs: number, op: () => Promise<unknown>): void {
     // Each write leaves with the rest of the turn's Redis commands (auto-pipelined: one write).
-    this.#queue = this.#queue.then(() => atTurnEnd(op)).then(
+    const run = () => atTurnEnd(op);
+    const after = waitMs > 0 ? () => new Promise<void>((r) => setTimeout(r, waitMs)).then(run) : run;
+    this.#queue = this.#queue.then(after).then(
       () => undefined,
       (err: unknown) => {
         const e = new PBX_ERR_CALL_STATE(what, (err as Error)?.message ?? String(err));
