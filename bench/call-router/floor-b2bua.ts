@@ -28,17 +28,15 @@
  *    through publishStatusEvent over a StreamPublisher, as the call-router's
  *    status-event sink does: fire-and-forget for the call, the JetStream
  *    acknowledgement awaited by the publisher (a failure is counted).
+ * 4. Live-call summary: the shared CallStore (StateStore on an auto-pipelined
+ *    ioredis client, as the call-router builds it), one `put` once answered
+ *    and one `remove` at the end.
  *
  * The call-router runs OpenTelemetry with unsampled spans: its CallHook
  * request and its envelopes carry the call's `traceparent`. The floor sends
  * one random `traceparent` per call in the same places, so the bytes on the
  * wire match, but runs no OpenTelemetry SDK (context manager, spans): that is
- * the call-router's observability cost, not I/O. (Before main's fe14a11 the
- * call-router also put a `traceparent` header on each status message: about
- * 70 bytes more per event there.)
- * 4. Live-call summary: the shared CallStore (StateStore on an auto-pipelined
- *    ioredis client, as the call-router builds it), one `put` once answered
- *    and one `remove` at the end.
+ * the call-router's observability cost, not I/O.
  *
  * SIGUSR2 prints `gc done <heapUsed bytes> live <calls> failed <publishes+stores>`
  * after a full GC (with --expose-gc), like the baseline.

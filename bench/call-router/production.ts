@@ -72,7 +72,7 @@ export function productionEntrypoints(root: string, log: (s: string) => void, bu
     writeFileSync(file, js);
     return file;
   };
-  return {
+  const entry: Entrypoints = {
     mode: 'production',
     nodeFlags: [],
     sipServer: resolve(packed, 'services/sip-server/dist/main.js'),
@@ -82,4 +82,9 @@ export function productionEntrypoints(root: string, log: (s: string) => void, bu
     baseline: transpile('baseline-b2bua'),
     floor: transpile('floor-b2bua'),
   };
+  // The build and the pack leave hundreds of MB of dirty pages: written back while a phase
+  // runs, they would add the kernel's writeback to its latencies (seen as post-dial delay tails).
+  log('sync (write back the build before measuring)');
+  execFileSync('sync', { stdio: 'ignore' });
+  return entry;
 }

@@ -206,7 +206,9 @@ async function startApp(kind: Kind, configFile: string, phase: string): Promise<
       FLOOR_SOURCE: JSON.stringify(trunkSource()),
     }, ['--expose-gc', ...prof]);
   } else {
-    child = node('baseline', entry.baseline, [String(PORTS.admin), SECRET, DEST, engine], {}, ['--expose-gc', ...prof]);
+    // rtpengine-client reads UDP_RECV_BUFSIZE: the same 4 MB receive buffer the media-controller's ng socket asks for,
+    // so a burst of ng replies overflowing the default buffer does not cap the baseline's rate.
+    child = node('baseline', entry.baseline, [String(PORTS.admin), SECRET, DEST, engine], { UDP_RECV_BUFSIZE: String(4 * 1024 * 1024) }, ['--expose-gc', ...prof]);
   }
   let out = '';
   const waiters: ((line: string) => boolean)[] = [];
