@@ -34,6 +34,9 @@ import type { StatusEventSink } from './status-event-sink.js';
  * three; REST and pickup readers see it that much later.
  */
 const SUMMARY_COALESCE_MS = 20;
+
+/** A far-end leg kept when its caller leaves (REST update of leg B, a picked-up outbound call). */
+type KeptLeg = { readonly dialog: Dialog; readonly tag: string; readonly codecs: readonly string[] };
 /**
  * The reason every call's abort signal carries. Verbs only look at
  * `signal.aborted`; one shared reason spares each call the DOMException (and
@@ -123,9 +126,9 @@ export class CallSession implements PickupTarget {
   /** The calling client's extension, if a client called. */
   #callerExt: string | undefined;
   /** The B leg a pickup's outbound takeover kept, to hand to the picker. */
-  #kept: { readonly dialog: Dialog; readonly tag: string; readonly codecs: readonly string[] } | undefined;
+  #kept: KeptLeg | undefined;
   /** A REST update of leg B released the bridge keeping B: B becomes the party before the new script runs. */
-  #keptB: { readonly dialog: Dialog; readonly tag: string; readonly codecs: readonly string[] } | undefined;
+  #keptB: KeptLeg | undefined;
   /** The running script came from a REST update-leg: its connects ring in reconnect mode (docs/contract.md §5.1). */
   #updating = false;
   /** A pickup that took the call over, to join once the script has stopped (docs/contract.md §4.6). */
@@ -407,6 +410,17 @@ export class CallSession implements PickupTarget {
   }
 
   /** Runs each script a REST update-leg put in place of the running one, on the answered caller. */
+  /**
+   * A kept far-end leg becomes the call's party (its BYE ends the call) and the
+   * dialog that was the party gets BYE; returns the leg the next script runs against.
+   */
+  async #partyBecomes(kept: KeptLeg, byeFailed: string): Promise<CallerLeg> {
+    const previous = this.#aDialog;
+    this.#watchParty(kept.dialog);
+    await previous?.destroy().catch((err: unknown) => this.#log.warn({ err }, byeFailed));
+    return { sdp: kept.dialog.remote.sdp, fromTag: kept.tag, from: this.invite.to, codecs: kept.codecs, domain: this.invite.domain };
+  }
+
   async #runReplacements(callerLeg: CallerLeg): Promise<void> {
     let party = callerLeg;
     while (this.#replacement !== undefined && this.machine.state === CallState.Answered) {
@@ -419,10 +433,7 @@ export class CallSession implements PickupTarget {
         // Leg B kept (docs/contract.md §5.1 "keep that leg and drop the other"): B becomes the
         // call's party (its BYE ends the call), the caller gets BYE, the script runs against B.
         this.#keptB = undefined;
-        const caller = this.#aDialog;
-        this.#watchParty(keptB.dialog);
-        await caller?.destroy().catch((err: unknown) => this.#log.warn({ err }, 'BYE to the caller dropped by an update of leg B failed'));
-        party = { sdp: keptB.dialog.remote.sdp, fromTag: keptB.tag, from: this.invite.to, codecs: keptB.codecs, domain: this.invite.domain };
+        party = await this.#partyBecomes(keptB, 'BYE to the caller dropped by an update of leg B failed');
       }
       this.#updating = true;
       try {
@@ -529,10 +540,7 @@ export class CallSession implements PickupTarget {
     if (kept !== undefined) {
       // The far end becomes the call's party; the originator, briefly connected, gets BYE.
       this.#kept = undefined;
-      const originator = this.#aDialog;
-      this.#watchParty(kept.dialog);
-      await originator?.destroy().catch((err: unknown) => this.#log.warn({ err }, 'BYE to the originator failed'));
-      leg = { sdp: kept.dialog.remote.sdp, fromTag: kept.tag, from: this.invite.to, codecs: kept.codecs, domain: this.invite.domain };
+      leg = await this.#partyBecomes(kept, 'BYE to the originator failed');
     }
     const end = await joinPicker(pending.request, this.#context(undefined, leg, this.#scriptAbort.signal), services).catch(
       (err: unknown): PickupEnd => {
