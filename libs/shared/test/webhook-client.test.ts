@@ -1,5 +1,5 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { ROOT_CONTEXT, TraceFlags, context, trace } from '@opentelemetry/api';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -338,6 +338,51 @@ describe('webhook client', () => {
     expect(await order('fifo')).toBe(3);
     expect(await order('lifo')).toBe(1);
     expect(() => createWebhookClient({ scheduling: 'random' as never })).toThrow(RangeError);
+  });
+
+  it('sends again on a new connection when the hook had closed the idle one it reused, once', async () => {
+    // A hook that drops a kept-alive connection when the next request arrives on it, as a
+    // server does whose idle timeout fires just as the request is sent: the request was
+    // never read, so sending it again on a fresh connection is safe.
+    let answered = 0;
+    let dropped = 0;
+    const server = createNetServer((socket) => {
+      let served = 0;
+      socket.on('data', () => {
+        if (served++ > 0) {
+          dropped++;
+          socket.resetAndDestroy();
+          return;
+        }
+        answered++;
+        socket.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\nconnection: keep-alive\r\n\r\n{}');
+      });
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    const client = createWebhookClient();
+    try {
+      expect((await client.post(url, { i: 0 })).ok).toBe(true);
+      // Reuses the kept connection, which the hook drops: sent again on a new one.
+      expect((await client.post(url, { i: 1 })).ok).toBe(true);
+      expect({ answered, dropped }).toEqual({ answered: 2, dropped: 1 });
+      // A reset on a connection opened for the request is not retried: the hook saw it.
+      const fresh = createNetServer((socket) => {
+        socket.on('data', () => socket.resetAndDestroy());
+        socket.on('error', () => undefined);
+      });
+      await new Promise<void>((r) => fresh.listen(0, '127.0.0.1', r));
+      let connections = 0;
+      fresh.on('connection', () => connections++);
+      const failed = await client.post(`http://127.0.0.1:${(fresh.address() as AddressInfo).port}/hook`, {});
+      expect(failed).toMatchObject({ ok: false, kind: 'network' });
+      expect(connections).toBe(1);
+      fresh.close();
+    } finally {
+      client.close();
+      server.close();
+    }
   });
 
   it('reuses one keep-alive connection across calls', async () => {

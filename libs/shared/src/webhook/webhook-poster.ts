@@ -220,17 +220,30 @@ export class WebhookPoster {
         if (err) reject(err);
         else resolve(answer!);
       };
-      const request: ClientRequest = (target.protocol === 'https:' ? httpsRequest : httpRequest)({ ...target, headers });
+      let request!: ClientRequest;
       const timer = setTimeout(() => {
         settle(new WebhookTransportError('timeout', 'ETIMEDOUT', `no answer within ${timeoutMs} ms`));
         request.destroy();
       }, timeoutMs);
       const done = (): void => clearTimeout(timer);
-      request.on('error', (err: NodeJS.ErrnoException) => {
-        done();
-        settle(new WebhookTransportError('network', err.code ?? 'ERR_NETWORK', err.message));
-      });
-      request.on('response', (res: IncomingMessage) => {
+      const send = (mayResend: boolean): void => {
+        request = (target.protocol === 'https:' ? httpsRequest : httpRequest)({ ...target, headers });
+        request.on('error', (err: NodeJS.ErrnoException) => {
+          // A kept-alive connection the hook closed while idle (its idle timeout fired as the
+          // request went out) fails before any answer, the request most likely unread: it goes
+          // again, once, with the same webhook-id (receivers dedupe on it). A connection opened
+          // for the request is not retried.
+          if (mayResend && !settled && request.reusedSocket && STALE_SOCKET_CODES.has(err.code ?? '')) {
+            send(false);
+            return;
+          }
+          done();
+          settle(new WebhookTransportError('network', err.code ?? 'ERR_NETWORK', err.message));
+        });
+        request.on('response', (res: IncomingMessage) => answered(res, request));
+        request.end(req.body);
+      };
+      const answered = (res: IncomingMessage, request: ClientRequest): void => {
         const statusCode = res.statusCode ?? 0;
         res.on('close', done);
         // The connection cut in the middle of the body (drained or read).
@@ -267,11 +280,14 @@ export class WebhookPoster {
           else chunks.push(chunk);
         });
         body.once('end', () => settle(undefined, { statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      });
-      request.end(req.body);
+      };
+      send(true);
     });
   }
 }
+
+/** How a reused keep-alive connection that the server had closed fails before any answer. */
+const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE']);
 
 /** Bound on remembered hook URLs. */
 const MAX_TARGETS = 1024;
