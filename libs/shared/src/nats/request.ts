@@ -1,6 +1,6 @@
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { ErrorCode, type MsgHdrs, type NatsConnection, NatsError } from 'nats';
-import { sharedTracer } from '../observability/tracer.js';
+import { sharedTracer, spansExported } from '../observability/tracer.js';
 import type { JsonCodec } from './json-codec.js';
 import { decodeJson, encodeJson } from './json-codec.js';
 import { NatsRemoteError } from './nats-remote-error.js';
@@ -41,19 +41,19 @@ export function request<R = unknown>(
   payload: unknown,
   options: RequestOptions<R> = {},
 ): Promise<R> {
+  // Without an exporter a span inside the caller's trace would only give `traceparent` a span
+  // id nobody will see: the caller's context goes as it is, with no span made or entered.
+  if (!spansExported() && trace.getSpanContext(context.active()) !== undefined) {
+    return observed(nc, subject, () => doRequest<R>(nc, subject, payload, options));
+  }
   // One CLIENT span per request; its context is what travels in `traceparent`.
   return sharedTracer().startActiveSpan(
     `nats request ${subject}`,
     { kind: SpanKind.CLIENT, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': subject } },
     async (span) => {
-      const observer = observers.get(nc);
-      const started = observer ? performance.now() : 0;
       try {
-        const result = await doRequest<R>(nc, subject, payload, options);
-        observer?.(subject, 'ok', (performance.now() - started) / 1000);
-        return result;
+        return await observed(nc, subject, () => doRequest<R>(nc, subject, payload, options));
       } catch (err) {
-        observer?.(subject, outcomeOf(err), (performance.now() - started) / 1000);
         span.recordException(err as Error);
         span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
         throw err;
@@ -62,6 +62,21 @@ export function request<R = unknown>(
       }
     },
   );
+}
+
+/** Runs one request, telling the connection's observer (if any) how it ended. */
+async function observed<R>(nc: NatsConnection, subject: string, run: () => Promise<R>): Promise<R> {
+  const observer = observers.get(nc);
+  if (!observer) return run();
+  const started = performance.now();
+  try {
+    const result = await run();
+    observer(subject, 'ok', (performance.now() - started) / 1000);
+    return result;
+  } catch (err) {
+    observer(subject, outcomeOf(err), (performance.now() - started) / 1000);
+    throw err;
+  }
 }
 
 /** How one {@link request} ended, as a metric label. */

@@ -65,6 +65,7 @@ export function createWebhookClient(options: WebhookClientOptions = {}): Webhook
     ...(options.maxSockets !== undefined && { maxSockets: options.maxSockets }),
     scheduling: options.scheduling ?? 'lifo',
     tracer: sharedTracer,
+    spansOnlyWhenExported: true,
   });
 
   // Services post to a handful of configured hook URLs, each many times a second:

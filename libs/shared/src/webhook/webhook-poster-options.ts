@@ -34,4 +34,12 @@ export interface WebhookPosterOptions {
    * (so it follows whatever provider is registered later).
    */
   tracer: Tracer | (() => Tracer);
+  /**
+   * Make the request's CLIENT span only when `startTracing` exports spans
+   * (`spansExported()`); otherwise the caller's trace context travels as it is.
+   * For a poster on the process's registered tracer; one given its own
+   * provider's tracer keeps making spans.
+   * @defaultValue false
+   */
+  spansOnlyWhenExported?: boolean;
 }

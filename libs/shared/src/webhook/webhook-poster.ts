@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { type Attributes, type Context, type Span, SpanKind, SpanStatusCode, type Tracer, context, trace } from '@opentelemetry/api';
 import { TRACEPARENT_HEADER, injectTraceContext, recordSetter } from '../observability/trace-context.js';
+import { spansExported } from '../observability/tracer.js';
 import { signWebhookHeaders } from './sign-webhook.js';
 import type { WebhookPosterOptions } from './webhook-poster-options.js';
 
@@ -94,7 +95,8 @@ export interface SettledAttempt<T> {
  * CLIENT span whose context travels in `traceparent`, and one POST through
  * `node:http` over keep-alive agents (a request costs a fraction of what a
  * general-purpose client spends normalising its options: bench/results/call-router.md).
- * The answer is buffered only when asked for, else drained. Never retries.
+ * The answer is buffered only when asked for, else drained. Never retries, except
+ * once when a reused keep-alive connection turns out closed before any answer.
  */
 export class WebhookPoster {
   readonly #options: WebhookPosterOptions;
@@ -127,8 +129,23 @@ export class WebhookPoster {
    * this resolves with; a `settle` that throws rejects this the same way.
    */
   async post<T>(req: WebhookRequest, settle: (attempt: WebhookAttempt) => SettledAttempt<T>): Promise<T> {
-    const tracer = typeof this.#options.tracer === 'function' ? this.#options.tracer() : this.#options.tracer;
     const parent = req.parent ?? context.active();
+    const tracer = typeof this.#options.tracer === 'function' ? this.#options.tracer() : this.#options.tracer;
+    // Without an exporter a span inside the caller's trace would only give `traceparent` a span
+    // id nobody will see: the caller's context goes as it is. Outside any trace, a span that
+    // records nothing starts one, so every hook request still carries a `traceparent`.
+    if (this.#options.spansOnlyWhenExported === true && !spansExported()) {
+      const root = trace.getSpanContext(parent) === undefined ? tracer.startSpan(req.spanName, { kind: SpanKind.CLIENT }, parent) : undefined;
+      const headers = this.#headers(req, root, parent);
+      let attempt: WebhookAttempt;
+      try {
+        attempt = { answer: await this.#send(req, headers) };
+      } catch (error) {
+        attempt = { error };
+      }
+      root?.end();
+      return settle(attempt).value;
+    }
     const span = tracer.startSpan(
       req.spanName,
       { kind: SpanKind.CLIENT, attributes: { 'http.request.method': 'POST', ...req.spanAttributes } },
@@ -160,14 +177,14 @@ export class WebhookPoster {
   }
 
   /** The request's headers: caller's, then content type, Standard Webhooks id/timestamp/signature, trace. */
-  #headers(req: WebhookRequest, span: Span, parent: Context): Record<string, string> {
+  #headers(req: WebhookRequest, span: Span | undefined, parent: Context): Record<string, string> {
     const headers: Record<string, string> = { ...req.headers, 'content-type': 'application/json' };
     if (this.#options.key) Object.assign(headers, signWebhookHeaders(this.#options.key, req.body, { id: req.id }));
     else {
       headers['webhook-id'] = req.id;
       headers['webhook-timestamp'] = String(Math.floor(Date.now() / 1000));
     }
-    injectTraceContext(headers, recordSetter, trace.setSpan(parent, span), (tp) => {
+    injectTraceContext(headers, recordSetter, span ? trace.setSpan(parent, span) : parent, (tp) => {
       headers[TRACEPARENT_HEADER] = tp;
     });
     if (headers[TRACEPARENT_HEADER] === undefined && req.traceparent) headers[TRACEPARENT_HEADER] = req.traceparent;
