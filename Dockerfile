@@ -59,7 +59,8 @@ USER node
 COPY --from=pack-call-router --chown=node:node /app /app
 WORKDIR /app/services/call-router
 EXPOSE 9401/tcp
-CMD ["node", "dist/main.js"]
+# A 32 MB young generation and single-threaded GC, as npm start runs it (scripts/stack.sh, bench/results/call-router.md).
+CMD ["node", "--single-threaded-gc", "--max-semi-space-size=32", "dist/main.js"]
 
 FROM runtime AS media-controller
 COPY --from=pack-media-controller --chown=node:node /app /app

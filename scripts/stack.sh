@@ -48,12 +48,16 @@ READY_TIMEOUT="${STACK_READY_TIMEOUT:-90}"
 # machine and its scavenges then stall the event loop for 20-30 ms; single-threaded GC keeps
 # the delivery latency tail down (bench/results/hook-dispatcher.md). V8 flags such as this
 # one are refused in NODE_OPTIONS, so they go on the command line.
+# call-router: every call allocates promises, dialog objects and events that live about as
+# long as the call's set-up; a 32 MB young generation lets them die there instead of being
+# copied and promoted, and single-threaded GC stops the helper threads competing with the
+# other services for the cores (about 10-15 % of its CPU per call, bench/results/call-router.md).
 COMPONENTS=(
   "sip-server       services/sip-server/src/main.ts       SIP_SERVER_OPS_PORT  9400 /readyz"
   "media-controller services/media-controller/src/main.ts MEDIA_OPS_PORT       9403 /readyz"
   "hook-dispatcher  services/hook-dispatcher/src/main.ts  HOOK_HTTP_PORT       3004 /readyz --single-threaded-gc"
   "registrar        services/registrar/src/main.ts        REGISTRAR_OPS_PORT   9402 /readyz"
-  "call-router      services/call-router/src/main.ts      CALL_ROUTER_OPS_PORT 9401 /readyz"
+  "call-router      services/call-router/src/main.ts      CALL_ROUTER_OPS_PORT 9401 /readyz --single-threaded-gc,--max-semi-space-size=32"
   "hooks-app        examples/hooks-app/src/main.ts        HOOKS_PORT           3000 /readyz"
 )
 # Further ports a component listens on: component, variable, default, protocols, address.

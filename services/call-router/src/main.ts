@@ -21,6 +21,9 @@ import { jetStreamEventSink } from './engine/status-event-sink.js';
  * 2999; loopback only without API_TOKEN) and answers other replicas' commands
  * for this one's calls on `dragon.calls.<INSTANCE_ID>.*`.
  */
+/** Idle keep-alive connections kept per CallHook host (see the webhook client below). */
+const HOOK_FREE_SOCKETS = 1024;
+
 await runService({
   name: 'call-router',
   env: CALL_ROUTER_ENV,
@@ -43,6 +46,13 @@ await runService({
     const subjects = createSubjects({ prefix: env.NATS_SUBJECT_PREFIX });
     const webhook = createWebhookClient({
       timeoutMs: env.HOOK_TIMEOUT_MS,
+      // Keep every connection a burst of calls opened: with the default 16 idle sockets, each
+      // burst above that closed its extra connections and the next one reconnected (a TCP
+      // handshake and teardown per CallHook). Round robin keeps them all in use, so the hook's
+      // idle timeout does not close them between bursts either. No cap on open connections:
+      // a slow CallHook must not make the other calls queue behind it.
+      maxFreeSockets: HOOK_FREE_SOCKETS,
+      scheduling: 'fifo',
       ...(env.HOOK_SIGNING_SECRET && { signingSecret: env.HOOK_SIGNING_SECRET }),
       logger,
       latency: declareHookLatency(metrics),

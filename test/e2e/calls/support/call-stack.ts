@@ -17,6 +17,8 @@ import { connect } from 'nats';
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 /** Generous: five to seven node processes start on a shared 2-core machine. */
 const READY_MS = 120_000;
+/** The call-router's node flags as `npm start` (scripts/stack.sh) runs it. */
+const CALL_ROUTER_NODE_FLAGS = ['--single-threaded-gc', '--max-semi-space-size=32'];
 
 /** Where one stack listens; every port lies in the file's own range. */
 export interface StackPorts {
@@ -204,7 +206,7 @@ export class CallStack {
     const media = this.#options.media ?? { name: 'media-controller', env: {}, waitFor: 'ready' };
     if (media !== false) starting.push(this.startMedia(media.name, ports.ops + 3, media.env, media.waitFor));
     for (let i = 0; i < (this.#options.routers ?? 1); i++) {
-      starting.push(this.startComponent(this.routerName(i), 'services/call-router/src/main.ts', ports.ops + 4 + i, { INSTANCE_ID: this.routerName(i), ...this.#options.routerEnv?.(i) }));
+      starting.push(this.startComponent(this.routerName(i), 'services/call-router/src/main.ts', ports.ops + 4 + i, { INSTANCE_ID: this.routerName(i), ...this.#options.routerEnv?.(i) }, [], CALL_ROUTER_NODE_FLAGS));
     }
     await Promise.all(starting);
     this.startedInMs = Date.now() - t0;
