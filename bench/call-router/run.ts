@@ -10,7 +10,7 @@
  *        [--step-seconds 10] [--start-rate 50] [--max-rate 1600] [--pdd-rate 50] [--pdd-seconds 30]
  *        [--live-calls 2000] [--live-rate 200] [--memory-calls 20000] [--memory-rate 200]
  *        [--rtpengine 127.0.0.1:22222 | --own-rtpengine 29390:40000-49999] [--cpu-prof DIR] [--heap-prof DIR] [--out FILE]
- *        [--source | --no-build]
+ *        [--source | --no-build] [--paths pbx,baseline,floor]
  *
  * Measures, for the call-router ("pbx") and the baseline:
  *   rate    the highest offered rate of 1 s calls with zero failed calls (each
@@ -36,6 +36,7 @@
  * build`, the services packed by scripts/pack-production.mjs, plain `node`;
  * the baseline and the floor transpiled the same way); `--no-build` reuses the last build,
  * `--source` runs the TypeScript sources through tsx as the tests do.
+ * `--paths` runs only the listed paths (an A/B of one path; the ratios need pbx and baseline).
  *
  * `--quick` shortens every phase (a smoke run). `--heap-prof DIR` writes V8
  * sampling heap profiles (allocations by call site) of the call-router the
@@ -91,6 +92,8 @@ const MEMORY_CALLS = num('memory-calls', 20_000, 2000);
 const MEMORY_RATE = num('memory-rate', 200, 100);
 const HOLD_MS = 1000;
 const PHASES = new Set((text('only') ?? 'rate,pdd,live,memory').split(','));
+/** Which paths run (an A/B of one path's code needs no other); the report compares only what ran. */
+const PATHS = new Set((text('paths') ?? 'pbx,baseline,floor').split(','));
 const CPU_PROF = text('cpu-prof');
 const HEAP_PROF = text('heap-prof');
 const OUT = resolve(ROOT, text('out') ?? 'bench/results/call-router.md');
@@ -122,6 +125,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mb = (bytes: number) => (Number.isFinite(bytes) ? (bytes / 1048576).toFixed(1) : '?');
 
 type Kind = 'pbx' | 'baseline' | 'floor';
+/** The call-router's node flags as `npm start` (scripts/stack.sh) and its image run it. */
+const CALL_ROUTER_NODE_FLAGS = ['--single-threaded-gc', '--max-semi-space-size=32'];
 
 function node(name: string, script: string, args: string[], env: NodeJS.ProcessEnv, flags: string[] = []): ChildProcess {
   const child = reap(
@@ -192,7 +197,7 @@ async function startApp(kind: Kind, configFile: string, phase: string): Promise<
       CALL_DRAIN_TIMEOUT_MS: '1000',
       SHUTDOWN_TIMEOUT_MS: '8000',
       WEBPORT: '0',
-    }, ['--expose-gc', ...prof]);
+    }, ['--expose-gc', ...CALL_ROUTER_NODE_FLAGS, ...prof, ...(process.env.BENCH_PBX_FLAGS?.split(' ').filter(Boolean) ?? [])]);
   } else if (kind === 'floor') {
     // The call-router's settings for what the floor talks to (NATS, Redis, the hooks of the trunk's dialplan entry).
     child = node('floor', entry.floor, [String(PORTS.admin), SECRET], {
@@ -599,11 +604,11 @@ async function main(): Promise<void> {
   try {
     await until(async () => (await fetch(`http://127.0.0.1:${PORTS.sipMetrics}/metrics`)).ok, 'sip-server', 60_000);
     await until(async () => (await fetch(`http://127.0.0.1:${PORTS.mediaOps}/readyz`)).ok, 'media-controller ready', 60_000);
-    const kinds: Kind[] = ['pbx', 'baseline'];
+    const kinds = (['pbx', 'baseline'] as const).filter((k) => PATHS.has(k));
     await releaseEngineCalls();
     if (PHASES.has('pdd')) for (const k of kinds) pdd.set(k, await postDialDelay(k, stack));
     // The architecture floor only in the rate phase: it answers where the call-router's rate could be at best.
-    if (PHASES.has('rate')) for (const k of [...kinds, 'floor'] as const) rate.set(k, await rateSearch(k, stack));
+    if (PHASES.has('rate')) for (const k of [...kinds, 'floor' as const]) if (PATHS.has(k)) rate.set(k, await rateSearch(k, stack));
     await releaseEngineCalls();
     if (PHASES.has('live')) for (const k of kinds) live.set(k, await liveMemory(k, stack));
     await releaseEngineCalls();
