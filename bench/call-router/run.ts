@@ -36,7 +36,8 @@
  * build`, the services packed by scripts/pack-production.mjs, plain `node`;
  * the baseline and the floor transpiled the same way); `--no-build` reuses the last build,
  * `--source` runs the TypeScript sources through tsx as the tests do.
- * `--paths` runs only the listed paths (an A/B of one path; the ratios need pbx and baseline).
+ * `--paths` runs only the listed paths (an A/B of one path; the ratios need pbx and baseline);
+ * BENCH_PBX_FLAGS="<node flags>" adds flags to the call-router's (an A/B of V8 settings).
  *
  * `--quick` shortens every phase (a smoke run). `--heap-prof DIR` writes V8
  * sampling heap profiles (allocations by call site) of the call-router the
