@@ -37,7 +37,8 @@
  * the baseline and the floor transpiled the same way); `--no-build` reuses the last build,
  * `--source` runs the TypeScript sources through tsx as the tests do.
  * `--paths` runs only the listed paths (an A/B of one path; the ratios need pbx and baseline);
- * BENCH_PBX_FLAGS="<node flags>" adds flags to the call-router's (an A/B of V8 settings).
+ * BENCH_PBX_FLAGS="<node flags>" adds flags to the call-router's, BENCH_BASELINE_FLAGS to the
+ * baseline's (an A/B of V8 settings).
  *
  * `--quick` shortens every phase (a smoke run). `--heap-prof DIR` writes V8
  * sampling heap profiles (allocations by call site) of the call-router the
@@ -210,11 +211,12 @@ async function startApp(kind: Kind, configFile: string, phase: string): Promise<
       FLOOR_CALL_HOOK: hookUrl('/call'),
       FLOOR_STATUS_HOOK: hookUrl('/status'),
       FLOOR_SOURCE: JSON.stringify(trunkSource()),
-    }, ['--expose-gc', ...prof]);
+      // The call-router's V8 flags: the floor stays the best a call-router process could do.
+    }, ['--expose-gc', ...CALL_ROUTER_NODE_FLAGS, ...prof]);
   } else {
     // rtpengine-client reads UDP_RECV_BUFSIZE: the same 4 MB receive buffer the media-controller's ng socket asks for,
     // so a burst of ng replies overflowing the default buffer does not cap the baseline's rate.
-    child = node('baseline', entry.baseline, [String(PORTS.admin), SECRET, DEST, engine], { UDP_RECV_BUFSIZE: String(4 * 1024 * 1024) }, ['--expose-gc', ...prof]);
+    child = node('baseline', entry.baseline, [String(PORTS.admin), SECRET, DEST, engine], { UDP_RECV_BUFSIZE: String(4 * 1024 * 1024) }, ['--expose-gc', ...prof, ...(process.env.BENCH_BASELINE_FLAGS?.split(' ').filter(Boolean) ?? [])]);
   }
   let out = '';
   const waiters: ((line: string) => boolean)[] = [];
@@ -660,6 +662,7 @@ function render(r: {
   media anchored in RTPEngine (${engine}) through the media-controller (\`services/media-controller\`, NATS); status events to a JetStream stream; call summaries in Redis.
 - Baseline: the same SIPp, sip-server and RTPEngine; \`bench/call-router/baseline-b2bua.ts\` (drachtio-srf, rtpengine-client offer/answer/delete with the same ng parameters; no hooks, NATS or Redis).
 - Architecture floor (rate phase only): \`bench/call-router/floor-b2bua.ts\`, the baseline's SIP flow plus the CallHook, the media-controller over NATS (instead of rtpengine-client), the status events to the stream and the call summary in Redis, as the PBX path has them; no state machine, no verbs.
+- Node flags: the call-router and the floor run with the call-router's (\`${CALL_ROUTER_NODE_FLAGS.join(' ')}\`, as \`npm start\` and its image run it); the baseline with Node's defaults.
 - Calls: INVITE with SDP, 200 with SDP, ACK, BYE after ${HOLD_MS} ms (live phase: held until measured); SIPp sends no RTP. CallHook requests answered: ${r.hookCalls}.
 `);
   const rateSection = renderRate({
