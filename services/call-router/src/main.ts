@@ -12,6 +12,9 @@ import { CALL_ROUTER_ENV } from './call-router-env.js';
 import { createCallRouterMetrics } from './call-router-metrics.js';
 import { jetStreamEventSink } from './engine/status-event-sink.js';
 
+/** Idle keep-alive connections kept per CallHook host (see the webhook client below). */
+const HOOK_FREE_SOCKETS = 1024;
+
 /**
  * Runs one call-router replica from the environment (variables: README):
  * connects to the SIP server at DRACHTIO_HOST:DRACHTIO_PORT and routes every
@@ -21,9 +24,6 @@ import { jetStreamEventSink } from './engine/status-event-sink.js';
  * 2999; loopback only without API_TOKEN) and answers other replicas' commands
  * for this one's calls on `dragon.calls.<INSTANCE_ID>.*`.
  */
-/** Idle keep-alive connections kept per CallHook host (see the webhook client below). */
-const HOOK_FREE_SOCKETS = 1024;
-
 await runService({
   name: 'call-router',
   env: CALL_ROUTER_ENV,

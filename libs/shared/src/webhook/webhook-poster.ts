@@ -136,13 +136,7 @@ export class WebhookPoster {
     // records nothing starts one, so every hook request still carries a `traceparent`.
     if (this.#options.spansOnlyWhenExported === true && !spansExported()) {
       const root = trace.getSpanContext(parent) === undefined ? tracer.startSpan(req.spanName, { kind: SpanKind.CLIENT }, parent) : undefined;
-      const headers = this.#headers(req, root, parent);
-      let attempt: WebhookAttempt;
-      try {
-        attempt = { answer: await this.#send(req, headers) };
-      } catch (error) {
-        attempt = { error };
-      }
+      const attempt = await this.#attempt(req, this.#headers(req, root, parent));
       root?.end();
       return settle(attempt).value;
     }
@@ -153,15 +147,10 @@ export class WebhookPoster {
     );
     try {
       const headers = this.#headers(req, span, parent);
-      let attempt: WebhookAttempt;
-      try {
-        // Not run inside the span's context: no HTTP instrumentation is installed (startTracing
-        // registers none) and entering a context per request costs CPU on the delivery path.
-        attempt = { answer: await this.#send(req, headers) };
-        span.setAttribute('http.response.status_code', attempt.answer.statusCode);
-      } catch (error) {
-        attempt = { error };
-      }
+      // Not run inside the span's context: no HTTP instrumentation is installed (startTracing
+      // registers none) and entering a context per request costs CPU on the delivery path.
+      const attempt = await this.#attempt(req, headers);
+      if (attempt.answer) span.setAttribute('http.response.status_code', attempt.answer.statusCode);
       const settled = settle(attempt);
       if (settled.spanError !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: settled.spanError });
       return settled.value;
@@ -170,7 +159,16 @@ export class WebhookPoster {
     }
   }
 
-  /** Closes the pooled keep-alive sockets. */
+  /** One POST, its answer or its error. */
+  async #attempt(req: WebhookRequest, headers: Record<string, string>): Promise<WebhookAttempt> {
+    try {
+      return { answer: await this.#send(req, headers) };
+    } catch (error) {
+      return { error };
+    }
+  }
+
+    /** Closes the pooled keep-alive sockets. */
   close(): void {
     this.#agents.http.destroy();
     this.#agents.https.destroy();
